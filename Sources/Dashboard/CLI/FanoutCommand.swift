@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// The `fanout` command: `run` is the default subcommand.
+@main
+struct FanoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fanout",
+        abstract: "Send a JSONL file of LLM requests through many OpenAI-compatible endpoints, fast and exactly once.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: RunCommand.self)
+
+    /// Parses, runs, and exits with fanout's own codes: 2 for any usage or configuration error
+    /// (argument-parser would use 64), the run's code otherwise.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as RunExit {
+            Foundation.exit(exit.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                Self.exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            FileHandle.standardError.write(Data((message.isEmpty ? "fanout: error" : message).utf8 + [0x0A]))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Ends the process with a code after the run has reported.
+struct RunExit: Error {
+    let code: Int32
+
+    static let allSucceeded = RunExit(code: 0)
+    static let someFailed = RunExit(code: 1)
+    static let usage = RunExit(code: 2)
+    static let fatalIO = RunExit(code: 3)
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// The options of a run; every multi-word option takes the seed's snake_case and kebab-case.
+struct RunOptions: ParsableArguments {
+    @Option(name: .both("requests_filepath"), help: ArgumentHelp("JSONL input, one request per line; - reads stdin.", valueName: "path"))
+    var requestsFilepath: String
+
+    @Option(name: .both("save_filepath"), help: ArgumentHelp("Where answers go (default: the input path with .jsonl replaced by _results.jsonl).", valueName: "path"))
+    var saveFilepath: String?
+
+    @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: errors.jsonl beside the save file).", valueName: "path"))
+    var errorsFilepath: String?
+
+    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3.", valueName: "url[@weight]"))
+    var endpoint: [String] = []
+
+    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers}.", valueName: "file"))
+    var endpointsFile: String?
+
+    @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (unset: no Authorization header).", valueName: "var"))
+    var apiKeyEnv = "OPENAI_API_KEY"
+
+    @Option(name: .both("max_requests_per_second"), help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
+    var maxRequestsPerSecond: Double = 100
+
+    @Option(name: .both("max_in_flight"), help: ArgumentHelp("Global cap on requests awaiting an answer.", valueName: "n"))
+    var maxInFlight = 1024
+
+    @Option(name: .both("max_attempts"), help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
+    var maxAttempts = 5
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Whole-request timeout in seconds.", valueName: "seconds"))
+    var timeout: Double = 600
+
+    @Option(name: .both("connect_timeout"), help: ArgumentHelp("Connection timeout in seconds.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("\"model\" for bodies that lack one (an endpoint's own model wins).", valueName: "name"))
+    var model: String?
+
+    @Option(name: .both("system_prompt"), help: ArgumentHelp("System message added to prompts given as {\"input\": ...}.", valueName: "text"))
+    var systemPrompt: String?
+
+    @Option(name: .both("max_tokens"), help: ArgumentHelp("\"max_tokens\" for bodies that lack it.", valueName: "n"))
+    var maxTokens: Int?
+
+    @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
+    var temperature: Double?
+
+    @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds balancing ties and backoff jitter, for reproducible runs (default: random).", valueName: "n"))
+    var seed: UInt64?
+
+    func validate() throws {
+        _ = try makePlan(environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+extension NameSpecification {
+    /// `--snake_case` and `--kebab-case` for the same option.
+    static func both(_ snake: String) -> NameSpecification {
+        [.customLong(snake), .customLong(snake.replacingOccurrences(of: "_", with: "-"))]
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// Everything a run needs, checked: the engine's configuration, the files, the body defaults.
+struct RunPlan {
+    var configuration: EngineConfiguration
+    var inputPath: String
+    var savePath: String
+    var errorsPath: String
+    var defaults: RequestDefaults
+    var connectTimeout: Double
+}
+
+extension RunOptions {
+    /// Checks every option and builds the plan; each failure is one sentence naming the option.
+    func makePlan(environment: [String: String]) throws -> RunPlan {
+        guard maxRequestsPerSecond >= 0, maxRequestsPerSecond.isFinite else {
+            throw ValidationError("--max_requests_per_second must be 0 (no limit) or a positive number, not \(maxRequestsPerSecond).")
+        }
+        guard maxAttempts >= 1 else { throw ValidationError("--max_attempts must be at least 1, not \(maxAttempts).") }
+        guard maxInFlight >= 1 else { throw ValidationError("--max_in_flight must be at least 1, not \(maxInFlight).") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds.") }
+        guard connectTimeout > 0 else { throw ValidationError("--connect_timeout must be more than 0 seconds.") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max_tokens must be at least 1.") }
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2.") }
+
+        try checkReadable(requestsFilepath)
+        let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
+        let errorsPath = errorsFilepath ?? Self.sibling(of: savePath, named: "errors.jsonl")
+        for (option, path) in [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] {
+            try checkWritable(path, option: option)
+        }
+        if requestsFilepath != "-" {
+            let input = Self.canonical(requestsFilepath)
+            if Self.canonical(savePath) == input { throw ValidationError("--save_filepath must differ from --requests_filepath, or the input would be overwritten.") }
+            if Self.canonical(errorsPath) == input { throw ValidationError("--errors_filepath must differ from --requests_filepath, or the input would be overwritten.") }
+        }
+        if Self.canonical(savePath) == Self.canonical(errorsPath) {
+            throw ValidationError("--errors_filepath must differ from --save_filepath.")
+        }
+
+        let endpoints = try makeEndpoints(environment: environment)
+        guard endpoints.contains(where: { $0.weight > 0 }) else {
+            throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
+        }
+        let configuration = EngineConfiguration(
+            endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight,
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
+        return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
+                       defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
+                       connectTimeout: connectTimeout)
+    }
+
+    private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {
+        let key = environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
+        var endpoints: [EndpointConfiguration] = []
+        for spec in endpoint {
+            do {
+                let (url, weight) = try EndpointFile.parseSpec(spec)
+                endpoints.append(EndpointConfiguration(url: url, weight: weight, apiKey: key))
+            } catch {
+                throw ValidationError("--endpoint: \(error).")
+            }
+        }
+        if let endpointsFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: endpointsFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("--endpoints: cannot read \(endpointsFile).")
+            }
+            do {
+                endpoints += try EndpointFile.parse(text, environment: environment, defaultKeyVariable: apiKeyEnv)
+            } catch {
+                throw ValidationError("--endpoints: \(endpointsFile): \(error).")
+            }
+        }
+        if endpoints.isEmpty {
+            let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
+            guard let url = EndpointURL(base) else { throw ValidationError("OPENAI_BASE_URL is not an http(s) URL; pass --endpoint instead.") }
+            endpoints.append(EndpointConfiguration(url: url, weight: 1, apiKey: key))
+        }
+        var seen: [String: Int] = [:]
+        for index in endpoints.indices {
+            let name = endpoints[index].name
+            seen[name, default: 0] += 1
+            if seen[name]! > 1 { endpoints[index].name = "\(name)#\(seen[name]!)" }
+        }
+        return endpoints
+    }
+
+    private func checkReadable(_ path: String) throws {
+        guard path != "-" else { return }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("--requests_filepath: \(path) does not exist.")
+        }
+        guard !isDirectory.boolValue else { throw ValidationError("--requests_filepath: \(path) is a directory, not a file.") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ValidationError("--requests_filepath: \(path) cannot be read (permission denied).")
+        }
+    }
+
+    private func checkWritable(_ path: String, option: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else { throw ValidationError("\(option): \(path) is a directory, not a file.") }
+            guard FileManager.default.isWritableFile(atPath: path) else { throw ValidationError("\(option): \(path) is not writable.") }
+            return
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let parent = directory.isEmpty ? "." : directory
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(option): the directory \(parent) does not exist.")
+        }
+        guard FileManager.default.isWritableFile(atPath: parent) else { throw ValidationError("\(option): the directory \(parent) is not writable.") }
+    }
+
+    /// `in.jsonl` → `in_results.jsonl`; other names get `_results.jsonl` appended; stdin → `stdin_results.jsonl`.
+    static func defaultSavePath(for input: String) -> String {
+        if input == "-" { return "stdin_results.jsonl" }
+        if input.hasSuffix(".jsonl") { return String(input.dropLast(6)) + "_results.jsonl" }
+        return input + "_results.jsonl"
+    }
+
+    static func sibling(of path: String, named name: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let url = URL(fileURLWithPath: absolute).standardizedFileURL
+        let directory = url.deletingLastPathComponent().resolvingSymlinksInPath()
+        return directory.appendingPathComponent(url.lastPathComponent).path
+    }
+}

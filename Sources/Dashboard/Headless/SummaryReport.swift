@@ -1,0 +1,53 @@
+import Engine
+
+/// The text printed at the end of a run and the periodic progress line, built from a snapshot.
+enum SummaryReport {
+    /// One progress line for stderr, e.g.
+    /// `[00:12] done 2,400/10,000 (24.0%) · 200.1/s · in flight 96 · retries 3 · errors 1`.
+    static func progressLine(_ snapshot: StatsSnapshot, total: Int?) -> String {
+        var done = "done \(Format.count(snapshot.done))"
+        if let total, total > 0 {
+            done += "/\(Format.count(total)) (\(Format.percent(Double(snapshot.done) / Double(total))))"
+        } else {
+            done += " (read \(Format.count(snapshot.read)))"
+        }
+        var parts = ["[\(Format.clock(snapshot.elapsed))] \(done)", "\(Format.rate(snapshot.measuredRate))/s",
+                     "in flight \(Format.count(snapshot.inFlight))", "retries \(Format.count(snapshot.retries))",
+                     "errors \(Format.count(snapshot.failed))"]
+        if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
+        return parts.joined(separator: " · ")
+    }
+
+    /// The final summary: totals, duration, mean rate, each endpoint, the files.
+    static func summary(_ snapshot: StatsSnapshot, savePath: String, errorsPath: String, stopped: Bool) -> [String] {
+        let seconds = max(snapshot.elapsed, 0.001)
+        var lines: [String] = []
+        let verb = stopped ? "stopped" : "done"
+        lines.append("fanout \(verb) in \(Format.fixed(snapshot.elapsed, digits: 1))s: \(Format.count(snapshot.done)) records, "
+            + "\(Format.count(snapshot.succeeded)) saved, \(Format.count(snapshot.failed)) failed"
+            + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input lines)" : ""))
+        lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
+            + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
+            + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))")
+        let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { "\(kind.rawValue) \(Format.count($0))" } }
+        if !kinds.isEmpty { lines.append("  errors by kind: " + kinds.joined(separator: ", ")) }
+        let nameWidth = max(8, snapshot.endpoints.map(\.name.count).max() ?? 8)
+        lines.append("  " + Format.pad("endpoint", nameWidth) + "  weight      sent        ok    errors   retries      p50      p90      p99")
+        for endpoint in snapshot.endpoints {
+            let columns = [
+                Format.pad(Format.weight(endpoint.weight), 6, right: true),
+                Format.pad(Format.count(endpoint.sent), 9, right: true),
+                Format.pad(Format.count(endpoint.succeeded), 9, right: true),
+                Format.pad(Format.count(endpoint.errors), 9, right: true),
+                Format.pad(Format.count(endpoint.retries), 9, right: true),
+                Format.pad(Format.latency(endpoint.p50), 8, right: true),
+                Format.pad(Format.latency(endpoint.p90), 8, right: true),
+                Format.pad(Format.latency(endpoint.p99), 8, right: true),
+            ]
+            lines.append("  " + Format.pad(endpoint.name, nameWidth) + "  " + columns.joined(separator: " "))
+        }
+        lines.append("  saved:  \(savePath)")
+        lines.append("  errors: \(errorsPath)")
+        return lines
+    }
+}

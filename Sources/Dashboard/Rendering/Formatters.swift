@@ -1,0 +1,73 @@
+/// Number and duration formatting shared by the summary, progress lines and the dashboard.
+enum Format {
+    /// `1234567` → `1,234,567`.
+    static func count(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// A count in at most ~6 characters: `950`, `12.3k`, `134.5k`, `1.2M`.
+    static func compact(_ value: Int) -> String {
+        switch abs(value) {
+        case ..<10_000: return count(value)
+        case ..<1_000_000: return fixed(Double(value) / 1000, digits: 1) + "k"
+        default: return fixed(Double(value) / 1_000_000, digits: 1) + "M"
+        }
+    }
+
+    /// A rate in requests per second: `812.3`, `2,004`.
+    static func rate(_ value: Double) -> String {
+        value < 100 ? fixed(value, digits: 1) : count(Int(value.rounded()))
+    }
+
+    /// A latency: `182ms`, `3.1s`, `2m05s`; `–` for none.
+    static func latency(_ seconds: Double?) -> String {
+        guard let seconds else { return "–" }
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 60 { return fixed(seconds, digits: 1) + "s" }
+        return clock(seconds)
+    }
+
+    /// `mm:ss` below an hour, `h:mm:ss` above.
+    static func clock(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds.rounded(.down)))
+        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
+        let mm = minutes < 10 ? "0\(minutes)" : "\(minutes)"
+        let ss = secs < 10 ? "0\(secs)" : "\(secs)"
+        return hours > 0 ? "\(hours):\(mm):\(ss)" : "\(mm):\(ss)"
+    }
+
+    /// A percentage with one decimal: `26.4%`.
+    static func percent(_ fraction: Double) -> String { fixed(fraction * 100, digits: 1) + "%" }
+
+    /// `value` rounded to `digits` decimals, always showing them.
+    static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "–" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((abs(value) * scale).rounded())
+        let whole = scaled / Int(scale)
+        var fraction = String(scaled % Int(scale))
+        while fraction.count < digits { fraction = "0" + fraction }
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// A weight: `3`, `1.5`.
+    static func weight(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : fixed(value, digits: 1)
+    }
+
+    /// `text` cut or padded to exactly `width` characters (cut text ends in `…`).
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        guard width > 0 else { return "" }
+        if text.count > width { return String(text.prefix(width - 1)) + "…" }
+        let fill = String(repeating: " ", count: width - text.count)
+        return right ? fill + text : text + fill
+    }
+}

@@ -1,0 +1,41 @@
+/// One OpenAI-compatible endpoint: where it is, its share of traffic, and its own settings.
+///
+/// The API key is held here but never printed: `description` and every error leave it out.
+public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var url: EndpointURL
+    /// Relative share of traffic; 0 drains the endpoint.
+    public var weight: Double
+    /// The bearer token sent as `Authorization`, if any. Never logged.
+    public var apiKey: String?
+    /// Overrides the body's `model` for requests sent here (servers often name their model differently).
+    public var model: String?
+    /// This endpoint's own cap on requests awaiting an answer.
+    public var maxInFlight: Int?
+    /// Extra request headers, e.g. `api-key` for Azure. Values are treated as secrets.
+    public var headers: [HeaderField]
+
+    public init(name: String? = nil, url: EndpointURL, weight: Double = 1, apiKey: String? = nil, model: String? = nil,
+                maxInFlight: Int? = nil, headers: [HeaderField] = []) {
+        self.name = name ?? url.hostAndPort
+        self.url = url
+        self.weight = weight
+        self.apiKey = apiKey
+        self.model = model
+        self.maxInFlight = maxInFlight
+        self.headers = headers
+    }
+
+    public var description: String { "\(name) (\(url)) weight \(weight)" }
+}
+
+/// One extra HTTP header of an endpoint.
+public struct HeaderField: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}

@@ -1,0 +1,73 @@
+/// An endpoint's URL and the rule for where each request goes.
+///
+/// A URL whose path is empty or ends in `/v1` is a *base*: prompt and chat lines go to
+/// `base/chat/completions`, Batch lines to the base plus their `url` less its leading `/v1`.
+/// An empty path counts as `/v1`, so `http://gpu-a:8000` reaches vLLM's `/v1/chat/completions`.
+/// Any other path is used as given for every request.
+public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
+    public let scheme: String
+    public let host: String
+    public let port: Int
+    /// The path as given, without a trailing slash.
+    public let path: String
+
+    /// Parses `http(s)://host[:port][/path]`; nil for anything else (no user info, query or fragment).
+    public init?(_ text: String) {
+        guard let schemeEnd = text.firstRange(of: "://") else { return nil }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        var rest = text[schemeEnd.upperBound...]
+        let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = rest[..<pathStart]
+        rest = rest[pathStart...]
+        guard !authority.isEmpty, !authority.contains("@"), !rest.contains("?"), !rest.contains("#") else { return nil }
+        var host = Substring(authority)
+        var port = scheme == "https" ? 443 : 80
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            let after = host[host.index(after: close)...]
+            host = host[host.index(after: host.startIndex)..<close]
+            if after.hasPrefix(":") {
+                guard let value = Int(after.dropFirst()), (1...65535).contains(value) else { return nil }
+                port = value
+            } else if !after.isEmpty { return nil }
+        } else if let colon = host.lastIndex(of: ":") {
+            guard let value = Int(host[host.index(after: colon)...]), (1...65535).contains(value) else { return nil }
+            port = value
+            host = host[..<colon]
+        }
+        guard !host.isEmpty, !host.contains(" ") else { return nil }
+        self.scheme = scheme
+        self.host = String(host)
+        self.port = port
+        var path = String(rest)
+        while path.hasSuffix("/") { path.removeLast() }
+        self.path = path
+    }
+
+    public var isTLS: Bool { scheme == "https" }
+
+    /// `host:port`, the endpoint's default name.
+    public var hostAndPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Whether this URL is a base that request paths are appended to.
+    public var isBase: Bool { path.isEmpty || path.hasSuffix("/v1") }
+
+    /// The request path for a line: `batchPath` is the Batch API line's `url`, nil for prompt and chat lines.
+    public func requestPath(batchPath: String?) -> String {
+        guard isBase else { return path }
+        let base = path.isEmpty ? "/v1" : path
+        guard let batchPath else { return base + "/chat/completions" }
+        let suffix = batchPath.hasPrefix("/v1/") ? String(batchPath.dropFirst(3)) : batchPath
+        return base + suffix
+    }
+
+    /// The URL text without any path, e.g. `http://127.0.0.1:8001`.
+    public var origin: String {
+        let defaultPort = isTLS ? 443 : 80
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        return port == defaultPort ? "\(scheme)://\(hostText)" : "\(scheme)://\(hostText):\(port)"
+    }
+
+    public var description: String { origin + path }
+}

@@ -1,0 +1,79 @@
+import Yams
+
+/// Reads an endpoints file: a YAML or JSON list of `{name, url, weight, api_key_env, model, max_in_flight, headers}`.
+///
+/// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
+/// environment named by `api_key_env` (or the run's default variable); a key is never read from
+/// the file itself, so the file can be committed.
+public enum EndpointFile {
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - environment: where `api_key_env` names are looked up.
+    ///   - defaultKeyVariable: used for entries without `api_key_env`.
+    public static func parse(_ text: String, environment: [String: String], defaultKeyVariable: String) throws(EngineError) -> [EndpointConfiguration] {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw .configuration("it is not valid YAML or JSON")
+        }
+        var list = root as? [Any]
+        if list == nil, let map = root as? [String: Any] { list = map["endpoints"] as? [Any] }
+        guard let entries = list, !entries.isEmpty else { throw .configuration("it must hold a non-empty list of endpoints") }
+        var result: [EndpointConfiguration] = []
+        for (index, entry) in entries.enumerated() {
+            let position = "entry \(index + 1)"
+            guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
+            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers"]
+            if let unknown = map.keys.first(where: { !known.contains($0) }) {
+                throw .configuration("\(position) has an unknown key \"\(unknown)\"")
+            }
+            guard let urlText = map["url"] as? String, let url = EndpointURL(urlText) else {
+                throw .configuration("\(position) needs a \"url\" like http://host:port/v1")
+            }
+            let weight: Double
+            switch map["weight"] {
+            case nil: weight = 1
+            case let value as Int: weight = Double(value)
+            case let value as Double: weight = value
+            default: throw .configuration("\(position) has a weight that is not a number")
+            }
+            guard weight >= 0, weight.isFinite else { throw .configuration("\(position) has a negative weight") }
+            var maxInFlight: Int?
+            if let value = map["max_in_flight"] {
+                guard let number = value as? Int, number >= 1 else { throw .configuration("\(position) needs max_in_flight of 1 or more") }
+                maxInFlight = number
+            }
+            var headers: [HeaderField] = []
+            if let value = map["headers"] {
+                guard let pairs = value as? [String: Any] else { throw .configuration("\(position) has headers that are not a mapping") }
+                headers = pairs.keys.sorted().map { HeaderField($0, "\(pairs[$0]!)") }
+            }
+            let keyVariable = map["api_key_env"] as? String ?? defaultKeyVariable
+            result.append(EndpointConfiguration(
+                name: map["name"].map { "\($0)" }, url: url, weight: weight,
+                apiKey: environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 },
+                model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers))
+        }
+        return result
+    }
+
+    /// Parses a `--endpoint URL[@WEIGHT]` value: the weight is a number after the last `@`.
+    public static func parseSpec(_ spec: String) throws(EngineError) -> (url: EndpointURL, weight: Double) {
+        var urlText = spec
+        var weight = 1.0
+        if let at = spec.lastIndex(of: "@") {
+            let suffix = spec[spec.index(after: at)...]
+            guard let value = Double(suffix), value.isFinite else {
+                throw .configuration("the weight after @ in \"\(spec)\" must be a number")
+            }
+            guard value >= 0 else { throw .configuration("the weight in \"\(spec)\" must not be negative") }
+            weight = value
+            urlText = String(spec[..<at])
+        }
+        guard let url = EndpointURL(urlText) else {
+            throw .configuration("\"\(urlText)\" is not an http(s) URL like http://host:port/v1")
+        }
+        return (url, weight)
+    }
+}

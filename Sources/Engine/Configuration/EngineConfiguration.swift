@@ -1,0 +1,60 @@
+/// Everything a run needs to know, as validated values.
+public struct EngineConfiguration: Sendable {
+    public var endpoints: [EndpointConfiguration]
+    /// Attempts per second, retries included; 0 for no limit.
+    public var rate: Double
+    /// Global cap on requests awaiting an answer.
+    public var maxInFlight: Int
+    public var retryPolicy: RetryPolicy
+    /// Whole-request timeout, seconds.
+    public var timeout: Double
+    /// Seeds tie-breaking and backoff jitter; nil for a random seed.
+    public var seed: UInt64?
+
+    public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,
+                retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5), timeout: Double = 600, seed: UInt64? = nil) {
+        self.endpoints = endpoints
+        self.rate = rate
+        self.maxInFlight = maxInFlight
+        self.retryPolicy = retryPolicy
+        self.timeout = timeout
+        self.seed = seed
+    }
+
+    /// Checks the values a caller could get wrong; the message names the setting.
+    public func validate() throws(EngineError) {
+        guard !endpoints.isEmpty else { throw .configuration("no endpoint is configured") }
+        guard endpoints.allSatisfy({ $0.weight >= 0 && $0.weight.isFinite }) else { throw .configuration("endpoint weights must be 0 or more") }
+        guard endpoints.contains(where: { $0.weight > 0 }) else { throw .configuration("at least one endpoint needs a weight above 0") }
+        guard rate >= 0, rate.isFinite else { throw .configuration("the rate must be 0 (no limit) or more") }
+        guard maxInFlight >= 1 else { throw .configuration("max in flight must be at least 1") }
+        guard retryPolicy.maxAttempts >= 1 else { throw .configuration("max attempts must be at least 1") }
+        guard timeout > 0 else { throw .configuration("the timeout must be above 0") }
+    }
+}
+
+/// A commands the engine takes while it runs.
+public enum EngineCommand: Sendable, Hashable {
+    case pause
+    case resume
+    /// Requests per second; 0 lifts the limit.
+    case setRate(Double)
+    case setWeight(endpoint: Int, weight: Double)
+    /// Stop sending; in-flight requests finish and are written.
+    case stop
+}
+
+/// A small, fast, seedable generator (SplitMix64) for jitter and tie-breaking.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

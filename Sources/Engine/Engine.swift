@@ -1,0 +1,52 @@
+import Synchronization
+
+/// The public face of the engine: run a batch, steer it while it runs, read its figures.
+///
+/// `run()` is called once; `pause()`, `resume()`, `setRate(_:)`, `setWeight(endpoint:_:)` and `stop()`
+/// may be called from any task at any time and take effect at the runner's next step.
+public final class Engine: Sendable {
+    public let configuration: EngineConfiguration
+    public let stats: StatsRecorder
+    private let source: any RequestSource
+    private let transport: any Transport
+    private let sink: any ResultSink
+    private let events: AsyncStream<RunnerEvent>
+    private let post: AsyncStream<RunnerEvent>.Continuation
+    private let started = Mutex(false)
+
+    public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink) {
+        self.configuration = configuration
+        self.source = source
+        self.transport = transport
+        self.sink = sink
+        stats = StatsRecorder(endpoints: configuration.endpoints, progress: { [source] in source.progress })
+        (events, post) = AsyncStream.makeStream(of: RunnerEvent.self)
+    }
+
+    /// Sends every record and returns when each has a final outcome, or after `stop()` once the
+    /// requests in flight have finished. Shuts the transport down at the end.
+    public func run() async -> RunResult {
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        precondition(first, "Engine.run() may be called only once")
+        let runner = Runner(configuration: configuration, source: source, transport: transport, sink: sink,
+                            stats: stats, events: events, post: post)
+        let result = await runner.run()
+        await transport.shutdown()
+        return result
+    }
+
+    public func pause() { post.yield(.command(.pause)) }
+    public func resume() { post.yield(.command(.resume)) }
+    /// Requests per second, retries included; 0 lifts the limit.
+    public func setRate(_ rate: Double) { post.yield(.command(.setRate(max(0, rate)))) }
+    /// Weight of the endpoint at `endpoint` (its index in the configuration); 0 drains it.
+    public func setWeight(endpoint: Int, _ weight: Double) { post.yield(.command(.setWeight(endpoint: endpoint, weight: max(0, weight)))) }
+    /// Graceful stop: nothing new is sent; what is in flight finishes and is written.
+    public func stop() { post.yield(.command(.stop)) }
+    public func send(_ command: EngineCommand) { post.yield(.command(command)) }
+
+    public func snapshot() async -> StatsSnapshot { await stats.snapshot() }
+}

@@ -1,0 +1,128 @@
+/// Everything that can go wrong for one request or one run, as one error type.
+///
+/// The description is short, readable, safe to print and to write into errors.jsonl: it never holds
+/// an API key or a header value (transport errors are reduced to their kind before they get here).
+public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Hashable {
+        case connect, connectionLost, timeout, httpStatus, invalidResponse, responseTooLarge
+        case badInput, inputUnreadable, outputUnwritable, configuration, cancelled
+    }
+
+    private let code: Code
+    /// The HTTP status of the answer, when there was one.
+    public let status: Int?
+    /// Seconds the server asked us to wait (`retry-after-ms` / `retry-after`), when it said.
+    public let retryAfter: Double?
+    private let message: String
+
+    private init(_ code: Code, _ message: String, status: Int? = nil, retryAfter: Double? = nil) {
+        self.code = code
+        self.message = message
+        self.status = status
+        self.retryAfter = retryAfter
+    }
+
+    public static func connect(_ detail: String) -> EngineError { .init(.connect, "connection failed: \(detail)") }
+    public static func connectionLost(_ detail: String) -> EngineError { .init(.connectionLost, "connection lost: \(detail)") }
+    public static func timeout(seconds: Double) -> EngineError {
+        .init(.timeout, "timeout after \(Self.format(seconds))s")
+    }
+    public static func connectTimeout(seconds: Double) -> EngineError {
+        .init(.timeout, "connect timeout after \(Self.format(seconds))s")
+    }
+    /// A non-2xx answer; `detail` is the server's `error.message` when it sent one.
+    public static func http(status: Int, detail: String?, retryAfter: Double? = nil) -> EngineError {
+        let text = detail.map { "HTTP \(status): \(Self.clip($0))" } ?? "HTTP \(status)"
+        return .init(.httpStatus, text, status: status, retryAfter: retryAfter)
+    }
+    public static func invalidResponse(status: Int, _ detail: String) -> EngineError {
+        .init(.invalidResponse, "invalid response (HTTP \(status)): \(detail)", status: status)
+    }
+    public static func responseTooLarge(limit: Int) -> EngineError {
+        .init(.responseTooLarge, "response body larger than \(limit) bytes")
+    }
+    public static func badInput(line: Int, _ reason: String) -> EngineError { .init(.badInput, "line \(line): \(reason)") }
+    public static func inputUnreadable(path: String, _ reason: String) -> EngineError {
+        .init(.inputUnreadable, "cannot read \(path): \(reason)")
+    }
+    public static func outputUnwritable(path: String, _ reason: String) -> EngineError {
+        .init(.outputUnwritable, "cannot write \(path): \(reason)")
+    }
+    public static func configuration(_ reason: String) -> EngineError { .init(.configuration, reason) }
+    public static let cancelled = EngineError(.cancelled, "cancelled before an answer arrived")
+
+    /// Whether another attempt may succeed: connection trouble, timeouts, 408, 409, 429, 5xx and
+    /// a 2xx body that is not the JSON promised. Other 4xx and bad input never are.
+    public var isRetryable: Bool {
+        switch code {
+        case .connect, .connectionLost, .timeout, .invalidResponse: return true
+        case .httpStatus:
+            guard let status else { return false }
+            return status == 408 || status == 409 || status == 429 || status >= 500
+        case .responseTooLarge, .badInput, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
+        }
+    }
+
+    /// The bucket this error is counted in on the dashboard and in the summary.
+    public var kind: ErrorKind {
+        switch code {
+        case .connect, .connectionLost: return .connection
+        case .timeout: return .timeout
+        case .invalidResponse, .responseTooLarge: return .invalidResponse
+        case .badInput: return .badInput
+        case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
+        case .httpStatus:
+            switch status ?? 0 {
+            case 429: return .rateLimited
+            case 500...: return .server
+            default: return .client
+            }
+        }
+    }
+
+    /// True for failures that say the endpoint itself is unhealthy (not the request).
+    public var isEndpointFailure: Bool {
+        switch code {
+        case .connect, .connectionLost, .timeout: return true
+        case .httpStatus: return (status ?? 0) >= 500
+        default: return false
+        }
+    }
+
+    public var description: String { message }
+
+    private static func clip(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String((seconds * 10).rounded() / 10)
+    }
+}
+
+/// The buckets errors are counted in.
+public enum ErrorKind: String, Sendable, CaseIterable, Hashable {
+    case rateLimited = "429 rate limited"
+    case server = "5xx server"
+    case client = "4xx client"
+    case timeout = "timeout"
+    case connection = "connection"
+    case invalidResponse = "invalid response"
+    case badInput = "bad input line"
+    case other = "other"
+
+    /// A short label for narrow screens.
+    public var shortLabel: String {
+        switch self {
+        case .rateLimited: "429"
+        case .server: "5xx"
+        case .client: "4xx"
+        case .timeout: "timeout"
+        case .connection: "conn"
+        case .invalidResponse: "invalid"
+        case .badInput: "input"
+        case .other: "other"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// Classifies one input line as a seed prompt, a chat body, a Batch API line, or a bad line.
+public enum InputLine {
+    /// Bytes of a line beyond which it is refused (and reported) rather than parsed.
+    public static let defaultMaxLineBytes = 32 * 1024 * 1024
+
+    /// Turns one non-blank line into a record or a bad line; never throws.
+    ///
+    /// - Parameters:
+    ///   - bytes: the line without its newline (a trailing `\r` is tolerated).
+    ///   - line: the 1-based physical line number, which is also the id when the line names none.
+    public static func classify<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults) -> SourceItem {
+        let fallbackID = String(line)
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not valid JSON (\(error))"))
+        }
+        guard case .object = value else {
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not a JSON object"))
+        }
+        let id = recordID(value) ?? fallbackID
+        let metadata = value["metadata"]
+        func bad(_ reason: String) -> SourceItem {
+            .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason))
+        }
+
+        if let input = value["input"], value["messages"] == nil, value["body"] == nil {
+            guard case .string(let prompt) = input else { return bad("\"input\" must be a string") }
+            return .record(RequestRecord(id: id, line: line, form: .seed, input: input,
+                                         body: defaults.seedBody(prompt: prompt), metadata: metadata))
+        }
+        if let messages = value["messages"] {
+            guard case .array = messages else { return bad("\"messages\" must be an array") }
+            var body = value
+            for key in ["custom_id", "id", "metadata"] { body = body.removing(key) }
+            body = defaults.filling(body)
+            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata))
+        }
+        if let body = value["body"] {
+            guard body.isObject else { return bad("\"body\" must be a JSON object") }
+            var path: String?
+            if let url = value["url"] {
+                guard let text = url.stringValue, text.hasPrefix("/") else { return bad("\"url\" must be a path like /v1/chat/completions") }
+                path = text
+            }
+            if let method = value["method"], method.stringValue?.uppercased() != "POST" {
+                return bad("\"method\" must be POST")
+            }
+            let filled = defaults.filling(body)
+            return .record(RequestRecord(id: id, line: line, form: .batch, input: filled, body: filled, path: path, metadata: metadata))
+        }
+        return bad("no \"input\", \"messages\" or \"body\" field")
+    }
+
+    /// `custom_id`, else `id`, as text (a number keeps its source text).
+    static func recordID(_ value: JSONValue) -> String? {
+        for key in ["custom_id", "id"] {
+            switch value[key] {
+            case .string(let text)?: return text
+            case .number(let text)?: return text
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The line as text for an error record: invalid UTF-8 replaced, at most 64 KiB kept.
+    static func rawText<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let limit = 64 * 1024
+        if bytes.count <= limit { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.prefix(limit), as: UTF8.self) + "…"
+    }
+}
+
+extension JSONValue {
+    /// A copy of this object without `key`.
+    func removing(_ key: String) -> JSONValue {
+        guard case .object(let fields) = self else { return self }
+        return .object(fields.filter { $0.key != key })
+    }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a JSONL file (or stdin for `-`) as a stream, in 256 KiB chunks, with bounded memory.
+///
+/// Blocking `read(2)` calls run on a private dispatch queue, never on the cooperative pool, so a slow
+/// stdin cannot starve the engine.
+public final class JSONLFileSource: RequestSource {
+    private struct State {
+        var descriptor: Int32
+        var splitter: LineSplitter
+        var ready: [SourceItem] = []
+        var finished = false
+        var progress: SourceProgress
+    }
+
+    private let path: String
+    private let defaults: RequestDefaults
+    private let queue = DispatchQueue(label: "fanout.source")
+    private let state: Mutex<State>
+
+    /// Opens `path` (`-` for stdin); throws `EngineError` when it does not exist or cannot be read.
+    public init(path: String, defaults: RequestDefaults, maxLineBytes: Int = InputLine.defaultMaxLineBytes) throws(EngineError) {
+        self.path = path
+        self.defaults = defaults
+        var total: Int?
+        let descriptor: Int32
+        if path == "-" {
+            descriptor = 0
+        } else {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw EngineError.inputUnreadable(path: path, Self.errnoText()) }
+            var info = stat()
+            if fstat(descriptor, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    close(descriptor)
+                    throw EngineError.inputUnreadable(path: path, "it is a directory")
+                }
+                if (info.st_mode & S_IFMT) == S_IFREG { total = Int(info.st_size) }
+            }
+        }
+        state = Mutex(State(descriptor: descriptor, splitter: LineSplitter(maxLineBytes: maxLineBytes),
+                            progress: SourceProgress(totalBytes: total)))
+    }
+
+    deinit {
+        state.withLock { if $0.descriptor > 0 { close($0.descriptor) } }
+    }
+
+    public var progress: SourceProgress { state.withLock { $0.progress } }
+
+    public func next(max: Int) async throws -> [SourceItem] {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(with: Result { try self.fill(max: max) })
+            }
+        }
+    }
+
+    /// Runs on `queue`: reads until `max` items are ready or the input ends.
+    private func fill(max: Int) throws -> [SourceItem] {
+        try state.withLock { state in
+            var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+            while state.ready.count < max && !state.finished {
+                let count = buffer.withUnsafeMutableBytes { read(state.descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw EngineError.inputUnreadable(path: path, Self.errnoText())
+                }
+                let defaults = self.defaults
+                let maxLineBytes = state.splitter.maxLineBytes
+                var items: [SourceItem] = []
+                let emit: (Int, LineSplitter.Line) -> Void = { line, content in
+                    items.append(Self.item(line: line, content: content, defaults: defaults, maxLineBytes: maxLineBytes))
+                }
+                if count == 0 {
+                    state.splitter.finish(emit: emit)
+                    state.finished = true
+                } else {
+                    buffer.withUnsafeBytes { state.splitter.feed(UnsafeRawBufferPointer(rebasing: $0[..<count]), emit: emit) }
+                    state.progress.bytesRead += count
+                }
+                state.ready.append(contentsOf: items)
+                state.progress.linesRead = state.splitter.lineNumber
+            }
+            let taken = Array(state.ready.prefix(max))
+            state.ready.removeFirst(taken.count)
+            return taken
+        }
+    }
+
+    private static func item(line: Int, content: LineSplitter.Line, defaults: RequestDefaults, maxLineBytes: Int) -> SourceItem {
+        switch content {
+        case .text(let bytes):
+            return InputLine.classify(bytes, line: line, defaults: defaults)
+        case .oversized(let prefix, let length):
+            return .bad(BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
+                                reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit"))
+        }
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}

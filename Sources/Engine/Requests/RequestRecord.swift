@@ -1,0 +1,58 @@
+/// One input line that is ready to send: its id, where it came from, and the body to post.
+public struct RequestRecord: Sendable, Hashable {
+    /// Which of the three accepted line shapes this came from.
+    public enum Form: Sendable, Hashable {
+        /// `{"input": "text", "metadata"?}` — the seed tool's form.
+        case seed
+        /// `{"messages": [...], ...}` — a chat completion body.
+        case chat
+        /// `{"custom_id", "method", "url", "body"}` — an OpenAI Batch API line.
+        case batch
+    }
+
+    /// `custom_id`, else `id`, else the 1-based physical line number, as text.
+    public let id: String
+    /// 1-based physical line number in the input file.
+    public let line: Int
+    public let form: Form
+    /// What output records echo as `input`: the prompt text (seed form) or the request body.
+    public let input: JSONValue
+    /// The request body with the run's defaults applied, before the endpoint's own `model`.
+    public let body: JSONValue
+    /// The Batch API `url` (e.g. `/v1/chat/completions`), for batch lines only.
+    public let path: String?
+    /// Passed through untouched to the output record.
+    public let metadata: JSONValue?
+
+    public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil) {
+        self.id = id
+        self.line = line
+        self.form = form
+        self.input = input
+        self.body = body
+        self.path = path
+        self.metadata = metadata
+    }
+}
+
+/// An input line that cannot be sent, with the reason; it becomes one error record.
+public struct BadLine: Sendable, Hashable {
+    public let id: String
+    public let line: Int
+    /// The raw line as text (invalid UTF-8 replaced, very long lines cut).
+    public let raw: String
+    public let reason: String
+
+    public init(id: String, line: Int, raw: String, reason: String) {
+        self.id = id
+        self.line = line
+        self.raw = raw
+        self.reason = reason
+    }
+}
+
+/// What the request source yields for each non-blank line.
+public enum SourceItem: Sendable, Hashable {
+    case record(RequestRecord)
+    case bad(BadLine)
+}

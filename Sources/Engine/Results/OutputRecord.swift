@@ -1,0 +1,47 @@
+/// The JSON lines fanout writes: one per record, in the save file or the errors file.
+public enum OutputRecord {
+    /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "metadata"?}`
+    public static func success(record: RequestRecord, answer: ParsedAnswer, endpoint: String, attempts: Int,
+                               latency: Double) -> JSONValue {
+        var fields: [JSONField] = [
+            JSONField("id", .string(record.id)),
+            JSONField("input", record.input),
+            JSONField("response", answer.response),
+            JSONField("endpoint", .string(endpoint)),
+            JSONField("attempts", .number(attempts)),
+            JSONField("latency_ms", .number((latency * 1000).rounded())),
+        ]
+        if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
+        if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
+        return .object(fields)
+    }
+
+    /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "metadata"?}` for a record
+    /// that failed its last attempt.
+    public static func failure(record: RequestRecord, error: String, status: Int?, attempts: Int, endpoint: String?) -> JSONValue {
+        var fields: [JSONField] = [
+            JSONField("id", .string(record.id)),
+            JSONField("input", record.input),
+            JSONField("error", .string(error)),
+            JSONField("status", status.map { .number($0) } ?? .null),
+            JSONField("attempts", .number(attempts)),
+            JSONField("endpoint", endpoint.map(JSONValue.string) ?? .null),
+            JSONField("line", .number(record.line)),
+        ]
+        if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
+        return .object(fields)
+    }
+
+    /// The error record of an input line that could not be sent; `input` is the raw line text.
+    public static func badLine(_ bad: BadLine) -> JSONValue {
+        .object([
+            JSONField("id", .string(bad.id)),
+            JSONField("input", .string(bad.raw)),
+            JSONField("error", .string("line \(bad.line): \(bad.reason)")),
+            JSONField("status", .null),
+            JSONField("attempts", 0),
+            JSONField("endpoint", .null),
+            JSONField("line", .number(bad.line)),
+        ])
+    }
+}

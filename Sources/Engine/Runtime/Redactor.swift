@@ -1,0 +1,39 @@
+/// Removes secrets from text that may reach a file, a log or the screen.
+///
+/// Replaces every configured secret (API keys, extra header values) and anything shaped like an
+/// OpenAI key (`sk-` and 8+ key characters, which servers echo masked in 401 messages).
+public struct Redactor: Sendable {
+    private let secrets: [String]
+
+    public init(secrets: [String]) {
+        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+    }
+
+    public init(endpoints: [EndpointConfiguration]) {
+        self.init(secrets: endpoints.flatMap { [$0.apiKey].compactMap { $0 } + $0.headers.map(\.value) })
+    }
+
+    public func redact(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) {
+            result = result.replacing(secret, with: "[redacted]")
+        }
+        return Self.maskKeyShapes(result)
+    }
+
+    private static func maskKeyShapes(_ text: String) -> String {
+        guard text.contains("sk-") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.firstRange(of: "sk-") {
+            output += rest[..<range.lowerBound]
+            var end = range.upperBound
+            while end < rest.endIndex, rest[end].isLetter || rest[end].isNumber || "-_*.".contains(rest[end]) {
+                end = rest.index(after: end)
+            }
+            output += rest.distance(from: range.upperBound, to: end) >= 8 ? "sk-[redacted]" : String(rest[range.lowerBound..<end])
+            rest = rest[end...]
+        }
+        return output + rest
+    }
+}

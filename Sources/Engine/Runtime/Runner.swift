@@ -1,0 +1,236 @@
+/// Carries out the scheduler's decisions: the only place that spawns tasks, sleeps and reads the clock.
+///
+/// One loop owns the scheduler, the sink and a batch of stats events. It asks the scheduler for
+/// actions until told to wait, arms one timer for the wait, then handles the next event (a result,
+/// a command, input, the timer, the 100 ms heartbeat). Requests run as child tasks of a discarding
+/// task group and post their results back as events; response parsing happens in the child task,
+/// so both cores share it.
+struct Runner {
+    /// Items buffered ahead of sending before the reader is asked for more.
+    static let readAhead = 2048
+    static let readBatch = 512
+    static let heartbeat: Duration = .milliseconds(100)
+
+    let configuration: EngineConfiguration
+    let source: any RequestSource
+    let transport: any Transport
+    let sink: any ResultSink
+    let stats: StatsRecorder
+    let events: AsyncStream<RunnerEvent>
+    let post: AsyncStream<RunnerEvent>.Continuation
+
+    func run() async -> RunResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await stats.markStart(start)
+        let now: @Sendable () -> Double = {
+            let elapsed = start.duration(to: clock.now)
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+
+        var scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate,
+                                  maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy)
+        var generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
+        let redactor = Redactor(endpoints: configuration.endpoints)
+        let names = configuration.endpoints.map(\.name)
+        var batch: [(StatsEvent, Double)] = []
+        var fatalError: EngineError?
+
+        let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
+        var demandOutstanding = false
+        let reader = Task { [source, post] in
+            for await _ in demand {
+                do {
+                    let items = try await source.next(max: Self.readBatch)
+                    post.yield(.items(items))
+                    if items.isEmpty { return }
+                } catch {
+                    post.yield(.sourceFailed(error as? EngineError ?? .inputUnreadable(path: "input", "\(error)")))
+                    return
+                }
+            }
+        }
+        let heartbeat = Task { [post] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.heartbeat)
+                post.yield(.tick)
+            }
+        }
+        var timer: (deadline: Double, task: Task<Void, Never>)?
+
+        func publish(finished: Bool = false) async {
+            var control = ControlState()
+            control.isPaused = scheduler.isPaused
+            control.isStopping = scheduler.isStopping
+            control.isFinished = finished
+            control.targetRate = scheduler.limiter.rate
+            control.maxInFlight = scheduler.maxInFlight
+            control.inFlight = scheduler.inFlight
+            control.buffered = scheduler.bufferedCount
+            control.pendingRetries = scheduler.pendingRetryCount
+            let moment = now()
+            control.endpoints = configuration.endpoints.indices.map { index in
+                let state = scheduler.endpointState(index, now: moment)
+                return EndpointControl(weight: scheduler.balancer.weights[index], inFlight: state.inFlight,
+                                       coolingFor: state.coolingFor, coolingReason: state.coolingReason)
+            }
+            let events = batch
+            batch.removeAll(keepingCapacity: true)
+            await stats.record(events, control: control)
+        }
+
+        func write(_ body: () throws(EngineError) -> Void) {
+            guard fatalError == nil else { return }
+            do throws(EngineError) {
+                try body()
+            } catch {
+                fatalError = error
+                scheduler.stop()
+            }
+        }
+
+        await withDiscardingTaskGroup { group in
+            var iterator = events.makeAsyncIterator()
+            loop: while true {
+                if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding,
+                   scheduler.bufferedCount < Self.readAhead {
+                    demandOutstanding = true
+                    askForMore.yield()
+                }
+                act: while true {
+                    switch scheduler.nextAction(now: now(), using: &generator) {
+                    case .dispatch(let dispatch):
+                        let sentAt = now()
+                        batch.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), sentAt))
+                        let request = Self.request(for: dispatch, configuration: configuration)
+                        group.addTask { [transport, post] in
+                            let response = await transport.send(request)
+                            let result = response.flatMap { ResponseParser.interpret($0, wallClock: WallClock.now()) }
+                            let finishedAt = now()
+                            post.yield(.completed(dispatch, result, sentAt: sentAt, finishedAt: finishedAt))
+                        }
+                    case .wait(let until):
+                        if let until, timer == nil || until < timer!.deadline {
+                            timer?.task.cancel()
+                            let instant = start.advanced(by: .nanoseconds(Int64(until * 1e9)))
+                            timer = (until, Task { [post] in
+                                try? await Task.sleep(until: instant, clock: .continuous)
+                                if !Task.isCancelled { post.yield(.timer) }
+                            })
+                        }
+                        break act
+                    case .finished:
+                        break loop
+                    }
+                }
+                guard let event = await iterator.next() else { break loop }
+                switch event {
+                case .command(let command):
+                    switch command {
+                    case .pause: scheduler.pause()
+                    case .resume: scheduler.resume()
+                    case .stop: scheduler.stop()
+                    case .setRate(let rate): scheduler.setRate(rate, now: now())
+                    case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
+                    }
+                    await publish()
+                case .items(let items):
+                    demandOutstanding = false
+                    if items.isEmpty { scheduler.sourceDidFinish() }
+                    let moment = now()
+                    batch.append((.read(count: items.count), moment))
+                    var records: [RequestRecord] = []
+                    records.reserveCapacity(items.count)
+                    for item in items {
+                        switch item {
+                        case .record(let record): records.append(record)
+                        case .bad(let bad):
+                            write { () throws(EngineError) in try sink.writeFailure(OutputRecord.badLine(bad)) }
+                            batch.append((.badLine(line: bad.line, reason: bad.reason), moment))
+                        }
+                    }
+                    scheduler.enqueue(records)
+                case .sourceFailed(let error):
+                    demandOutstanding = false
+                    fatalError = fatalError ?? error
+                    scheduler.sourceDidFinish()
+                    scheduler.stop()
+                case .completed(let dispatch, let result, let sentAt, let finishedAt):
+                    let latency = finishedAt - sentAt
+                    let record = dispatch.attempt.record
+                    let attempts = dispatch.attempt.number
+                    let endpoint = dispatch.endpoint
+                    switch scheduler.complete(dispatch, result: result, now: now(), using: &generator) {
+                    case .succeeded(let answer):
+                        write { () throws(EngineError) in
+                            try sink.writeSuccess(OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint],
+                                                                       attempts: attempts, latency: latency))
+                        }
+                        batch.append((.succeeded(endpoint: endpoint, latency: latency,
+                                                 promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
+                                                 completionTokens: answer.usage?["completion_tokens"]?.intValue ?? 0), finishedAt))
+                    case .failed(let error):
+                        let message = redactor.redact(error.description)
+                        write { () throws(EngineError) in
+                            try sink.writeFailure(OutputRecord.failure(record: record, error: message, status: error.status,
+                                                                       attempts: attempts, endpoint: names[endpoint]))
+                        }
+                        batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency,
+                                              message: "\(message) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts) → errors)",
+                                              final: true), finishedAt))
+                    case .willRetry(let error, let at):
+                        let wait = max(0, at - finishedAt)
+                        let message = "\(redactor.redact(error.description)) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts), retry in \(Self.seconds(wait)))"
+                        batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
+                    }
+                case .timer:
+                    timer = nil
+                case .tick:
+                    write { () throws(EngineError) in try sink.flush() }
+                    await publish()
+                }
+            }
+        }
+        timer?.task.cancel()
+        heartbeat.cancel()
+        askForMore.finish()
+        reader.cancel()
+        write { () throws(EngineError) in try sink.close() }
+        await publish(finished: true)
+        let snapshot = await stats.snapshot()
+        let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
+        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished)
+    }
+
+    /// Builds the HTTP request for a dispatch: the endpoint's model wins, its key and headers are added.
+    static func request(for dispatch: Dispatch, configuration: EngineConfiguration) -> TransportRequest {
+        let endpoint = configuration.endpoints[dispatch.endpoint]
+        let record = dispatch.attempt.record
+        var body = record.body
+        if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
+        var headers = endpoint.headers
+        if let key = endpoint.apiKey { headers.append(HeaderField("authorization", "Bearer \(key)")) }
+        return TransportRequest(endpoint: dispatch.endpoint, url: endpoint.url,
+                                path: endpoint.url.requestPath(batchPath: record.path),
+                                headers: headers, body: body.encodedBytes, timeout: configuration.timeout)
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value < 10 ? "\((value * 10).rounded() / 10)s" : "\(Int(value.rounded()))s"
+    }
+}
+
+/// Unix time in seconds, for HTTP dates; the engine's own timing uses a monotonic clock.
+enum WallClock {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

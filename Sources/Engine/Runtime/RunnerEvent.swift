@@ -1,0 +1,23 @@
+/// What wakes the runner's loop.
+enum RunnerEvent: Sendable {
+    case command(EngineCommand)
+    /// Items from the source; an empty array marks the end of the input.
+    case items([SourceItem])
+    case sourceFailed(EngineError)
+    /// A dispatched attempt came back; times are seconds since the run started.
+    case completed(Dispatch, Result<ParsedAnswer, EngineError>, sentAt: Double, finishedAt: Double)
+    /// The timer the loop armed has fired.
+    case timer
+    /// The periodic heartbeat: publish stats, flush files.
+    case tick
+}
+
+/// How a run ended.
+public struct RunResult: Sendable {
+    /// The figures at the end.
+    public var snapshot: StatsSnapshot
+    /// A fatal error that stopped the run early (e.g. the save file could not be written).
+    public var fatalError: EngineError?
+    /// True when a stop was asked for before every record was finished.
+    public var wasStopped: Bool
+}

@@ -1,0 +1,151 @@
+import DequeModule
+import HeapModule
+
+/// The engine's decisions in one value: what to send next, where, and when; what a result means.
+///
+/// It owns the rate limiter, the balancer, the retry queue and every in-flight count, and it never
+/// sleeps or reads a clock: the runner passes `now` (seconds on a monotonic clock) and a random
+/// generator in, and carries out the `Action` that comes back.
+public struct Scheduler {
+    public enum Action: Sendable {
+        /// Send this attempt now, then ask again.
+        case dispatch(Dispatch)
+        /// Nothing can go before `until` (nil: until a result, a command or more input arrives).
+        case wait(until: Double?)
+        /// Every record has a final outcome, or a stop was asked for and nothing is in flight.
+        case finished
+    }
+
+    /// What a result comes to.
+    public enum Outcome: Sendable {
+        case succeeded(ParsedAnswer)
+        /// Final: the record goes to the errors file.
+        case failed(EngineError)
+        /// Another attempt is queued for `at`.
+        case willRetry(EngineError, at: Double)
+    }
+
+    struct Slot: Sendable {
+        var inFlight = 0
+        var maxInFlight: Int?
+        var coolingUntil: Double = 0
+        var coolingReason: String?
+    }
+
+    public private(set) var limiter: RateLimiter
+    public private(set) var balancer: SmoothWeightedBalancer
+    public let initialWeights: [Double]
+    public let retryPolicy: RetryPolicy
+    public let maxInFlight: Int
+    public private(set) var inFlight = 0
+    public private(set) var isPaused = false
+    public private(set) var isStopping = false
+    public private(set) var sourceFinished = false
+    private(set) var slots: [Slot]
+    private var fresh: Deque<RequestRecord> = []
+    private var retries = Heap<PendingRetry>()
+    private var sequence: UInt64 = 0
+
+    public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy, now: Double = 0) {
+        limiter = RateLimiter(rate: rate, now: now)
+        initialWeights = endpoints.map(\.weight)
+        balancer = SmoothWeightedBalancer(weights: initialWeights)
+        slots = endpoints.map { Slot(maxInFlight: $0.maxInFlight) }
+        self.maxInFlight = max(1, maxInFlight)
+        self.retryPolicy = retryPolicy
+    }
+
+    /// Records read but not yet sent for the first time.
+    public var bufferedCount: Int { fresh.count }
+    /// Failed records waiting for their next try.
+    public var pendingRetryCount: Int { retries.count }
+
+    public mutating func enqueue(_ records: some Sequence<RequestRecord>) { fresh.append(contentsOf: records) }
+    public mutating func sourceDidFinish() { sourceFinished = true }
+
+    public mutating func pause() { isPaused = true }
+    public mutating func resume() { isPaused = false }
+    /// Stop sending: what is in flight finishes, nothing new goes out.
+    public mutating func stop() { isStopping = true }
+    public mutating func setRate(_ rate: Double, now: Double) { limiter.setRate(rate, now: now) }
+    public mutating func setWeight(_ weight: Double, endpoint: Int) {
+        guard slots.indices.contains(endpoint) else { return }
+        balancer.setWeight(weight, at: endpoint)
+    }
+
+    /// In-flight count, cap and cooldown of one endpoint.
+    public func endpointState(_ index: Int, now: Double) -> (inFlight: Int, coolingFor: Double?, coolingReason: String?) {
+        let slot = slots[index]
+        let cooling = slot.coolingUntil > now ? slot.coolingUntil - now : nil
+        return (slot.inFlight, cooling, cooling == nil ? nil : slot.coolingReason)
+    }
+
+    public mutating func nextAction(now: Double, using generator: inout some RandomNumberGenerator) -> Action {
+        let nothingLeft = sourceFinished && fresh.isEmpty && retries.isEmpty
+        if inFlight == 0 && (isStopping || nothingLeft) { return .finished }
+        if isStopping || isPaused || inFlight >= maxInFlight { return .wait(until: nil) }
+
+        let retryDue = retries.min.map { $0.due <= now } ?? false
+        guard retryDue || !fresh.isEmpty else { return .wait(until: retries.min?.due) }
+
+        let admission = limiter.earliestAdmission(now: now)
+        if admission > now { return .wait(until: admission) }
+
+        let previous = retryDue ? retries.min?.attempt.previousEndpoint : nil
+        let chosen = balancer.next(avoiding: previous, using: &generator) { index in
+            let slot = slots[index]
+            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max)
+        }
+        guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
+
+        let attempt: Attempt
+        if retryDue, let retry = retries.popMin() {
+            attempt = retry.attempt
+        } else {
+            attempt = Attempt(record: fresh.removeFirst(), number: 1, previousEndpoint: nil)
+        }
+        limiter.admit(now: now)
+        inFlight += 1
+        slots[endpoint].inFlight += 1
+        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint))
+    }
+
+    /// Takes the result of a dispatched attempt and decides the record's fate.
+    public mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double,
+                                  using generator: inout some RandomNumberGenerator) -> Outcome {
+        inFlight -= 1
+        slots[dispatch.endpoint].inFlight -= 1
+        switch result {
+        case .success(let answer):
+            return .succeeded(answer)
+        case .failure(let error):
+            if let wait = error.retryAfter, error.status == 429 || error.status == 503 {
+                cool(dispatch.endpoint, until: now + wait, reason: error.status.map(String.init))
+            }
+            switch retryPolicy.decide(attempt: dispatch.attempt.number, error: error, using: &generator) {
+            case .giveUp:
+                return .failed(error)
+            case .retry(let delay):
+                sequence += 1
+                let next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1,
+                                   previousEndpoint: dispatch.endpoint)
+                retries.insert(PendingRetry(due: now + delay, sequence: sequence, attempt: next))
+                return .willRetry(error, at: now + delay)
+            }
+        }
+    }
+
+    /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).
+    public mutating func cool(_ endpoint: Int, until: Double, reason: String?) {
+        guard until > slots[endpoint].coolingUntil else { return }
+        slots[endpoint].coolingUntil = until
+        slots[endpoint].coolingReason = reason
+    }
+
+    private func earliestCoolingEnd(after now: Double) -> Double? {
+        slots.indices
+            .filter { balancer.weights[$0] > 0 && slots[$0].coolingUntil > now }
+            .map { slots[$0].coolingUntil }
+            .min()
+    }
+}

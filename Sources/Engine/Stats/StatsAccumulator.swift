@@ -1,0 +1,122 @@
+import Histogram
+
+/// Adds up stats events into counters, rates and latency histograms; makes snapshots.
+///
+/// A plain value: the `StatsRecorder` actor owns one, and tests drive one directly with chosen times.
+public struct StatsAccumulator: Sendable {
+    struct EndpointCounters: Sendable {
+        var sent = 0
+        var succeeded = 0
+        var errors = 0
+        var retries = 0
+        var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
+        /// Latency in microseconds, 1 µs to 1 hour, three significant digits.
+        var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    public static let recentErrorLimit = 8
+
+    private let names: [String]
+    private let urls: [String]
+    private let initialWeights: [Double]
+    private var endpoints: [EndpointCounters]
+    private var totals = StatsSnapshot()
+    private var sends = RateMeter(bucketWidth: 1, buckets: 62)
+    private var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
+    private var completions = RateMeter(bucketWidth: 0.5, buckets: 12)
+    private var control = ControlState()
+
+    public init(endpoints: [EndpointConfiguration]) {
+        names = endpoints.map(\.name)
+        urls = endpoints.map(\.url.description)
+        initialWeights = endpoints.map(\.weight)
+        self.endpoints = Array(repeating: EndpointCounters(), count: endpoints.count)
+    }
+
+    public mutating func record(_ event: StatsEvent, at now: Double) {
+        switch event {
+        case .read(let count):
+            totals.read += count
+        case .sent(let endpoint, let isRetry):
+            totals.sent += 1
+            endpoints[endpoint].sent += 1
+            sends.add(at: now)
+            recentSends.add(at: now)
+            endpoints[endpoint].recentSends.add(at: now)
+            if isRetry {
+                totals.retries += 1
+                endpoints[endpoint].retries += 1
+            }
+        case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens):
+            totals.succeeded += 1
+            totals.promptTokens += promptTokens
+            totals.completionTokens += completionTokens
+            endpoints[endpoint].succeeded += 1
+            _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
+            completions.add(at: now)
+        case .failed(let endpoint, let kind, let latency, let message, let final):
+            endpoints[endpoint].errors += 1
+            totals.errorsByKind[kind, default: 0] += 1
+            _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
+            if final {
+                totals.failed += 1
+                completions.add(at: now)
+            }
+            remember(ErrorEntry(at: now, source: names[endpoint], message: message))
+        case .badLine(let line, let reason):
+            totals.badLines += 1
+            totals.failed += 1
+            totals.errorsByKind[.badInput, default: 0] += 1
+            completions.add(at: now)
+            remember(ErrorEntry(at: now, source: "input", message: "line \(line): \(reason)"))
+        }
+    }
+
+    /// Takes the scheduler's latest state (weights, in-flight counts, cooldowns, pause).
+    public mutating func update(_ control: ControlState) { self.control = control }
+
+    public func snapshot(at now: Double, progress: SourceProgress) -> StatsSnapshot {
+        var snapshot = totals
+        snapshot.elapsed = now
+        snapshot.progress = progress
+        snapshot.state = control.isFinished ? .done : control.isStopping ? .draining : control.isPaused ? .paused : .running
+        snapshot.targetRate = control.targetRate
+        snapshot.inFlight = control.inFlight
+        snapshot.maxInFlight = control.maxInFlight
+        snapshot.pendingRetries = control.pendingRetries
+        snapshot.measuredRate = recentSends.rate(over: 5, at: now)
+        snapshot.completionRate = completions.rate(over: 5, at: now)
+        snapshot.rateHistory = sends.series(count: 60, at: now)
+        let weights = control.endpoints.map(\.weight)
+        let totalWeight = weights.filter { $0 > 0 }.reduce(0, +)
+        let recentTotal = endpoints.map { $0.recentSends.rate(over: 5, at: now) }.reduce(0, +)
+        snapshot.endpoints = endpoints.indices.map { index in
+            let counters = endpoints[index]
+            let live = control.endpoints.indices.contains(index) ? control.endpoints[index]
+                : EndpointControl(weight: initialWeights[index], inFlight: 0)
+            let state: EndpointSnapshot.State = live.weight <= 0 ? .drained
+                : live.coolingFor.map { .cooling(seconds: $0, reason: live.coolingReason) } ?? .ready
+            var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
+                                            initialWeight: initialWeights[index], state: state)
+            endpoint.inFlight = live.inFlight
+            endpoint.sent = counters.sent
+            endpoint.succeeded = counters.succeeded
+            endpoint.errors = counters.errors
+            endpoint.retries = counters.retries
+            endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
+            endpoint.actualShare = recentTotal > 0 ? counters.recentSends.rate(over: 5, at: now) / recentTotal : 0
+            if counters.latency.totalCount > 0 {
+                endpoint.p50 = Double(counters.latency.valueAtPercentile(50)) / 1_000_000
+                endpoint.p90 = Double(counters.latency.valueAtPercentile(90)) / 1_000_000
+                endpoint.p99 = Double(counters.latency.valueAtPercentile(99)) / 1_000_000
+            }
+            return endpoint
+        }
+        return snapshot
+    }
+
+    private mutating func remember(_ entry: ErrorEntry) {
+        totals.recentErrors.append(entry)
+        if totals.recentErrors.count > Self.recentErrorLimit { totals.recentErrors.removeFirst() }
+    }
+}

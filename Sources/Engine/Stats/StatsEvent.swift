@@ -1,0 +1,43 @@
+/// Something that happened in the run, as the stats accumulator counts it.
+public enum StatsEvent: Sendable {
+    /// Non-blank input lines read.
+    case read(count: Int)
+    case sent(endpoint: Int, isRetry: Bool)
+    /// `latency` in seconds.
+    case succeeded(endpoint: Int, latency: Double, promptTokens: Int, completionTokens: Int)
+    /// An attempt failed; `final` when the record goes to the errors file.
+    case failed(endpoint: Int, kind: ErrorKind, latency: Double, message: String, final: Bool)
+    /// A bad input line (written straight to the errors file).
+    case badLine(line: Int, reason: String)
+}
+
+/// The scheduler's state that the dashboard shows next to the counters.
+public struct ControlState: Sendable, Hashable {
+    public var isPaused = false
+    public var isStopping = false
+    public var isFinished = false
+    public var targetRate: Double = 0
+    public var maxInFlight = 0
+    public var inFlight = 0
+    public var buffered = 0
+    public var pendingRetries = 0
+    public var endpoints: [EndpointControl] = []
+
+    public init() {}
+}
+
+/// One endpoint's live settings and load.
+public struct EndpointControl: Sendable, Hashable {
+    public var weight: Double
+    public var inFlight: Int
+    /// Seconds left of a cooldown, if cooling.
+    public var coolingFor: Double?
+    public var coolingReason: String?
+
+    public init(weight: Double, inFlight: Int, coolingFor: Double? = nil, coolingReason: String? = nil) {
+        self.weight = weight
+        self.inFlight = inFlight
+        self.coolingFor = coolingFor
+        self.coolingReason = coolingReason
+    }
+}

@@ -1,0 +1,93 @@
+/// Everything the dashboard and the summary show, as one value taken at one moment.
+public struct StatsSnapshot: Sendable, Hashable {
+    public enum RunState: String, Sendable, Hashable {
+        case running = "RUNNING", paused = "PAUSED", draining = "DRAINING", done = "DONE"
+    }
+
+    public var state: RunState = .running
+    /// Seconds since the run started.
+    public var elapsed: Double = 0
+    /// Requests per second allowed; 0 for unlimited.
+    public var targetRate: Double = 0
+    /// Attempts sent per second over the last 5 s.
+    public var measuredRate: Double = 0
+    /// Records finished (saved or failed) per second over the last 5 s.
+    public var completionRate: Double = 0
+    /// Attempts sent per second for each of the last 60 seconds, oldest first.
+    public var rateHistory: [Double] = []
+    public var read = 0
+    public var sent = 0
+    public var inFlight = 0
+    public var maxInFlight = 0
+    public var succeeded = 0
+    public var failed = 0
+    public var retries = 0
+    public var pendingRetries = 0
+    public var badLines = 0
+    public var promptTokens = 0
+    public var completionTokens = 0
+    /// Failed attempts by kind (final or not), bad lines included.
+    public var errorsByKind: [ErrorKind: Int] = [:]
+    public var recentErrors: [ErrorEntry] = []
+    public var endpoints: [EndpointSnapshot] = []
+    public var progress = SourceProgress()
+
+    public init() {}
+
+    /// Records with a final outcome (saved, failed, or a bad line).
+    public var done: Int { succeeded + failed }
+}
+
+/// One endpoint's figures.
+public struct EndpointSnapshot: Sendable, Hashable {
+    public enum State: Sendable, Hashable {
+        case ready
+        case cooling(seconds: Double, reason: String?)
+        case drained
+    }
+
+    public var name: String
+    public var url: String
+    public var weight: Double
+    public var initialWeight: Double
+    public var state: State
+    public var inFlight = 0
+    public var maxInFlight: Int?
+    public var sent = 0
+    public var succeeded = 0
+    /// Failed attempts, retried or not.
+    public var errors = 0
+    /// Attempts sent here that were retries.
+    public var retries = 0
+    /// Share of the weights of all endpoints with weight > 0.
+    public var targetShare: Double = 0
+    /// Share of the attempts sent over the last 5 s.
+    public var actualShare: Double = 0
+    /// Latency percentiles in seconds (nil before the first answer).
+    public var p50: Double?
+    public var p90: Double?
+    public var p99: Double?
+
+    public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
+        self.name = name
+        self.url = url
+        self.weight = weight
+        self.initialWeight = initialWeight
+        self.state = state
+    }
+}
+
+/// One recent error for the dashboard's list.
+public struct ErrorEntry: Sendable, Hashable {
+    /// Seconds since the run started.
+    public var at: Double
+    /// Endpoint name, or `input` for a bad line.
+    public var source: String
+    public var message: String
+
+    public init(at: Double, source: String, message: String) {
+        self.at = at
+        self.source = source
+        self.message = message
+    }
+}

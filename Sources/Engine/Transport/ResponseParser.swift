@@ -1,0 +1,86 @@
+/// What a successful answer carried: the text (or JSON) to save and the token usage.
+public struct ParsedAnswer: Sendable, Hashable {
+    /// `choices[0].message.content`, `choices[0].text`, or else the whole JSON body.
+    public var response: JSONValue
+    public var usage: JSONValue?
+
+    public init(response: JSONValue, usage: JSONValue? = nil) {
+        self.response = response
+        self.usage = usage
+    }
+}
+
+/// Turns an HTTP answer into a parsed answer or an `EngineError`.
+///
+/// 2xx bodies must be JSON (or an SSE stream of JSON chunks when the request asked for `stream`);
+/// anything else is an invalid response, which is retryable. Non-2xx answers carry the server's
+/// `error.message` and its `Retry-After` advice.
+public enum ResponseParser {
+    /// - Parameter wallClock: Unix time in seconds, for `Retry-After` given as a date.
+    public static func interpret(_ response: TransportResponse, wallClock: Double) -> Result<ParsedAnswer, EngineError> {
+        guard (200..<300).contains(response.status) else {
+            let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
+                                                retryAfter: response.header("retry-after"), wallClock: wallClock)
+            return .failure(.http(status: response.status, detail: errorMessage(response.body), retryAfter: retryAfter))
+        }
+        if isEventStream(response) {
+            return assembleStream(response.body, status: response.status)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(response.body)
+        } catch {
+            return .failure(.invalidResponse(status: response.status, "body is not JSON (\(error))"))
+        }
+        guard json.isObject else { return .failure(.invalidResponse(status: response.status, "body is not a JSON object")) }
+        let choice = json["choices"]?[0]
+        if let content = choice?["message"]?["content"], content != .null || choice?["message"]?["tool_calls"] == nil {
+            return .success(ParsedAnswer(response: content, usage: json["usage"]))
+        }
+        if let text = choice?["text"] {
+            return .success(ParsedAnswer(response: text, usage: json["usage"]))
+        }
+        return .success(ParsedAnswer(response: json, usage: json["usage"]))
+    }
+
+    /// The `error.message` of an OpenAI-style error body, else a short prefix of a text body.
+    static func errorMessage(_ body: [UInt8]) -> String? {
+        if let json = try? JSONParser.parse(body) {
+            if let message = json["error"]?["message"]?.stringValue { return message }
+            if let message = json["error"]?.stringValue ?? json["message"]?.stringValue ?? json["detail"]?.stringValue {
+                return message
+            }
+            return nil
+        }
+        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingSpaces
+        return text.isEmpty ? nil : text
+    }
+
+    static func isEventStream(_ response: TransportResponse) -> Bool {
+        if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true { return true }
+        return response.body.starts(with: Array("data:".utf8))
+    }
+
+    /// Joins an OpenAI SSE stream: the `delta.content` of every chunk, and the last `usage` seen.
+    static func assembleStream(_ body: [UInt8], status: Int) -> Result<ParsedAnswer, EngineError> {
+        var text = ""
+        var usage: JSONValue?
+        var sawChunk = false
+        for rawLine in body.split(separator: 0x0A) {
+            var line = rawLine[...]
+            if line.last == 0x0D { line = line.dropLast() }
+            guard line.starts(with: Array("data:".utf8)) else { continue }
+            var payload = line.dropFirst(5)
+            while payload.first == 0x20 { payload = payload.dropFirst() }
+            if payload.elementsEqual("[DONE]".utf8) { break }
+            guard let chunk = try? JSONParser.parse(payload) else { return .failure(.invalidResponse(status: status, "stream chunk is not JSON")) }
+            sawChunk = true
+            if let piece = chunk["choices"]?[0]?["delta"]?["content"]?.stringValue ?? chunk["choices"]?[0]?["text"]?.stringValue {
+                text += piece
+            }
+            if let chunkUsage = chunk["usage"], chunkUsage != .null { usage = chunkUsage }
+        }
+        guard sawChunk else { return .failure(.invalidResponse(status: status, "empty event stream")) }
+        return .success(ParsedAnswer(response: .string(text), usage: usage))
+    }
+}

@@ -1,0 +1,51 @@
+/// Sends one HTTP POST and returns the answer: the engine's only way out to the network.
+///
+/// Implementations never throw: every failure comes back as an `EngineError` whose description is
+/// safe to print (no header values, so no API keys).
+public protocol Transport: Sendable {
+    func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError>
+    /// Closes connections; called once, after the last `send` has returned.
+    func shutdown() async
+}
+
+/// One request as the transport sees it.
+public struct TransportRequest: Sendable {
+    /// The endpoint's index in the run's configuration.
+    public var endpoint: Int
+    public var url: EndpointURL
+    /// The request path, e.g. `/v1/chat/completions`.
+    public var path: String
+    /// Includes `Authorization` when the endpoint has a key; values are secrets.
+    public var headers: [HeaderField]
+    public var body: [UInt8]
+    /// Whole-request timeout in seconds.
+    public var timeout: Double
+
+    public init(endpoint: Int, url: EndpointURL, path: String, headers: [HeaderField], body: [UInt8], timeout: Double) {
+        self.endpoint = endpoint
+        self.url = url
+        self.path = path
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// An HTTP answer of any status.
+public struct TransportResponse: Sendable {
+    public var status: Int
+    /// Header names are lower-cased.
+    public var headers: [HeaderField]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8]) {
+        self.status = status
+        self.headers = headers.map { HeaderField($0.name.lowercased(), $0.value) }
+        self.body = body
+    }
+
+    /// The first value of a header, by lower-case name.
+    public func header(_ name: String) -> String? {
+        headers.first(where: { $0.name == name })?.value
+    }
+}

@@ -1,0 +1,38 @@
+/// How a mock endpoint answers: its latency, its failures, its limits.
+public struct MockBehavior: Sendable, Hashable {
+    /// Seconds before each answer.
+    public var latency: Double = 0
+    /// Extra uniform random latency, 0…jitter seconds.
+    public var latencyJitter: Double = 0
+    /// Added seconds per completion token (1 / tokens per second), 0 for none.
+    public var secondsPerToken: Double = 0
+    /// Share of requests answered 500 at random (0…1).
+    public var errorRate: Double = 0
+    /// The first `failFirst` requests for each prompt are answered 500, later ones succeed.
+    public var failFirst = 0
+    /// Answer every request with this status and an OpenAI error body.
+    public var fixedStatus: Int?
+    /// `Retry-After` sent with 429 and 503 answers.
+    public var retryAfter: String?
+    /// Requests per second above which the server answers 429 (a fixed one-second window).
+    public var rateLimit: Double?
+    /// Never answer (the connection stays open): for timeout tests.
+    public var hang = false
+    /// Answer 200 with a body that is not JSON.
+    public var invalidJSON = false
+
+    public init(latency: Double = 0, latencyJitter: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
+                failFirst: Int = 0, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
+                hang: Bool = false, invalidJSON: Bool = false) {
+        self.latency = latency
+        self.latencyJitter = latencyJitter
+        self.secondsPerToken = secondsPerToken
+        self.errorRate = errorRate
+        self.failFirst = failFirst
+        self.fixedStatus = fixedStatus
+        self.retryAfter = retryAfter
+        self.rateLimit = rateLimit
+        self.hang = hang
+        self.invalidJSON = invalidJSON
+    }
+}

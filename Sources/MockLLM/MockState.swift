@@ -1,0 +1,112 @@
+import Synchronization
+
+/// What a mock endpoint has seen and decides, shared by all its connections under one lock.
+final class MockState: Sendable {
+    enum Decision {
+        case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double)
+        case hang
+    }
+
+    struct Counters {
+        var behavior: MockBehavior
+        var arrivals = 0
+        var byPrompt: [String: Int] = [:]
+        var times: [Double] = []
+        var windowSecond = -1
+        var windowCount = 0
+        var generator = SystemRandomNumberGenerator()
+    }
+
+    /// Arrival times kept for tests (the first million).
+    static let timeLimit = 1_000_000
+
+    private let counters: Mutex<Counters>
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+
+    init(behavior: MockBehavior) {
+        counters = Mutex(Counters(behavior: behavior))
+        start = clock.now
+    }
+
+    var behavior: MockBehavior {
+        get { counters.withLock { $0.behavior } }
+        set { counters.withLock { $0.behavior = newValue } }
+    }
+
+    var arrivals: Int { counters.withLock { $0.arrivals } }
+    var arrivalsByPrompt: [String: Int] { counters.withLock { $0.byPrompt } }
+    var arrivalTimes: [Double] { counters.withLock { $0.times } }
+
+    func reset() {
+        counters.withLock { state in
+            state.arrivals = 0
+            state.byPrompt = [:]
+            state.times = []
+        }
+    }
+
+    /// Seconds since the server started.
+    var now: Double {
+        let elapsed = start.duration(to: clock.now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    /// Counts one request and decides its answer.
+    func arrive(prompt: String, model: String, stream: Bool, isChat: Bool) -> Decision {
+        let now = self.now
+        return counters.withLock { state in
+            state.arrivals += 1
+            let id = state.arrivals
+            let seen = state.byPrompt[prompt, default: 0] + 1
+            state.byPrompt[prompt] = seen
+            if state.times.count < Self.timeLimit { state.times.append(now) }
+            let behavior = state.behavior
+            var delay = behavior.latency
+            if behavior.latencyJitter > 0 { delay += Double.random(in: 0...behavior.latencyJitter, using: &state.generator) }
+            if behavior.hang { return .hang }
+            if let status = behavior.fixedStatus {
+                return .reply(status: status, headers: retryHeaders(behavior, status: status),
+                              body: MockReply.error(status: status, message: "mock status \(status)", type: "mock_error"), after: delay)
+            }
+            if let limit = behavior.rateLimit {
+                let second = Int(now)
+                if second != state.windowSecond {
+                    state.windowSecond = second
+                    state.windowCount = 0
+                }
+                state.windowCount += 1
+                if Double(state.windowCount) > limit {
+                    let reset = max(0.001, Double(second + 1) - now)
+                    let headers = [("retry-after", String(Int(reset.rounded(.up)))),
+                                   ("x-ratelimit-limit-requests", String(Int(limit))),
+                                   ("x-ratelimit-remaining-requests", "0"),
+                                   ("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")]
+                    return .reply(status: 429, headers: headers,
+                                  body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests"), after: 0)
+                }
+            }
+            if seen <= behavior.failFirst || (behavior.errorRate > 0 && Double.random(in: 0..<1, using: &state.generator) < behavior.errorRate) {
+                return .reply(status: 500, headers: [],
+                              body: MockReply.error(status: 500, message: "mock server error", type: "server_error"), after: delay)
+            }
+            if behavior.invalidJSON {
+                return .reply(status: 200, headers: [("content-type", "text/html")], body: Array("<html>oops</html>".utf8), after: delay)
+            }
+            let answer = MockReply.answer(to: prompt)
+            delay += behavior.secondsPerToken * Double(max(1, answer.utf8.count / 4))
+            if stream {
+                return .reply(status: 200, headers: [("content-type", "text/event-stream")],
+                              body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay)
+            }
+            let body = isChat ? MockReply.chatCompletion(id: id, model: model, prompt: prompt)
+                : MockReply.completion(id: id, model: model, prompt: prompt)
+            return .reply(status: 200, headers: [("content-type", "application/json")], body: body, after: delay)
+        }
+    }
+
+    private func retryHeaders(_ behavior: MockBehavior, status: Int) -> [(String, String)] {
+        guard status == 429 || status == 503, let retryAfter = behavior.retryAfter else { return [] }
+        return [("retry-after", retryAfter)]
+    }
+}
