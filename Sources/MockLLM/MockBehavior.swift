@@ -8,8 +8,10 @@ public struct MockBehavior: Sendable, Hashable {
     public var secondsPerToken: Double = 0
     /// Share of requests answered 500 at random (0…1).
     public var errorRate: Double = 0
-    /// The first `failFirst` requests for each prompt are answered 500, later ones succeed.
+    /// The first `failFirst` requests for each prompt are answered `failStatus`, later ones succeed.
     public var failFirst = 0
+    /// The status of those first failures (500 unless set; 429 and 503 carry `retryAfter`).
+    public var failStatus = 500
     /// Answer every request with this status and an OpenAI error body.
     public var fixedStatus: Int?
     /// `Retry-After` sent with 429 and 503 answers.
@@ -22,13 +24,14 @@ public struct MockBehavior: Sendable, Hashable {
     public var invalidJSON = false
 
     public init(latency: Double = 0, latencyJitter: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
-                failFirst: Int = 0, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
+                failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
                 hang: Bool = false, invalidJSON: Bool = false) {
         self.latency = latency
         self.latencyJitter = latencyJitter
         self.secondsPerToken = secondsPerToken
         self.errorRate = errorRate
         self.failFirst = failFirst
+        self.failStatus = failStatus
         self.fixedStatus = fixedStatus
         self.retryAfter = retryAfter
         self.rateLimit = rateLimit

@@ -86,7 +86,13 @@ final class MockState: Sendable {
                                   body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests"), after: 0)
                 }
             }
-            if seen <= behavior.failFirst || (behavior.errorRate > 0 && Double.random(in: 0..<1, using: &state.generator) < behavior.errorRate) {
+            if seen <= behavior.failFirst {
+                let status = behavior.failStatus
+                return .reply(status: status, headers: retryHeaders(behavior, status: status),
+                              body: MockReply.error(status: status, message: "mock failure \(seen) of \(behavior.failFirst)", type: "mock_error"),
+                              after: delay)
+            }
+            if (behavior.errorRate > 0 && Double.random(in: 0..<1, using: &state.generator) < behavior.errorRate) {
                 return .reply(status: 500, headers: [],
                               body: MockReply.error(status: 500, message: "mock server error", type: "server_error"), after: delay)
             }

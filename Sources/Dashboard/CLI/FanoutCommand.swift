@@ -12,7 +12,7 @@ struct FanoutCommand: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self)
 
     /// Parses, runs, and exits with fanout's own codes: 2 for any usage or configuration error
-    /// (argument-parser would use 64), the run's code otherwise.
+    /// (argument-parser would use 64) with its reason on one line, the run's code otherwise.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -28,8 +28,8 @@ struct FanoutCommand: AsyncParsableCommand {
             if code == .success {
                 Self.exit(withError: error)
             }
-            let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.isEmpty ? "fanout: error" : message).utf8 + [0x0A]))
+            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("fanout: \(message) (see fanout --help)\n".utf8))
             Foundation.exit(2)
         }
     }

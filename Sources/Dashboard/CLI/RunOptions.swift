@@ -49,7 +49,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
-    @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds balancing ties and backoff jitter, for reproducible runs (default: random).", valueName: "n"))
+    @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?
 
     func validate() throws {

@@ -4,7 +4,7 @@
 /// subtracts the candidates' total from it: weights 3:1 give `a a b a`, interleaved rather than
 /// bunched. Only candidates the caller marks usable (and with weight > 0) take part, so an endpoint
 /// that is full or cooling down is skipped without disturbing the others' shares. Ties go to the
-/// heavier endpoint; ties between equal weights are broken by the injected generator.
+/// endpoint listed first, as in nginx, so the sequence is fully determined by the weights.
 public struct SmoothWeightedBalancer: Sendable, Hashable {
     public private(set) var weights: [Double]
     private var scores: [Double]
@@ -26,7 +26,6 @@ public struct SmoothWeightedBalancer: Sendable, Hashable {
     ///   different endpoint from the one that just failed).
     public mutating func next(
         avoiding: Int? = nil,
-        using generator: inout some RandomNumberGenerator,
         isUsable: (Int) -> Bool = { _ in true }
     ) -> Int? {
         var candidates = weights.indices.filter { weights[$0] > 0 && isUsable($0) }
@@ -35,21 +34,12 @@ public struct SmoothWeightedBalancer: Sendable, Hashable {
         }
         guard !candidates.isEmpty else { return nil }
         var total = 0.0
-        var best: [Int] = []
+        var chosen = candidates[0]
         for index in candidates {
             scores[index] += weights[index]
             total += weights[index]
-            if let leader = best.first {
-                if scores[index] > scores[leader] || (scores[index] == scores[leader] && weights[index] > weights[leader]) {
-                    best = [index]
-                } else if scores[index] == scores[leader] && weights[index] == weights[leader] {
-                    best.append(index)
-                }
-            } else {
-                best = [index]
-            }
+            if scores[index] > scores[chosen] { chosen = index }
         }
-        let chosen = best.count == 1 ? best[0] : best[Int.random(in: 0..<best.count, using: &generator)]
         scores[chosen] -= total
         return chosen
     }

@@ -8,7 +8,7 @@ public struct EngineConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// Whole-request timeout, seconds.
     public var timeout: Double
-    /// Seeds tie-breaking and backoff jitter; nil for a random seed.
+    /// Seeds the backoff jitter; nil for a random seed.
     public var seed: UInt64?
 
     public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,

@@ -92,7 +92,7 @@ public struct Scheduler {
         if admission > now { return .wait(until: admission) }
 
         let previous = retryDue ? retries.min?.attempt.previousEndpoint : nil
-        let chosen = balancer.next(avoiding: previous, using: &generator) { index in
+        let chosen = balancer.next(avoiding: previous) { index in
             let slot = slots[index]
             return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max)
         }

@@ -1,0 +1,15 @@
+import Testing
+@testable import Dashboard
+
+@Suite struct FormatTests {
+    /// Counts get separators or suffixes; durations pick their unit; padding cuts with an ellipsis.
+    @Test func formats() {
+        #expect(Format.count(1_234_567) == "1,234,567")
+        #expect(Format.compact(134_510) == "134.5k" && Format.compact(950) == "950" && Format.compact(2_500_000) == "2.5M")
+        #expect(Format.latency(0.182) == "182ms" && Format.latency(3.14) == "3.1s" && Format.latency(nil) == "–")
+        #expect(Format.clock(252) == "04:12" && Format.clock(3723) == "1:02:03")
+        #expect(Format.percent(0.264) == "26.4%")
+        #expect(Format.rate(812.34) == "812" && Format.rate(12.34) == "12.3")
+        #expect(Format.pad("abcdef", 4) == "abc…" && Format.pad("ab", 4, right: true) == "  ab")
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import Dashboard
+
+@Suite struct RunOptionsTests {
+    let directory: String
+    let input: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("opts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        input = directory + "/prompts.jsonl"
+        try "{\"input\":\"x\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
+    }
+
+    /// The seed's snake_case flags and kebab-case both parse, to the same values.
+    @Test func bothSpellings() throws {
+        let snake = try RunOptions.parse(["--requests_filepath", input, "--max_requests_per_second", "10000", "--max_attempts", "3",
+                                          "--save_filepath", directory + "/out.jsonl", "--endpoint", "http://127.0.0.1:8001/v1"])
+        let kebab = try RunOptions.parse(["--requests-filepath", input, "--max-requests-per-second", "10000", "--max-attempts", "3",
+                                          "--save-filepath", directory + "/out.jsonl", "--endpoint", "http://127.0.0.1:8001/v1"])
+        for options in [snake, kebab] {
+            #expect(options.requestsFilepath == input)
+            #expect(options.maxRequestsPerSecond == 10000)
+            #expect(options.maxAttempts == 3)
+        }
+    }
+
+    /// Defaults: save path from the input name, errors.jsonl beside it, OpenAI's URL, the documented limits.
+    @Test func defaults() throws {
+        let options = try RunOptions.parse(["--requests_filepath", input])
+        let plan = try options.makePlan(environment: ["OPENAI_API_KEY": "sk-test-key-123456"])
+        #expect(plan.savePath == directory + "/prompts_results.jsonl")
+        #expect(plan.errorsPath == directory + "/errors.jsonl")
+        #expect(plan.configuration.endpoints.map(\.url.description) == ["https://api.openai.com/v1"])
+        #expect(plan.configuration.endpoints.first?.apiKey == "sk-test-key-123456")
+        #expect(plan.configuration.rate == 100 && plan.configuration.maxInFlight == 1024)
+        #expect(plan.configuration.retryPolicy.maxAttempts == 5 && plan.configuration.timeout == 600)
+        #expect(RunOptions.defaultSavePath(for: "data/in.txt") == "data/in.txt_results.jsonl")
+        let based = try options.makePlan(environment: ["OPENAI_BASE_URL": "http://127.0.0.1:9/v1"])
+        #expect(based.configuration.endpoints.first?.name == "127.0.0.1:9")
+        #expect(based.configuration.endpoints.first?.apiKey == nil)
+    }
+
+    /// Weighted endpoints keep their order and weights; names repeat with a suffix.
+    @Test func endpoints() throws {
+        let options = try RunOptions.parse(["--requests_filepath", input, "--endpoint", "http://127.0.0.1:8001/v1@3",
+                                            "--endpoint", "http://127.0.0.1:8001/v1@0"])
+        let plan = try options.makePlan(environment: [:])
+        #expect(plan.configuration.endpoints.map(\.weight) == [3, 0])
+        #expect(plan.configuration.endpoints.map(\.name) == ["127.0.0.1:8001", "127.0.0.1:8001#2"])
+    }
+
+    /// Each invalid value is refused with a sentence naming its option.
+    @Test func rejectsInvalidValues() throws {
+        let endpointsFile = directory + "/bad.yaml"
+        try "- url: [unclosed".write(toFile: endpointsFile, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--endpoint", "http://h:1@-1"], "--endpoint"),
+            (["--endpoint", "http://h:1@0"], "weight above 0"),
+            (["--max_requests_per_second", "-5"], "--max_requests_per_second"),
+            (["--max_attempts", "0"], "--max_attempts"),
+            (["--save_filepath", input], "must differ"),
+            (["--save_filepath", directory + "/missing/out.jsonl"], "does not exist"),
+            (["--endpoints", endpointsFile], "--endpoints"),
+            (["--endpoint", "localhost:8000"], "--endpoint"),
+        ]
+        for (arguments, expected) in cases {
+            do {
+                _ = try RunOptions.parse(["--requests_filepath", input] + arguments)
+                Issue.record("accepted \(arguments)")
+            } catch {
+                let message = RunOptions.message(for: error)
+                #expect(message.contains(expected), "\(arguments): \(message)")
+                #expect(!message.contains("\n"))
+            }
+        }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", directory + "/nope.jsonl"]) }
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+@testable import Engine
+
+@Suite struct EndpointFileTests {
+    /// YAML entries are read with their keys taken from the named environment variables.
+    @Test func readsYAML() throws {
+        let yaml = """
+            - name: gpu-a
+              url: http://10.0.0.5:8000/v1
+              weight: 3
+              max_in_flight: 64
+              model: llama
+            - url: https://api.openai.com/v1
+              api_key_env: MY_KEY
+              headers: {OpenAI-Organization: org-1}
+            """
+        let endpoints = try EndpointFile.parse(yaml, environment: ["MY_KEY": "sk-secret", "OPENAI_API_KEY": "sk-default"],
+                                               defaultKeyVariable: "OPENAI_API_KEY")
+        #expect(endpoints.count == 2)
+        #expect(endpoints[0].name == "gpu-a" && endpoints[0].weight == 3 && endpoints[0].maxInFlight == 64)
+        #expect(endpoints[0].apiKey == "sk-default" && endpoints[0].model == "llama")
+        #expect(endpoints[1].name == "api.openai.com:443" && endpoints[1].apiKey == "sk-secret")
+        #expect(endpoints[1].headers == [HeaderField("OpenAI-Organization", "org-1")])
+        #expect(!endpoints[1].description.contains("sk-secret"))
+    }
+
+    /// JSON works too, under an `endpoints` key.
+    @Test func readsJSON() throws {
+        let endpoints = try EndpointFile.parse(#"{"endpoints": [{"url": "http://h:1", "weight": 0.5}]}"#,
+                                               environment: [:], defaultKeyVariable: "K")
+        #expect(endpoints.first?.weight == 0.5 && endpoints.first?.apiKey == nil)
+    }
+
+    /// Broken files fail with a reason naming the entry.
+    @Test(arguments: [("[", "not valid"), ("[]", "non-empty"), ("- url: nope", "entry 1"), ("- url: http://h:1\n  weight: -2", "negative"),
+                      ("- url: http://h:1\n  colour: red", "unknown key")])
+    func rejectsBrokenFiles(_ text: String, _ reason: String) {
+        do {
+            _ = try EndpointFile.parse(text, environment: [:], defaultKeyVariable: "K")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.description.contains(reason))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Synchronization
+@testable import Engine
+
+/// A scripted transport: answers each request by calling `script` with the endpoint and the
+/// number of times this record's body has been seen; records every call.
+final class FakeTransport: Transport {
+    typealias Script = @Sendable (_ endpoint: Int, _ seen: Int) -> Result<TransportResponse, EngineError>
+
+    private let script: Script
+    private let delay: Duration
+    private let calls = Mutex<[(endpoint: Int, body: [UInt8])]>([])
+    private let seen = Mutex<[[UInt8]: Int]>([:])
+
+    init(delay: Duration = .zero, script: @escaping Script) {
+        self.delay = delay
+        self.script = script
+    }
+
+    static func ok(_ text: String = "fine") -> Result<TransportResponse, EngineError> {
+        .success(TransportResponse(status: 200, body: Array(#"{"choices":[{"message":{"content":"\#(text)"}}]}"#.utf8)))
+    }
+
+    static func status(_ code: Int, headers: [HeaderField] = []) -> Result<TransportResponse, EngineError> {
+        .success(TransportResponse(status: code, headers: headers, body: Array(#"{"error":{"message":"nope"}}"#.utf8)))
+    }
+
+    func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
+        let count = seen.withLock { seen in
+            seen[request.body, default: 0] += 1
+            return seen[request.body]!
+        }
+        calls.withLock { $0.append((request.endpoint, request.body)) }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        return script(request.endpoint, count)
+    }
+
+    func shutdown() async {}
+
+    var callCount: Int { calls.withLock { $0.count } }
+    var endpointsCalled: [Int] { calls.withLock { $0.map(\.endpoint) } }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite struct JSONLFileSourceTests {
+    /// A file is read in order with physical line numbers; invalid UTF-8 and blank lines are handled.
+    @Test func readsFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("src-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var data = Data()
+        for index in 1...5000 { data.append(contentsOf: Array("{\"input\":\"p\(index)\"}\n".utf8)) }
+        data.append(contentsOf: [0x7B, 0x22, 0x69, 0x6E, 0x70, 0x75, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x0A])
+        data.append(contentsOf: Array("\n{\"input\":\"last\"}".utf8))
+        try data.write(to: URL(fileURLWithPath: path))
+        let source = try JSONLFileSource(path: path, defaults: RequestDefaults())
+        var items: [SourceItem] = []
+        while true {
+            let batch = try await source.next(max: 700)
+            if batch.isEmpty { break }
+            items += batch
+        }
+        #expect(items.count == 5002)
+        guard case .bad(let bad) = items[5000] else { Issue.record("invalid UTF-8 accepted"); return }
+        #expect(bad.line == 5001 && bad.reason.contains("UTF-8"))
+        guard case .record(let last) = items[5001] else { Issue.record("last line lost"); return }
+        #expect(last.line == 5003 && last.input == "last")
+        #expect(source.progress.bytesRead == data.count)
+    }
+
+    /// A missing file and a directory are refused with the reason.
+    @Test func unreadable() {
+        #expect(throws: EngineError.self) { try JSONLFileSource(path: "/no/such/file.jsonl", defaults: RequestDefaults()) }
+        #expect(throws: EngineError.self) { try JSONLFileSource(path: "/tmp", defaults: RequestDefaults()) }
+    }
+}

@@ -1,0 +1,44 @@
+import Testing
+@testable import Engine
+
+@Suite struct ResponseParserTests {
+    func interpret(_ status: Int, _ body: String, headers: [HeaderField] = []) -> Result<ParsedAnswer, EngineError> {
+        ResponseParser.interpret(TransportResponse(status: status, headers: headers, body: Array(body.utf8)), wallClock: 0)
+    }
+
+    /// A chat completion yields its message content and usage; a completion its text; other JSON itself.
+    @Test func extractsAnswers() throws {
+        let chat = try interpret(200, #"{"choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"total_tokens":3}}"#).get()
+        #expect(chat.response == "hi" && chat.usage?["total_tokens"] == 3)
+        #expect(try interpret(200, #"{"choices":[{"text":"t"}]}"#).get().response == "t")
+        #expect(try interpret(200, #"{"data":[1]}"#).get().response == .object([JSONField("data", [1])]))
+    }
+
+    /// An SSE stream is joined into one answer with its usage.
+    @Test func joinsStreams() throws {
+        let body = """
+            data: {"choices":[{"delta":{"role":"assistant","content":""}}]}
+
+            data: {"choices":[{"delta":{"content":"Hel"}}]}
+
+            data: {"choices":[{"delta":{"content":"lo"}}]}
+
+            data: {"choices":[],"usage":{"completion_tokens":2}}
+
+            data: [DONE]
+
+            """
+        let answer = try interpret(200, body, headers: [HeaderField("Content-Type", "text/event-stream")]).get()
+        #expect(answer.response == "Hello" && answer.usage?["completion_tokens"] == 2)
+    }
+
+    /// Non-2xx answers carry the server's message and Retry-After; a 2xx that is not JSON is retryable.
+    @Test func errors() {
+        guard case .failure(let limited) = interpret(429, #"{"error":{"message":"slow down"}}"#, headers: [HeaderField("Retry-After", "3")]) else {
+            Issue.record("429 accepted"); return
+        }
+        #expect(limited.status == 429 && limited.retryAfter == 3 && limited.description == "HTTP 429: slow down" && limited.kind == .rateLimited)
+        guard case .failure(let invalid) = interpret(200, "<html>") else { Issue.record("html accepted"); return }
+        #expect(invalid.isRetryable && invalid.kind == .invalidResponse)
+    }
+}

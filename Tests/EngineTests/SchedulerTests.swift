@@ -1,0 +1,93 @@
+import Testing
+@testable import Engine
+
+@Suite struct SchedulerTests {
+    func endpoints(_ weights: [Double], maxInFlight: Int? = nil) -> [EndpointConfiguration] {
+        weights.enumerated().map { EndpointConfiguration(name: "e\($0.offset)", url: EndpointURL("http://h:\($0.offset + 1)")!,
+                                                          weight: $0.element, maxInFlight: maxInFlight) }
+    }
+
+    func records(_ count: Int) -> [RequestRecord] {
+        (1...count).map { RequestRecord(id: "\($0)", line: $0, form: .seed, input: "p", body: .object([])) }
+    }
+
+    /// Dispatches up to the in-flight cap, then waits for a result.
+    @Test func respectsInFlightCap() {
+        var scheduler = Scheduler(endpoints: endpoints([1]), rate: 0, maxInFlight: 3, retryPolicy: RetryPolicy(maxAttempts: 2))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(10))
+        var dispatched: [Dispatch] = []
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { dispatched.append(dispatch) }
+        #expect(dispatched.count == 3)
+        _ = scheduler.complete(dispatched[0], result: .success(ParsedAnswer(response: "x")), now: 0, using: &generator)
+        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("no slot freed"); return }
+    }
+
+    /// The rate limiter decides when: at 10/s the next send waits about 0.1 s.
+    @Test func waitsForRate() {
+        var scheduler = Scheduler(endpoints: endpoints([1]), rate: 10, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(5))
+        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        #expect(abs(until - 0.09) < 0.001)
+    }
+
+    /// Paused or stopping: nothing goes out; stop finishes once nothing is in flight.
+    @Test func pauseAndStop() {
+        var scheduler = Scheduler(endpoints: endpoints([1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(3))
+        scheduler.pause()
+        guard case .wait(nil) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while paused"); return }
+        scheduler.resume()
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not resumed"); return }
+        scheduler.stop()
+        guard case .wait(nil) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while stopping"); return }
+        _ = scheduler.complete(first, result: .failure(.http(status: 400, detail: nil)), now: 0, using: &generator)
+        guard case .finished = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not finish"); return }
+    }
+
+    /// A failed attempt is retried later on the other endpoint; a 429 with Retry-After cools its endpoint.
+    @Test func retriesElsewhereAndCools() {
+        var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 3))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(1))
+        scheduler.sourceDidFinish()
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not sent"); return }
+        let outcome = scheduler.complete(first, result: .failure(.http(status: 429, detail: nil, retryAfter: 2)), now: 1, using: &generator)
+        guard case .willRetry(_, let at) = outcome else { Issue.record("not retried"); return }
+        #expect(at == 3)
+        #expect(scheduler.endpointState(first.endpoint, now: 1).coolingFor == 2)
+        guard case .wait(let until) = scheduler.nextAction(now: 1, using: &generator) else { Issue.record("retry sent early"); return }
+        #expect(until == 3)
+        guard case .dispatch(let second) = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("retry not sent"); return }
+        #expect(second.attempt.number == 2)
+        #expect(second.endpoint != first.endpoint)
+        _ = scheduler.complete(second, result: .success(ParsedAnswer(response: "ok")), now: 3, using: &generator)
+        guard case .finished = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("not finished"); return }
+    }
+
+    /// When every endpoint is cooling, records wait for the earliest cooldown to end without burning attempts.
+    @Test func waitsForCooldown() {
+        var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 3))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(2))
+        scheduler.cool(0, until: 5, reason: "429")
+        scheduler.cool(1, until: 4, reason: "429")
+        guard case .wait(let until) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent to a cooling endpoint"); return }
+        #expect(until == 4)
+        guard case .dispatch(let dispatch) = scheduler.nextAction(now: 4, using: &generator) else { Issue.record("not sent"); return }
+        #expect(dispatch.endpoint == 1 && dispatch.attempt.number == 1)
+    }
+
+    /// An endpoint's own max_in_flight sends the overflow to the others.
+    @Test func perEndpointCap() {
+        var scheduler = Scheduler(endpoints: endpoints([5, 1], maxInFlight: 2), rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(10))
+        var perEndpoint = [0, 0]
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { perEndpoint[dispatch.endpoint] += 1 }
+        #expect(perEndpoint == [2, 2])
+    }
+}

@@ -1,0 +1,74 @@
+import Engine
+import Foundation
+import MockLLM
+import Testing
+
+/// Runs the real engine (file source, HTTP transport, file sink) against mock servers on 127.0.0.1.
+struct Harness {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fanout-it-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    var inputPath: String { directory.appendingPathComponent("in.jsonl").path }
+    var savePath: String { directory.appendingPathComponent("out.jsonl").path }
+    var errorsPath: String { directory.appendingPathComponent("errors.jsonl").path }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+
+    /// `count` seed-form lines with prompts `prompt N`.
+    static func prompts(_ count: Int) -> [String] { (1...count).map { #"{"input":"prompt \#($0)"}"# } }
+
+    func writeInput(_ lines: [String]) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: inputPath, atomically: true, encoding: .utf8)
+    }
+
+    struct Outcome {
+        var saved: [JSONValue]
+        var errors: [JSONValue]
+        var result: RunResult
+        var seconds: Double
+
+        var allIDs: [String] { (saved + errors).compactMap { $0["id"]?.stringValue } }
+    }
+
+    func run(_ lines: [String], endpoints: [EndpointConfiguration], rate: Double = 0, maxAttempts: Int = 5,
+             timeout: Double = 30, maxInFlight: Int = 64) async throws -> Outcome {
+        try writeInput(lines)
+        let configuration = EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: maxInFlight,
+                                                retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: 42)
+        let engine = Engine(configuration: configuration,
+                            source: try JSONLFileSource(path: inputPath, defaults: RequestDefaults()),
+                            transport: AsyncHTTPClientTransport(connectionsPerHost: maxInFlight, connectTimeout: 2),
+                            sink: try JSONLFileSink(savePath: savePath, errorsPath: errorsPath))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await engine.run()
+        let elapsed = start.duration(to: clock.now)
+        return Outcome(saved: try Self.read(savePath), errors: try Self.read(errorsPath), result: result,
+                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// Every line of a JSONL file, each of which must be one JSON object.
+    static func read(_ path: String) throws -> [JSONValue] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            let value = try JSONParser.parse(Array(line.utf8))
+            #expect(value.isObject)
+            return value
+        }
+    }
+
+    static func endpoint(_ server: MockServer, weight: Double = 1) -> EndpointConfiguration {
+        EndpointConfiguration(url: EndpointURL(server.baseURL)!, weight: weight)
+    }
+}
+
+/// Expects ids 1…count, each exactly once across both files.
+func expectExactlyOnce(_ outcome: Harness.Outcome, count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    let ids = outcome.allIDs
+    #expect(ids.count == count, sourceLocation: sourceLocation)
+    #expect(Set(ids) == Set((1...count).map(String.init)), sourceLocation: sourceLocation)
+}
