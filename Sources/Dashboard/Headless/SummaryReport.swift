@@ -25,7 +25,7 @@ enum SummaryReport {
         let verb = stopped ? "stopped" : "done"
         lines.append("fanout \(verb) in \(Format.fixed(snapshot.elapsed, digits: 1))s: \(Format.count(snapshot.done)) records, "
             + "\(Format.count(snapshot.succeeded)) saved, \(Format.count(snapshot.failed)) failed"
-            + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input lines)" : ""))
+            + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input line\(snapshot.badLines == 1 ? "" : "s"))" : ""))
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
             + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))")
