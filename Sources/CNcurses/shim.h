@@ -5,12 +5,18 @@
 #include <ncursesw/curses.h>
 #include <locale.h>
 
-/// Swift 6 rejects reading these C globals directly; these accessors are safe because
-/// ncurses is only ever touched from the one thread that runs the dashboard loop.
+// Swift 6 rejects reading ncurses' C globals directly, and attribute and colour values are
+// macros Swift cannot import: these accessors expose them. fanout's Terminal calls them only
+// under its own lock, from one task at a time.
 static inline WINDOW *fanout_stdscr(void) { return stdscr; }
-static inline int fanout_lines(void) { return LINES; }
-static inline int fanout_cols(void) { return COLS; }
-static inline int fanout_color_pairs(void) { return COLOR_PAIRS; }
-static inline int fanout_key_resize(void) { return KEY_RESIZE; }
+static inline int fanout_width(WINDOW *window) { return getmaxx(window); }
+static inline int fanout_height(WINDOW *window) { return getmaxy(window); }
+static inline int fanout_colors(void) { return COLORS; }
 static inline attr_t fanout_color_pair(int n) { return COLOR_PAIR(n); }
+static inline attr_t fanout_a_bold(void) { return A_BOLD; }
+static inline attr_t fanout_a_dim(void) { return A_DIM; }
+static inline attr_t fanout_a_reverse(void) { return A_REVERSE; }
+static inline attr_t fanout_a_normal(void) { return A_NORMAL; }
+static inline int fanout_attr_on(WINDOW *window, attr_t attributes) { return wattr_on(window, attributes, NULL); }
+static inline int fanout_attr_off(WINDOW *window, attr_t attributes) { return wattr_off(window, attributes, NULL); }
 #endif

@@ -13,58 +13,80 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: RunOptions
+    @OptionGroup var display: DisplayOptions
 
     func run() async throws {
         let plan = try options.makePlan(environment: ProcessInfo.processInfo.environment)
-        throw try await HeadlessRun(plan: plan).execute()
+        throw await RunSession(plan: plan, display: display).execute()
     }
 }
 
-/// A run without the dashboard: progress lines on stderr every 2 s, the summary on stdout.
-struct HeadlessRun {
-    static let progressInterval: Duration = .seconds(2)
-
+/// One run from start to exit code: builds the engine, shows it (dashboard or lines), reports.
+struct RunSession {
     let plan: RunPlan
+    let display: DisplayOptions
 
-    /// Runs to the end and returns the exit to take.
-    func execute() async throws -> RunExit {
+    func execute() async -> RunExit {
         let engine: Engine
         do {
-            let source = try JSONLFileSource(path: plan.inputPath, defaults: plan.defaults)
-            let sink = try JSONLFileSink(savePath: plan.savePath, errorsPath: plan.errorsPath)
-            let transport = AsyncHTTPClientTransport(
-                connectionsPerHost: plan.configuration.maxInFlight, connectTimeout: plan.connectTimeout)
-            engine = Engine(configuration: plan.configuration, source: source, transport: transport, sink: sink)
+            engine = try plan.makeEngine()
         } catch {
-            Self.printError("fanout: \(error)")
+            Console.error("fanout: \(error)")
             return .fatalIO
         }
-        let watcher = SignalWatcher(onFirst: { number in
-            Self.printError("fanout: \(number == SIGINT ? "interrupt" : "terminate") received, finishing requests in flight (again to stop at once)")
-            engine.stop()
-        })
-        let progress = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.progressInterval)
-                if Task.isCancelled { break }
-                Self.printError(SummaryReport.progressLine(await engine.snapshot(), total: nil))
-            }
+        let total = TotalLines(path: plan.inputPath)
+        let result: RunResult
+        let signal: Int32?
+        if display.usesDashboard {
+            (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone).execute()
+        } else {
+            (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }
-        let result = await engine.run()
-        progress.cancel()
-        watcher.cancel()
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped)
         print(summary.joined(separator: "\n"))
         if let fatal = result.fatalError {
-            Self.printError("fanout: \(fatal)")
+            Console.error("fanout: \(fatal)")
             return .fatalIO
         }
-        if let number = watcher.receivedSignal { return RunExit(code: 128 + number) }
+        if let signal { return RunExit(code: 128 + signal) }
         return result.snapshot.failed > 0 ? .someFailed : .allSucceeded
     }
+}
 
-    static func printError(_ line: String) {
+extension RunPlan {
+    /// The engine over the real file source, HTTP transport and file sink.
+    func makeEngine() throws(EngineError) -> Engine {
+        let source = try JSONLFileSource(path: inputPath, defaults: defaults)
+        let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
+        let transport = AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout)
+        return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
+    }
+}
+
+/// The input's record count, counted in the background as the run starts.
+final class TotalLines: Sendable {
+    private let value = Mutex<Int?>(nil)
+
+    init(path: String) {
+        Task.detached(priority: .utility) { [self] in
+            let count = await LineCounter.countRecords(path: path)
+            self.value.withLock { $0 = count }
+        }
+    }
+
+    var current: Int? { value.withLock { $0 } }
+}
+
+/// Unbuffered writes to stdout and stderr, so lines appear at once even when piped.
+enum Console {
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
+
+import Synchronization

@@ -42,6 +42,9 @@ final class SignalWatcher {
 
     var receivedSignal: Int32? { latch.first.withLock { $0 } }
 
+    /// A closure that reads the received signal, safe to hand to another task.
+    var signalProbe: @Sendable () -> Int32? { { [latch] in latch.first.withLock { $0 } } }
+
     func cancel() {
         sources.forEach { $0.cancel() }
         sources = []

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import MockLLM
+
+/// `fanout mock-server`: OpenAI-compatible endpoints on 127.0.0.1 for demos, tests and benchmarks.
+struct MockServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-server",
+        abstract: "Serve OpenAI-compatible mock endpoints (chat and completions, SSE streaming) on local ports.",
+        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM.")
+
+    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one).", valueName: "port"))
+    var port: [Int] = []
+
+    @Option(name: .customLong("ports"), help: ArgumentHelp("A range of ports, e.g. 8001-8004.", valueName: "from-to"))
+    var ports: String?
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("Address to bind.", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @OptionGroup var behavior: MockBehaviorOptions
+
+    func validate() throws {
+        _ = try allPorts()
+        _ = try behavior.makeBehavior()
+    }
+
+    func allPorts() throws -> [Int] {
+        var result = port
+        if let ports {
+            let bounds = ports.split(separator: "-").compactMap { Int($0) }
+            guard bounds.count == 2, bounds[0] <= bounds[1], bounds[0] >= 1, bounds[1] <= 65535, bounds[1] - bounds[0] < 1000 else {
+                throw ValidationError("--ports must be a range like 8001-8004.")
+            }
+            result += Array(bounds[0]...bounds[1])
+        }
+        guard result.allSatisfy({ (0...65535).contains($0) }) else { throw ValidationError("--port must be between 0 and 65535.") }
+        return result.isEmpty ? [8001] : result
+    }
+
+    func run() async throws {
+        let behavior = try behavior.makeBehavior()
+        var servers: [MockServer] = []
+        for port in try allPorts() {
+            do {
+                let server = try await MockServer.start(behavior: behavior, host: host, port: port)
+                servers.append(server)
+                Console.out("mock endpoint ready: \(server.baseURL)")
+            } catch {
+                for server in servers { await server.stop() }
+                Console.error("fanout mock-server: cannot listen on \(host):\(port): \(error)")
+                throw RunExit.fatalIO
+            }
+        }
+        let stopped = AsyncStream<Int32>.makeStream()
+        let watcher = SignalWatcher(onFirst: { stopped.continuation.yield($0) })
+        var iterator = stopped.stream.makeAsyncIterator()
+        let number = await iterator.next() ?? SIGTERM
+        watcher.cancel()
+        for server in servers { await server.stop() }
+        let arrivals = servers.reduce(0) { $0 + $1.arrivals }
+        Console.error("fanout mock-server: stopped after \(arrivals) requests")
+        throw RunExit(code: number == SIGINT || number == SIGTERM ? 0 : 1)
+    }
+}
+
+/// How mock endpoints answer, shared by `mock-server` and `demo`.
+struct MockBehaviorOptions: ParsableArguments {
+    @Option(name: .customLong("latency"), help: ArgumentHelp("Time before each answer, e.g. 200ms.", valueName: "duration"))
+    var latency = "0ms"
+
+    @Option(name: [.customLong("latency_jitter"), .customLong("latency-jitter")], help: ArgumentHelp("Extra random latency, uniform from 0 to this.", valueName: "duration"))
+    var latencyJitter = "0ms"
+
+    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], help: ArgumentHelp("Add time proportional to the answer's length (0 = none).", valueName: "n"))
+    var tokensPerSecond: Double = 0
+
+    @Option(name: [.customLong("error_rate"), .customLong("error-rate")], help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
+    var errorRate: Double = 0
+
+    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After and x-ratelimit headers (0 = none).", valueName: "r"))
+    var rateLimit: Double = 0
+
+    func makeBehavior() throws -> MockBehavior {
+        guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
+        guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
+        guard (0...1).contains(errorRate) else { throw ValidationError("--error_rate must be between 0 and 1.") }
+        guard tokensPerSecond >= 0 else { throw ValidationError("--tokens_per_second must not be negative.") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate_limit must not be negative.") }
+        return MockBehavior(latency: latency, latencyJitter: jitter, secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
+                            errorRate: errorRate, rateLimit: rateLimit > 0 ? rateLimit : nil)
+    }
+}

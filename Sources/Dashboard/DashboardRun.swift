@@ -1,0 +1,36 @@
+import Engine
+import Foundation
+
+/// A run with the live dashboard: takes the terminal, runs the loop, always gives the terminal back.
+struct DashboardRun {
+    let engine: Engine
+    let plan: RunPlan
+    let total: TotalLines
+    let exitWhenDone: Bool
+
+    func execute() async -> (RunResult, Int32?) {
+        let engine = self.engine
+        let terminal = Terminal()
+        let watcher = SignalWatcher(onFirst: { _ in engine.stop() }, onSecond: { terminal.restore() })
+        let running = Task { await engine.run() }
+        let total = self.total
+        let probe = watcher.signalProbe
+        let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath))
+        let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
+                                         totalLines: { total.current }, stopRequested: { probe() != nil }).run()
+        terminal.restore()
+        if ending == .forceQuit {
+            let snapshot = await engine.snapshot()
+            print(SummaryReport.summary(snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath, stopped: true).joined(separator: "\n"))
+            Console.error("fanout: stopped at once; \(Format.count(snapshot.inFlight)) requests in flight were not written (a rerun sends them again)")
+            exit(130)
+        }
+        let result = await running.value
+        watcher.cancel()
+        return (result, watcher.receivedSignal)
+    }
+
+    static func displayName(_ path: String) -> String {
+        path == "-" ? "stdin" : (path as NSString).lastPathComponent
+    }
+}

@@ -1,0 +1,31 @@
+import Engine
+import Foundation
+
+/// A run without the dashboard: a progress line on stderr every 2 s; SIGINT/SIGTERM stop gracefully.
+struct HeadlessRun {
+    static let progressInterval: Duration = .seconds(2)
+
+    let engine: Engine
+    let total: TotalLines
+
+    /// Runs to the end; returns the result and the signal that stopped it, if one did.
+    func execute() async -> (RunResult, Int32?) {
+        let engine = self.engine
+        let watcher = SignalWatcher(onFirst: { number in
+            Console.error("fanout: \(number == SIGINT ? "interrupt" : "terminate") received, finishing requests in flight (again to stop at once)")
+            engine.stop()
+        })
+        let total = self.total
+        let progress = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.progressInterval)
+                if Task.isCancelled { break }
+                Console.error(SummaryReport.progressLine(await engine.snapshot(), total: total.current))
+            }
+        }
+        let result = await engine.run()
+        progress.cancel()
+        watcher.cancel()
+        return (result, watcher.receivedSignal)
+    }
+}

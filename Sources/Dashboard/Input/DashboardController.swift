@@ -1,0 +1,80 @@
+import Engine
+
+/// Turns a dashboard command into engine commands and a new view state, from the current snapshot.
+///
+/// Pure: the loop sends what comes back to the engine, so every key's effect is tested as data.
+enum DashboardController {
+    /// Rate keys multiply or divide by this.
+    static let rateStep = 1.25
+
+    struct Effect: Equatable {
+        var commands: [EngineCommand] = []
+        var view: ViewState
+        /// Ctrl-C twice: leave at once.
+        var forceQuit = false
+    }
+
+    static func apply(_ command: DashboardCommand, snapshot: StatsSnapshot, view: ViewState) -> Effect {
+        var view = view
+        let now = snapshot.elapsed
+        let count = snapshot.endpoints.count
+        view.selected = count == 0 ? 0 : min(max(0, view.selected), count - 1)
+        var commands: [EngineCommand] = []
+        switch command {
+        case .togglePause:
+            if snapshot.state == .paused {
+                commands.append(.resume)
+                view.confirm("resumed", at: now)
+            } else if snapshot.state == .running {
+                commands.append(.pause)
+                view.confirm("paused: requests in flight finish, nothing new is sent", at: now)
+            }
+        case .rateUp, .rateDown:
+            let current = snapshot.targetRate
+            let next: Double
+            if current <= 0 {
+                guard command == .rateDown else {
+                    view.confirm("rate is unlimited", at: now)
+                    return Effect(view: view)
+                }
+                next = max(1, snapshot.measuredRate.rounded())
+            } else {
+                next = max(1, (command == .rateUp ? current * rateStep : current / rateStep).rounded())
+            }
+            commands.append(.setRate(next))
+            view.confirm("rate \(rateText(current)) → \(rateText(next))", at: now)
+        case .selectPrevious:
+            view.selected = max(0, view.selected - 1)
+        case .selectNext:
+            view.selected = count == 0 ? 0 : min(count - 1, view.selected + 1)
+        case .weightUp, .weightDown, .drain:
+            guard count > 0 else { break }
+            let endpoint = snapshot.endpoints[view.selected]
+            let weight = command == .drain ? 0 : max(0, endpoint.weight + (command == .weightUp ? 1 : -1))
+            commands.append(.setWeight(endpoint: view.selected, weight: weight))
+            view.confirm("\(endpoint.name) weight \(Format.weight(endpoint.weight)) → \(Format.weight(weight))"
+                         + (weight == 0 ? " (drained)" : ""), at: now)
+        case .resetWeights:
+            for (index, endpoint) in snapshot.endpoints.enumerated() where endpoint.weight != endpoint.initialWeight {
+                commands.append(.setWeight(endpoint: index, weight: endpoint.initialWeight))
+            }
+            view.confirm("weights restored", at: now)
+        case .toggleHelp:
+            view.showsHelp.toggle()
+        case .quit, .interrupt:
+            if command == .interrupt && view.quitRequested && snapshot.state != .done {
+                return Effect(view: view, forceQuit: true)
+            }
+            view.quitRequested = true
+            if snapshot.state != .done {
+                commands.append(.stop)
+                view.confirm("quitting: finishing requests in flight" + (command == .interrupt ? " (Ctrl-C again to stop at once)" : ""), at: now)
+            }
+        case .redraw:
+            break
+        }
+        return Effect(commands: commands, view: view)
+    }
+
+    static func rateText(_ rate: Double) -> String { rate <= 0 ? "unlimited" : "\(Format.count(Int(rate.rounded())))/s" }
+}

@@ -1,0 +1,21 @@
+/// What the operator sees that is not in the engine: selection, overlays, the last confirmation.
+struct ViewState: Hashable, Sendable {
+    /// Index of the selected endpoint row.
+    var selected = 0
+    var showsHelp = false
+    /// A confirmation shown in the footer until `flashUntil` (seconds of run time).
+    var flash: String?
+    var flashUntil: Double = 0
+    /// Set once the operator asked to quit; the loop exits when the run is done.
+    var quitRequested = false
+
+    /// How long a confirmation stays in the footer.
+    static let flashSeconds = 3.0
+
+    mutating func confirm(_ message: String, at now: Double) {
+        flash = message
+        flashUntil = now + Self.flashSeconds
+    }
+
+    func flashMessage(at now: Double) -> String? { now < flashUntil ? flash : nil }
+}

@@ -1,0 +1,131 @@
+import Engine
+
+/// Draws the dashboard as text: snapshot + view state + size → one styled line per screen row.
+///
+/// Pure and deterministic, so every layout is tested as text. Two layouts: the full one from 100
+/// columns up, a compact one down to 80×24. Endpoint rows get the space first; when they do not all
+/// fit, the list scrolls to keep the selected row visible and says how many are hidden.
+enum DashboardLayout {
+    static let wideFrom = 100
+
+    static func render(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int, context: RenderContext) -> [ScreenLine] {
+        guard width >= 20, height >= 6 else { return [ScreenLine("fanout: terminal too small")] }
+        let wide = width >= wideFrom
+        var top: [ScreenLine] = [header(snapshot, width: width, context: context, wide: wide),
+                                 progress(snapshot, width: width, context: context)]
+        if wide { top.append(ScreenLine()) }
+        top += throughput(snapshot, width: width, wide: wide)
+        top.append(ScreenLine())
+        top.append(EndpointTable.header(width: width, wide: wide))
+
+        let footerLine = footer(snapshot, view: view, width: width, wide: wide)
+        var errors = ErrorPanel.render(snapshot, width: width, wide: wide)
+        let room = height - top.count - 1
+        let wanted = snapshot.endpoints.count
+        var rows = min(wanted, max(0, room - errors.count - 1))
+        if rows < min(wanted, 3) {
+            // Endpoints come first: shrink the error panel down to nothing if it must.
+            rows = min(wanted, max(0, room - 1))
+            let left = max(0, room - rows - 1)
+            errors = Array(errors.prefix(left))
+        }
+        var lines = top + EndpointTable.rows(snapshot, selected: view.selected, capacity: rows, width: width, wide: wide)
+        if !errors.isEmpty {
+            lines.append(ScreenLine())
+            lines += errors
+        }
+        while lines.count < height - 1 { lines.append(ScreenLine()) }
+        lines = Array(lines.prefix(height - 1)) + [footerLine]
+        if view.showsHelp { lines = HelpOverlay.draw(over: lines, width: width) }
+        return lines.map { $0.clipped(to: width) }
+    }
+
+    static func header(_ snapshot: StatsSnapshot, width: Int, context: RenderContext, wide: Bool) -> ScreenLine {
+        var line = ScreenLine(" fanout ", .title)
+        line.append(wide ? " \(context.inputName) → \(context.saveName)" : " \(context.inputName)")
+        let stateStyle: Style = switch snapshot.state {
+        case .running: .good
+        case .paused, .draining: .banner
+        case .done: .accent
+        }
+        var right = ScreenLine(" \(snapshot.state.rawValue) ", stateStyle)
+        let eta = etaSeconds(snapshot, context: context).map { "ETA \(Format.clock($0))" } ?? (snapshot.state == .done ? "" : "ETA –")
+        right.append(wide ? "  \(Format.clock(snapshot.elapsed)) elapsed   \(eta) " : "  \(Format.clock(snapshot.elapsed))  \(eta) ")
+        return spread(line, right, width: width)
+    }
+
+    static func progress(_ snapshot: StatsSnapshot, width: Int, context: RenderContext) -> ScreenLine {
+        let fraction: Double
+        let label: String
+        if let total = context.totalLines, total > 0 {
+            fraction = snapshot.state == .done && snapshot.progress.totalBytes == snapshot.progress.bytesRead
+                ? 1 : min(1, Double(snapshot.done) / Double(total))
+            label = "\(Format.percent(fraction))  \(Format.count(snapshot.done)) / \(Format.count(total))"
+        } else if let bytes = snapshot.progress.totalBytes, bytes > 0 {
+            fraction = Double(snapshot.progress.bytesRead) / Double(bytes)
+            label = "\(Format.percent(fraction)) read  \(Format.count(snapshot.done)) done"
+        } else {
+            fraction = 0
+            label = "\(Format.count(snapshot.done)) done, \(Format.count(snapshot.read)) read"
+        }
+        let barWidth = max(10, width - label.count - 4)
+        var line = ScreenLine(" ")
+        line.append(Sparkline.bar(fraction: fraction, width: barWidth), .accent)
+        line.append("  " + label)
+        return line
+    }
+
+    static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool) -> [ScreenLine] {
+        let limit = snapshot.targetRate > 0 ? "\(Format.rate(snapshot.targetRate))/s" : "unlimited"
+        let retryShare = snapshot.sent > 0 ? " (\(Format.fixed(Double(snapshot.retries) / Double(snapshot.sent) * 100, digits: 1)) %)" : ""
+        var first = ScreenLine()
+        if wide {
+            first.append(" Throughput   ", .bold)
+            first.append("\(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(Format.count(snapshot.maxInFlight))")
+            first.append("      ok \(Format.count(snapshot.succeeded))   ")
+            first.append("errors \(Format.count(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
+            first.append("   retries \(Format.count(snapshot.retries))\(retryShare)")
+        } else {
+            first.append(" \(Format.rate(snapshot.measuredRate))/s of \(limit)  in flight \(Format.compact(snapshot.inFlight))  ok \(Format.compact(snapshot.succeeded))  ")
+            first.append("err \(Format.compact(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
+            first.append("  retry \(Format.compact(snapshot.retries))")
+        }
+        var second = ScreenLine(" ")
+        let sparkWidth = wide ? min(60, width - 50) : min(60, width - 2)
+        second.append(Sparkline.render(snapshot.rateHistory, width: max(10, sparkWidth)), .accent)
+        if wide {
+            second.append("  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   ")
+            second.append("tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))")
+        }
+        return [first, second]
+    }
+
+    static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, wide: Bool) -> ScreenLine {
+        if let message = view.flashMessage(at: snapshot.elapsed) { return ScreenLine(" " + message, .warning) }
+        if snapshot.state == .done {
+            return ScreenLine(view.quitRequested ? " done: writing the summary" : " done — press q to exit", .accent)
+        }
+        let keys = wide
+            ? [("space", "pause"), ("+/-", "rate"), ("↑↓", "select"), ("←→", "weight"), ("0", "drain"), ("r", "reset weights"), ("?", "help"), ("q", "quit")]
+            : [("spc", "pause"), ("+/-", "rate"), ("↑↓", "sel"), ("←→", "weight"), ("0", "drain"), ("?", "help"), ("q", "quit")]
+        var line = ScreenLine(" ")
+        for (key, action) in keys {
+            line.append(key, .bold)
+            line.append(" \(action)  ")
+        }
+        return line
+    }
+
+    /// Seconds to finish at the recent completion rate, when both are known.
+    static func etaSeconds(_ snapshot: StatsSnapshot, context: RenderContext) -> Double? {
+        guard snapshot.state != .done, let total = context.totalLines, snapshot.completionRate > 0 else { return nil }
+        return Double(max(0, total - snapshot.done)) / snapshot.completionRate
+    }
+
+    /// `left` and `right` on one line of `width`, with spaces between.
+    static func spread(_ left: ScreenLine, _ right: ScreenLine, width: Int) -> ScreenLine {
+        let gap = width - left.width - right.width
+        guard gap >= 1 else { return ScreenLine(left.spans + [Span(" ")] + right.spans) }
+        return ScreenLine(left.spans + [Span(String(repeating: " ", count: gap))] + right.spans)
+    }
+}

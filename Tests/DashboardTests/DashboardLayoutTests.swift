@@ -1,0 +1,127 @@
+import Engine
+import Testing
+@testable import Dashboard
+
+@Suite struct DashboardLayoutTests {
+    /// A busy run at 80×24: compact columns, every endpoint, error counts, the key footer.
+    @Test func busyAt80x24() {
+        #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24) == #"""
+         fanout  prompts.jsonl                               RUNNING   04:12  ETA 12:15
+         █████████████▏····································  26.4%  264,118 / 1,000,000
+         2,004/s of 2,000/s  in flight 1,187  ok 263.4k  err 716  retry 3,581
+          ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇
+
+           Endpoint       W   Share   Infl      OK    Err    p50    p99  State
+         ▶ gpu-a          3  50/51%    602  134.5k     12  182ms  410ms  ready
+           gpu-b          2  33/34%    401   89.0k      3  201ms  455ms  ready
+           openai         1  17/15%    184   39.9k    701  690ms   3.1s  cool 2.4s
+           spare          0    0/0%      0       0      0      –      –  drained
+
+         429 2,611  5xx 702  timeout 190  conn 76  input 14
+         04:11 openai  HTTP 429: Rate limit reached (attempt 1/5, retry in 2.4s)
+
+
+
+
+
+
+
+
+
+
+         spc pause  +/- rate  ↑↓ sel  ←→ weight  0 drain  ? help  q quit
+        """#)
+    }
+
+    /// The same run at 160×48: full columns with hosts, throughput, errors by kind beside the last errors.
+    @Test func busyAt160x48() {
+        let top = Fixtures.text(Fixtures.busy(), width: 160, height: 48).split(separator: "\n", omittingEmptySubsequences: false).prefix(18)
+        #expect(top.joined(separator: "\n") == #"""
+         fanout  prompts.jsonl → prompts_results.jsonl                                                                              RUNNING   04:12 elapsed   ETA 12:15
+         ██████████████████████████████████▎·······························································································  26.4%  264,118 / 1,000,000
+
+         Throughput   2,004/s of 2,000/s limit   in flight 1,187 / 4,096      ok 263,402   errors 716   retries 3,581 (1.3 %)
+          ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇  last 60 s   peak 1,980/s   tokens in 31.2M  out 8.9M
+
+           Endpoint                         Weight Share tgt/act In flight        OK   Errors  Retries     p50     p99  State
+         ▶ gpu-a 10.0.0.5:8000                   3        50/51%       602   134,510       12      440   182ms   410ms  ready
+           gpu-b 10.0.0.6:8000                   2        33/34%       401    89,004        3      301   201ms   455ms  ready
+           openai api.openai.com:443             1        17/15%       184    39,888      701    2,840   690ms    3.1s  cooling 2.4s (429)
+           spare 10.0.0.9:8000                   0          0/0%         0         0        0        0       –       –  drained
+
+         Errors by kind                                Last errors
+           429 rate limited         2,611 (retried)    04:11 openai  HTTP 429: Rate limit reached (attempt 1/5, retry in 2.4s)
+           5xx server                 702              04:09 openai  HTTP 503: upstream overloaded (attempt 2/5, retry in 1.2s)
+           timeout                    190              04:00 input  line 88,214: not valid JSON
+           connection                  76
+           bad input line              14
+        """#)
+    }
+
+    /// Every frame has exactly `height` lines, none wider than `width`, the footer last.
+    @Test(arguments: [(80, 24), (100, 30), (120, 40), (160, 48), (200, 60)])
+    func fitsTheScreen(width: Int, height: Int) {
+        let lines = DashboardLayout.render(Fixtures.busy(), view: ViewState(), width: width, height: height, context: Fixtures.context)
+        #expect(lines.count == height)
+        #expect(lines.allSatisfy { $0.width <= width })
+        #expect(lines.last?.text.contains("q quit") == true)
+    }
+
+    /// PAUSED replaces RUNNING in a banner style; a cooling endpoint shows its time and reason.
+    @Test func pausedAndCooling() {
+        let lines = DashboardLayout.render(Fixtures.busy(state: .paused), view: ViewState(), width: 120, height: 40, context: Fixtures.context)
+        #expect(lines[0].spans.contains(Span(" PAUSED ", .banner)))
+        #expect(!lines[0].text.contains("RUNNING"))
+        #expect(lines.contains { $0.spans.contains(Span("cooling 2.4s (429)", .warning)) })
+        #expect(lines.contains { $0.spans.contains(Span("drained", .dim)) })
+    }
+
+    /// With 30 endpoints at 80×24 the list scrolls to keep the selected row visible and counts the hidden ones.
+    @Test func manyEndpointsScroll() {
+        var snapshot = Fixtures.busy()
+        snapshot.endpoints = (1...30).map { Fixtures.endpoint("node-\($0)", url: "http://10.1.0.\($0):8000/v1", weight: 1) }
+        var view = ViewState()
+        view.selected = 20
+        let text = Fixtures.text(snapshot, view: view, width: 80, height: 24)
+        #expect(text.contains(" ▶ node-21 "))
+        #expect(text.contains("… 17 more endpoints (↑↓ to scroll)"))
+        #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == 24)
+        #expect(text.hasSuffix("q quit"))
+        view.selected = 0
+        #expect(Fixtures.text(snapshot, view: view, width: 80, height: 24).contains(" ▶ node-1 "))
+    }
+
+    /// DONE shows in the header and the footer asks for q; a confirmation replaces the footer for 3 s.
+    @Test func doneAndConfirmation() {
+        var done = Fixtures.busy(state: .done)
+        let text = Fixtures.text(done, width: 120, height: 40)
+        #expect(text.contains(" DONE ") && text.hasSuffix("done — press q to exit"))
+        var view = ViewState()
+        view.confirm("rate 2,000/s → 1,600/s", at: 250)
+        done.state = .running
+        #expect(Fixtures.text(done, view: view, width: 120, height: 40).hasSuffix(" rate 2,000/s → 1,600/s"))
+        done.elapsed = 254
+        #expect(Fixtures.text(done, view: view, width: 120, height: 40).hasSuffix("q quit"))
+    }
+
+    /// The help overlay lists every key over the middle of the screen.
+    @Test func helpOverlay() {
+        var view = ViewState()
+        view.showsHelp = true
+        let text = Fixtures.text(Fixtures.busy(), view: view, width: 120, height: 40)
+        for (key, action) in KeyBindings.help {
+            #expect(text.contains(key) && text.contains(action))
+        }
+        #expect(text.contains("┌─ keys ") && text.contains("any key closes this"))
+    }
+
+    /// Without a line count the bar follows bytes read; stdin shows counts only.
+    @Test func progressWithoutTotal() {
+        var snapshot = Fixtures.busy()
+        snapshot.progress = SourceProgress(bytesRead: 500, totalBytes: 1000, linesRead: 10)
+        let context = RenderContext(inputName: "in.jsonl", saveName: "out.jsonl")
+        #expect(Fixtures.text(snapshot, width: 80, height: 24, context: context).contains("50.0% read"))
+        snapshot.progress = SourceProgress()
+        #expect(Fixtures.text(snapshot, width: 80, height: 24, context: context).contains("264,118 done, 264,500 read"))
+    }
+}

@@ -1,0 +1,66 @@
+import Engine
+@testable import Dashboard
+
+/// Snapshots with chosen figures for render tests.
+enum Fixtures {
+    static func endpoint(_ name: String, url: String, weight: Double, state: EndpointSnapshot.State = .ready, inFlight: Int = 0,
+                         ok: Int = 0, errors: Int = 0, retries: Int = 0, target: Double = 0, actual: Double = 0,
+                         p50: Double? = nil, p99: Double? = nil) -> EndpointSnapshot {
+        var endpoint = EndpointSnapshot(name: name, url: url, weight: weight, initialWeight: weight, state: state)
+        endpoint.inFlight = inFlight
+        endpoint.succeeded = ok
+        endpoint.sent = ok + errors
+        endpoint.errors = errors
+        endpoint.retries = retries
+        endpoint.targetShare = target
+        endpoint.actualShare = actual
+        endpoint.p50 = p50
+        endpoint.p99 = p99
+        return endpoint
+    }
+
+    /// A busy run: three endpoints, one cooling after 429s, errors of several kinds.
+    static func busy(state: StatsSnapshot.RunState = .running) -> StatsSnapshot {
+        var snapshot = StatsSnapshot()
+        snapshot.state = state
+        snapshot.elapsed = 252
+        snapshot.targetRate = 2000
+        snapshot.measuredRate = 2004
+        snapshot.completionRate = 1000
+        snapshot.rateHistory = (0..<60).map { Double(($0 * 37) % 100) * 20 }
+        snapshot.read = 264_500
+        snapshot.sent = 267_699
+        snapshot.inFlight = 1187
+        snapshot.maxInFlight = 4096
+        snapshot.succeeded = 263_402
+        snapshot.failed = 716
+        snapshot.retries = 3581
+        snapshot.promptTokens = 31_200_000
+        snapshot.completionTokens = 8_900_000
+        snapshot.errorsByKind = [.rateLimited: 2611, .server: 702, .timeout: 190, .connection: 76, .badInput: 14]
+        snapshot.recentErrors = [
+            ErrorEntry(at: 240, source: "input", message: "line 88,214: not valid JSON"),
+            ErrorEntry(at: 249, source: "openai", message: "HTTP 503: upstream overloaded (attempt 2/5, retry in 1.2s)"),
+            ErrorEntry(at: 251, source: "openai", message: "HTTP 429: Rate limit reached (attempt 1/5, retry in 2.4s)"),
+        ]
+        snapshot.endpoints = [
+            endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 3, inFlight: 602, ok: 134_510, errors: 12, retries: 440,
+                     target: 0.5, actual: 0.51, p50: 0.182, p99: 0.410),
+            endpoint("gpu-b", url: "http://10.0.0.6:8000/v1", weight: 2, inFlight: 401, ok: 89_004, errors: 3, retries: 301,
+                     target: 0.33, actual: 0.34, p50: 0.201, p99: 0.455),
+            endpoint("openai", url: "https://api.openai.com/v1", weight: 1, state: .cooling(seconds: 2.4, reason: "429"), inFlight: 184,
+                     ok: 39_888, errors: 701, retries: 2840, target: 0.17, actual: 0.15, p50: 0.690, p99: 3.1),
+            endpoint("spare", url: "http://10.0.0.9:8000/v1", weight: 0, state: .drained),
+        ]
+        return snapshot
+    }
+
+    static let context = RenderContext(inputName: "prompts.jsonl", saveName: "prompts_results.jsonl", totalLines: 1_000_000)
+
+    static func text(_ snapshot: StatsSnapshot, view: ViewState = ViewState(), width: Int, height: Int,
+                     context: RenderContext = context) -> String {
+        DashboardLayout.render(snapshot, view: view, width: width, height: height, context: context)
+            .map { String($0.text.reversed().drop(while: { $0 == " " }).reversed()) }
+            .joined(separator: "\n")
+    }
+}
