@@ -1,0 +1,131 @@
+import Engine
+import Foundation
+import MockLLM
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Drives the real binary's dashboard in a detached tmux session and checks its effect at the servers.
+@Suite(.serialized) struct TmuxDashboardTests {
+    /// A tmux server of its own (its own socket), killed at the end.
+    struct Tmux {
+        let socket = "fanout-test-\(UUID().uuidString.prefix(8))"
+
+        /// Runs a tmux command with posix_spawn and waitpid. (Foundation's Process never sees the
+        /// client of `new-session -d` exit here, because the tmux server it forks keeps its fds.)
+        @discardableResult
+        func run(_ arguments: [String], output: Bool = false) throws -> String {
+            var pipe: [Int32] = [0, 0]
+            guard Glibc.pipe(&pipe) == 0 else { throw POSIXError(.EIO) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if output {
+                posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            }
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addclose(&actions, pipe[0])
+            posix_spawn_file_actions_addclose(&actions, pipe[1])
+            let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
+            close(pipe[1])
+            guard spawned == 0 else {
+                close(pipe[0])
+                throw POSIXError(.ENOENT)
+            }
+            var data = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(pipe[0], &buffer, buffer.count)
+                if count <= 0 { break }
+                data += buffer[..<count]
+            }
+            close(pipe[0])
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        func screen() throws -> String { try run(["capture-pane", "-p", "-t", "dash"], output: true) }
+        func press(_ key: String) throws { try run(["send-keys", "-t", "dash", key]) }
+        func kill() { _ = try? run(["kill-server"]) }
+    }
+
+    /// Arrivals at a server within the last `window` seconds.
+    func recent(_ server: MockServer, window: Double) -> Int {
+        let now = server.now
+        return server.arrivalTimes.filter { $0 > now - window }.count
+    }
+
+    func waitFor(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try condition()
+    }
+
+    /// p pauses and resumes arrivals, - lowers the arrival rate, → shifts the split, q exits after DONE
+    /// with every id exactly once.
+    @Test func keysSteerARealRun() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "tmux is needed (apt-get install tmux)")
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let a = try await MockServer.start(behavior: MockBehavior(latency: 0.01))
+        let b = try await MockServer.start(behavior: MockBehavior(latency: 0.01))
+        try harness.writeInput(Harness.prompts(2400))
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let command = [BinaryTests.binary.path, "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                       "--max_requests_per_second", "400", "--endpoint", a.baseURL, "--endpoint", b.baseURL, "--tui"]
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", command])
+
+        #expect(try await waitFor(5) { try tmux.screen().contains("RUNNING") })
+        let screen = try tmux.screen()
+        #expect(screen.contains(a.baseURL.dropFirst(7).dropLast(3)) && screen.contains(b.baseURL.dropFirst(7).dropLast(3)))
+
+        try await Task.sleep(for: .seconds(1))
+        try tmux.press("p")
+        #expect(try await waitFor(2) { try tmux.screen().contains("PAUSED") })
+        try await Task.sleep(for: .milliseconds(300))
+        let pausedAt = a.arrivals + b.arrivals
+        try await Task.sleep(for: .seconds(1))
+        #expect(a.arrivals + b.arrivals == pausedAt, "arrivals went on while paused")
+        try tmux.press("p")
+        try await Task.sleep(for: .seconds(1))
+        #expect(a.arrivals + b.arrivals > pausedAt + 200, "arrivals did not resume")
+
+        let before = recent(a, window: 1) + recent(b, window: 1)
+        try tmux.press("-")
+        try tmux.press("-")
+        try await Task.sleep(for: .milliseconds(1500))
+        let after = recent(a, window: 1) + recent(b, window: 1)
+        #expect(Double(after) < Double(before) * 0.8, "rate before \(before)/s, after \(after)/s")
+
+        try tmux.press("Right")
+        try tmux.press("Right")
+        try await Task.sleep(for: .milliseconds(1200))
+        let shareA = Double(recent(a, window: 1)) / Double(max(1, recent(a, window: 1) + recent(b, window: 1)))
+        #expect(shareA > 0.65, "endpoint a took \(shareA) of traffic at weight 3:1")
+
+        #expect(try await waitFor(20) { try tmux.screen().contains("DONE") })
+        try tmux.press("q")
+        #expect(try await waitFor(5) { FileManager.default.fileExists(atPath: exitFile) })
+        let code = try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code == "0")
+        await a.stop(); await b.stop()
+        let ids = (try Harness.read(harness.savePath) + Harness.read(harness.errorsPath)).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 2400 && Set(ids) == Set((1...2400).map(String.init)))
+        #expect(try tmux.screen().contains("saved, 0 failed"))
+    }
+}
