@@ -41,7 +41,7 @@ struct DashboardLoop {
                     guard let command = KeyBindings.command(for: key, showingHelp: view.showsHelp) else { continue }
                     let effect = DashboardController.apply(command, snapshot: snapshot, view: view)
                     if effect.forceQuit { return .forceQuit }
-                    effect.commands.forEach(engine.send)
+                    for command in effect.commands { await engine.perform(command) }
                     view = effect.view
                     break keys
                 }

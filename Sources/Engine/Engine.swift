@@ -38,15 +38,25 @@ public final class Engine: Sendable {
         return result
     }
 
-    public func pause() { post.yield(.command(.pause)) }
-    public func resume() { post.yield(.command(.resume)) }
+    public func pause() { send(.pause) }
+    public func resume() { send(.resume) }
     /// Requests per second, retries included; 0 lifts the limit.
-    public func setRate(_ rate: Double) { post.yield(.command(.setRate(max(0, rate)))) }
+    public func setRate(_ rate: Double) { send(.setRate(max(0, rate))) }
     /// Weight of the endpoint at `endpoint` (its index in the configuration); 0 drains it.
-    public func setWeight(endpoint: Int, _ weight: Double) { post.yield(.command(.setWeight(endpoint: endpoint, weight: max(0, weight)))) }
+    public func setWeight(endpoint: Int, _ weight: Double) { send(.setWeight(endpoint: endpoint, weight: max(0, weight))) }
     /// Graceful stop: nothing new is sent; what is in flight finishes and is written.
-    public func stop() { post.yield(.command(.stop)) }
-    public func send(_ command: EngineCommand) { post.yield(.command(command)) }
+    public func stop() { send(.stop) }
+
+    /// Queues a command without waiting (safe from signal handlers).
+    public func send(_ command: EngineCommand) { post.yield(.command(command, applied: nil)) }
+
+    /// Applies a command and returns once it is in effect and visible in `snapshot()` (at once if
+    /// the run has ended), so a caller's next read sees it.
+    public func perform(_ command: EngineCommand) async {
+        await withCheckedContinuation { continuation in
+            if case .terminated = post.yield(.command(command, applied: continuation)) { continuation.resume() }
+        }
+    }
 
     public func snapshot() async -> StatsSnapshot { await stats.snapshot() }
 }

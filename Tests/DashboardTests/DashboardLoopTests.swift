@@ -43,8 +43,13 @@ final class InstantTransport: Transport {
         }
         try await Task.sleep(for: .milliseconds(300))
         screen.press(.character("p"))
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(await engine.snapshot().state == .paused)
+        var state = await engine.snapshot().state
+        for _ in 0..<100 where state != .paused {
+            try await Task.sleep(for: .milliseconds(50))
+            state = await engine.snapshot().state
+        }
+        #expect(state == .paused)
+        #expect(screen.lastText.contains("PAUSED") || state == .paused)
         screen.press(.character("q"))
         #expect(await loop.value == .finished)
         let result = await running.value

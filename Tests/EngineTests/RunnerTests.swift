@@ -61,6 +61,24 @@ import Testing
         #expect(sink.successes.count == transport.callCount)
     }
 
+    /// perform() returns once the change shows in the snapshot, so quick successive changes compound;
+    /// after the run it returns at once.
+    @Test func performIsAcknowledged() async {
+        let transport = FakeTransport(delay: .milliseconds(2)) { _, _ in FakeTransport.ok() }
+        let configuration = EngineConfiguration(endpoints: endpoints(2), rate: 400, maxInFlight: 8, retryPolicy: RetryPolicy(maxAttempts: 1))
+        let engine = Engine(configuration: configuration, source: source(100_000), transport: transport, sink: InMemoryResultSink())
+        let run = Task { await engine.run() }
+        await engine.perform(.setRate(320))
+        #expect(await engine.snapshot().targetRate == 320)
+        await engine.perform(.setRate(256))
+        await engine.perform(.setWeight(endpoint: 1, weight: 0))
+        let snapshot = await engine.snapshot()
+        #expect(snapshot.targetRate == 256 && snapshot.endpoints[1].state == .drained)
+        await engine.perform(.stop)
+        _ = await run.value
+        await engine.perform(.pause)
+    }
+
     /// The body sent carries the endpoint's model and the key header; the key never reaches the outputs.
     @Test func requestCarriesEndpointSettings() {
         var endpoint = EndpointConfiguration(name: "x", url: EndpointURL("http://h:1/v1")!, weight: 1, apiKey: "sk-very-secret-key", model: "served")

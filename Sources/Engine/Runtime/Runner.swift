@@ -125,7 +125,7 @@ struct Runner {
                 }
                 guard let event = await iterator.next() else { break loop }
                 switch event {
-                case .command(let command):
+                case .command(let command, let applied):
                     switch command {
                     case .pause: scheduler.pause()
                     case .resume: scheduler.resume()
@@ -134,6 +134,7 @@ struct Runner {
                     case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
                     }
                     await publish()
+                    applied?.resume()
                 case .items(let items):
                     demandOutstanding = false
                     if items.isEmpty { scheduler.sourceDidFinish() }
@@ -189,6 +190,11 @@ struct Runner {
                     write { () throws(EngineError) in try sink.flush() }
                     await publish()
                 }
+            }
+            // Nothing more will be read: acknowledge commands that arrived too late to matter.
+            post.finish()
+            while let event = await iterator.next() {
+                if case .command(_, let applied) = event { applied?.resume() }
             }
         }
         timer?.task.cancel()

@@ -1,6 +1,7 @@
 /// What wakes the runner's loop.
 enum RunnerEvent: Sendable {
-    case command(EngineCommand)
+    /// A command; `applied` is resumed once it is in effect and published in the stats.
+    case command(EngineCommand, applied: CheckedContinuation<Void, Never>?)
     /// Items from the source; an empty array marks the end of the input.
     case items([SourceItem])
     case sourceFailed(EngineError)
