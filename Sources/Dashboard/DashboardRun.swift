@@ -21,7 +21,7 @@ struct DashboardRun {
         terminal.restore()
         if ending == .forceQuit {
             let snapshot = await engine.snapshot()
-            print(SummaryReport.summary(snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath, stopped: true).joined(separator: "\n"))
+            Console.out(SummaryReport.summary(snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath, stopped: true).joined(separator: "\n"))
             Console.error("fanout: stopped at once; \(Format.count(snapshot.inFlight)) requests in flight were not written (a rerun sends them again)")
             exit(130)
         }

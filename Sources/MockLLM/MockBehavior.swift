@@ -4,6 +4,9 @@ public struct MockBehavior: Sendable, Hashable {
     public var latency: Double = 0
     /// Extra uniform random latency, 0…jitter seconds.
     public var latencyJitter: Double = 0
+    /// Spread of a log-normal latency: each answer waits `latency · e^(σ·N(0,1))` (0 = no spread),
+    /// the long-tailed shape real model servers show.
+    public var latencySigma: Double = 0
     /// Added seconds per completion token (1 / tokens per second), 0 for none.
     public var secondsPerToken: Double = 0
     /// Share of requests answered 500 at random (0…1).
@@ -23,11 +26,12 @@ public struct MockBehavior: Sendable, Hashable {
     /// Answer 200 with a body that is not JSON.
     public var invalidJSON = false
 
-    public init(latency: Double = 0, latencyJitter: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
+    public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
                 hang: Bool = false, invalidJSON: Bool = false) {
         self.latency = latency
         self.latencyJitter = latencyJitter
+        self.latencySigma = latencySigma
         self.secondsPerToken = secondsPerToken
         self.errorRate = errorRate
         self.failFirst = failFirst

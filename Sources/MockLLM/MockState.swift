@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What a mock endpoint has seen and decides, shared by all its connections under one lock.
@@ -63,6 +64,13 @@ final class MockState: Sendable {
             if state.times.count < Self.timeLimit { state.times.append(now) }
             let behavior = state.behavior
             var delay = behavior.latency
+            if behavior.latencySigma > 0 {
+                // Box–Muller: one standard normal draw.
+                let u1 = Double.random(in: Double.ulpOfOne..<1, using: &state.generator)
+                let u2 = Double.random(in: 0..<1, using: &state.generator)
+                let normal = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+                delay *= exp(behavior.latencySigma * normal)
+            }
             if behavior.latencyJitter > 0 { delay += Double.random(in: 0...behavior.latencyJitter, using: &state.generator) }
             if behavior.hang { return .hang }
             if let status = behavior.fixedStatus {

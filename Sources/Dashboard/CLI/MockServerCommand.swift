@@ -72,6 +72,9 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("latency_jitter"), .customLong("latency-jitter")], help: ArgumentHelp("Extra random latency, uniform from 0 to this.", valueName: "duration"))
     var latencyJitter = "0ms"
 
+    @Option(name: [.customLong("latency_sigma"), .customLong("latency-sigma")], help: ArgumentHelp("Log-normal spread of the latency (e.g. 0.6 for a long tail; 0 = none).", valueName: "sigma"))
+    var latencySigma: Double = 0
+
     @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], help: ArgumentHelp("Add time proportional to the answer's length (0 = none).", valueName: "n"))
     var tokensPerSecond: Double = 0
 
@@ -85,9 +88,10 @@ struct MockBehaviorOptions: ParsableArguments {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
         guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error_rate must be between 0 and 1.") }
+        guard latencySigma >= 0, latencySigma <= 3 else { throw ValidationError("--latency_sigma must be between 0 and 3.") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens_per_second must not be negative.") }
         guard rateLimit >= 0 else { throw ValidationError("--rate_limit must not be negative.") }
-        return MockBehavior(latency: latency, latencyJitter: jitter, secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
+        return MockBehavior(latency: latency, latencyJitter: jitter, latencySigma: latencySigma, secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
                             errorRate: errorRate, rateLimit: rateLimit > 0 ? rateLimit : nil)
     }
 }

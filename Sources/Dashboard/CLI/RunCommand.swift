@@ -25,6 +25,8 @@ struct RunCommand: AsyncParsableCommand {
 struct RunSession {
     let plan: RunPlan
     let display: DisplayOptions
+    /// Seconds after which to stop gracefully (the demo's `--duration`).
+    var stopAfter: Double?
 
     func execute() async -> RunExit {
         let engine: Engine
@@ -35,6 +37,13 @@ struct RunSession {
             return .fatalIO
         }
         let total = TotalLines(path: plan.inputPath)
+        let timer = stopAfter.map { seconds in
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                if !Task.isCancelled { engine.stop() }
+            }
+        }
+        defer { timer?.cancel() }
         let result: RunResult
         let signal: Int32?
         if display.usesDashboard {
@@ -44,7 +53,7 @@ struct RunSession {
         }
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped)
-        print(summary.joined(separator: "\n"))
+        Console.out(summary.joined(separator: "\n"))
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
             return .fatalIO

@@ -1,0 +1,107 @@
+@testable import Engine
+import Foundation
+import MockLLM
+import Testing
+
+@Suite(.serialized) struct MockServerTests {
+    /// One client for the whole process (a client must be shut down before it is freed; this one never is).
+    static let transport = AsyncHTTPClientTransport(connectionsPerHost: 64, connectTimeout: 2)
+
+    func post(_ server: MockServer, body: String, path: String = "/v1/chat/completions") async -> Result<TransportResponse, EngineError> {
+        await Self.transport.send(TransportRequest(endpoint: 0, url: EndpointURL(server.baseURL)!, path: path, headers: [],
+                                              body: Array(body.utf8), timeout: 10))
+    }
+
+    func chat(_ prompt: String) -> String { #"{"model":"m","messages":[{"role":"user","content":"\#(prompt)"}]}"# }
+
+    /// Answers take the configured latency (100 ms) within tolerance, measured at the client.
+    @Test func latency() async throws {
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.1))
+        let clock = ContinuousClock()
+        var samples: [Duration] = []
+        for index in 0..<10 {
+            let start = clock.now
+            _ = try await post(server, body: chat("p\(index)")).get()
+            samples.append(start.duration(to: clock.now))
+        }
+        await server.stop()
+        #expect(samples.allSatisfy { $0 >= .milliseconds(100) && $0 < .milliseconds(250) }, "\(samples)")
+    }
+
+    /// A 10 % error rate gives 10 % ± 3 % of 500s over 2,000 requests.
+    @Test func errorRate() async throws {
+        let server = try await MockServer.start(behavior: MockBehavior(errorRate: 0.1))
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<2000 {
+                group.addTask { (try? await post(server, body: chat("p\(index)")).get().status) ?? -1 }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        await server.stop()
+        let failures = statuses.filter { $0 == 500 }.count
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 500 })
+        #expect(failures >= 140 && failures <= 260, "\(failures) of 2000 were 500")
+    }
+
+    /// Above the configured rate the server answers 429 with Retry-After and x-ratelimit headers.
+    @Test func rateLimit() async throws {
+        let server = try await MockServer.start(behavior: MockBehavior(rateLimit: 50))
+        var limited: [TransportResponse] = []
+        var ok = 0
+        for index in 0..<120 {
+            let response = try await post(server, body: chat("p\(index)")).get()
+            if response.status == 429 { limited.append(response) } else { ok += 1 }
+        }
+        await server.stop()
+        #expect(ok >= 50 && ok <= 150)
+        #expect(limited.count >= 1)
+        let first = try #require(limited.first)
+        #expect(first.header("retry-after").flatMap(Int.init).map { $0 >= 1 } == true)
+        #expect(first.header("x-ratelimit-remaining-requests") == "0")
+        #expect(first.header("x-ratelimit-reset-requests")?.hasSuffix("ms") == true)
+        #expect(ResponseParser.errorMessage(first.body)?.contains("Rate limit") == true)
+    }
+
+    /// `stream: true` is answered as well-formed SSE: JSON chunks, a usage chunk, then [DONE].
+    @Test func streaming() async throws {
+        let server = try await MockServer.start()
+        let response = try await post(server, body: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi there"}]}"#).get()
+        await server.stop()
+        #expect(response.header("content-type") == "text/event-stream")
+        let events = String(decoding: response.body, as: UTF8.self).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        #expect(events.last == "data: [DONE]")
+        for event in events.dropLast() {
+            #expect(event.hasPrefix("data: "))
+            let chunk = try JSONParser.parse(String(event.dropFirst(6)))
+            #expect(chunk["object"] == "chat.completion.chunk")
+        }
+        #expect(try ResponseParser.interpret(response, wallClock: 0).get().response == "Answer to: hi there")
+    }
+
+    /// Completions get `choices[0].text`; unknown paths get a 404 with an OpenAI error body.
+    @Test func routes() async throws {
+        let server = try await MockServer.start()
+        let completion = try await post(server, body: #"{"model":"m","prompt":"abc"}"#, path: "/v1/completions").get()
+        let missing = try await post(server, body: "{}", path: "/v1/embeddings").get()
+        await server.stop()
+        #expect(try JSONParser.parse(completion.body)["choices"]?[0]?["text"] == "Answer to: abc")
+        #expect(missing.status == 404)
+    }
+}
+
+@Suite(.serialized) struct DemoCommandTests {
+    /// A small headless demo completes with every generated record accounted for exactly once.
+    @Test func headlessDemo() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let run = try BinaryTests().fanout(["demo", "--size", "600", "--rate", "1000", "--no-tui", "--directory", harness.directory.path])
+        #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
+        let saved = try Harness.read(harness.directory.appendingPathComponent("prompts_results.jsonl").path)
+        let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
+        let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 600 && Set(ids) == Set((1...600).map(String.init)))
+        #expect(Set(saved.compactMap { $0["endpoint"]?.stringValue }) == ["fast", "slow", "flaky"])
+        #expect(run.stderr.contains("files in \(harness.directory.path)"))
+        #expect(run.stdout.contains("600 records"))
+    }
+}
