@@ -4,7 +4,7 @@
 /// an API key or a header value (transport errors are reduced to their kind before they get here).
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
-        case connect, connectionLost, timeout, httpStatus, invalidResponse, responseTooLarge
+        case connect, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
         case badInput, inputUnreadable, outputUnwritable, configuration, cancelled
     }
 
@@ -24,6 +24,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static func connect(_ detail: String) -> EngineError { .init(.connect, "connection failed: \(detail)") }
     public static func connectionLost(_ detail: String) -> EngineError { .init(.connectionLost, "connection lost: \(detail)") }
+    /// The server closed the connection before any byte of the answer (typically a keep-alive race).
+    public static let closedBeforeAnswer = EngineError(.closedBeforeAnswer, "connection closed by the server before answering")
     public static func timeout(seconds: Double) -> EngineError {
         .init(.timeout, "timeout after \(Self.format(seconds))s")
     }
@@ -55,7 +57,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// a 2xx body that is not the JSON promised. Other 4xx and bad input never are.
     public var isRetryable: Bool {
         switch code {
-        case .connect, .connectionLost, .timeout, .invalidResponse: return true
+        case .connect, .connectionLost, .closedBeforeAnswer, .timeout, .invalidResponse: return true
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
@@ -66,7 +68,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The bucket this error is counted in on the dashboard and in the summary.
     public var kind: ErrorKind {
         switch code {
-        case .connect, .connectionLost: return .connection
+        case .connect, .connectionLost, .closedBeforeAnswer: return .connection
         case .timeout: return .timeout
         case .invalidResponse, .responseTooLarge: return .invalidResponse
         case .badInput: return .badInput
@@ -83,11 +85,14 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// True for failures that say the endpoint itself is unhealthy (not the request).
     public var isEndpointFailure: Bool {
         switch code {
-        case .connect, .connectionLost, .timeout: return true
+        case .connect, .connectionLost, .closedBeforeAnswer, .timeout: return true
         case .httpStatus: return (status ?? 0) >= 500
         default: return false
         }
     }
+
+    /// Whether the request may be sent again on a fresh connection without counting an attempt.
+    public var isClosedBeforeAnswer: Bool { code == .closedBeforeAnswer }
 
     public var description: String { message }
 

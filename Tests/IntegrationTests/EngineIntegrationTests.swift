@@ -5,12 +5,13 @@ import Testing
 
 @Suite(.serialized) struct EngineIntegrationTests {
     /// Weights 3:1 split 2,000 requests 75 % / 25 % at the servers, within 3 %.
-    @Test func weightedSplit() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func weightedSplit(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let a = try await MockServer.start()
         let b = try await MockServer.start()
-        let outcome = try await harness.run(Harness.prompts(2000), endpoints: [Harness.endpoint(a, weight: 3), Harness.endpoint(b, weight: 1)])
+        let outcome = try await harness.run(Harness.prompts(2000), endpoints: [Harness.endpoint(a, weight: 3), Harness.endpoint(b, weight: 1)], client: client)
         await a.stop(); await b.stop()
         expectExactlyOnce(outcome, count: 2000)
         #expect(outcome.saved.count == 2000)
@@ -33,11 +34,12 @@ import Testing
     }
 
     /// A flaky endpoint (first 2 attempts of each prompt answer 500) ends all-ok with 3 arrivals each.
-    @Test func retriesUntilSuccess() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func retriesUntilSuccess(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start(behavior: MockBehavior(failFirst: 2))
-        let outcome = try await harness.run(Harness.prompts(40), endpoints: [Harness.endpoint(server)])
+        let outcome = try await harness.run(Harness.prompts(40), endpoints: [Harness.endpoint(server)], client: client)
         await server.stop()
         expectExactlyOnce(outcome, count: 40)
         #expect(outcome.saved.count == 40)
@@ -47,11 +49,12 @@ import Testing
     }
 
     /// A 400 is never retried: one arrival per record, every record in the errors file with status 400.
-    @Test func clientErrorsAreFinal() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func clientErrorsAreFinal(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start(behavior: MockBehavior(fixedStatus: 400))
-        let outcome = try await harness.run(Harness.prompts(30), endpoints: [Harness.endpoint(server)])
+        let outcome = try await harness.run(Harness.prompts(30), endpoints: [Harness.endpoint(server)], client: client)
         await server.stop()
         expectExactlyOnce(outcome, count: 30)
         #expect(server.arrivals == 30)
@@ -75,14 +78,15 @@ import Testing
     }
 
     /// With one endpoint refusing connections, the other serves every record.
-    @Test func survivesRefusedEndpoint() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func survivesRefusedEndpoint(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let dead = try await MockServer.start()
         let deadEndpoint = Harness.endpoint(dead)
         await dead.stop()
         let live = try await MockServer.start()
-        let outcome = try await harness.run(Harness.prompts(200), endpoints: [deadEndpoint, Harness.endpoint(live)])
+        let outcome = try await harness.run(Harness.prompts(200), endpoints: [deadEndpoint, Harness.endpoint(live)], client: client)
         await live.stop()
         expectExactlyOnce(outcome, count: 200)
         #expect(outcome.saved.count == 200)
@@ -91,11 +95,12 @@ import Testing
     }
 
     /// A hanging endpoint with a short timeout yields timeout error records, and the run ends.
-    @Test func timesOutHangingEndpoint() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func timesOutHangingEndpoint(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start(behavior: MockBehavior(hang: true))
-        let outcome = try await harness.run(Harness.prompts(5), endpoints: [Harness.endpoint(server)], maxAttempts: 2, timeout: 0.5)
+        let outcome = try await harness.run(Harness.prompts(5), endpoints: [Harness.endpoint(server)], maxAttempts: 2, timeout: 0.5, client: client)
         await server.stop()
         expectExactlyOnce(outcome, count: 5)
         #expect(outcome.errors.count == 5)
@@ -118,11 +123,12 @@ import Testing
     }
 
     /// A 2xx that is not JSON is retried, then recorded as an invalid response.
-    @Test func invalidResponses() async throws {
+    @Test(arguments: Harness.Client.allCases)
+    func invalidResponses(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start(behavior: MockBehavior(invalidJSON: true))
-        let outcome = try await harness.run(Harness.prompts(3), endpoints: [Harness.endpoint(server)], maxAttempts: 2)
+        let outcome = try await harness.run(Harness.prompts(3), endpoints: [Harness.endpoint(server)], maxAttempts: 2, client: client)
         await server.stop()
         expectExactlyOnce(outcome, count: 3)
         #expect(server.arrivals == 6)

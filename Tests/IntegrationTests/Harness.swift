@@ -34,14 +34,26 @@ struct Harness {
         var allIDs: [String] { (saved + errors).compactMap { $0["id"]?.stringValue } }
     }
 
+    /// The two HTTP clients; tests that exercise the transport run against both.
+    enum Client: String, CaseIterable, Sendable {
+        case nio, ahc
+
+        func make(_ endpoints: [EndpointConfiguration], maxInFlight: Int) throws -> any Transport {
+            switch self {
+            case .nio: try NIOHTTPTransport(endpoints: endpoints, connectionsPerEndpoint: maxInFlight, connectTimeout: 2)
+            case .ahc: AsyncHTTPClientTransport(connectionsPerHost: maxInFlight, connectTimeout: 2)
+            }
+        }
+    }
+
     func run(_ lines: [String], endpoints: [EndpointConfiguration], rate: Double = 0, maxAttempts: Int = 5,
-             timeout: Double = 30, maxInFlight: Int = 64) async throws -> Outcome {
+             timeout: Double = 30, maxInFlight: Int = 64, client: Client = .nio) async throws -> Outcome {
         try writeInput(lines)
         let configuration = EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: maxInFlight,
                                                 retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: 42)
         let engine = Engine(configuration: configuration,
                             source: try JSONLFileSource(path: inputPath, defaults: RequestDefaults()),
-                            transport: AsyncHTTPClientTransport(connectionsPerHost: maxInFlight, connectTimeout: 2),
+                            transport: try client.make(endpoints, maxInFlight: maxInFlight),
                             sink: try JSONLFileSink(savePath: savePath, errorsPath: errorsPath))
         let clock = ContinuousClock()
         let start = clock.now

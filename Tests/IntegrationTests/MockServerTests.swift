@@ -14,9 +14,11 @@ import Testing
 
     func chat(_ prompt: String) -> String { #"{"model":"m","messages":[{"role":"user","content":"\#(prompt)"}]}"# }
 
-    /// Answers take the configured latency (100 ms) within tolerance, measured at the client.
+    /// Answers take the configured latency (100 ms) within tolerance, measured at the client
+    /// (never less; the median under 200 ms on a loaded machine).
     @Test func latency() async throws {
         let server = try await MockServer.start(behavior: MockBehavior(latency: 0.1))
+        _ = try await post(server, body: chat("warm-up")).get()
         let clock = ContinuousClock()
         var samples: [Duration] = []
         for index in 0..<10 {
@@ -25,7 +27,8 @@ import Testing
             samples.append(start.duration(to: clock.now))
         }
         await server.stop()
-        #expect(samples.allSatisfy { $0 >= .milliseconds(100) && $0 < .milliseconds(250) }, "\(samples)")
+        #expect(samples.allSatisfy { $0 >= .milliseconds(100) }, "\(samples)")
+        #expect(samples.sorted()[samples.count / 2] < .milliseconds(200), "\(samples)")
     }
 
     /// A 10 % error rate gives 10 % ± 3 % of 500s over 2,000 requests.

@@ -52,7 +52,7 @@ struct RunSession {
             (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
-                                            stopped: result.wasStopped)
+                                            stopped: result.wasStopped, transport: plan.transport.rawValue)
         Console.out(summary.joined(separator: "\n"))
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
@@ -68,7 +68,11 @@ extension RunPlan {
     func makeEngine() throws(EngineError) -> Engine {
         let source = try JSONLFileSource(path: inputPath, defaults: defaults)
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
-        let transport = AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout)
+        let transport: any Transport = switch self.transport {
+        case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight,
+                                        connectTimeout: connectTimeout)
+        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout)
+        }
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
     }
 }

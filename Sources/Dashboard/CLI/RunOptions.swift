@@ -49,12 +49,20 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
+    @Option(name: .customLong("transport"), help: ArgumentHelp("HTTP client: nio (lean HTTP/1.1 on SwiftNIO, the fastest) or ahc (AsyncHTTPClient, with HTTP/2).", valueName: "nio|ahc"))
+    var transport: TransportKind = .nio
+
     @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?
 
     func validate() throws {
         _ = try makePlan(environment: ProcessInfo.processInfo.environment)
     }
+}
+
+/// Which HTTP client a run uses.
+enum TransportKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case nio, ahc
 }
 
 extension NameSpecification {

@@ -10,6 +10,7 @@ struct RunPlan {
     var errorsPath: String
     var defaults: RequestDefaults
     var connectTimeout: Double
+    var transport: TransportKind = .nio
 }
 
 extension RunOptions {
@@ -49,7 +50,7 @@ extension RunOptions {
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                       connectTimeout: connectTimeout)
+                       connectTimeout: connectTimeout, transport: transport)
     }
 
     private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {

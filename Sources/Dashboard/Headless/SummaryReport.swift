@@ -19,7 +19,7 @@ enum SummaryReport {
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.
-    static func summary(_ snapshot: StatsSnapshot, savePath: String, errorsPath: String, stopped: Bool) -> [String] {
+    static func summary(_ snapshot: StatsSnapshot, savePath: String, errorsPath: String, stopped: Bool, transport: String? = nil) -> [String] {
         let seconds = max(snapshot.elapsed, 0.001)
         var lines: [String] = []
         let verb = stopped ? "stopped" : "done"
@@ -28,7 +28,8 @@ enum SummaryReport {
             + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input line\(snapshot.badLines == 1 ? "" : "s"))" : ""))
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
-            + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))")
+            + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))"
+            + (transport.map { ", transport \($0)" } ?? ""))
         let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { "\(kind.rawValue) \(Format.count($0))" } }
         if !kinds.isEmpty { lines.append("  errors by kind: " + kinds.joined(separator: ", ")) }
         let nameWidth = max(8, snapshot.endpoints.map(\.name.count).max() ?? 8)
