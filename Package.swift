@@ -50,6 +50,8 @@ let package = Package(
                 "MockLLM",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),

@@ -14,6 +14,18 @@ import Testing
         #expect(try interpret(200, #"{"data":[1]}"#).get().response == .object([JSONField("data", [1])]))
     }
 
+    /// The scanning fast path agrees with a full parse, skips what it does not need, and rejects broken JSON;
+    /// a tool call (content null) is saved as the whole body.
+    @Test func scanningFastPath() throws {
+        let body = #"{"id":"x","choices":[{"index":0,"logprobs":{"a":[1,{"b":"\"}"}]},"message":{"role":"assistant","content":"é\n"}},{"message":{"content":"second"}}],"usage":{"total_tokens":5}}"#
+        let parts = try #require(JSONParser.completionParts(Array(body.utf8)))
+        #expect(parts.content == "é\n" && parts.usage?["total_tokens"] == 5 && parts.text == nil)
+        #expect(JSONParser.completionParts(Array(#"{"choices":[{"message":{"content":"x"}}]"#.utf8)) == nil)
+        #expect(JSONParser.completionParts(Array(#"{"choices":[] } trailing"#.utf8)) == nil)
+        let tool = #"{"choices":[{"message":{"content":null,"tool_calls":[{"id":"t"}]}}]}"#
+        #expect(try interpret(200, tool).get().response["choices"] != nil)
+    }
+
     /// An SSE stream is joined into one answer with its usage.
     @Test func joinsStreams() throws {
         let body = """

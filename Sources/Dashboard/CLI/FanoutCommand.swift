@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// The `fanout` command: `run` is the default subcommand.
 @main
@@ -14,6 +16,10 @@ struct FanoutCommand: AsyncParsableCommand {
     /// Parses, runs, and exits with fanout's own codes: 2 for any usage or configuration error
     /// (argument-parser would use 64) with its reason on one line, the run's code otherwise.
     static func main() async {
+        // One set of threads for I/O and tasks: a request's task and its connection share an event
+        // loop, so no answer has to cross from NIO's threads to Swift's cooperative pool.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        FileLimits.raiseOpenFileLimit()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -26,6 +26,11 @@ public enum ResponseParser {
         if isEventStream(response) {
             return assembleStream(response.body, status: response.status)
         }
+        // Fast path: a chat completion or completion, scanned without building the rest of the tree.
+        if let parts = JSONParser.completionParts(response.body) {
+            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage)) }
+            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage)) }
+        }
         let json: JSONValue
         do {
             json = try JSONParser.parse(response.body)
@@ -33,13 +38,6 @@ public enum ResponseParser {
             return .failure(.invalidResponse(status: response.status, "body is not JSON (\(error))"))
         }
         guard json.isObject else { return .failure(.invalidResponse(status: response.status, "body is not a JSON object")) }
-        let choice = json["choices"]?[0]
-        if let content = choice?["message"]?["content"], content != .null || choice?["message"]?["tool_calls"] == nil {
-            return .success(ParsedAnswer(response: content, usage: json["usage"]))
-        }
-        if let text = choice?["text"] {
-            return .success(ParsedAnswer(response: text, usage: json["usage"]))
-        }
         return .success(ParsedAnswer(response: json, usage: json["usage"]))
     }
 
