@@ -27,26 +27,16 @@ enum MockReply {
                         JSONField("total_tokens", .number(promptTokens + completionTokens))])
     }
 
-    static func chatCompletion(id: Int, model: String, prompt: String) -> [UInt8] {
+    /// A `chat.completion` (`choices[0].message`) or, for `/v1/completions`, a `text_completion` (`choices[0].text`).
+    static func completion(id: Int, model: String, prompt: String, chat: Bool) -> [UInt8] {
         let text = answer(to: prompt)
-        let message = JSONValue.object([JSONField("role", "assistant"), JSONField("content", .string(text))])
-        let choice = JSONValue.object([JSONField("index", 0), JSONField("message", message), JSONField("finish_reason", "stop")])
+        let payload = chat
+            ? JSONField("message", .object([JSONField("role", "assistant"), JSONField("content", .string(text))]))
+            : JSONField("text", .string(text))
+        let choice = JSONValue.object([JSONField("index", 0), payload, JSONField("finish_reason", "stop")])
         return JSONValue.object([
-            JSONField("id", .string("chatcmpl-mock\(id)")),
-            JSONField("object", "chat.completion"),
-            JSONField("created", 1_700_000_000),
-            JSONField("model", .string(model)),
-            JSONField("choices", [choice]),
-            JSONField("usage", usage(prompt: prompt, answer: text)),
-        ]).encodedBytes
-    }
-
-    static func completion(id: Int, model: String, prompt: String) -> [UInt8] {
-        let text = answer(to: prompt)
-        let choice = JSONValue.object([JSONField("index", 0), JSONField("text", .string(text)), JSONField("finish_reason", "stop")])
-        return JSONValue.object([
-            JSONField("id", .string("cmpl-mock\(id)")),
-            JSONField("object", "text_completion"),
+            JSONField("id", .string((chat ? "chatcmpl-mock" : "cmpl-mock") + String(id))),
+            JSONField("object", chat ? "chat.completion" : "text_completion"),
             JSONField("created", 1_700_000_000),
             JSONField("model", .string(model)),
             JSONField("choices", [choice]),

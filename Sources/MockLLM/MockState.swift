@@ -113,8 +113,7 @@ final class MockState: Sendable {
                 return .reply(status: 200, headers: [("content-type", "text/event-stream")],
                               body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay)
             }
-            let body = isChat ? MockReply.chatCompletion(id: id, model: model, prompt: prompt)
-                : MockReply.completion(id: id, model: model, prompt: prompt)
+            let body = MockReply.completion(id: id, model: model, prompt: prompt, chat: isChat)
             return .reply(status: 200, headers: [("content-type", "application/json")], body: body, after: delay)
         }
     }
