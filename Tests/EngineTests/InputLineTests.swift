@@ -42,7 +42,8 @@ import Testing
     /// Bad lines carry their line number, raw text and a reason.
     @Test(arguments: [
         ("nope", "not valid JSON"), ("[1,2]", "not a JSON object"), (#"{"x":1}"#, "no \"input\""),
-        (#"{"input":5}"#, "\"input\" must be a string"), (#"{"messages":"hi"}"#, "\"messages\" must be an array"),
+        (#"{"input":5}"#, "\"input\" must be a string"),
+        (#"{"id":"3","input":"{x","error":"line 3: not valid JSON","status":null,"attempts":0}"#, "error record of a bad input line"), (#"{"messages":"hi"}"#, "\"messages\" must be an array"),
         (#"{"custom_id":"a","body":{},"method":"GET"}"#, "\"method\" must be POST"),
     ])
     func badLines(_ text: String, _ reason: String) {
@@ -50,6 +51,20 @@ import Testing
         #expect(bad.line == 42)
         #expect(bad.raw == text)
         #expect(bad.reason.contains(reason))
+    }
+
+    /// Lines of an errors file are sent again as they were: a prompt, a chat body, a Batch body with its url.
+    @Test func errorsFileLines() {
+        guard case .record(let seed) = classify(#"{"id":"a","input":"hi","error":"HTTP 500","status":500,"attempts":5}"#) else {
+            Issue.record("seed line refused"); return
+        }
+        #expect(seed.id == "a" && seed.form == .seed)
+        let chat = #"{"id":"b","input":{"model":"x","messages":[{"role":"user","content":"q"}]},"error":"timeout","attempts":3}"#
+        guard case .record(let chatRecord) = classify(chat, defaults: RequestDefaults()) else { Issue.record("chat line refused"); return }
+        #expect(chatRecord.form == .chat && chatRecord.body["messages"] != nil && chatRecord.path == nil)
+        let batch = #"{"id":"c","input":{"model":"y","prompt":"p"},"url":"/v1/completions","error":"HTTP 503","attempts":5}"#
+        guard case .record(let batchRecord) = classify(batch, defaults: RequestDefaults()) else { Issue.record("batch line refused"); return }
+        #expect(batchRecord.path == "/v1/completions" && batchRecord.body == .object([JSONField("model", "y"), JSONField("prompt", "p")]))
     }
 
     /// A numeric custom_id keeps its text as the id.

@@ -30,7 +30,17 @@ struct RunSession {
 
     func execute() async -> RunExit {
         let engine: Engine
+        var failedBefore = 0
         do {
+            let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
+            if index.lines > 0 || index.tornLines > 0 {
+                Console.error("fanout: resuming: \(Format.count(index.done.count)) ids already in \(plan.savePath) and \(plan.errorsPath)"
+                    + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
+                    + "; --restart starts over")
+            }
+            failedBefore = index.failedBefore
+            var plan = self.plan
+            plan.configuration.alreadyDone = index.done
             engine = try plan.makeEngine()
         } catch {
             Console.error("fanout: \(error)")
@@ -59,7 +69,8 @@ struct RunSession {
             return .fatalIO
         }
         if let signal { return RunExit(code: 128 + signal) }
-        return result.snapshot.failed > 0 ? .someFailed : .allSucceeded
+        // Failures an earlier run wrote count too: the job as a whole is what the code reports.
+        return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
     }
 }
 

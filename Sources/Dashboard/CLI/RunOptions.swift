@@ -49,6 +49,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
+    @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
+    var restart = false
+
     @Option(name: .customLong("transport"), help: ArgumentHelp("HTTP client: nio (lean HTTP/1.1 on SwiftNIO, the fastest) or ahc (AsyncHTTPClient, with HTTP/2).", valueName: "nio|ahc"))
     var transport: TransportKind = .nio
 

@@ -11,6 +11,8 @@ struct RunPlan {
     var defaults: RequestDefaults
     var connectTimeout: Double
     var transport: TransportKind = .nio
+    /// Empty the outputs instead of resuming from them.
+    var restart = false
 }
 
 extension RunOptions {
@@ -50,7 +52,7 @@ extension RunOptions {
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                       connectTimeout: connectTimeout, transport: transport)
+                       connectTimeout: connectTimeout, transport: transport, restart: restart)
     }
 
     private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {

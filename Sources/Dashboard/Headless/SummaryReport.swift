@@ -5,9 +5,9 @@ enum SummaryReport {
     /// One progress line for stderr, e.g.
     /// `[00:12] done 2,400/10,000 (24.0%) · 200.1/s · in flight 96 · retries 3 · errors 1`.
     static func progressLine(_ snapshot: StatsSnapshot, total: Int?) -> String {
-        var done = "done \(Format.count(snapshot.done))"
+        var done = "done \(Format.count(snapshot.done + snapshot.resumed))"
         if let total, total > 0 {
-            done += "/\(Format.count(total)) (\(Format.percent(Double(snapshot.done) / Double(total))))"
+            done += "/\(Format.count(total)) (\(Format.percent(Double(snapshot.done + snapshot.resumed) / Double(total))))"
         } else {
             done += " (read \(Format.count(snapshot.read)))"
         }
@@ -26,6 +26,7 @@ enum SummaryReport {
         lines.append("fanout \(verb) in \(Format.fixed(snapshot.elapsed, digits: 1))s: \(Format.count(snapshot.done)) records, "
             + "\(Format.count(snapshot.succeeded)) saved, \(Format.count(snapshot.failed)) failed"
             + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input line\(snapshot.badLines == 1 ? "" : "s"))" : ""))
+        if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
             + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))"

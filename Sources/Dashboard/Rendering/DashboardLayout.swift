@@ -59,8 +59,8 @@ enum DashboardLayout {
         let label: String
         if let total = context.totalLines, total > 0 {
             fraction = snapshot.state == .done && snapshot.progress.totalBytes == snapshot.progress.bytesRead
-                ? 1 : min(1, Double(snapshot.done) / Double(total))
-            label = "\(Format.percent(fraction))  \(Format.count(snapshot.done)) / \(Format.count(total))"
+                ? 1 : min(1, Double(snapshot.done + snapshot.resumed) / Double(total))
+            label = "\(Format.percent(fraction))  \(Format.count(snapshot.done + snapshot.resumed)) / \(Format.count(total))"
         } else if let bytes = snapshot.progress.totalBytes, bytes > 0 {
             fraction = Double(snapshot.progress.bytesRead) / Double(bytes)
             label = "\(Format.percent(fraction)) read  \(Format.count(snapshot.done)) done"
@@ -119,7 +119,7 @@ enum DashboardLayout {
     /// Seconds to finish at the recent completion rate, when both are known.
     static func etaSeconds(_ snapshot: StatsSnapshot, context: RenderContext) -> Double? {
         guard snapshot.state != .done, let total = context.totalLines, snapshot.completionRate > 0 else { return nil }
-        return Double(max(0, total - snapshot.done)) / snapshot.completionRate
+        return Double(max(0, total - snapshot.done - snapshot.resumed)) / snapshot.completionRate
     }
 
     /// `left` and `right` on one line of `width`, with spaces between.

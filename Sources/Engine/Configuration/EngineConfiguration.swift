@@ -10,6 +10,8 @@ public struct EngineConfiguration: Sendable {
     public var timeout: Double
     /// Seeds the backoff jitter; nil for a random seed.
     public var seed: UInt64?
+    /// Ids an earlier run finished; records with these ids are skipped (counted as resumed).
+    public var alreadyDone = IDSet()
 
     public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5), timeout: Double = 600, seed: UInt64? = nil) {

@@ -25,8 +25,18 @@ public enum InputLine {
             .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason))
         }
 
+        if value["error"] != nil, value["attempts"] == 0 {
+            return bad("this is the error record of a bad input line; correct the original line instead")
+        }
         if let input = value["input"], value["messages"] == nil, value["body"] == nil {
-            guard case .string(let prompt) = input else { return bad("\"input\" must be a string") }
+            if case .object = input {
+                // An errors-file line fed back: `input` holds the body that was sent, `url` its Batch path.
+                let filled = defaults.filling(input)
+                let form: RequestRecord.Form = input["messages"] != nil && value["url"] == nil ? .chat : .batch
+                return .record(RequestRecord(id: id, line: line, form: form, input: filled, body: filled,
+                                             path: value["url"]?.stringValue, metadata: metadata))
+            }
+            guard case .string(let prompt) = input else { return bad("\"input\" must be a string or a request body") }
             return .record(RequestRecord(id: id, line: line, form: .seed, input: input,
                                          body: defaults.seedBody(prompt: prompt), metadata: metadata))
         }

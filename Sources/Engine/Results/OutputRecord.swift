@@ -16,8 +16,9 @@ public enum OutputRecord {
         return .object(fields)
     }
 
-    /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "metadata"?}` for a record
-    /// that failed its last attempt.
+    /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "url"?, "metadata"?}` for a
+    /// record that failed its last attempt. Fed back as input, such a line is sent again as it was
+    /// (`url` keeps a Batch line's path).
     public static func failure(record: RequestRecord, error: String, status: Int?, attempts: Int, endpoint: String?) -> JSONValue {
         var fields: [JSONField] = [
             JSONField("id", .string(record.id)),
@@ -28,6 +29,7 @@ public enum OutputRecord {
             JSONField("endpoint", endpoint.map(JSONValue.string) ?? .null),
             JSONField("line", .number(record.line)),
         ]
+        if let path = record.path { fields.append(JSONField("url", .string(path))) }
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }

@@ -35,6 +35,7 @@ struct Runner {
         let names = configuration.endpoints.map(\.name)
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
+        var filter = RecordFilter(alreadyDone: configuration.alreadyDone)
 
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         var demandOutstanding = false
@@ -142,14 +143,17 @@ struct Runner {
                     batch.append((.read(count: items.count), moment))
                     var records: [RequestRecord] = []
                     records.reserveCapacity(items.count)
+                    var resumed = 0
                     for item in items {
-                        switch item {
-                        case .record(let record): records.append(record)
-                        case .bad(let bad):
+                        switch filter.admit(item) {
+                        case .send(let record): records.append(record)
+                        case .alreadyDone: resumed += 1
+                        case .reject(let bad):
                             write { () throws(EngineError) in try sink.writeFailure(OutputRecord.badLine(bad)) }
                             batch.append((.badLine(line: bad.line, reason: bad.reason), moment))
                         }
                     }
+                    if resumed > 0 { batch.append((.resumed(count: resumed), moment)) }
                     scheduler.enqueue(records)
                 case .sourceFailed(let error):
                     demandOutstanding = false

@@ -63,6 +63,8 @@ public struct StatsAccumulator: Sendable {
                 completions.add(at: now)
             }
             remember(ErrorEntry(at: now, source: names[endpoint], message: message))
+        case .resumed(let count):
+            totals.resumed += count
         case .badLine(let line, let reason):
             totals.badLines += 1
             totals.failed += 1

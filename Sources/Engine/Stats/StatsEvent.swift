@@ -9,6 +9,8 @@ public enum StatsEvent: Sendable {
     case failed(endpoint: Int, kind: ErrorKind, latency: Double, message: String, final: Bool)
     /// A bad input line (written straight to the errors file).
     case badLine(line: Int, reason: String)
+    /// Records skipped because an earlier run finished them.
+    case resumed(count: Int)
 }
 
 /// The scheduler's state that the dashboard shows next to the counters.

@@ -24,6 +24,8 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var retries = 0
     public var pendingRetries = 0
     public var badLines = 0
+    /// Records skipped because an earlier run had finished them.
+    public var resumed = 0
     public var promptTokens = 0
     public var completionTokens = 0
     /// Failed attempts by kind (final or not), bad lines included.

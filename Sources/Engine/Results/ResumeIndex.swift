@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What an earlier run already finished: the ids in the save and errors files.
+///
+/// Reading repairs a crash's damage first: a last line without its newline (a write torn by a
+/// crash) is cut off, so the record is sent again and the file stays one whole object per line.
+public struct ResumeIndex: Sendable {
+    /// Ids with a final outcome in either file.
+    public var done = IDSet()
+    /// Whole lines read.
+    public var lines = 0
+    /// Torn last lines removed (0, 1 or 2).
+    public var tornLines = 0
+    /// Whole lines of the errors file: records an earlier run gave up on.
+    public var failedBefore = 0
+
+    public init() {}
+
+    /// Reads both files (missing ones count as empty), repairing torn last lines.
+    /// With `restart`, empties both files instead and returns an empty index.
+    public static func prepare(savePath: String, errorsPath: String, restart: Bool) throws(EngineError) -> ResumeIndex {
+        var index = ResumeIndex()
+        for path in [savePath, errorsPath] {
+            let descriptor = open(path, O_RDWR | O_CLOEXEC)
+            if descriptor < 0 {
+                if errno == ENOENT { continue }
+                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+            }
+            defer { close(descriptor) }
+            if restart {
+                guard ftruncate(descriptor, 0) == 0 else { throw .outputUnwritable(path: path, String(cString: strerror(errno))) }
+                continue
+            }
+            let before = index.lines
+            try index.read(descriptor, path: path)
+            if path == errorsPath { index.failedBefore = index.lines - before }
+        }
+        return index
+    }
+
+    private mutating func read(_ descriptor: Int32, path: String) throws(EngineError) {
+        var splitter = LineSplitter(maxLineBytes: InputLine.defaultMaxLineBytes)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var size = 0
+        var lastByte: UInt8 = 0x0A
+        var endOfLastWholeLine = 0
+        var done = self.done
+        var lines = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            if let newline = buffer[..<count].lastIndex(of: 0x0A) { endOfLastWholeLine = size + newline + 1 }
+            lastByte = buffer[count - 1]
+            size += count
+            buffer.withUnsafeBytes { bytes in
+                splitter.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) { _, line in
+                    guard case .text(let text) = line, let id = (try? JSONParser.parse(text))?["id"]?.stringValue else { return }
+                    done.insert(id)
+                    lines += 1
+                }
+            }
+        }
+        if lastByte != 0x0A {
+            // The torn line never reached the splitter's emit (it has no newline), so its id is not counted.
+            guard ftruncate(descriptor, off_t(endOfLastWholeLine)) == 0 else {
+                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+            }
+            tornLines += 1
+        }
+        self.done = done
+        self.lines += lines
+    }
+}
