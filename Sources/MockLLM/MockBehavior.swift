@@ -25,10 +25,14 @@ public struct MockBehavior: Sendable, Hashable {
     public var hang = false
     /// Answer 200 with a body that is not JSON.
     public var invalidJSON = false
+    /// Send the head and half the body, then close the connection.
+    public var resetMidBody = false
+    /// Bytes of padding added to each answer (inside the JSON), for size limits.
+    public var padding = 0
 
     public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
-                hang: Bool = false, invalidJSON: Bool = false) {
+                hang: Bool = false, invalidJSON: Bool = false, resetMidBody: Bool = false, padding: Int = 0) {
         self.latency = latency
         self.latencyJitter = latencyJitter
         self.latencySigma = latencySigma
@@ -41,5 +45,7 @@ public struct MockBehavior: Sendable, Hashable {
         self.rateLimit = rateLimit
         self.hang = hang
         self.invalidJSON = invalidJSON
+        self.resetMidBody = resetMidBody
+        self.padding = padding
     }
 }

@@ -46,6 +46,16 @@ final class MockHandler: ChannelInboundHandler {
         switch decision {
         case .hang:
             return
+        case .cut(let body, let delay):
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {
+                var headers = HTTPHeaders([("content-type", "application/json")])
+                headers.add(name: "content-length", value: String(body.count))
+                context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                let half = context.channel.allocator.buffer(bytes: body.prefix(body.count / 2))
+                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(half)))).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+            }
         case .reply(let status, let headers, let body, let delay):
             let keepAlive = head.isKeepAlive
             if delay <= 0 {

@@ -5,6 +5,8 @@ import Synchronization
 final class MockState: Sendable {
     enum Decision {
         case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double)
+        /// Send the head and part of the body, then close.
+        case cut(body: [UInt8], after: Double)
         case hang
     }
 
@@ -113,7 +115,12 @@ final class MockState: Sendable {
                 return .reply(status: 200, headers: [("content-type", "text/event-stream")],
                               body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay)
             }
-            let body = MockReply.completion(id: id, model: model, prompt: prompt, chat: isChat)
+            var body = MockReply.completion(id: id, model: model, prompt: prompt, chat: isChat)
+            if behavior.padding > 0 {
+                body.removeLast()
+                body += Array(#","padding":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: behavior.padding) + Array("\"}".utf8)
+            }
+            if behavior.resetMidBody { return .cut(body: body, after: delay) }
             return .reply(status: 200, headers: [("content-type", "application/json")], body: body, after: delay)
         }
     }

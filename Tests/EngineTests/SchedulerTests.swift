@@ -42,8 +42,8 @@ import Testing
         guard case .wait(nil) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while paused"); return }
         scheduler.resume()
         guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not resumed"); return }
-        scheduler.stop()
-        guard case .wait(nil) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while stopping"); return }
+        scheduler.stop(now: 0)
+        guard case .wait = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while stopping"); return }
         _ = scheduler.complete(first, result: .failure(.http(status: 400, detail: nil)), now: 0, using: &generator)
         guard case .finished = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not finish"); return }
     }
@@ -89,5 +89,31 @@ import Testing
         var perEndpoint = [0, 0]
         while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { perEndpoint[dispatch.endpoint] += 1 }
         #expect(perEndpoint == [2, 2])
+    }
+
+    /// After a stop, requests in flight get the drain timeout, then are abandoned.
+    @Test func drainTimeout() {
+        var scheduler = Scheduler(endpoints: endpoints([1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 1), drainTimeout: 2)
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(3))
+        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not sent"); return }
+        scheduler.stop(now: 1)
+        guard case .wait(let until) = scheduler.nextAction(now: 1, using: &generator) else { Issue.record("did not wait"); return }
+        #expect(until == 3)
+        guard case .abandonInFlight = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("not abandoned"); return }
+    }
+
+    /// An endpoint ejected after consecutive failures gets no traffic until its cooldown ends.
+    @Test func ejectedEndpointIsSkipped() {
+        var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1), ejectAfter: 2)
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(20))
+        var toZero: [Dispatch] = []
+        while toZero.count < 2, case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) {
+            if dispatch.endpoint == 0 { toZero.append(dispatch) }
+        }
+        for dispatch in toZero { _ = scheduler.complete(dispatch, result: .failure(.connect("refused")), now: 0, using: &generator) }
+        #expect(scheduler.endpointState(0, now: 0.5).coolingReason == "ejected")
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0.5, using: &generator) { #expect(dispatch.endpoint == 1) }
     }
 }

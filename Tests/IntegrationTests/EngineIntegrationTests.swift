@@ -95,12 +95,14 @@ import Testing
     }
 
     /// A hanging endpoint with a short timeout yields timeout error records, and the run ends.
+    /// (Ejection is set out of reach here; with it, retries wait for probes — see EndpointHealthTests.)
     @Test(arguments: Harness.Client.allCases)
     func timesOutHangingEndpoint(client: Harness.Client) async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start(behavior: MockBehavior(hang: true))
-        let outcome = try await harness.run(Harness.prompts(5), endpoints: [Harness.endpoint(server)], maxAttempts: 2, timeout: 0.5, client: client)
+        let outcome = try await harness.run(Harness.prompts(5), endpoints: [Harness.endpoint(server)], maxAttempts: 2, timeout: 0.5,
+                                            ejectAfter: 100, client: client)
         await server.stop()
         expectExactlyOnce(outcome, count: 5)
         #expect(outcome.errors.count == 5)

@@ -64,6 +64,9 @@ struct RunSession {
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.rawValue)
         Console.out(summary.joined(separator: "\n"))
+        if result.abandoned > 0 {
+            Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
+        }
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
             return .fatalIO
@@ -81,8 +84,9 @@ extension RunPlan {
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
         let transport: any Transport = switch self.transport {
         case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight,
-                                        connectTimeout: connectTimeout)
-        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout)
+                                        connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
+        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout,
+                                            maxResponseBytes: maxResponseBytes)
         }
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
     }

@@ -49,6 +49,15 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
+    @Option(name: .both("drain_timeout"), help: ArgumentHelp("On q, SIGINT or SIGTERM, seconds to wait for requests in flight before leaving them unwritten (a resumed run resends them).", valueName: "seconds"))
+    var drainTimeout: Double = 30
+
+    @Option(name: .both("max_response_bytes"), help: ArgumentHelp("A larger answer body fails the attempt instead of growing memory.", valueName: "bytes"))
+    var maxResponseBytes = 64 * 1024 * 1024
+
+    @Option(name: .both("eject_after"), help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
+    var ejectAfter = 5
+
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 

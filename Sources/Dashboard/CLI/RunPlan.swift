@@ -13,6 +13,7 @@ struct RunPlan {
     var transport: TransportKind = .nio
     /// Empty the outputs instead of resuming from them.
     var restart = false
+    var maxResponseBytes = 64 * 1024 * 1024
 }
 
 extension RunOptions {
@@ -27,6 +28,9 @@ extension RunOptions {
         guard connectTimeout > 0 else { throw ValidationError("--connect_timeout must be more than 0 seconds.") }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max_tokens must be at least 1.") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2.") }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain_timeout must be 0 or more seconds.") }
+        guard maxResponseBytes >= 1024 else { throw ValidationError("--max_response_bytes must be at least 1024.") }
+        guard ejectAfter >= 1 else { throw ValidationError("--eject_after must be at least 1.") }
 
         try checkReadable(requestsFilepath)
         let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
@@ -47,12 +51,14 @@ extension RunOptions {
         guard endpoints.contains(where: { $0.weight > 0 }) else {
             throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
         }
-        let configuration = EngineConfiguration(
+        var configuration = EngineConfiguration(
             endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight,
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
+        configuration.drainTimeout = drainTimeout
+        configuration.ejectAfter = ejectAfter
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                       connectTimeout: connectTimeout, transport: transport, restart: restart)
+                       connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes)
     }
 
     private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {

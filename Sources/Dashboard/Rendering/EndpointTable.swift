@@ -62,6 +62,8 @@ enum EndpointTable {
         switch state {
         case .ready: return ("ready", .good)
         case .drained: return ("drained", .dim)
+        case .probing: return ("probing", .warning)
+        case .ejected(let seconds): return ("ejected \(Format.fixed(seconds, digits: 1))s", .bad)
         case .cooling(let seconds, let reason):
             let time = Format.fixed(seconds, digits: 1) + "s"
             if wide { return ("cooling \(time)" + (reason.map { " (\($0))" } ?? ""), .warning) }

@@ -12,6 +12,10 @@ public struct EngineConfiguration: Sendable {
     public var seed: UInt64?
     /// Ids an earlier run finished; records with these ids are skipped (counted as resumed).
     public var alreadyDone = IDSet()
+    /// Consecutive connection failures, timeouts or 5xx that eject an endpoint for a while.
+    public var ejectAfter = 5
+    /// Seconds a stop waits for requests in flight before abandoning them.
+    public var drainTimeout: Double = 30
 
     public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5), timeout: Double = 600, seed: UInt64? = nil) {

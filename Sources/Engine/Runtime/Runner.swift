@@ -29,13 +29,15 @@ struct Runner {
         }
 
         var scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate,
-                                  maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy)
+                                  maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy,
+                                  ejectAfter: configuration.ejectAfter, drainTimeout: configuration.drainTimeout)
         var generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
         let redactor = Redactor(endpoints: configuration.endpoints)
         let names = configuration.endpoints.map(\.name)
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
         var filter = RecordFilter(alreadyDone: configuration.alreadyDone)
+        var abandoned = 0
 
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         var demandOutstanding = false
@@ -86,7 +88,7 @@ struct Runner {
                 try body()
             } catch {
                 fatalError = error
-                scheduler.stop()
+                scheduler.stop(now: now())
             }
         }
 
@@ -122,6 +124,10 @@ struct Runner {
                         break act
                     case .finished:
                         break loop
+                    case .abandonInFlight:
+                        abandoned = scheduler.inFlight
+                        group.cancelAll()
+                        break loop
                     }
                 }
                 guard let event = await iterator.next() else { break loop }
@@ -130,7 +136,7 @@ struct Runner {
                     switch command {
                     case .pause: scheduler.pause()
                     case .resume: scheduler.resume()
-                    case .stop: scheduler.stop()
+                    case .stop: scheduler.stop(now: now())
                     case .setRate(let rate): scheduler.setRate(rate, now: now())
                     case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
                     }
@@ -159,7 +165,7 @@ struct Runner {
                     demandOutstanding = false
                     fatalError = fatalError ?? error
                     scheduler.sourceDidFinish()
-                    scheduler.stop()
+                    scheduler.stop(now: now())
                 case .completed(let dispatch, let result, let sentAt, let finishedAt):
                     let latency = finishedAt - sentAt
                     let record = dispatch.attempt.record
@@ -209,7 +215,7 @@ struct Runner {
         await publish(finished: true)
         let snapshot = await stats.snapshot()
         let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
-        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished)
+        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned)
     }
 
     /// Builds the HTTP request for a dispatch: the endpoint's model wins, its key and headers are added.

@@ -21,4 +21,6 @@ public struct RunResult: Sendable {
     public var fatalError: EngineError?
     /// True when a stop was asked for before every record was finished.
     public var wasStopped: Bool
+    /// Requests still in flight when the drain timeout ran out (their records were not written).
+    public var abandoned = 0
 }

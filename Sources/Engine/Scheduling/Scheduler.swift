@@ -14,6 +14,9 @@ public struct Scheduler {
         case wait(until: Double?)
         /// Every record has a final outcome, or a stop was asked for and nothing is in flight.
         case finished
+        /// A stop was asked for and the drain timeout has passed with requests still in flight:
+        /// abandon them (their records are not written; a resumed run sends them again).
+        case abandonInFlight
     }
 
     /// What a result comes to.
@@ -37,22 +40,30 @@ public struct Scheduler {
     public let initialWeights: [Double]
     public let retryPolicy: RetryPolicy
     public let maxInFlight: Int
+    /// Seconds a stop waits for requests in flight before abandoning them.
+    public let drainTimeout: Double
     public private(set) var inFlight = 0
     public private(set) var isPaused = false
     public private(set) var isStopping = false
     public private(set) var sourceFinished = false
     private(set) var slots: [Slot]
+    public private(set) var health: [EndpointHealth]
+    private var budget = RetryBudget()
+    private var stoppedAt: Double?
     private var fresh: Deque<RequestRecord> = []
     private var retries = Heap<PendingRetry>()
     private var sequence: UInt64 = 0
 
-    public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy, now: Double = 0) {
+    public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy,
+                ejectAfter: Int = 5, drainTimeout: Double = 30, now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
         initialWeights = endpoints.map(\.weight)
         balancer = SmoothWeightedBalancer(weights: initialWeights)
         slots = endpoints.map { Slot(maxInFlight: $0.maxInFlight) }
+        health = endpoints.map { _ in EndpointHealth(threshold: ejectAfter) }
         self.maxInFlight = max(1, maxInFlight)
         self.retryPolicy = retryPolicy
+        self.drainTimeout = drainTimeout
     }
 
     /// Records read but not yet sent for the first time.
@@ -65,8 +76,11 @@ public struct Scheduler {
 
     public mutating func pause() { isPaused = true }
     public mutating func resume() { isPaused = false }
-    /// Stop sending: what is in flight finishes, nothing new goes out.
-    public mutating func stop() { isStopping = true }
+    /// Stop sending: what is in flight finishes (for up to the drain timeout), nothing new goes out.
+    public mutating func stop(now: Double) {
+        isStopping = true
+        stoppedAt = stoppedAt ?? now
+    }
     public mutating func setRate(_ rate: Double, now: Double) { limiter.setRate(rate, now: now) }
     public mutating func setWeight(_ weight: Double, endpoint: Int) {
         guard slots.indices.contains(endpoint) else { return }
@@ -76,6 +90,9 @@ public struct Scheduler {
     /// In-flight count, cap and cooldown of one endpoint.
     public func endpointState(_ index: Int, now: Double) -> (inFlight: Int, coolingFor: Double?, coolingReason: String?) {
         let slot = slots[index]
+        let health = health[index]
+        if health.isEjected(now: now) { return (slot.inFlight, health.ejectedUntil - now, "ejected") }
+        if health.isHalfOpen(now: now) { return (slot.inFlight, 0, "probing") }
         let cooling = slot.coolingUntil > now ? slot.coolingUntil - now : nil
         return (slot.inFlight, cooling, cooling == nil ? nil : slot.coolingReason)
     }
@@ -83,10 +100,17 @@ public struct Scheduler {
     public mutating func nextAction(now: Double, using generator: inout some RandomNumberGenerator) -> Action {
         let nothingLeft = sourceFinished && fresh.isEmpty && retries.isEmpty
         if inFlight == 0 && (isStopping || nothingLeft) { return .finished }
-        if isStopping || isPaused || inFlight >= maxInFlight { return .wait(until: nil) }
+        if isStopping, let stoppedAt {
+            return now >= stoppedAt + drainTimeout ? .abandonInFlight : .wait(until: stoppedAt + drainTimeout)
+        }
+        if isPaused || inFlight >= maxInFlight { return .wait(until: nil) }
 
-        let retryDue = retries.min.map { $0.due <= now } ?? false
-        guard retryDue || !fresh.isEmpty else { return .wait(until: retries.min?.due) }
+        let retryReady = retries.min.map { $0.due <= now } ?? false
+        let retryDue = retryReady && budget.allowsRetry(at: now)
+        guard retryDue || !fresh.isEmpty else {
+            // A retry over budget waits for the window to move on.
+            return .wait(until: retryReady ? now + 0.1 : retries.min?.due)
+        }
 
         let admission = limiter.earliestAdmission(now: now)
         if admission > now { return .wait(until: admission) }
@@ -94,7 +118,7 @@ public struct Scheduler {
         let previous = retryDue ? retries.min?.attempt.previousEndpoint : nil
         let chosen = balancer.next(avoiding: previous) { index in
             let slot = slots[index]
-            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max)
+            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max) && health[index].isUsable(now: now)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
 
@@ -105,6 +129,8 @@ public struct Scheduler {
             attempt = Attempt(record: fresh.removeFirst(), number: 1, previousEndpoint: nil)
         }
         limiter.admit(now: now)
+        if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else { budget.recordRetry(at: now) }
+        health[endpoint].dispatched(now: now)
         inFlight += 1
         slots[endpoint].inFlight += 1
         return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint))
@@ -117,8 +143,13 @@ public struct Scheduler {
         slots[dispatch.endpoint].inFlight -= 1
         switch result {
         case .success(let answer):
+            health[dispatch.endpoint].succeeded(now: now)
             return .succeeded(answer)
         case .failure(let error):
+            let othersUsable = slots.indices.contains { index in
+                index != dispatch.endpoint && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
+            }
+            _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             if let wait = error.retryAfter, error.status == 429 || error.status == 503 {
                 cool(dispatch.endpoint, until: now + wait, reason: error.status.map(String.init))
             }
@@ -142,10 +173,13 @@ public struct Scheduler {
         slots[endpoint].coolingReason = reason
     }
 
+    /// When the first endpoint that is cooling down or ejected comes back (nil: none is; waiting on
+    /// in-flight slots or weights instead).
     private func earliestCoolingEnd(after now: Double) -> Double? {
         slots.indices
-            .filter { balancer.weights[$0] > 0 && slots[$0].coolingUntil > now }
-            .map { slots[$0].coolingUntil }
+            .filter { balancer.weights[$0] > 0 }
+            .flatMap { [slots[$0].coolingUntil, health[$0].ejectedUntil] }
+            .filter { $0 > now }
             .min()
     }
 }

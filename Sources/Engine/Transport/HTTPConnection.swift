@@ -35,15 +35,29 @@ final class HTTPConnection: Sendable {
     }
 
     /// Sends one request and waits for the whole answer or the timeout (which closes the connection).
+    /// Cancelling the task closes the connection, so an abandoned request ends at once.
     func execute(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
         let promise = channel.eventLoop.makePromise(of: TransportResponse.self)
-        channel.writeAndFlush(HTTPExchangeHandler.Exchange(request: request, promise: promise), promise: nil)
-        do {
-            return .success(try await promise.futureResult.get())
-        } catch let error as EngineError {
-            return .failure(error)
-        } catch {
-            return .failure(.connectionLost("write failed"))
+        let channel = self.channel
+        return await withTaskCancellationHandler {
+            // On the loop, an active channel still has our handler, which then owns the promise; a
+            // channel that closed since it was leased would drop the write without telling anyone.
+            channel.eventLoop.execute {
+                if channel.isActive {
+                    channel.writeAndFlush(HTTPExchangeHandler.Exchange(request: request, promise: promise), promise: nil)
+                } else {
+                    promise.fail(EngineError.closedBeforeAnswer)
+                }
+            }
+            do {
+                return .success(try await promise.futureResult.get())
+            } catch let error as EngineError {
+                return .failure(Task.isCancelled ? .cancelled : error)
+            } catch {
+                return .failure(.connectionLost("write failed"))
+            }
+        } onCancel: {
+            channel.close(promise: nil)
         }
     }
 

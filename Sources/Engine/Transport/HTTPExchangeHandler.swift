@@ -87,7 +87,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(.connectionLost(AsyncHTTPClientTransport.map(error, timeout: 0, limit: maxResponseBytes).description), context: context)
+        fail(error is HTTPParserError ? .connectionLost("the answer was cut off or malformed")
+                : AsyncHTTPClientTransport.map(error, timeout: 0, limit: maxResponseBytes), context: context)
     }
 
     private func fail(_ error: EngineError, context: ChannelHandlerContext) {

@@ -45,7 +45,7 @@ public final class NIOHTTPTransport: Transport {
             }
             let result = await connection.execute(request)
             pool.release(connection)
-            if case .failure(let error) = result, error.isClosedBeforeAnswer { continue }
+            if case .failure(let error) = result, error.isClosedBeforeAnswer, !Task.isCancelled { continue }
             return result
         }
         return .failure(.closedBeforeAnswer)
