@@ -55,6 +55,37 @@ import Glibc
         #expect(server.arrivals > 3000)
     }
 
+    /// SIGTERM: requests in flight finish and are written, exit 143; the same command then finishes the job.
+    @Test func sigtermDrainsThenResumes() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.2))
+        try harness.writeInput(Harness.prompts(2000))
+        let command = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--max_requests_per_second", "500",
+                       "--endpoint", server.baseURL, "--no-tui"]
+        let process = Process()
+        process.executableURL = BinaryTests.binary
+        process.arguments = command
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .seconds(1))
+        let arrivedBeforeSignal = server.arrivals
+        process.terminate()
+        let summary = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(summary.contains("fanout stopped"))
+        let saved = try Harness.read(harness.savePath)
+        #expect(saved.count == server.arrivals, "every request that reached the server before the stop was written")
+        #expect(saved.count >= arrivedBeforeSignal && saved.count < 2000)
+        #expect(try await fanout(command, killAfter: nil) == 0)
+        await server.stop()
+        let ids = try Harness.read(harness.savePath).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 2000 && Set(ids).count == 2000)
+    }
+
     /// --restart empties both files and sends everything again.
     @Test func restartStartsOver() async throws {
         let harness = try Harness()
