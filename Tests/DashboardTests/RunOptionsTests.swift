@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Testing
 @testable import Dashboard
@@ -77,5 +78,18 @@ import Testing
             }
         }
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", directory + "/nope.jsonl"]) }
+    }
+
+    /// --shard i/n, and --shards n with the index from JOB_COMPLETION_INDEX; misuse is refused.
+    @Test func shards() throws {
+        let explicit = try RunOptions.parse(["--requests_filepath", input, "--shard", "1/4"]).makePlan(environment: [:])
+        #expect(explicit.configuration.shard == Shard(index: 1, count: 4))
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shards", "4"]) }
+        setenv("JOB_COMPLETION_INDEX", "3", 1)
+        defer { unsetenv("JOB_COMPLETION_INDEX") }
+        let indexed = try RunOptions.parse(["--requests_filepath", input, "--shards", "4"]).makePlan(environment: ["JOB_COMPLETION_INDEX": "3"])
+        #expect(indexed.configuration.shard == Shard(index: 3, count: 4))
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "4/4"]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "0/2", "--shards", "2"]) }
     }
 }

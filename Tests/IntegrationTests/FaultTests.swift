@@ -120,4 +120,20 @@ import Testing
         await server.stop()
         #expect(empty.saved.isEmpty && empty.errors.isEmpty && !empty.result.wasStopped)
     }
+
+    /// Three shards of one file: together every id exactly once, no id in two shards.
+    @Test func shardsSplitAFile() async throws {
+        let server = try await MockServer.start()
+        var seen: [String] = []
+        for index in 0..<3 {
+            let harness = try Harness()
+            defer { harness.cleanUp() }
+            let lines = Harness.prompts(900) + ["{bad"]
+            let outcome = try await harness.run(lines, endpoints: [Harness.endpoint(server)], shard: Shard(index: index, count: 3))
+            seen += outcome.allIDs
+        }
+        await server.stop()
+        #expect(seen.count == 901 && Set(seen) == Set((1...901).map(String.init)))
+        #expect(server.arrivals == 900)
+    }
 }

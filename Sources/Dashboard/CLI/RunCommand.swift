@@ -46,7 +46,7 @@ struct RunSession {
             Console.error("fanout: \(error)")
             return .fatalIO
         }
-        let total = TotalLines(path: plan.inputPath)
+        let total = TotalLines(path: plan.inputPath, shards: plan.configuration.shard?.count ?? 1)
         let timer = stopAfter.map { seconds in
             Task {
                 try? await Task.sleep(for: .seconds(seconds))
@@ -63,6 +63,7 @@ struct RunSession {
         }
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.rawValue)
+            + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
         if result.abandoned > 0 {
             Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
@@ -96,10 +97,11 @@ extension RunPlan {
 final class TotalLines: Sendable {
     private let value = Mutex<Int?>(nil)
 
-    init(path: String) {
+    /// - Parameter shards: with n shards, this run's share is about a 1/n of the lines.
+    init(path: String, shards: Int = 1) {
         Task.detached(priority: .utility) { [self] in
             let count = await LineCounter.countRecords(path: path)
-            self.value.withLock { $0 = count }
+            self.value.withLock { $0 = count.map { ($0 + shards - 1) / max(1, shards) } }
         }
     }
 

@@ -58,6 +58,12 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("eject_after"), help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
     var ejectAfter = 5
 
+    @Option(name: .customLong("shard"), help: ArgumentHelp("Process only shard i of n (0-based), chosen by a stable hash of each record's id, so n machines can split one file.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .customLong("shards"), help: ArgumentHelp("Split into n shards and take the index from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "n"))
+    var shards: Int?
+
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 

@@ -55,10 +55,31 @@ extension RunOptions {
             endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight,
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
         configuration.drainTimeout = drainTimeout
+        configuration.shard = try makeShard(environment: environment)
         configuration.ejectAfter = ejectAfter
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
                        connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes)
+    }
+
+    private func makeShard(environment: [String: String]) throws -> Shard? {
+        switch (shard, shards) {
+        case (nil, nil):
+            return nil
+        case (let text?, nil):
+            guard let parsed = Shard(text) else { throw ValidationError("--shard must be i/n with 0 ≤ i < n, e.g. 0/4, not \(text).") }
+            return parsed
+        case (nil, let count?):
+            guard let text = environment["JOB_COMPLETION_INDEX"], let index = Int(text) else {
+                throw ValidationError("--shards needs JOB_COMPLETION_INDEX in the environment (set by a Kubernetes Indexed Job); use --shard i/n otherwise.")
+            }
+            guard let parsed = Shard(index: index, count: count) else {
+                throw ValidationError("--shards \(count) with JOB_COMPLETION_INDEX=\(index): the index must be below the shard count.")
+            }
+            return parsed
+        case (.some, .some):
+            throw ValidationError("--shard and --shards cannot be used together.")
+        }
     }
 
     private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {

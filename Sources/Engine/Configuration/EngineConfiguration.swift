@@ -12,6 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var seed: UInt64?
     /// Ids an earlier run finished; records with these ids are skipped (counted as resumed).
     public var alreadyDone = IDSet()
+    /// Only records of this shard are processed (nil: all).
+    public var shard: Shard?
     /// Consecutive connection failures, timeouts or 5xx that eject an endpoint for a while.
     public var ejectAfter = 5
     /// Seconds a stop waits for requests in flight before abandoning them.

@@ -10,20 +10,26 @@ public struct RecordFilter: Sendable {
         case alreadyDone
         /// Written to the errors file as it is (a bad line, or a repeated id).
         case reject(BadLine)
+        /// Another shard's record: not this run's business.
+        case otherShard
     }
 
     private let alreadyDone: IDSet
+    private let shard: Shard?
     private var seen = IDSet()
 
-    public init(alreadyDone: IDSet = IDSet()) {
+    public init(alreadyDone: IDSet = IDSet(), shard: Shard? = nil) {
         self.alreadyDone = alreadyDone
+        self.shard = shard
     }
 
     public mutating func admit(_ item: SourceItem) -> Verdict {
         switch item {
         case .bad(let bad):
+            if let shard, !shard.contains(bad.id) { return .otherShard }
             return alreadyDone.contains(bad.id) ? .alreadyDone : .reject(bad)
         case .record(let record):
+            if let shard, !shard.contains(record.id) { return .otherShard }
             if alreadyDone.contains(record.id) { return .alreadyDone }
             guard record.id != String(record.line) else { return .send(record) }
             guard seen.insert(record.id) else {

@@ -36,7 +36,7 @@ struct Runner {
         let names = configuration.endpoints.map(\.name)
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
-        var filter = RecordFilter(alreadyDone: configuration.alreadyDone)
+        var filter = RecordFilter(alreadyDone: configuration.alreadyDone, shard: configuration.shard)
         var abandoned = 0
 
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
@@ -154,6 +154,7 @@ struct Runner {
                         switch filter.admit(item) {
                         case .send(let record): records.append(record)
                         case .alreadyDone: resumed += 1
+                        case .otherShard: break
                         case .reject(let bad):
                             write { () throws(EngineError) in try sink.writeFailure(OutputRecord.badLine(bad)) }
                             batch.append((.badLine(line: bad.line, reason: bad.reason), moment))
