@@ -15,7 +15,7 @@ import Testing
     func chat(_ prompt: String) -> String { #"{"model":"m","messages":[{"role":"user","content":"\#(prompt)"}]}"# }
 
     /// Answers take the configured latency (100 ms) within tolerance, measured at the client
-    /// (never less; the median under 200 ms on a loaded machine).
+    /// (never less; the median under 400 ms even on a loaded machine).
     @Test func latency() async throws {
         let server = try await MockServer.start(behavior: MockBehavior(latency: 0.1))
         _ = try await post(server, body: chat("warm-up")).get()
@@ -28,7 +28,7 @@ import Testing
         }
         await server.stop()
         #expect(samples.allSatisfy { $0 >= .milliseconds(100) }, "\(samples)")
-        #expect(samples.sorted()[samples.count / 2] < .milliseconds(200), "\(samples)")
+        #expect(samples.sorted()[samples.count / 2] < .milliseconds(400), "\(samples)")
     }
 
     /// A 10 % error rate gives 10 % ± 3 % of 500s over 2,000 requests.

@@ -116,7 +116,8 @@ import Glibc
         try tmux.press("Right")
         try await Task.sleep(for: .milliseconds(1200))
         let shareA = Double(recent(a, window: 1)) / Double(max(1, recent(a, window: 1) + recent(b, window: 1)))
-        #expect(shareA > 0.65, "endpoint a took \(shareA) of traffic at weight 3:1")
+        let screenAfterWeights = (try? tmux.screen()) ?? ""
+        #expect(shareA > 0.65, "endpoint a took \(shareA) of traffic at weight 3:1; screen:\n\(screenAfterWeights)")
 
         #expect(try await waitFor(20) { try tmux.screen().contains("DONE") })
         try tmux.press("q")
