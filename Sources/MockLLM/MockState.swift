@@ -51,8 +51,7 @@ final class MockState: Sendable {
 
     /// Seconds since the server started.
     var now: Double {
-        let elapsed = start.duration(to: clock.now)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        start.duration(to: clock.now).inSeconds
     }
 
     /// Counts one request and decides its answer.

@@ -62,7 +62,7 @@ struct Harness {
         let result = await engine.run()
         let elapsed = start.duration(to: clock.now)
         return Outcome(saved: try Self.read(savePath), errors: try Self.read(errorsPath), result: result,
-                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                       seconds: elapsed.inSeconds)
     }
 
     /// Every line of a JSONL file, each of which must be one JSON object.

@@ -35,7 +35,7 @@ public final class JSONLFileSource: RequestSource {
             descriptor = 0
         } else {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw EngineError.inputUnreadable(path: path, Self.errnoText()) }
+            guard descriptor >= 0 else { throw EngineError.inputUnreadable(path: path, POSIXFile.errorText) }
             var info = stat()
             if fstat(descriptor, &info) == 0 {
                 if (info.st_mode & S_IFMT) == S_IFDIR {
@@ -68,10 +68,8 @@ public final class JSONLFileSource: RequestSource {
         try state.withLock { state in
             var buffer = [UInt8](repeating: 0, count: 256 * 1024)
             while state.ready.count < max && !state.finished {
-                let count = buffer.withUnsafeMutableBytes { read(state.descriptor, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw EngineError.inputUnreadable(path: path, Self.errnoText())
+                guard let count = POSIXFile.read(state.descriptor, into: &buffer) else {
+                    throw EngineError.inputUnreadable(path: path, POSIXFile.errorText)
                 }
                 let defaults = self.defaults
                 let maxLineBytes = state.splitter.maxLineBytes
@@ -105,5 +103,4 @@ public final class JSONLFileSource: RequestSource {
         }
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -27,11 +27,7 @@ public enum LineCounter {
         var records = 0
         var lineHasText = false
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
+            guard let count = POSIXFile.read(descriptor, into: &buffer) else { return nil }
             if count == 0 { break }
             buffer.withUnsafeBytes { bytes in
                 for byte in bytes[..<count] {

@@ -29,7 +29,7 @@ public final class JSONLFileSink: ResultSink {
         for path in [savePath, errorsPath] {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = POSIXFile.errorText
                 opened.forEach { _ = Glibc.close($0.descriptor) }
                 throw EngineError.outputUnwritable(path: path, reason)
             }
@@ -52,7 +52,7 @@ public final class JSONLFileSink: ResultSink {
             for index in files.indices where files[index].descriptor >= 0 {
                 try Self.drain(&files[index])
                 if fsync(files[index].descriptor) != 0 && errno != EINVAL {
-                    throw EngineError.outputUnwritable(path: files[index].path, String(cString: strerror(errno)))
+                    throw EngineError.outputUnwritable(path: files[index].path, POSIXFile.errorText)
                 }
                 _ = Glibc.close(files[index].descriptor)
             }
@@ -73,7 +73,7 @@ public final class JSONLFileSink: ResultSink {
             let written = file.buffer.withUnsafeBytes { write(file.descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw EngineError.outputUnwritable(path: file.path, String(cString: strerror(errno)))
+                throw EngineError.outputUnwritable(path: file.path, POSIXFile.errorText)
             }
             offset += written
         }

@@ -28,11 +28,11 @@ public struct ResumeIndex: Sendable {
             let descriptor = open(path, O_RDWR | O_CLOEXEC)
             if descriptor < 0 {
                 if errno == ENOENT { continue }
-                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+                throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             defer { close(descriptor) }
             if restart {
-                guard ftruncate(descriptor, 0) == 0 else { throw .outputUnwritable(path: path, String(cString: strerror(errno))) }
+                guard ftruncate(descriptor, 0) == 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
                 continue
             }
             let before = index.lines
@@ -51,10 +51,8 @@ public struct ResumeIndex: Sendable {
         var done = self.done
         var lines = 0
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+            guard let count = POSIXFile.read(descriptor, into: &buffer) else {
+                throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             if count == 0 { break }
             if let newline = buffer[..<count].lastIndex(of: 0x0A) { endOfLastWholeLine = size + newline + 1 }
@@ -71,7 +69,7 @@ public struct ResumeIndex: Sendable {
         if lastByte != 0x0A {
             // The torn line never reached the splitter's emit (it has no newline), so its id is not counted.
             guard ftruncate(descriptor, off_t(endOfLastWholeLine)) == 0 else {
-                throw .outputUnwritable(path: path, String(cString: strerror(errno)))
+                throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             tornLines += 1
         }

@@ -29,13 +29,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The upper bound of the jittered wait after `attempt` attempts.
     public func backoffBound(attempt: Int) -> Double {
-        let exponent = Double(max(0, min(attempt - 1, 62)))
-        return min(cap, base * pow2(exponent))
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        for _ in 0..<Int(exponent) { value *= 2; if value > 1e12 { break } }
-        return value
+        let exponent = max(0, min(attempt - 1, 62))
+        return min(cap, base * Double(1 << exponent))
     }
 }

@@ -23,10 +23,7 @@ struct Runner {
         let clock = ContinuousClock()
         let start = clock.now
         await stats.markStart(start)
-        let now: @Sendable () -> Double = {
-            let elapsed = start.duration(to: clock.now)
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
+        let now: @Sendable () -> Double = { start.duration(to: clock.now).inSeconds }
 
         var scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate,
                                   maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy,
@@ -69,7 +66,6 @@ struct Runner {
             control.targetRate = scheduler.limiter.rate
             control.maxInFlight = scheduler.maxInFlight
             control.inFlight = scheduler.inFlight
-            control.buffered = scheduler.bufferedCount
             control.pendingRetries = scheduler.pendingRetryCount
             let moment = now()
             control.endpoints = configuration.endpoints.indices.map { index in

@@ -91,7 +91,8 @@ public struct StatsAccumulator: Sendable {
         snapshot.rateHistory = sends.series(count: 60, at: now)
         let weights = control.endpoints.map(\.weight)
         let totalWeight = weights.filter { $0 > 0 }.reduce(0, +)
-        let recentTotal = endpoints.map { $0.recentSends.rate(over: 5, at: now) }.reduce(0, +)
+        let recentRates = endpoints.map { $0.recentSends.rate(over: 5, at: now) }
+        let recentTotal = recentRates.reduce(0, +)
         snapshot.endpoints = endpoints.indices.map { index in
             let counters = endpoints[index]
             let live = control.endpoints.indices.contains(index) ? control.endpoints[index]
@@ -111,7 +112,7 @@ public struct StatsAccumulator: Sendable {
             endpoint.errors = counters.errors
             endpoint.retries = counters.retries
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
-            endpoint.actualShare = recentTotal > 0 ? counters.recentSends.rate(over: 5, at: now) / recentTotal : 0
+            endpoint.actualShare = recentTotal > 0 ? recentRates[index] / recentTotal : 0
             if counters.latency.totalCount > 0 {
                 endpoint.p50 = Double(counters.latency.valueAtPercentile(50)) / 1_000_000
                 endpoint.p90 = Double(counters.latency.valueAtPercentile(90)) / 1_000_000

@@ -21,7 +21,6 @@ public struct ControlState: Sendable, Hashable {
     public var targetRate: Double = 0
     public var maxInFlight = 0
     public var inFlight = 0
-    public var buffered = 0
     public var pendingRetries = 0
     public var endpoints: [EndpointControl] = []
 

@@ -31,7 +31,6 @@ public actor StatsRecorder {
     }
 
     private func seconds(_ instant: ContinuousClock.Instant) -> Double {
-        let duration = start.duration(to: instant)
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        start.duration(to: instant).inSeconds
     }
 }

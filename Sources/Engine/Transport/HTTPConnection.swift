@@ -30,7 +30,7 @@ final class HTTPConnection: Sendable {
         do {
             return .success(HTTPConnection(channel: try await bootstrap.connect(host: url.host, port: url.port).get()))
         } catch {
-            return .failure(AsyncHTTPClientTransport.map(error, timeout: connectTimeout, limit: maxResponseBytes))
+            return .failure(EngineError(transportError: error, timeout: connectTimeout, limit: maxResponseBytes))
         }
     }
 

@@ -88,7 +88,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(error is HTTPParserError ? .connectionLost("the answer was cut off or malformed")
-                : AsyncHTTPClientTransport.map(error, timeout: 0, limit: maxResponseBytes), context: context)
+                : EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
     }
 
     private func fail(_ error: EngineError, context: ChannelHandlerContext) {
