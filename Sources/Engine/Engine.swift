@@ -10,8 +10,7 @@ public final class Engine: Sendable {
     private let source: any RequestSource
     private let transport: any Transport
     private let sink: any ResultSink
-    private let events: AsyncStream<RunnerEvent>
-    private let post: AsyncStream<RunnerEvent>.Continuation
+    private let inbox = RunnerInbox()
     private let started = Mutex(false)
 
     public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink) {
@@ -20,7 +19,6 @@ public final class Engine: Sendable {
         self.transport = transport
         self.sink = sink
         stats = StatsRecorder(endpoints: configuration.endpoints, progress: { [source] in source.progress })
-        (events, post) = AsyncStream.makeStream(of: RunnerEvent.self)
     }
 
     /// Sends every record and returns when each has a final outcome, or after `stop()` once the
@@ -32,7 +30,7 @@ public final class Engine: Sendable {
         }
         precondition(first, "Engine.run() may be called only once")
         let runner = Runner(configuration: configuration, source: source, transport: transport, sink: sink,
-                            stats: stats, events: events, post: post)
+                            stats: stats, inbox: inbox)
         let result = await runner.run()
         await transport.shutdown()
         return result
@@ -48,13 +46,13 @@ public final class Engine: Sendable {
     public func stop() { send(.stop) }
 
     /// Queues a command without waiting (safe from signal handlers).
-    public func send(_ command: EngineCommand) { post.yield(.command(command, applied: nil)) }
+    public func send(_ command: EngineCommand) { inbox.post(.command(command, applied: nil)) }
 
     /// Applies a command and returns once it is in effect and visible in `snapshot()` (at once if
     /// the run has ended), so a caller's next read sees it.
     public func perform(_ command: EngineCommand) async {
         await withCheckedContinuation { continuation in
-            if case .terminated = post.yield(.command(command, applied: continuation)) { continuation.resume() }
+            if !inbox.post(.command(command, applied: continuation)) { continuation.resume() }
         }
     }
 

@@ -3,8 +3,9 @@ import Testing
 @testable import Dashboard
 
 /// A transport that answers every request at once with a fixed completion.
-final class InstantTransport: Transport {
-    func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
+final class InstantTransport: AsyncTransport {
+    let tasks = TransportTasks()
+    func exchange(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
         .success(TransportResponse(status: 200, body: Array(#"{"choices":[{"message":{"content":"ok"}}]}"#.utf8)))
     }
 

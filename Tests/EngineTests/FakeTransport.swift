@@ -3,7 +3,8 @@ import Synchronization
 
 /// A scripted transport: answers each request by calling `script` with the endpoint and the
 /// number of times this record's body has been seen; records every call.
-final class FakeTransport: Transport {
+final class FakeTransport: AsyncTransport {
+    let tasks = TransportTasks()
     typealias Script = @Sendable (_ endpoint: Int, _ seen: Int) -> Result<TransportResponse, EngineError>
 
     private let script: Script
@@ -24,7 +25,7 @@ final class FakeTransport: Transport {
         .success(TransportResponse(status: code, headers: headers, body: Array(#"{"error":{"message":"nope"}}"#.utf8)))
     }
 
-    func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
+    func exchange(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
         let count = seen.withLock { seen in
             seen[request.body, default: 0] += 1
             return seen[request.body]!

@@ -27,6 +27,11 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { "\(name) (\(url)) weight \(weight)" }
+
+    /// What every request to this endpoint carries: its extra headers and, with a key, `Authorization`.
+    public var requestHeaders: [HeaderField] {
+        headers + (apiKey.map { [HeaderField("authorization", "Bearer \($0)")] } ?? [])
+    }
 }
 
 /// One extra HTTP header of an endpoint.

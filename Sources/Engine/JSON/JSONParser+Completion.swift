@@ -14,30 +14,23 @@ extension JSONParser {
         var text: JSONValue?
         var usage: JSONValue?
         skipWhitespace()
-        try forEachField(depth: 0) { parser, key throws(JSONParseError) in
+        try open(UInt8(ascii: "{"), depth: 0)
+        var started = false
+        while let key = try nextKey(&started) {
             switch key {
             case "usage":
-                usage = try parser.parseValue(depth: 1)
-            case "choices":
-                guard parser.peek == UInt8(ascii: "[") else { try parser.skipValue(depth: 1); return }
+                usage = try parseValue(depth: 1)
+            case "choices" where peek == UInt8(ascii: "["):
+                try open(UInt8(ascii: "["), depth: 1)
+                var startedChoices = false
                 var first = true
-                try parser.forEachElement(depth: 1) { parser throws(JSONParseError) in
-                    guard first, parser.peek == UInt8(ascii: "{") else { try parser.skipValue(depth: 2); return }
+                while try nextElement(&startedChoices) {
+                    guard first, peek == UInt8(ascii: "{") else { try skipValue(depth: 2); continue }
                     first = false
-                    try parser.forEachField(depth: 2) { parser, key throws(JSONParseError) in
-                        switch key {
-                        case "text": text = try parser.parseValue(depth: 3)
-                        case "message":
-                            guard parser.peek == UInt8(ascii: "{") else { try parser.skipValue(depth: 3); return }
-                            try parser.forEachField(depth: 3) { parser, key throws(JSONParseError) in
-                                if key == "content" { content = try parser.parseValue(depth: 4) } else { try parser.skipValue(depth: 4) }
-                            }
-                        default: try parser.skipValue(depth: 3)
-                        }
-                    }
+                    try scanChoice(content: &content, text: &text)
                 }
             default:
-                try parser.skipValue(depth: 1)
+                try skipValue(depth: 1)
             }
         }
         skipWhitespace()
@@ -45,56 +38,83 @@ extension JSONParser {
         return (content, text, usage)
     }
 
-    fileprivate var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
-
-    /// Walks an object, calling `body` with the parser positioned at each value (which it must consume).
-    fileprivate mutating func forEachField(depth: Int, _ body: (inout JSONParser, String) throws(JSONParseError) -> Void) throws(JSONParseError) {
-        guard depth < Self.maxDepth else { throw JSONParseError("nesting deeper than \(Self.maxDepth)", at: index) }
-        guard peek == UInt8(ascii: "{") else { throw JSONParseError("expected an object", at: index) }
-        index += 1
-        skipWhitespace()
-        if peek == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            skipWhitespace()
-            guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected a key", at: index) }
-            let key = try parseString()
-            skipWhitespace()
-            guard peek == UInt8(ascii: ":") else { throw JSONParseError("expected ':'", at: index) }
-            index += 1
-            skipWhitespace()
-            try body(&self, key)
-            skipWhitespace()
-            guard let next = peek else { throw JSONParseError("unexpected end of input", at: index) }
-            index += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "}") { return }
-            throw JSONParseError("expected ',' or '}'", at: index - 1)
+    /// `choices[0]`: its `text`, and its `message.content`.
+    private mutating func scanChoice(content: inout JSONValue?, text: inout JSONValue?) throws(JSONParseError) {
+        try open(UInt8(ascii: "{"), depth: 2)
+        var started = false
+        while let key = try nextKey(&started) {
+            switch key {
+            case "text":
+                text = try parseValue(depth: 3)
+            case "message" where peek == UInt8(ascii: "{"):
+                try open(UInt8(ascii: "{"), depth: 3)
+                var startedMessage = false
+                while let key = try nextKey(&startedMessage) {
+                    if key == "content" { content = try parseValue(depth: 4) } else { try skipValue(depth: 4) }
+                }
+            default:
+                try skipValue(depth: 3)
+            }
         }
     }
 
-    /// Walks an array, calling `body` with the parser positioned at each element (which it must consume).
-    fileprivate mutating func forEachElement(depth: Int, _ body: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
+    fileprivate var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// Consumes the `{` or `[` that opens a container at `depth`.
+    private mutating func open(_ bracket: UInt8, depth: Int) throws(JSONParseError) {
         guard depth < Self.maxDepth else { throw JSONParseError("nesting deeper than \(Self.maxDepth)", at: index) }
+        guard peek == bracket else {
+            throw JSONParseError(bracket == UInt8(ascii: "{") ? "expected an object" : "expected an array", at: index)
+        }
+        index += 1
+    }
+
+    /// Moves to an object's next member and returns its key, the parser positioned at the value
+    /// (which the caller must consume); nil once the closing `}` is consumed.
+    private mutating func nextKey(_ started: inout Bool) throws(JSONParseError) -> String? {
+        guard try nextMember(&started, close: UInt8(ascii: "}")) else { return nil }
+        guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected a key", at: index) }
+        let key = try parseString()
+        skipWhitespace()
+        guard peek == UInt8(ascii: ":") else { throw JSONParseError("expected ':'", at: index) }
         index += 1
         skipWhitespace()
-        if peek == UInt8(ascii: "]") { index += 1; return }
-        while true {
-            skipWhitespace()
-            try body(&self)
-            skipWhitespace()
-            guard let next = peek else { throw JSONParseError("unexpected end of input", at: index) }
-            index += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { return }
-            throw JSONParseError("expected ',' or ']'", at: index - 1)
+        return key
+    }
+
+    /// Moves to an array's next element (which the caller must consume); false once the closing `]`
+    /// is consumed.
+    private mutating func nextElement(_ started: inout Bool) throws(JSONParseError) -> Bool {
+        try nextMember(&started, close: UInt8(ascii: "]"))
+    }
+
+    private mutating func nextMember(_ started: inout Bool, close: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        if !started {
+            started = true
+            if peek == close { index += 1; return false }
+            return true
         }
+        guard let next = peek else { throw JSONParseError("unexpected end of input", at: index) }
+        index += 1
+        if next == close { return false }
+        guard next == UInt8(ascii: ",") else {
+            throw JSONParseError(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'", at: index - 1)
+        }
+        skipWhitespace()
+        return true
     }
 
     /// Checks and passes over one value without building it.
     fileprivate mutating func skipValue(depth: Int) throws(JSONParseError) {
+        var started = false
         switch peek {
-        case UInt8(ascii: "{")?: try forEachField(depth: depth + 1) { parser, _ throws(JSONParseError) in try parser.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "[")?: try forEachElement(depth: depth + 1) { parser throws(JSONParseError) in try parser.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "{")?:
+            try open(UInt8(ascii: "{"), depth: depth + 1)
+            while try nextKey(&started) != nil { try skipValue(depth: depth + 1) }
+        case UInt8(ascii: "[")?:
+            try open(UInt8(ascii: "["), depth: depth + 1)
+            while try nextElement(&started) { try skipValue(depth: depth + 1) }
         case UInt8(ascii: "\"")?: try skipString()
         default: _ = try parseValue(depth: depth)
         }

@@ -137,17 +137,20 @@ public struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, so the bytes are the string.
+        // Fast path: no escapes, so the bytes are the string. ASCII needs no UTF-8 check (and the
+        // generic validating initialiser costs a runtime metadata lookup per call).
+        var isASCII = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let text = String(validating: slice, as: UTF8.self) else {
+                guard let text = isASCII ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError("invalid UTF-8 in a string", at: start)
                 }
                 index += 1
                 return text
             }
+            if byte >= 0x80 { isASCII = false }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw JSONParseError("control character in a string", at: index) }
             index += 1

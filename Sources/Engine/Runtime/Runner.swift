@@ -2,9 +2,9 @@
 ///
 /// One loop owns the scheduler, the sink and a batch of stats events. It asks the scheduler for
 /// actions until told to wait, arms one timer for the wait, then handles the next event (a result,
-/// a command, input, the timer, the 100 ms heartbeat). Requests run as child tasks of a discarding
-/// task group and post their results back as events; response parsing happens in the child task,
-/// so both cores share it.
+/// a command, input, the timer, the 100 ms heartbeat). Requests are started on the transport and
+/// post their results back as events; response parsing happens in the completion (for the NIO
+/// transport, on the connection's event loop), so both cores share it.
 struct Runner {
     /// Items buffered ahead of sending before the reader is asked for more.
     static let readAhead = 2048
@@ -16,8 +16,7 @@ struct Runner {
     let transport: any Transport
     let sink: any ResultSink
     let stats: StatsRecorder
-    let events: AsyncStream<RunnerEvent>
-    let post: AsyncStream<RunnerEvent>.Continuation
+    let inbox: RunnerInbox
 
     func run() async -> RunResult {
         let clock = ContinuousClock()
@@ -31,6 +30,7 @@ struct Runner {
         var generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
         let redactor = Redactor(endpoints: configuration.endpoints)
         let names = configuration.endpoints.map(\.name)
+        let headers = configuration.endpoints.map(\.requestHeaders)
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
         var filter = RecordFilter(alreadyDone: configuration.alreadyDone, shard: configuration.shard)
@@ -38,22 +38,22 @@ struct Runner {
 
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         var demandOutstanding = false
-        let reader = Task { [source, post] in
+        let reader = Task { [source, inbox] in
             for await _ in demand {
                 do {
                     let items = try await source.next(max: Self.readBatch)
-                    post.yield(.items(items))
+                    inbox.post(.items(items))
                     if items.isEmpty { return }
                 } catch {
-                    post.yield(.sourceFailed(error as? EngineError ?? .inputUnreadable(path: "input", "\(error)")))
+                    inbox.post(.sourceFailed(error as? EngineError ?? .inputUnreadable(path: "input", "\(error)")))
                     return
                 }
             }
         }
-        let heartbeat = Task { [post] in
+        let heartbeat = Task { [inbox] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.heartbeat)
-                post.yield(.tick)
+                inbox.post(.tick)
             }
         }
         var timer: (deadline: Double, task: Task<Void, Never>)?
@@ -88,8 +88,11 @@ struct Runner {
             }
         }
 
-        await withDiscardingTaskGroup { group in
-            var iterator = events.makeAsyncIterator()
+        do {
+            // Events arrive in batches (whatever was posted while the loop was busy); the loop
+            // handles them one at a time, asking the scheduler for actions after each.
+            var pending: [RunnerEvent] = []
+            var position = 0
             loop: while true {
                 if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding,
                    scheduler.bufferedCount < Self.readAhead {
@@ -101,20 +104,19 @@ struct Runner {
                     case .dispatch(let dispatch):
                         let sentAt = now()
                         batch.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), sentAt))
-                        let request = Self.request(for: dispatch, configuration: configuration)
-                        group.addTask { [transport, post] in
-                            let response = await transport.send(request)
+                        let request = Self.request(for: dispatch, configuration: configuration, headers: headers)
+                        transport.start(request) { [inbox] response in
                             let result = response.flatMap { ResponseParser.interpret($0, wallClock: WallClock.now()) }
                             let finishedAt = now()
-                            post.yield(.completed(dispatch, result, sentAt: sentAt, finishedAt: finishedAt))
+                            inbox.post(.completed(dispatch, result, sentAt: sentAt, finishedAt: finishedAt))
                         }
                     case .wait(let until):
                         if let until, timer == nil || until < timer!.deadline {
                             timer?.task.cancel()
                             let instant = start.advanced(by: .nanoseconds(Int64(until * 1e9)))
-                            timer = (until, Task { [post] in
+                            timer = (until, Task { [inbox] in
                                 try? await Task.sleep(until: instant, clock: .continuous)
-                                if !Task.isCancelled { post.yield(.timer) }
+                                if !Task.isCancelled { inbox.post(.timer) }
                             })
                         }
                         break act
@@ -122,11 +124,17 @@ struct Runner {
                         break loop
                     case .abandonInFlight:
                         abandoned = scheduler.inFlight
-                        group.cancelAll()
+                        transport.cancelAll()
                         break loop
                     }
                 }
-                guard let event = await iterator.next() else { break loop }
+                if position == pending.count {
+                    pending = await inbox.take()
+                    position = 0
+                    if pending.isEmpty { break loop }
+                }
+                let event = pending[position]
+                position += 1
                 switch event {
                 case .command(let command, let applied):
                     switch command {
@@ -199,10 +207,12 @@ struct Runner {
                 }
             }
             // Nothing more will be read: acknowledge commands that arrived too late to matter.
-            post.finish()
-            while let event = await iterator.next() {
-                if case .command(_, let applied) = event { applied?.resume() }
-            }
+            inbox.close()
+            var leftover = Array(pending[position...])
+            repeat {
+                for case .command(_, let applied) in leftover { applied?.resume() }
+                leftover = await inbox.take()
+            } while !leftover.isEmpty
         }
         timer?.task.cancel()
         heartbeat.cancel()
@@ -216,16 +226,18 @@ struct Runner {
     }
 
     /// Builds the HTTP request for a dispatch: the endpoint's model wins, its key and headers are added.
-    static func request(for dispatch: Dispatch, configuration: EngineConfiguration) -> TransportRequest {
+    /// - Parameter headers: each endpoint's `requestHeaders`, built once per run (one shared array per
+    ///   endpoint lets the transport reuse what it made of them).
+    static func request(for dispatch: Dispatch, configuration: EngineConfiguration,
+                        headers: [[HeaderField]]? = nil) -> TransportRequest {
         let endpoint = configuration.endpoints[dispatch.endpoint]
         let record = dispatch.attempt.record
         var body = record.body
         if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
-        var headers = endpoint.headers
-        if let key = endpoint.apiKey { headers.append(HeaderField("authorization", "Bearer \(key)")) }
         return TransportRequest(endpoint: dispatch.endpoint, url: endpoint.url,
                                 path: endpoint.url.requestPath(batchPath: record.path),
-                                headers: headers, body: body.encodedBytes, timeout: configuration.timeout)
+                                headers: headers?[dispatch.endpoint] ?? endpoint.requestHeaders,
+                                body: body.encodedBytes, timeout: configuration.timeout)
     }
 
     static func seconds(_ value: Double) -> String {

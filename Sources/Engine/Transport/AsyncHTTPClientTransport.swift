@@ -3,7 +3,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The `Transport` over AsyncHTTPClient: HTTP/1.1 and HTTP/2, TLS, a keep-alive pool per host.
-public final class AsyncHTTPClientTransport: Transport {
+public final class AsyncHTTPClientTransport: AsyncTransport {
+    public let tasks = TransportTasks()
     private let client: HTTPClient
     private let maxResponseBytes: Int
 
@@ -26,7 +27,7 @@ public final class AsyncHTTPClientTransport: Transport {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    public func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
+    public func exchange(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
         var outgoing = HTTPClientRequest(url: request.url.origin + request.path)
         outgoing.method = .POST
         outgoing.headers.add(name: "content-type", value: "application/json")

@@ -3,9 +3,14 @@ import Synchronization
 
 /// The keep-alive connections of one endpoint: leases idle ones, opens new ones (a bounded number at
 /// a time, so thousands of first requests do not stampede the server), queues the rest.
+///
+/// Callback-based: a lease is answered at once when a connection is idle, otherwise when one is
+/// released or opened, on the thread that releases or opens it.
 final class ConnectionPool: Sendable {
-    /// What a lease request gets.
-    enum Grant {
+    typealias Lease = @Sendable (Result<HTTPConnection, EngineError>) -> Void
+
+    /// What a queued lease gets.
+    private enum Grant {
         case connection(HTTPConnection)
         /// Permission to open one more connection.
         case open
@@ -13,24 +18,27 @@ final class ConnectionPool: Sendable {
 
     private struct State {
         var idle: [HTTPConnection] = []
+        /// Every open connection, idle or leased, so `closeAll` reaches requests in flight.
+        var open: [ObjectIdentifier: HTTPConnection] = [:]
         /// Connections open or opening.
         var total = 0
         var opening = 0
-        var waiters: Deque<CheckedContinuation<Grant, Never>> = []
+        var waiters: Deque<Lease> = []
 
-        /// Hands out what can be handed out now, to queued waiters first.
-        mutating func grants(maxConnections: Int, maxOpening: Int) -> [(CheckedContinuation<Grant, Never>, Grant)] {
-            var result: [(CheckedContinuation<Grant, Never>, Grant)] = []
-            while !waiters.isEmpty {
-                if let connection = idle.popLast() {
-                    result.append((waiters.removeFirst(), .connection(connection)))
-                } else if total < maxConnections && opening < maxOpening {
-                    total += 1
-                    opening += 1
-                    result.append((waiters.removeFirst(), .open))
-                } else {
-                    break
-                }
+        /// What the next lease gets now, if anything.
+        mutating func grant(maxConnections: Int, maxOpening: Int) -> Grant? {
+            if let connection = idle.popLast() { return .connection(connection) }
+            guard total < maxConnections && opening < maxOpening else { return nil }
+            total += 1
+            opening += 1
+            return .open
+        }
+
+        /// Hands out what can be handed out now to queued leases, oldest first.
+        mutating func grants(maxConnections: Int, maxOpening: Int) -> [(Lease, Grant)] {
+            var result: [(Lease, Grant)] = []
+            while !waiters.isEmpty, let grant = grant(maxConnections: maxConnections, maxOpening: maxOpening) {
+                result.append((waiters.removeFirst(), grant))
             }
             return result
         }
@@ -39,73 +47,86 @@ final class ConnectionPool: Sendable {
     private let state = Mutex(State())
     private let maxConnections: Int
     private let maxOpening: Int
-    private let connect: @Sendable () async -> Result<HTTPConnection, EngineError>
+    private let connect: @Sendable (@escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) -> Void
 
     /// - Parameters:
     ///   - maxConnections: connections to the endpoint at most (its in-flight cap).
     ///   - maxOpening: connections being opened at once at most.
-    init(maxConnections: Int, maxOpening: Int = 64, connect: @escaping @Sendable () async -> Result<HTTPConnection, EngineError>) {
+    ///   - connect: opens a connection and reports it (or the failure) once.
+    init(maxConnections: Int, maxOpening: Int = 64,
+         connect: @escaping @Sendable (@escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) -> Void) {
         self.maxConnections = max(1, maxConnections)
         self.maxOpening = max(1, maxOpening)
         self.connect = connect
     }
 
-    /// A connection ready for one request; give it back with `release`.
-    func acquire() async -> Result<HTTPConnection, EngineError> {
-        while true {
-            let grant = await withCheckedContinuation { continuation in
-                let ready = state.withLock { state in
-                    state.waiters.append(continuation)
-                    return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
-                }
-                ready.forEach { $0.0.resume(returning: $0.1) }
-            }
-            switch grant {
-            case .connection(let connection):
-                if connection.isReusable { return .success(connection) }
-                discard()
-            case .open:
-                let opened = await connect()
-                let ready = state.withLock { state in
-                    state.opening -= 1
-                    if case .failure = opened { state.total -= 1 }
-                    return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
-                }
-                ready.forEach { $0.0.resume(returning: $0.1) }
-                return opened
-            }
+    /// Calls `lease` once with a connection ready for one request (give it back with `release`)
+    /// or the error opening one failed with.
+    func lease(_ lease: @escaping Lease) {
+        let grant = state.withLock { state in
+            // Queued leases go first; a newcomer only takes what is free when nobody waits.
+            let grant = state.waiters.isEmpty ? state.grant(maxConnections: maxConnections, maxOpening: maxOpening) : nil
+            if grant == nil { state.waiters.append(lease) }
+            return grant
         }
+        if let grant { hand(grant, to: lease) }
     }
 
     /// Returns a connection after a request: kept for the next one if it can be reused, else closed.
     func release(_ connection: HTTPConnection) {
         guard connection.isReusable else {
             connection.close()
-            discard()
+            forget(connection)
             return
         }
-        let ready = state.withLock { state in
+        let next: Lease? = state.withLock { state in
+            if let waiter = state.waiters.popFirst() { return waiter }
             state.idle.append(connection)
-            return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
+            return nil
         }
-        ready.forEach { $0.0.resume(returning: $0.1) }
+        next?(.success(connection))
     }
 
-    /// Forgets a connection that closed.
-    private func discard() {
-        let ready = state.withLock { state in
-            state.total -= 1
-            return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
-        }
-        ready.forEach { $0.0.resume(returning: $0.1) }
-    }
-
-    /// Closes every idle connection.
+    /// Closes every connection, idle or carrying a request (whose exchange then fails).
     func closeAll() {
-        let idle = state.withLock { state in
+        let open = state.withLock { state in
             defer { state.idle = [] }
-            return state.idle
+            return Array(state.open.values)
         }
-        idle.forEach { $0.close() }
+        open.forEach { $0.close() }
+    }
+
+    private func hand(_ grant: Grant, to lease: @escaping Lease) {
+        switch grant {
+        case .connection(let connection):
+            if connection.isReusable {
+                lease(.success(connection))
+            } else {
+                forget(connection)
+                self.lease(lease)
+            }
+        case .open:
+            connect { [self] opened in
+                let ready = state.withLock { state in
+                    state.opening -= 1
+                    switch opened {
+                    case .success(let connection): state.open[ObjectIdentifier(connection)] = connection
+                    case .failure: state.total -= 1
+                    }
+                    return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
+                }
+                lease(opened)
+                ready.forEach { hand($0.1, to: $0.0) }
+            }
+        }
+    }
+
+    /// Forgets a connection that closed, making room for a new one.
+    private func forget(_ connection: HTTPConnection) {
+        let ready = state.withLock { state in
+            if state.open.removeValue(forKey: ObjectIdentifier(connection)) != nil { state.total -= 1 }
+            return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
+        }
+        ready.forEach { hand($0.1, to: $0.0) }
     }
 }

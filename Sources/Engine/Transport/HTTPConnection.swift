@@ -11,9 +11,9 @@ final class HTTPConnection: Sendable {
         self.channel = channel
     }
 
-    /// Opens a connection to `url`'s host; TLS when `tls` is given.
+    /// Opens a connection to `url`'s host (TLS when `tls` is given) and reports it once.
     static func connect(to url: EndpointURL, group: any EventLoopGroup, connectTimeout: Double, tls: NIOSSLContext?,
-                        maxResponseBytes: Int) async -> Result<HTTPConnection, EngineError> {
+                        maxResponseBytes: Int, _ done: @escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -27,38 +27,28 @@ final class HTTPConnection: Sendable {
                     try pipeline.addHandler(HTTPExchangeHandler(host: url.hostHeader, maxResponseBytes: maxResponseBytes))
                 }
             }
-        do {
-            return .success(HTTPConnection(channel: try await bootstrap.connect(host: url.host, port: url.port).get()))
-        } catch {
-            return .failure(EngineError(transportError: error, timeout: connectTimeout, limit: maxResponseBytes))
+        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
+            done(result.map(HTTPConnection.init(channel:)).mapError {
+                EngineError(transportError: $0, timeout: connectTimeout, limit: maxResponseBytes)
+            })
         }
     }
 
-    /// Sends one request and waits for the whole answer or the timeout (which closes the connection).
-    /// Cancelling the task closes the connection, so an abandoned request ends at once.
-    func execute(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
-        let promise = channel.eventLoop.makePromise(of: TransportResponse.self)
+    /// Sends one request and reports the whole answer, or the failure, once on the connection's
+    /// event loop. The request's timeout closes the connection.
+    func execute(_ request: TransportRequest, completion: @escaping @Sendable (Result<TransportResponse, EngineError>) -> Void) {
         let channel = self.channel
-        return await withTaskCancellationHandler {
-            // On the loop, an active channel still has our handler, which then owns the promise; a
-            // channel that closed since it was leased would drop the write without telling anyone.
-            channel.eventLoop.execute {
-                if channel.isActive {
-                    channel.writeAndFlush(HTTPExchangeHandler.Exchange(request: request, promise: promise), promise: nil)
-                } else {
-                    promise.fail(EngineError.closedBeforeAnswer)
-                }
+        let exchange = HTTPExchangeHandler.Exchange(request: request, completion: completion)
+        // On the loop, an active channel still has our handler, which then owns the completion; a
+        // channel that closed since it was leased would drop the write without telling anyone.
+        let send = {
+            if channel.isActive {
+                channel.writeAndFlush(exchange, promise: nil)
+            } else {
+                completion(.failure(.closedBeforeAnswer))
             }
-            do {
-                return .success(try await promise.futureResult.get())
-            } catch let error as EngineError {
-                return .failure(Task.isCancelled ? .cancelled : error)
-            } catch {
-                return .failure(.connectionLost("write failed"))
-            }
-        } onCancel: {
-            channel.close(promise: nil)
         }
+        if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
     }
 
     /// Whether the connection can take another request.

@@ -3,9 +3,9 @@ import NIOHTTP1
 
 /// Writes one request and collects its answer on a connection's event loop.
 ///
-/// Takes an `Exchange` (request + promise) as its outbound message, so a request costs one hop onto
-/// the loop. Fails the promise on timeout (and closes), on a body over the limit (and closes), and
-/// when the server closes before answering. Honours `Connection: close` by closing after the answer.
+/// Takes an `Exchange` (request + completion) as its outbound message, so a request costs at most
+/// one hop onto the loop. Completes with a failure on timeout (and closes), on a body over the limit
+/// (and closes), and when the server closes before answering. Honours `Connection: close` by closing after the answer.
 final class HTTPExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
@@ -13,17 +13,20 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
 
     struct Exchange {
         let request: TransportRequest
-        let promise: EventLoopPromise<TransportResponse>
+        let completion: @Sendable (Result<TransportResponse, EngineError>) -> Void
     }
 
     private let host: String
     private let maxResponseBytes: Int
-    private var promise: EventLoopPromise<TransportResponse>?
+    private var completion: (@Sendable (Result<TransportResponse, EngineError>) -> Void)?
     private var timeout: Scheduled<Void>?
     private var status = 0
     private var headers: [HeaderField] = []
     private var body: ByteBuffer?
     private var closeAfter = false
+    /// The head fields last built from a request's headers: requests to one endpoint share one
+    /// header array, so this is built once per connection.
+    private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
 
     init(host: String, maxResponseBytes: Int) {
         self.host = host
@@ -32,11 +35,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
-        guard self.promise == nil else {
-            exchange.promise.fail(EngineError.connectionLost("connection busy"))
+        guard completion == nil else {
+            exchange.completion(.failure(.connectionLost("connection busy")))
             return
         }
-        self.promise = exchange.promise
+        completion = exchange.completion
         let request = exchange.request
         status = 0
         headers = []
@@ -46,24 +49,19 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
             fail(.timeout(seconds: seconds), context: context)
         }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path)
-        head.headers.reserveCapacity(6 + request.headers.count)
-        head.headers.add(name: "host", value: host)
-        head.headers.add(name: "content-type", value: "application/json")
-        head.headers.add(name: "accept", value: "application/json")
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
-        for header in request.headers { head.headers.add(name: header.name, value: header.value) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: writePromise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard promise != nil else { return }
+        guard completion != nil else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = Int(head.status.code)
-            headers = head.headers.map { HeaderField($0.name.lowercased(), $0.value) }
+            headers = head.headers.map { HeaderField($0.name.isLowercase ? $0.name : $0.name.lowercased(), $0.value) }
             closeAfter = !head.isKeepAlive
         case .body(var chunk):
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxResponseBytes {
@@ -74,10 +72,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         case .end:
             let response = TransportResponse(preparedStatus: status, headers: headers,
                                              body: body.map { Array(buffer: $0) } ?? [])
-            let promise = self.promise
+            let completion = self.completion
             finish()
             if closeAfter { context.close(promise: nil) }
-            promise?.succeed(response)
+            completion?(.success(response))
         }
     }
 
@@ -91,17 +89,29 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
                 : EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
     }
 
+    private func fields(for headers: [HeaderField]) -> HTTPHeaders {
+        if let cachedHeaders, cachedHeaders.source == headers { return cachedHeaders.fields }
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(5 + headers.count)
+        fields.add(name: "host", value: host)
+        fields.add(name: "content-type", value: "application/json")
+        fields.add(name: "accept", value: "application/json")
+        for header in headers { fields.add(name: header.name, value: header.value) }
+        cachedHeaders = (headers, fields)
+        return fields
+    }
+
     private func fail(_ error: EngineError, context: ChannelHandlerContext) {
-        guard let promise else { return }
+        guard let completion else { return }
         finish()
         context.close(promise: nil)
-        promise.fail(error)
+        completion(.failure(error))
     }
 
     private func finish() {
         timeout?.cancel()
         timeout = nil
-        promise = nil
+        completion = nil
         body = nil
     }
 }
@@ -112,4 +122,9 @@ extension TransportResponse {
         self.init(status: status, body: body)
         self.headers = headers
     }
+}
+
+extension String {
+    /// True when no ASCII capital is in it (HTTP header names are ASCII).
+    var isLowercase: Bool { !utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
 }

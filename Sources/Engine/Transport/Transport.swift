@@ -1,11 +1,25 @@
-/// Sends one HTTP POST and returns the answer: the engine's only way out to the network.
+/// Sends HTTP POSTs: the engine's only way out to the network.
 ///
-/// Implementations never throw: every failure comes back as an `EngineError` whose description is
-/// safe to print (no header values, so no API keys).
+/// Requests are started, not awaited: the runner hands one over and gets its result through
+/// `completion`, so a request costs no task of its own (the NIO transport answers on the
+/// connection's event loop). Implementations never throw: every failure comes back as an
+/// `EngineError` whose description is safe to print (no header values, so no API keys).
 public protocol Transport: Sendable {
-    func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError>
-    /// Closes connections; called once, after the last `send` has returned.
+    /// Starts one request; `completion` runs exactly once, on any thread, with the answer or the failure.
+    func start(_ request: TransportRequest, completion: @escaping @Sendable (Result<TransportResponse, EngineError>) -> Void)
+    /// Ends every request in flight now (their completions still run, with failures).
+    func cancelAll()
+    /// Closes connections; called once, after the last completion (or after `cancelAll`).
     func shutdown() async
+}
+
+extension Transport {
+    /// Sends one request and waits for its result.
+    public func send(_ request: TransportRequest) async -> Result<TransportResponse, EngineError> {
+        await withCheckedContinuation { continuation in
+            start(request) { continuation.resume(returning: $0) }
+        }
+    }
 }
 
 /// One request as the transport sees it.
