@@ -117,6 +117,20 @@ public enum ErrorKind: String, Sendable, CaseIterable, Hashable {
     case badInput = "bad input line"
     case other = "other"
 
+    /// A machine-readable name (Batch error codes, metric labels).
+    public var code: String {
+        switch self {
+        case .rateLimited: "rate_limited"
+        case .server: "server_error"
+        case .client: "client_error"
+        case .timeout: "timeout"
+        case .connection: "connection_error"
+        case .invalidResponse: "invalid_response"
+        case .badInput: "invalid_request_line"
+        case .other: "other"
+        }
+    }
+
     /// A short label for narrow screens.
     public var shortLabel: String {
         switch self {

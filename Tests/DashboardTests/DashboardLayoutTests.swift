@@ -124,4 +124,14 @@ import Testing
         snapshot.progress = SourceProgress()
         #expect(Fixtures.text(snapshot, width: 80, height: 24, context: context).contains("264,118 done, 264,500 read"))
     }
+
+    /// A tokens-per-minute limit shows beside the token counts; a provider's limit shows as a cooldown reason.
+    @Test func tokenLimitAndProviderCooling() {
+        var snapshot = Fixtures.busy()
+        snapshot.tokensPerMinute = 90_000
+        snapshot.endpoints[0].state = .cooling(seconds: 0.8, reason: "limit")
+        let lines = DashboardLayout.render(snapshot, view: ViewState(), width: 160, height: 48, context: Fixtures.context)
+        #expect(lines.contains { $0.text.contains("limit 90.0k/min") })
+        #expect(lines.contains { $0.spans.contains(Span("cooling 0.8s (limit)", .warning)) })
+    }
 }

@@ -92,4 +92,34 @@ import Testing
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "4/4"]) }
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "0/2", "--shards", "2"]) }
     }
+
+    /// The issue-7 options parse into the plan; bad values are one sentence naming the option.
+    @Test func limitsFormatMetricsAndLogging() throws {
+        let options = try RunOptions.parse(["--requests_filepath", input, "--output_format", "openai-batch", "--max_tokens_per_minute", "90000",
+                                            "--metrics_port", "9464", "--log_level", "debug", "--log_file", directory + "/run.log"])
+        let plan = try options.makePlan(environment: [:])
+        #expect(plan.configuration.outputFormat == .openAIBatch && plan.configuration.tokensPerMinute == 90000)
+        #expect(plan.metricsPort == 9464 && plan.logLevel == .debug && plan.logFile == directory + "/run.log")
+        for (arguments, fragment) in [(["--max_tokens_per_minute", "-1"], "--max_tokens_per_minute"),
+                                      (["--metrics_port", "70000"], "--metrics_port"),
+                                      (["--log_file", directory + "/x.log"], "--log_file needs --log_level"),
+                                      (["--output_format", "csv"], "output_format")] {
+            #expect {
+                try RunOptions.parse(["--requests_filepath", input] + arguments).makePlan(environment: [:])
+            } throws: { error in
+                RunOptions.message(for: error).contains(fragment)
+            }
+        }
+    }
+
+    /// An endpoints file's rps, rpm and tpm become the endpoint's own limits (the stricter of rps and rpm).
+    @Test func endpointLimitsFromFile() throws {
+        let file = directory + "/endpoints.yaml"
+        try "- url: http://a:1/v1\n  rpm: 600\n  rps: 20\n  tpm: 90000\n- url: http://b:1/v1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let plan = try RunOptions.parse(["--requests_filepath", input, "--endpoints", file]).makePlan(environment: [:])
+        #expect(plan.configuration.endpoints[0].requestsPerSecond == 10 && plan.configuration.endpoints[0].tokensPerMinute == 90000)
+        #expect(plan.configuration.endpoints[1].requestsPerSecond == nil)
+        try "- url: http://a:1/v1\n  tpm: 0\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--endpoints", file]).makePlan(environment: [:]) }
+    }
 }

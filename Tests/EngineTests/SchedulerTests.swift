@@ -116,4 +116,67 @@ import Testing
         #expect(scheduler.endpointState(0, now: 0.5).coolingReason == "ejected")
         while case .dispatch(let dispatch) = scheduler.nextAction(now: 0.5, using: &generator) { #expect(dispatch.endpoint == 1) }
     }
+
+    /// An endpoint's own request limit sends the overflow to the other endpoint instead of waiting.
+    @Test func endpointLimitSkipsToAnother() {
+        var list = endpoints([1, 1])
+        list[0].requestsPerSecond = 1
+        var scheduler = Scheduler(endpoints: list, rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(6))
+        var sentTo: [Int] = []
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { sentTo.append(dispatch.endpoint) }
+        #expect(sentTo.filter { $0 == 0 }.count == 1 && sentTo.filter { $0 == 1 }.count == 5)
+    }
+
+    /// When every endpoint's own limit is spent, the scheduler waits until the first frees up.
+    @Test func waitsForEndpointLimits() {
+        var list = endpoints([1])
+        list[0].requestsPerSecond = 2
+        var scheduler = Scheduler(endpoints: list, rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(3))
+        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        #expect(abs(until - 0.49) < 0.001)
+    }
+
+    /// The run's tokens per minute pace requests by their estimates and reconcile with reported usage.
+    @Test func tokensPerMinutePaceRequests() {
+        var scheduler = Scheduler(endpoints: endpoints([1]), rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1),
+                                  tokensPerMinute: 600)
+        var generator = SeededGenerator(seed: 1)
+        // 40 characters: 10 tokens each, a second's worth at 600 per minute.
+        scheduler.enqueue((1...3).map { RequestRecord(id: "\($0)", line: $0, form: .seed, input: "p",
+                                                      body: .object([JSONField("prompt", .string(String(repeating: "x", count: 40)))])) })
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        #expect(until == 1)
+        var answer = ParsedAnswer(response: "x", usage: .object([JSONField("total_tokens", 30)]))
+        answer.status = 200
+        _ = scheduler.complete(first, result: .success(answer), now: 0.5, using: &generator)
+        guard case .wait(let later?) = scheduler.nextAction(now: 0.5, using: &generator) else { Issue.record("did not wait"); return }
+        #expect(later == 3)
+    }
+
+    /// Rate-limit headers saying the allowance is used up by what is in flight cool the endpoint
+    /// until the reset; plenty left changes nothing.
+    @Test func providerHeadersCoolTheEndpoint() {
+        var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(10))
+        var dispatched: [Dispatch] = []
+        for _ in 0..<4 { if case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { dispatched.append(dispatch) } }
+        let toFirst = dispatched.filter { $0.endpoint == 0 }
+        _ = scheduler.complete(toFirst[0], result: .success(ParsedAnswer(response: "x")),
+                               limits: ProviderRateLimits(remainingRequests: 500, resetRequests: 1), now: 0, using: &generator)
+        #expect(scheduler.endpointState(0, now: 0).coolingFor == nil)
+        _ = scheduler.complete(toFirst[1], result: .success(ParsedAnswer(response: "x")),
+                               limits: ProviderRateLimits(remainingRequests: 0, resetRequests: 2), now: 0, using: &generator)
+        let state = scheduler.endpointState(0, now: 0)
+        #expect(state.coolingFor == 2 && state.coolingReason == "limit")
+        #expect(scheduler.providerLimits(0)?.remainingRequests == 0)
+        guard case .dispatch(let next) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("nothing sent"); return }
+        #expect(next.endpoint == 1)
+    }
 }

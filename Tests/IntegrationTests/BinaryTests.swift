@@ -93,4 +93,59 @@ import Testing
         await server.stop()
         #expect(server.arrivals == 0)
     }
+
+    /// `fanout validate` reads the file as a run would and sends nothing: bad lines and duplicate ids by
+    /// line number, tokens, and the time the rate limit allows; exit 1 because some lines would fail.
+    @Test func validateSendsNothing() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput([#"{"custom_id":"a","input":"abcd"}"#, #"{"custom_id":"b","input":"abcd"}"#, #"{"custom_id":"c","input":"abcd"}"#,
+                                #"{"custom_id":"d","input":"abcd"}"#, #"{"custom_id":"a","input":"again"}"#, "{broken"])
+        let run = try fanout(["validate", "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                              "--endpoint", server.baseURL, "--max_requests_per_second", "2", "--max_tokens", "10"])
+        await server.stop()
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        #expect(server.arrivals == 0 && !FileManager.default.fileExists(atPath: harness.savePath))
+        #expect(run.stdout.contains("4 records to send, 1 bad line, 1 duplicate id"))
+        #expect(run.stdout.contains("line 5: duplicate id \"a\"") && run.stdout.contains("line 6: id 6: not valid JSON"))
+        #expect(run.stdout.contains("estimated tokens: 44"))
+        #expect(run.stdout.contains("estimated time: at least 2s, bound by the request rate limit"))
+    }
+
+    /// --log_level with --log_file: retries and the run's start and end are logged to the file, in
+    /// lines, never with the key; nothing of the log reaches stderr.
+    @Test func logsToAFile() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(failFirst: 1))
+        try harness.writeInput(Harness.prompts(5))
+        let log = harness.directory.appendingPathComponent("run.log").path
+        let secret = "sk-log-secret-0123456789abcdef"
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoint", server.baseURL,
+                              "--no-tui", "--log_level", "debug", "--log_file", log],
+                             environment: ["OPENAI_API_KEY": secret])
+        await server.stop()
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains(" info fanout: run started"))
+        #expect(text.components(separatedBy: " debug fanout: retrying").count == 6)
+        #expect(text.contains(" info fanout: run finished") && text.contains("succeeded=5"))
+        #expect(!text.contains(secret) && !run.stderr.contains("fanout: retrying"))
+    }
+
+    /// A --metrics_port that is taken stops the run before anything is sent, with exit code 2.
+    @Test func busyMetricsPort() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        let taken = try await MetricsServer.start(port: 0) { StatsSnapshot() }
+        try harness.writeInput(Harness.prompts(3))
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoint", server.baseURL,
+                              "--no-tui", "--metrics_port", String(taken.port)])
+        await taken.stop()
+        await server.stop()
+        #expect(run.status == 2 && run.stderr.contains("cannot serve metrics on 127.0.0.1:\(taken.port)"))
+        #expect(server.arrivals == 0)
+    }
 }

@@ -47,12 +47,14 @@ struct Harness {
     }
 
     func run(_ lines: [String], endpoints: [EndpointConfiguration], rate: Double = 0, maxAttempts: Int = 5,
-             timeout: Double = 30, maxInFlight: Int = 64, ejectAfter: Int = 5, shard: Shard? = nil, client: Client = .nio) async throws -> Outcome {
+             timeout: Double = 30, maxInFlight: Int = 64, ejectAfter: Int = 5, shard: Shard? = nil, client: Client = .nio,
+             configure: (inout EngineConfiguration) -> Void = { _ in }) async throws -> Outcome {
         try writeInput(lines)
         var configuration = EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: maxInFlight,
                                                 retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: 42)
         configuration.ejectAfter = ejectAfter
         configuration.shard = shard
+        configure(&configuration)
         let engine = Engine(configuration: configuration,
                             source: try JSONLFileSource(path: inputPath, defaults: RequestDefaults()),
                             transport: try client.make(endpoints, maxInFlight: maxInFlight),

@@ -10,14 +10,14 @@ struct FanoutCommand: AsyncParsableCommand {
         commandName: "fanout",
         abstract: "Send a JSONL file of LLM requests through many OpenAI-compatible endpoints, fast and exactly once.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, DemoCommand.self, MockServerCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, DemoCommand.self, MockServerCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Parses, runs, and exits with fanout's own codes: 2 for any usage or configuration error
     /// (argument-parser would use 64) with its reason on one line, the run's code otherwise.
     static func main() async {
-        // One set of threads for I/O and tasks: a request's task and its connection share an event
-        // loop, so no answer has to cross from NIO's threads to Swift's cooperative pool.
+        // One set of threads for I/O and tasks: the runner's task lives on NIO's event loops, so an
+        // answer posted from a connection's loop wakes it without crossing to another thread pool.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         FileLimits.raiseOpenFileLimit()
         do {

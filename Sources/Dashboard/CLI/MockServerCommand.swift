@@ -81,7 +81,7 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("error_rate"), .customLong("error-rate")], help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
     var errorRate: Double = 0
 
-    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After and x-ratelimit headers (0 = none).", valueName: "r"))
+    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After; every answer carries x-ratelimit-remaining/reset-requests headers (0 = none).", valueName: "r"))
     var rateLimit: Double = 0
 
     func makeBehavior() throws -> MockBehavior {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Engine
 import Foundation
 
@@ -31,6 +32,7 @@ struct RunSession {
     func execute() async -> RunExit {
         let engine: Engine
         var failedBefore = 0
+        var logOutput: LogOutput?
         do {
             let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
             if index.lines > 0 || index.tornLines > 0 {
@@ -41,10 +43,28 @@ struct RunSession {
             failedBefore = index.failedBefore
             var plan = self.plan
             plan.configuration.alreadyDone = index.done
+            if let logLevel = plan.logLevel {
+                let path = plan.logFile ?? (display.usesDashboard ? RunOptions.sibling(of: plan.savePath, named: "fanout.log") : nil)
+                let output = try path.map { path throws(EngineError) in try LogOutput(appendingTo: path) } ?? .standardError
+                logOutput = output
+                plan.configuration.logger = Logger(label: "fanout") { label in LineLogHandler(label: label, level: logLevel.level, output: output) }
+                if let path { Console.error("fanout: logging at \(logLevel.rawValue) and above to \(path)") }
+            }
             engine = try plan.makeEngine()
         } catch {
             Console.error("fanout: \(error)")
             return .fatalIO
+        }
+        defer { logOutput?.close() }
+        var metrics: MetricsServer?
+        if let port = plan.metricsPort {
+            do {
+                metrics = try await MetricsServer.start(port: port) { await engine.snapshot() }
+                Console.error("fanout: metrics at http://127.0.0.1:\(metrics!.port)/metrics")
+            } catch {
+                Console.error("fanout: \(error); choose another --metrics_port")
+                return .usage
+            }
         }
         let total = TotalLines(path: plan.inputPath, shards: plan.configuration.shard?.count ?? 1)
         let timer = stopAfter.map { seconds in
@@ -61,6 +81,7 @@ struct RunSession {
         } else {
             (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }
+        await metrics?.stop()
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.rawValue)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])

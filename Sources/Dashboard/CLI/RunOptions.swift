@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Engine
 import Foundation
 
@@ -16,7 +17,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3.", valueName: "url[@weight]"))
     var endpoint: [String] = []
 
-    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers}.", valueName: "file"))
+    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers, rps, rpm, tpm} (rps/rpm/tpm: the endpoint's own limits).", valueName: "file"))
     var endpointsFile: String?
 
     @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (unset: no Authorization header).", valueName: "var"))
@@ -73,9 +74,33 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?
 
+    @Option(name: .both("output_format"), help: ArgumentHelp("Line shape of the save and errors files: fanout ({id, input, response, …}) or openai-batch (the OpenAI Batch API's output lines).", valueName: "fanout|openai-batch"))
+    var outputFormat: OutputFormat = .fanout
+
+    @Option(name: .both("max_tokens_per_minute"), help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit.", valueName: "tokens"))
+    var maxTokensPerMinute: Double = 0
+
+    @Option(name: .both("metrics_port"), help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
+    var metricsPort: Int?
+
+    @Option(name: .both("log_level"), help: ArgumentHelp("Log through swift-log at this level and above: trace (every answer), debug (retries), info (start, end, commands, cooldowns), notice (ejections), warning (failed records, bad lines), error; default off.", valueName: "level"))
+    var logLevel: LogLevelOption?
+
+    @Option(name: .both("log_file"), help: ArgumentHelp("Append the log to this file (default: stderr without the dashboard, fanout.log beside the save file with it — the log never draws on the screen).", valueName: "path"))
+    var logFile: String?
+
     func validate() throws {
         _ = try makePlan(environment: ProcessInfo.processInfo.environment)
     }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--log_level` values: swift-log's levels.
+enum LogLevelOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue)! }
 }
 
 /// Which HTTP client a run uses.

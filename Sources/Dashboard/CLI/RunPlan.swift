@@ -14,6 +14,11 @@ struct RunPlan {
     /// Empty the outputs instead of resuming from them.
     var restart = false
     var maxResponseBytes = 64 * 1024 * 1024
+    /// Serve Prometheus metrics on this 127.0.0.1 port (0: any free port).
+    var metricsPort: Int?
+    var logLevel: LogLevelOption?
+    /// nil: stderr without the dashboard, `fanout.log` beside the save file with it.
+    var logFile: String?
 }
 
 extension RunOptions {
@@ -31,6 +36,16 @@ extension RunOptions {
         guard drainTimeout >= 0 else { throw ValidationError("--drain_timeout must be 0 or more seconds.") }
         guard maxResponseBytes >= 1024 else { throw ValidationError("--max_response_bytes must be at least 1024.") }
         guard ejectAfter >= 1 else { throw ValidationError("--eject_after must be at least 1.") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics_port must be a TCP port, 1 to 65535 (or 0 for any free port), not \(metricsPort).")
+        }
+        if let logFile {
+            guard logLevel != nil else { throw ValidationError("--log_file needs --log_level (for example --log_level info).") }
+            try checkWritable(logFile, option: "--log_file")
+        }
+        guard maxTokensPerMinute >= 0, maxTokensPerMinute.isFinite else {
+            throw ValidationError("--max_tokens_per_minute must be 0 (no limit) or a positive number, not \(maxTokensPerMinute).")
+        }
 
         try checkReadable(requestsFilepath)
         let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
@@ -57,9 +72,12 @@ extension RunOptions {
         configuration.drainTimeout = drainTimeout
         configuration.shard = try makeShard(environment: environment)
         configuration.ejectAfter = ejectAfter
+        configuration.outputFormat = outputFormat
+        configuration.tokensPerMinute = maxTokensPerMinute
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                       connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes)
+                       connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
+                       metricsPort: metricsPort, logLevel: logLevel, logFile: logFile)
     }
 
     private func makeShard(environment: [String: String]) throws -> Shard? {

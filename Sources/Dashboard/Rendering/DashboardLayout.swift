@@ -96,6 +96,7 @@ enum DashboardLayout {
         if wide {
             second.append("  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   ")
             second.append("tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))")
+            if snapshot.tokensPerMinute > 0 { second.append("  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min") }
         }
         return [first, second]
     }

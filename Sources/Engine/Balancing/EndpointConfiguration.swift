@@ -14,6 +14,10 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var maxInFlight: Int?
     /// Extra request headers, e.g. `api-key` for Azure. Values are treated as secrets.
     public var headers: [HeaderField]
+    /// This endpoint's own limit on requests per second (an `rpm` is kept as rpm / 60); nil for none.
+    public var requestsPerSecond: Double?
+    /// This endpoint's own tokens-per-minute limit; nil for none.
+    public var tokensPerMinute: Double?
 
     public init(name: String? = nil, url: EndpointURL, weight: Double = 1, apiKey: String? = nil, model: String? = nil,
                 maxInFlight: Int? = nil, headers: [HeaderField] = []) {

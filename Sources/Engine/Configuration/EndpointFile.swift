@@ -1,6 +1,8 @@
 import Yams
 
-/// Reads an endpoints file: a YAML or JSON list of `{name, url, weight, api_key_env, model, max_in_flight, headers}`.
+/// Reads an endpoints file: a YAML or JSON list of `{name, url, weight, api_key_env, model, max_in_flight,
+/// headers, rps, rpm, tpm}` (`rps`/`rpm`: the endpoint's own request limit, the stricter if both;
+/// `tpm`: its own tokens-per-minute limit).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -24,7 +26,7 @@ public enum EndpointFile {
         for (index, entry) in entries.enumerated() {
             let position = "entry \(index + 1)"
             guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
-            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers"]
+            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm"]
             if let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
@@ -49,11 +51,21 @@ public enum EndpointFile {
                 guard let pairs = value as? [String: Any] else { throw .configuration("\(position) has headers that are not a mapping") }
                 headers = pairs.keys.sorted().map { HeaderField($0, "\(pairs[$0]!)") }
             }
+            func limit(_ key: String) throws(EngineError) -> Double? {
+                guard let value = map[key] else { return nil }
+                let number = (value as? Int).map(Double.init) ?? value as? Double
+                guard let number, number > 0, number.isFinite else { throw .configuration("\(position) needs \(key) above 0") }
+                return number
+            }
+            let perSecond = [try limit("rps"), try limit("rpm").map { $0 / 60 }].compactMap { $0 }.min()
             let keyVariable = map["api_key_env"] as? String ?? defaultKeyVariable
-            result.append(EndpointConfiguration(
+            var endpoint = EndpointConfiguration(
                 name: map["name"].map { "\($0)" }, url: url, weight: weight,
                 apiKey: environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 },
-                model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers))
+                model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers)
+            endpoint.requestsPerSecond = perSecond
+            endpoint.tokensPerMinute = try limit("tpm")
+            result.append(endpoint)
         }
         return result
     }

@@ -1,3 +1,5 @@
+import Logging
+
 /// Everything a run needs to know, as validated values.
 public struct EngineConfiguration: Sendable {
     public var endpoints: [EndpointConfiguration]
@@ -18,6 +20,13 @@ public struct EngineConfiguration: Sendable {
     public var ejectAfter = 5
     /// Seconds a stop waits for requests in flight before abandoning them.
     public var drainTimeout: Double = 30
+    /// Tokens per minute over all endpoints (`TokenLimiter`); 0 for no limit.
+    public var tokensPerMinute: Double = 0
+    /// Where the run logs (starts, commands, cooldowns, ejections, failures); silent by default.
+    /// Messages never hold a key.
+    public var logger = Logger.disabled
+    /// The shape of the save and errors files' lines.
+    public var outputFormat = OutputFormat.fanout
 
     public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5), timeout: Double = 600, seed: UInt64? = nil) {
@@ -35,6 +44,7 @@ public struct EngineConfiguration: Sendable {
         guard endpoints.allSatisfy({ $0.weight >= 0 && $0.weight.isFinite }) else { throw .configuration("endpoint weights must be 0 or more") }
         guard endpoints.contains(where: { $0.weight > 0 }) else { throw .configuration("at least one endpoint needs a weight above 0") }
         guard rate >= 0, rate.isFinite else { throw .configuration("the rate must be 0 (no limit) or more") }
+        guard tokensPerMinute >= 0, tokensPerMinute.isFinite else { throw .configuration("tokens per minute must be 0 (no limit) or more") }
         guard maxInFlight >= 1 else { throw .configuration("max in flight must be at least 1") }
         guard retryPolicy.maxAttempts >= 1 else { throw .configuration("max attempts must be at least 1") }
         guard timeout > 0 else { throw .configuration("the timeout must be above 0") }

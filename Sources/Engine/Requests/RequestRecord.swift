@@ -23,6 +23,8 @@ public struct RequestRecord: Sendable, Hashable {
     public let path: String?
     /// Passed through untouched to the output record.
     public let metadata: JSONValue?
+    /// Tokens this request counts against tokens-per-minute limits before its answer says (`TokenEstimate`).
+    public let estimatedTokens: Int
 
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil) {
         self.id = id
@@ -32,6 +34,7 @@ public struct RequestRecord: Sendable, Hashable {
         self.body = body
         self.path = path
         self.metadata = metadata
+        estimatedTokens = TokenEstimate.tokens(for: body)
     }
 }
 

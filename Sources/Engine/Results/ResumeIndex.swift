@@ -60,7 +60,9 @@ public struct ResumeIndex: Sendable {
             size += count
             buffer.withUnsafeBytes { bytes in
                 splitter.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) { _, line in
-                    guard case .text(let text) = line, let id = (try? JSONParser.parse(text))?["id"]?.stringValue else { return }
+                    // A Batch-format line names its record in `custom_id` (its `id` is the line's own).
+                    guard case .text(let text) = line, let json = try? JSONParser.parse(text),
+                          let id = json["custom_id"]?.stringValue ?? json["id"]?.stringValue else { return }
                     done.insert(id)
                     lines += 1
                 }

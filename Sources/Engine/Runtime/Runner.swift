@@ -26,11 +26,16 @@ struct Runner {
 
         var scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate,
                                   maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy,
-                                  ejectAfter: configuration.ejectAfter, drainTimeout: configuration.drainTimeout)
+                                  ejectAfter: configuration.ejectAfter, drainTimeout: configuration.drainTimeout,
+                                  tokensPerMinute: configuration.tokensPerMinute)
         var generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
         let redactor = Redactor(endpoints: configuration.endpoints)
         let names = configuration.endpoints.map(\.name)
         let headers = configuration.endpoints.map(\.requestHeaders)
+        let log = RunLog(configuration.logger)
+        log.started(configuration)
+        let format = configuration.outputFormat
+        let keepBodies = format.keepsResponseBody
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
         var filter = RecordFilter(alreadyDone: configuration.alreadyDone, shard: configuration.shard)
@@ -64,14 +69,17 @@ struct Runner {
             control.isStopping = scheduler.isStopping
             control.isFinished = finished
             control.targetRate = scheduler.limiter.rate
+            control.tokensPerMinute = scheduler.tokens.perMinute
             control.maxInFlight = scheduler.maxInFlight
             control.inFlight = scheduler.inFlight
             control.pendingRetries = scheduler.pendingRetryCount
             let moment = now()
             control.endpoints = configuration.endpoints.indices.map { index in
                 let state = scheduler.endpointState(index, now: moment)
-                return EndpointControl(weight: scheduler.balancer.weights[index], inFlight: state.inFlight,
-                                       coolingFor: state.coolingFor, coolingReason: state.coolingReason)
+                var endpoint = EndpointControl(weight: scheduler.balancer.weights[index], inFlight: state.inFlight,
+                                               coolingFor: state.coolingFor, coolingReason: state.coolingReason)
+                endpoint.providerLimits = scheduler.providerLimits(index)
+                return endpoint
             }
             let events = batch
             batch.removeAll(keepingCapacity: true)
@@ -83,6 +91,7 @@ struct Runner {
             do throws(EngineError) {
                 try body()
             } catch {
+                if fatalError == nil { log.fatal(error) }
                 fatalError = error
                 scheduler.stop(now: now())
             }
@@ -106,9 +115,12 @@ struct Runner {
                         batch.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), sentAt))
                         let request = Self.request(for: dispatch, configuration: configuration, headers: headers)
                         transport.start(request) { [inbox] response in
-                            let result = response.flatMap { ResponseParser.interpret($0, wallClock: WallClock.now()) }
+                            let result = response.flatMap {
+                                ResponseParser.interpret($0, wallClock: WallClock.now(), keepBody: keepBodies)
+                            }
+                            let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
                             let finishedAt = now()
-                            inbox.post(.completed(dispatch, result, sentAt: sentAt, finishedAt: finishedAt))
+                            inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: finishedAt))
                         }
                     case .wait(let until):
                         if let until, timer == nil || until < timer!.deadline {
@@ -144,6 +156,7 @@ struct Runner {
                     case .setRate(let rate): scheduler.setRate(rate, now: now())
                     case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
                     }
+                    log.command(command)
                     await publish()
                     applied?.resume()
                 case .items(let items):
@@ -160,7 +173,10 @@ struct Runner {
                         case .alreadyDone: resumed += 1
                         case .otherShard: break
                         case .reject(let bad):
-                            write { () throws(EngineError) in try sink.writeFailure(OutputRecord.badLine(bad)) }
+                            log.badLine(bad)
+                            write { () throws(EngineError) in
+                                try sink.writeFailure(format == .openAIBatch ? BatchOutputRecord.badLine(bad) : OutputRecord.badLine(bad))
+                            }
                             batch.append((.badLine(line: bad.line, reason: bad.reason), moment))
                         }
                     }
@@ -168,34 +184,47 @@ struct Runner {
                     scheduler.enqueue(records)
                 case .sourceFailed(let error):
                     demandOutstanding = false
+                    if fatalError == nil { log.fatal(error) }
                     fatalError = fatalError ?? error
                     scheduler.sourceDidFinish()
                     scheduler.stop(now: now())
-                case .completed(let dispatch, let result, let sentAt, let finishedAt):
+                case .completed(let dispatch, let result, let limits, let sentAt, let finishedAt):
                     let latency = finishedAt - sentAt
                     let record = dispatch.attempt.record
                     let attempts = dispatch.attempt.number
                     let endpoint = dispatch.endpoint
-                    switch scheduler.complete(dispatch, result: result, now: now(), using: &generator) {
+                    let moment = now()
+                    let before = log.wantsEndpointChanges ? scheduler.endpointStatus(endpoint, now: moment) : nil
+                    let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: moment, using: &generator)
+                    if let before { log.endpointChanged(names[endpoint], from: before, to: scheduler.endpointStatus(endpoint, now: moment)) }
+                    switch outcome {
                     case .succeeded(let answer):
+                        log.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency)
                         write { () throws(EngineError) in
-                            try sink.writeSuccess(OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint],
-                                                                       attempts: attempts, latency: latency))
+                            try sink.writeSuccess(format == .openAIBatch
+                                ? BatchOutputRecord.success(record: record, answer: answer)
+                                : OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint],
+                                                       attempts: attempts, latency: latency))
                         }
                         batch.append((.succeeded(endpoint: endpoint, latency: latency,
                                                  promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
                                                  completionTokens: answer.usage?["completion_tokens"]?.intValue ?? 0), finishedAt))
                     case .failed(let error):
                         let message = redactor.redact(error.description)
+                        log.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)
                         write { () throws(EngineError) in
-                            try sink.writeFailure(OutputRecord.failure(record: record, error: message, status: error.status,
-                                                                       attempts: attempts, endpoint: names[endpoint]))
+                            try sink.writeFailure(format == .openAIBatch
+                                ? BatchOutputRecord.failure(record: record, error: error, message: message)
+                                : OutputRecord.failure(record: record, error: message, status: error.status,
+                                                       attempts: attempts, endpoint: names[endpoint]))
                         }
                         batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency,
                                               message: "\(message) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts) → errors)",
                                               final: true), finishedAt))
                     case .willRetry(let error, let at):
                         let wait = max(0, at - finishedAt)
+                        log.retrying(record, endpoint: names[endpoint], attempt: attempts,
+                                     message: redactor.redact(error.description), after: wait)
                         let message = "\(redactor.redact(error.description)) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts), retry in \(Self.seconds(wait)))"
                         batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
                     }
@@ -221,6 +250,7 @@ struct Runner {
         write { () throws(EngineError) in try sink.close() }
         await publish(finished: true)
         let snapshot = await stats.snapshot()
+        log.finished(snapshot, abandoned: abandoned)
         let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
         return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned)
     }

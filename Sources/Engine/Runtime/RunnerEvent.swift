@@ -5,8 +5,9 @@ enum RunnerEvent: Sendable {
     /// Items from the source; an empty array marks the end of the input.
     case items([SourceItem])
     case sourceFailed(EngineError)
-    /// A dispatched attempt came back; times are seconds since the run started.
-    case completed(Dispatch, Result<ParsedAnswer, EngineError>, sentAt: Double, finishedAt: Double)
+    /// A dispatched attempt came back, with the endpoint's rate-limit headers if it sent any;
+    /// times are seconds since the run started.
+    case completed(Dispatch, Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?, sentAt: Double, finishedAt: Double)
     /// The timer the loop armed has fired.
     case timer
     /// The periodic heartbeat: publish stats, flush files.

@@ -33,9 +33,26 @@ public struct Scheduler {
         var maxInFlight: Int?
         var coolingUntil: Double = 0
         var coolingReason: String?
+        /// The endpoint's own request and token limits.
+        var requests: RateLimiter?
+        var tokens: TokenLimiter
+        /// Estimated tokens of the requests in flight here.
+        var tokensInFlight = 0
+        /// What the endpoint's last `x-ratelimit-*` headers said.
+        var provider: ProviderRateLimits?
+
+        /// When the endpoint's own limits let the next request go (≤ now: now).
+        func admission(now: Double) -> Double {
+            max(requests?.earliestAdmission(now: now) ?? now, tokens.earliestAdmission(now: now))
+        }
     }
 
+    /// The longest a provider's reset header may hold an endpoint back, seconds.
+    public static let maxProviderReset = 600.0
+
     public private(set) var limiter: RateLimiter
+    /// The run's tokens-per-minute limit.
+    public private(set) var tokens: TokenLimiter
     public private(set) var balancer: SmoothWeightedBalancer
     public let initialWeights: [Double]
     public let retryPolicy: RetryPolicy
@@ -55,11 +72,15 @@ public struct Scheduler {
     private var sequence: UInt64 = 0
 
     public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy,
-                ejectAfter: Int = 5, drainTimeout: Double = 30, now: Double = 0) {
+                ejectAfter: Int = 5, drainTimeout: Double = 30, tokensPerMinute: Double = 0, now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
+        tokens = TokenLimiter(perMinute: tokensPerMinute, now: now)
         initialWeights = endpoints.map(\.weight)
         balancer = SmoothWeightedBalancer(weights: initialWeights)
-        slots = endpoints.map { Slot(maxInFlight: $0.maxInFlight) }
+        slots = endpoints.map { endpoint in
+            Slot(maxInFlight: endpoint.maxInFlight, requests: endpoint.requestsPerSecond.map { RateLimiter(rate: $0, now: now) },
+                 tokens: TokenLimiter(perMinute: endpoint.tokensPerMinute ?? 0, now: now))
+        }
         health = endpoints.map { _ in EndpointHealth(threshold: ejectAfter) }
         self.maxInFlight = max(1, maxInFlight)
         self.retryPolicy = retryPolicy
@@ -97,6 +118,9 @@ public struct Scheduler {
         return (slot.inFlight, cooling, cooling == nil ? nil : slot.coolingReason)
     }
 
+    /// What an endpoint's last rate-limit headers said, if it sent any.
+    public func providerLimits(_ index: Int) -> ProviderRateLimits? { slots[index].provider }
+
     public mutating func nextAction(now: Double, using generator: inout some RandomNumberGenerator) -> Action {
         let nothingLeft = sourceFinished && fresh.isEmpty && retries.isEmpty
         if inFlight == 0 && (isStopping || nothingLeft) { return .finished }
@@ -112,13 +136,14 @@ public struct Scheduler {
             return .wait(until: retryReady ? now + 0.1 : retries.min?.due)
         }
 
-        let admission = limiter.earliestAdmission(now: now)
+        let admission = max(limiter.earliestAdmission(now: now), tokens.earliestAdmission(now: now))
         if admission > now { return .wait(until: admission) }
 
         let previous = retryDue ? retries.min?.attempt.previousEndpoint : nil
         let chosen = balancer.next(avoiding: previous) { index in
             let slot = slots[index]
-            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max) && health[index].isUsable(now: now)
+            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max) && slot.admission(now: now) <= now
+                && health[index].isUsable(now: now)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
 
@@ -129,6 +154,11 @@ public struct Scheduler {
             attempt = Attempt(record: fresh.removeFirst(), number: 1, previousEndpoint: nil)
         }
         limiter.admit(now: now)
+        let cost = attempt.record.estimatedTokens
+        tokens.admit(tokens: cost, now: now)
+        slots[endpoint].requests?.admit(now: now)
+        slots[endpoint].tokens.admit(tokens: cost, now: now)
+        slots[endpoint].tokensInFlight += cost
         if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else { budget.recordRetry(at: now) }
         health[endpoint].dispatched(now: now)
         inFlight += 1
@@ -137,13 +167,22 @@ public struct Scheduler {
     }
 
     /// Takes the result of a dispatched attempt and decides the record's fate.
-    public mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double,
+    /// - Parameter limits: the answer's `x-ratelimit-*` headers, which may slow the endpoint down.
+    public mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>,
+                                  limits: ProviderRateLimits? = nil, now: Double,
                                   using generator: inout some RandomNumberGenerator) -> Outcome {
+        let estimate = dispatch.attempt.record.estimatedTokens
         inFlight -= 1
         slots[dispatch.endpoint].inFlight -= 1
+        slots[dispatch.endpoint].tokensInFlight -= estimate
+        if let limits { observe(limits, endpoint: dispatch.endpoint, now: now) }
         switch result {
         case .success(let answer):
             health[dispatch.endpoint].succeeded(now: now)
+            if let actual = answer.totalTokens {
+                tokens.reconcile(estimated: estimate, actual: actual, now: now)
+                slots[dispatch.endpoint].tokens.reconcile(estimated: estimate, actual: actual, now: now)
+            }
             return .succeeded(answer)
         case .failure(let error):
             let othersUsable = slots.indices.contains { index in
@@ -166,6 +205,20 @@ public struct Scheduler {
         }
     }
 
+    /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
+    /// what is already in flight (plus the next request): until the reset the header names.
+    mutating func observe(_ limits: ProviderRateLimits, endpoint: Int, now: Double) {
+        slots[endpoint].provider = limits
+        let slot = slots[endpoint]
+        if let remaining = limits.remainingRequests, remaining <= slot.inFlight, let reset = limits.resetRequests, reset > 0 {
+            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
+        }
+        let next = fresh.first?.estimatedTokens ?? 0
+        if let remaining = limits.remainingTokens, remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
+            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
+        }
+    }
+
     /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).
     public mutating func cool(_ endpoint: Int, until: Double, reason: String?) {
         guard until > slots[endpoint].coolingUntil else { return }
@@ -173,12 +226,12 @@ public struct Scheduler {
         slots[endpoint].coolingReason = reason
     }
 
-    /// When the first endpoint that is cooling down or ejected comes back (nil: none is; waiting on
-    /// in-flight slots or weights instead).
+    /// When the first endpoint that is cooling down, ejected or held by its own limits comes back
+    /// (nil: none is; waiting on in-flight slots or weights instead).
     private func earliestCoolingEnd(after now: Double) -> Double? {
         slots.indices
             .filter { balancer.weights[$0] > 0 }
-            .flatMap { [slots[$0].coolingUntil, health[$0].ejectedUntil] }
+            .flatMap { [slots[$0].coolingUntil, health[$0].ejectedUntil, slots[$0].admission(now: now)] }
             .filter { $0 > now }
             .min()
     }

@@ -12,6 +12,8 @@ public struct StatsAccumulator: Sendable {
         var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
         /// Latency in microseconds, 1 µs to 1 hour, three significant digits.
         var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        /// The same latencies at Prometheus bucket bounds.
+        var buckets = LatencyBuckets()
     }
 
     public static let recentErrorLimit = 8
@@ -53,11 +55,13 @@ public struct StatsAccumulator: Sendable {
             totals.completionTokens += completionTokens
             endpoints[endpoint].succeeded += 1
             _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
+            endpoints[endpoint].buckets.record(latency)
             completions.add(at: now)
         case .failed(let endpoint, let kind, let latency, let message, let final):
             endpoints[endpoint].errors += 1
             totals.errorsByKind[kind, default: 0] += 1
             _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
+            endpoints[endpoint].buckets.record(latency)
             if final {
                 totals.failed += 1
                 completions.add(at: now)
@@ -83,6 +87,7 @@ public struct StatsAccumulator: Sendable {
         snapshot.progress = progress
         snapshot.state = control.isFinished ? .done : control.isStopping ? .draining : control.isPaused ? .paused : .running
         snapshot.targetRate = control.targetRate
+        snapshot.tokensPerMinute = control.tokensPerMinute
         snapshot.inFlight = control.inFlight
         snapshot.maxInFlight = control.maxInFlight
         snapshot.pendingRetries = control.pendingRetries
@@ -107,6 +112,8 @@ public struct StatsAccumulator: Sendable {
             var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
                                             initialWeight: initialWeights[index], state: state)
             endpoint.inFlight = live.inFlight
+            endpoint.providerLimits = live.providerLimits
+            endpoint.latencyBuckets = counters.buckets
             endpoint.sent = counters.sent
             endpoint.succeeded = counters.succeeded
             endpoint.errors = counters.errors

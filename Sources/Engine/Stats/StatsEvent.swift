@@ -19,6 +19,8 @@ public struct ControlState: Sendable, Hashable {
     public var isStopping = false
     public var isFinished = false
     public var targetRate: Double = 0
+    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
+    public var tokensPerMinute: Double = 0
     public var maxInFlight = 0
     public var inFlight = 0
     public var pendingRetries = 0
@@ -34,6 +36,8 @@ public struct EndpointControl: Sendable, Hashable {
     /// Seconds left of a cooldown, if cooling.
     public var coolingFor: Double?
     public var coolingReason: String?
+    /// The endpoint's last `x-ratelimit-*` headers.
+    public var providerLimits: ProviderRateLimits?
 
     public init(weight: Double, inFlight: Int, coolingFor: Double? = nil, coolingReason: String? = nil) {
         self.weight = weight

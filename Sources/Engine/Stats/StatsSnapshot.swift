@@ -9,6 +9,8 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var elapsed: Double = 0
     /// Requests per second allowed; 0 for unlimited.
     public var targetRate: Double = 0
+    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
+    public var tokensPerMinute: Double = 0
     /// Attempts sent per second over the last 5 s.
     public var measuredRate: Double = 0
     /// Records finished (saved or failed) per second over the last 5 s.
@@ -74,6 +76,10 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var p50: Double?
     public var p90: Double?
     public var p99: Double?
+    /// What the endpoint's last `x-ratelimit-*` headers said (nil: it sends none).
+    public var providerLimits: ProviderRateLimits?
+    /// Every answer's latency (errors included) at fixed bounds, for metrics.
+    public var latencyBuckets = LatencyBuckets()
 
     public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
         self.name = name

@@ -3,10 +3,24 @@ public struct ParsedAnswer: Sendable, Hashable {
     /// `choices[0].message.content`, `choices[0].text`, or else the whole JSON body.
     public var response: JSONValue
     public var usage: JSONValue?
+    /// The whole body, only when asked for (Batch output); a stream is joined into one completion.
+    public var body: JSONValue?
+    public var status = 200
+    /// The server's `x-request-id`, when asked for the body.
+    public var requestID: String?
 
     public init(response: JSONValue, usage: JSONValue? = nil) {
         self.response = response
         self.usage = usage
+    }
+
+    /// `usage.total_tokens` (or prompt + completion), when the server reported it.
+    public var totalTokens: Int? {
+        guard let usage, usage != .null else { return nil }
+        if let total = usage["total_tokens"]?.intValue { return total }
+        let prompt = usage["prompt_tokens"]?.intValue
+        let completion = usage["completion_tokens"]?.intValue
+        return prompt == nil && completion == nil ? nil : (prompt ?? 0) + (completion ?? 0)
     }
 }
 
@@ -16,8 +30,31 @@ public struct ParsedAnswer: Sendable, Hashable {
 /// anything else is an invalid response, which is retryable. Non-2xx answers carry the server's
 /// `error.message` and its `Retry-After` advice.
 public enum ResponseParser {
-    /// - Parameter wallClock: Unix time in seconds, for `Retry-After` given as a date.
-    public static func interpret(_ response: TransportResponse, wallClock: Double) -> Result<ParsedAnswer, EngineError> {
+    /// - Parameters:
+    ///   - wallClock: Unix time in seconds, for `Retry-After` given as a date.
+    ///   - keepBody: also parse the whole body into `ParsedAnswer.body` (slower; for Batch output).
+    public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false) -> Result<ParsedAnswer, EngineError> {
+        let result = interpretAnswer(response, wallClock: wallClock)
+        guard keepBody, case .success(var answer) = result else { return result }
+        answer.status = response.status
+        answer.requestID = response.header("x-request-id")
+        if isEventStream(response) {
+            answer.body = .object([
+                JSONField("object", "chat.completion"),
+                JSONField("choices", [.object([
+                    JSONField("index", 0),
+                    JSONField("message", .object([JSONField("role", "assistant"), JSONField("content", answer.response)])),
+                    JSONField("finish_reason", "stop"),
+                ])]),
+                JSONField("usage", answer.usage ?? .null),
+            ])
+        } else {
+            answer.body = try? JSONParser.parse(response.body)
+        }
+        return .success(answer)
+    }
+
+    private static func interpretAnswer(_ response: TransportResponse, wallClock: Double) -> Result<ParsedAnswer, EngineError> {
         guard (200..<300).contains(response.status) else {
             let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
                                                 retryAfter: response.header("retry-after"), wallClock: wallClock)

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `fanout validate`: a dry run. Reads and checks every line as a run would, sends nothing.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a JSONL file and estimate tokens and time under the limits; sends nothing.",
+        discussion: """
+            Takes the same options as run (put validate before them), reads every line as the run would \
+            and reports records, bad lines and duplicate ids with their line numbers, the estimated tokens \
+            (prompt characters / 4 + max_tokens) and the least time the configured limits and weights allow. \
+            Exit codes: 0 every line can be sent; 1 some lines would go to the errors file; 2 usage error.
+            """)
+
+    @OptionGroup var options: RunOptions
+
+    func run() async throws {
+        let plan = try options.makePlan(environment: ProcessInfo.processInfo.environment)
+        let source: JSONLFileSource
+        do {
+            source = try JSONLFileSource(path: plan.inputPath, defaults: plan.defaults)
+        } catch {
+            Console.error("fanout: \(error)")
+            throw RunExit.fatalIO
+        }
+        var survey = InputSurvey(shard: plan.configuration.shard)
+        do {
+            while true {
+                let items = try await source.next(max: 4096)
+                if items.isEmpty { break }
+                items.forEach { survey.add($0) }
+            }
+        } catch {
+            Console.error("fanout: \(error)")
+            throw RunExit.fatalIO
+        }
+        Console.out(Self.report(survey, plan: plan).joined(separator: "\n"))
+        throw survey.refused > 0 ? RunExit.someFailed : RunExit.allSucceeded
+    }
+
+    /// The report's lines: counts, examples of what would be refused, tokens and time.
+    static func report(_ survey: InputSurvey, plan: RunPlan) -> [String] {
+        let configuration = plan.configuration
+        var lines = ["fanout validate: \(plan.inputPath) — nothing was sent"]
+        var counts = "  \(Format.count(survey.records)) records to send"
+        counts += ", \(Format.count(survey.badLines)) bad line\(survey.badLines == 1 ? "" : "s")"
+        counts += ", \(Format.count(survey.duplicates)) duplicate id\(survey.duplicates == 1 ? "" : "s")"
+        if survey.otherShard > 0, let shard = configuration.shard {
+            counts += "; \(Format.count(survey.otherShard)) lines belong to other shards than \(shard)"
+        }
+        lines.append(counts)
+        let forms: [(RequestRecord.Form, String)] = [(.seed, "seed {\"input\"}"), (.chat, "chat {\"messages\"}"), (.batch, "Batch API")]
+        let shapes = forms.compactMap { form, name in survey.forms[form].map { "\(Format.count($0)) \(name)" } }
+        if !shapes.isEmpty {
+            lines.append("  shapes: " + shapes.joined(separator: ", ")
+                + "; ids: \(Format.count(survey.namedIDs)) from custom_id/id, \(Format.count(survey.records - survey.namedIDs)) from line numbers")
+        }
+        lines.append("  estimated tokens: \(Format.count(survey.estimatedTokens)) (prompt characters / 4 + max_tokens)")
+        let estimate = FinishEstimate(records: survey.records, tokens: survey.estimatedTokens, configuration: configuration)
+        if let seconds = estimate.seconds, let bound = estimate.bound {
+            lines.append("  estimated time: at least \(duration(seconds)), bound by \(bound) (retries and slow answers add to it)")
+        } else {
+            lines.append("  estimated time: no rate or token limit is set, so the endpoints' speed decides")
+        }
+        lines.append("  endpoints: " + configuration.endpoints.map { endpoint in
+            var text = "\(endpoint.name) weight \(Format.weight(endpoint.weight))"
+            if let rps = endpoint.requestsPerSecond { text += ", \(Format.rate(rps)) req/s" }
+            if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(tpm))) tpm" }
+            return text
+        }.joined(separator: "; "))
+        if !survey.examples.isEmpty {
+            lines.append("  would go to the errors file\(survey.refused > survey.examples.count ? " (first \(survey.examples.count))" : ""):")
+            for bad in survey.examples {
+                lines.append("    line \(bad.line): \(bad.reason.hasPrefix("duplicate") ? bad.reason : "id \(bad.id): \(bad.reason)")")
+            }
+        }
+        return lines
+    }
+
+    /// `45s`, `12m 30s`, `3h 05m`.
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.up))
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m \(total % 60 < 10 ? "0" : "")\(total % 60)s" }
+        let minutes = total / 60 % 60
+        return "\(total / 3600)h \(minutes < 10 ? "0" : "")\(minutes)m"
+    }
+}

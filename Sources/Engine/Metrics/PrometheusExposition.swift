@@ -1,0 +1,117 @@
+/// A stats snapshot in the Prometheus text exposition format (version 0.0.4).
+///
+/// Rendered from the snapshot at scrape time rather than kept in a metrics library's own
+/// counters: the snapshot already holds every figure, so nothing extra runs per request.
+public enum PrometheusExposition {
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    public static func render(_ snapshot: StatsSnapshot) -> String {
+        var out = Output()
+        out.metric("fanout_lines_read_total", "counter", "Input lines read.", snapshot.read)
+        out.family("fanout_records_total", "counter", "Records with a final outcome, by outcome.")
+        out.sample("fanout_records_total", ["outcome": "succeeded"], snapshot.succeeded)
+        out.sample("fanout_records_total", ["outcome": "failed"], snapshot.failed - snapshot.badLines)
+        out.sample("fanout_records_total", ["outcome": "bad_line"], snapshot.badLines)
+        out.sample("fanout_records_total", ["outcome": "resumed"], snapshot.resumed)
+        out.metric("fanout_retries_total", "counter", "Attempts that were retries.", snapshot.retries)
+        out.metric("fanout_pending_retries", "gauge", "Failed records waiting for their next attempt.", snapshot.pendingRetries)
+        out.family("fanout_errors_total", "counter", "Failed attempts and bad lines, by kind.")
+        for kind in ErrorKind.allCases {
+            out.sample("fanout_errors_total", ["kind": kind.code], snapshot.errorsByKind[kind] ?? 0)
+        }
+        out.metric("fanout_in_flight", "gauge", "Requests awaiting an answer.", snapshot.inFlight)
+        out.metric("fanout_max_in_flight", "gauge", "Cap on requests awaiting an answer.", snapshot.maxInFlight)
+        out.metric("fanout_target_rate", "gauge", "Requests per second allowed (0: no limit).", snapshot.targetRate)
+        out.metric("fanout_send_rate", "gauge", "Requests sent per second over the last 5 s.", snapshot.measuredRate)
+        out.family("fanout_tokens_total", "counter", "Tokens the answers reported, by type.")
+        out.sample("fanout_tokens_total", ["type": "prompt"], snapshot.promptTokens)
+        out.sample("fanout_tokens_total", ["type": "completion"], snapshot.completionTokens)
+        out.metric("fanout_paused", "gauge", "1 while the run is paused.", snapshot.state == .paused ? 1 : 0)
+
+        let endpoints = snapshot.endpoints
+        out.family("fanout_endpoint_requests_total", "counter", "Attempts sent, per endpoint.")
+        for endpoint in endpoints { out.sample("fanout_endpoint_requests_total", ["endpoint": endpoint.name], endpoint.sent) }
+        out.family("fanout_endpoint_errors_total", "counter", "Failed attempts, per endpoint.")
+        for endpoint in endpoints { out.sample("fanout_endpoint_errors_total", ["endpoint": endpoint.name], endpoint.errors) }
+        out.family("fanout_endpoint_retries_total", "counter", "Retries sent, per endpoint.")
+        for endpoint in endpoints { out.sample("fanout_endpoint_retries_total", ["endpoint": endpoint.name], endpoint.retries) }
+        out.family("fanout_endpoint_in_flight", "gauge", "Requests awaiting an answer, per endpoint.")
+        for endpoint in endpoints { out.sample("fanout_endpoint_in_flight", ["endpoint": endpoint.name], endpoint.inFlight) }
+        out.family("fanout_endpoint_weight", "gauge", "Balancing weight, per endpoint (0: drained).")
+        for endpoint in endpoints { out.sample("fanout_endpoint_weight", ["endpoint": endpoint.name], endpoint.weight) }
+        out.family("fanout_endpoint_up", "gauge", "1 when the endpoint takes requests (not drained, cooling or ejected).")
+        for endpoint in endpoints { out.sample("fanout_endpoint_up", ["endpoint": endpoint.name], endpoint.state == .ready ? 1 : 0) }
+        let limited = endpoints.filter { $0.providerLimits != nil }
+        if !limited.isEmpty {
+            out.family("fanout_endpoint_ratelimit_remaining", "gauge", "What the endpoint's x-ratelimit-remaining-* headers last said.")
+            for endpoint in limited {
+                let limits = endpoint.providerLimits!
+                if let left = limits.remainingRequests { out.sample("fanout_endpoint_ratelimit_remaining", ["endpoint": endpoint.name, "resource": "requests"], left) }
+                if let left = limits.remainingTokens { out.sample("fanout_endpoint_ratelimit_remaining", ["endpoint": endpoint.name, "resource": "tokens"], left) }
+            }
+        }
+        out.family("fanout_request_duration_seconds", "histogram", "Time from sending an attempt to its answer or failure, per endpoint.")
+        for endpoint in endpoints {
+            let buckets = endpoint.latencyBuckets
+            for (bound, count) in zip(LatencyBuckets.bounds, buckets.cumulativeCounts) {
+                out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": Output.number(bound)], count)
+            }
+            out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": "+Inf"], buckets.count)
+            out.sample("fanout_request_duration_seconds_sum", ["endpoint": endpoint.name], buckets.sum)
+            out.sample("fanout_request_duration_seconds_count", ["endpoint": endpoint.name], buckets.count)
+        }
+        return out.text
+    }
+
+    private struct Output {
+        var text = ""
+
+        mutating func family(_ name: String, _ type: String, _ help: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+
+        mutating func metric(_ name: String, _ type: String, _ help: String, _ value: some BinaryInteger) {
+            family(name, type, help)
+            sample(name, [:], value)
+        }
+
+        mutating func metric(_ name: String, _ type: String, _ help: String, _ value: Double) {
+            family(name, type, help)
+            sample(name, [:], value)
+        }
+
+        mutating func sample(_ name: String, _ labels: KeyValuePairs<String, String>, _ value: some BinaryInteger) {
+            line(name, labels, String(value))
+        }
+
+        mutating func sample(_ name: String, _ labels: KeyValuePairs<String, String>, _ value: Double) {
+            line(name, labels, Self.number(value))
+        }
+
+        private mutating func line(_ name: String, _ labels: KeyValuePairs<String, String>, _ value: String) {
+            text += name
+            if !labels.isEmpty {
+                text += "{" + labels.map { "\($0.key)=\"\(Self.escape($0.value))\"" }.joined(separator: ",") + "}"
+            }
+            text += " \(value)\n"
+        }
+
+        static func number(_ value: Double) -> String {
+            value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        }
+
+        /// Label values escape backslash, double quote and newline.
+        static func escape(_ value: String) -> String {
+            var escaped = ""
+            for character in value {
+                switch character {
+                case "\\": escaped += "\\\\"
+                case "\"": escaped += "\\\""
+                case "\n": escaped += "\\n"
+                default: escaped.append(character)
+                }
+            }
+            return escaped
+        }
+    }
+}

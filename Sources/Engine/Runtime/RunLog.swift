@@ -1,0 +1,102 @@
+import Logging
+
+/// What a run writes to its log, one method per kind of moment, each at its level:
+/// trace every answer, debug every retry, info starts/ends/commands/cooldowns, notice ejections,
+/// warning records that failed for good and bad lines, error fatal problems.
+///
+/// Levels are read once, so a disabled level costs a branch on the hot path. Messages are built
+/// from redacted error descriptions, names and ids: never a key or a header value.
+struct RunLog {
+    private let logger: Logger
+    private let traces: Bool
+    private let debugs: Bool
+    private let infos: Bool
+
+    init(_ logger: Logger) {
+        self.logger = logger
+        traces = logger.logLevel <= .trace
+        debugs = logger.logLevel <= .debug
+        infos = logger.logLevel <= .info
+    }
+
+    /// Whether endpoint state changes are worth computing for the log.
+    var wantsEndpointChanges: Bool { infos }
+
+    func started(_ configuration: EngineConfiguration) {
+        guard infos else { return }
+        logger.info("run started", metadata: [
+            "endpoints": .string(configuration.endpoints.map { "\($0.name)@\($0.weight)" }.joined(separator: ",")),
+            "rate": "\(configuration.rate)", "tokens_per_minute": "\(configuration.tokensPerMinute)",
+            "max_in_flight": "\(configuration.maxInFlight)", "max_attempts": "\(configuration.retryPolicy.maxAttempts)",
+            "output_format": .string(configuration.outputFormat.rawValue),
+        ])
+    }
+
+    func command(_ command: EngineCommand) {
+        guard infos else { return }
+        logger.info("command applied", metadata: ["command": "\(command)"])
+    }
+
+    func answered(_ record: RequestRecord, endpoint: String, attempts: Int, latency: Double) {
+        guard traces else { return }
+        logger.trace("answered", metadata: ["id": .string(record.id), "endpoint": .string(endpoint),
+                                             "attempts": "\(attempts)", "latency_ms": "\(Int((latency * 1000).rounded()))"])
+    }
+
+    func retrying(_ record: RequestRecord, endpoint: String, attempt: Int, message: String, after delay: Double) {
+        guard debugs else { return }
+        logger.debug("retrying", metadata: ["id": .string(record.id), "endpoint": .string(endpoint), "attempt": "\(attempt)",
+                                            "error": .string(message), "delay_s": "\(Runner.seconds(delay))"])
+    }
+
+    func failed(_ record: RequestRecord, endpoint: String, attempts: Int, message: String) {
+        logger.warning("record failed", metadata: ["id": .string(record.id), "line": "\(record.line)", "endpoint": .string(endpoint),
+                                                   "attempts": "\(attempts)", "error": .string(message)])
+    }
+
+    func badLine(_ bad: BadLine) {
+        logger.warning("bad input line", metadata: ["line": "\(bad.line)", "error": .string(bad.reason)])
+    }
+
+    /// An endpoint's state moved: ejected, back, or cooling for a reason (Retry-After, provider limits).
+    func endpointChanged(_ name: String, from before: EndpointStatus, to after: EndpointStatus) {
+        guard infos, before.reason != after.reason else { return }
+        switch after.reason {
+        case "ejected"?:
+            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(Runner.seconds(after.seconds ?? 0))"])
+        case nil where before.reason == "ejected" || before.reason == "probing":
+            logger.notice("endpoint back in rotation", metadata: ["endpoint": .string(name)])
+        case let reason? where reason != "probing":
+            logger.info("endpoint cooling", metadata: ["endpoint": .string(name), "reason": .string(reason),
+                                                       "for_s": "\(Runner.seconds(after.seconds ?? 0))"])
+        default:
+            break
+        }
+    }
+
+    func fatal(_ error: EngineError) {
+        logger.error("run stopped by an error", metadata: ["error": .string(error.description)])
+    }
+
+    func finished(_ snapshot: StatsSnapshot, abandoned: Int) {
+        guard infos else { return }
+        logger.info("run finished", metadata: [
+            "succeeded": "\(snapshot.succeeded)", "failed": "\(snapshot.failed)", "retries": "\(snapshot.retries)",
+            "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(Runner.seconds(snapshot.elapsed))",
+        ])
+    }
+
+    /// The part of an endpoint's state the log follows.
+    struct EndpointStatus {
+        var reason: String?
+        var seconds: Double?
+    }
+}
+
+extension Scheduler {
+    /// An endpoint's cooldown reason and seconds left, as the log follows them.
+    func endpointStatus(_ index: Int, now: Double) -> RunLog.EndpointStatus {
+        let state = endpointState(index, now: now)
+        return RunLog.EndpointStatus(reason: state.coolingReason, seconds: state.coolingFor)
+    }
+}

@@ -1,0 +1,39 @@
+import Testing
+@testable import Engine
+
+@Suite struct PrometheusExpositionTests {
+    /// Counters, gauges and a per-endpoint histogram in the text format; label values escaped.
+    @Test func rendersTheSnapshot() {
+        var snapshot = StatsSnapshot()
+        snapshot.succeeded = 5
+        snapshot.failed = 2
+        snapshot.badLines = 1
+        snapshot.retries = 3
+        snapshot.inFlight = 4
+        snapshot.errorsByKind = [.rateLimited: 2]
+        var endpoint = EndpointSnapshot(name: #"gpu "a""#, url: "http://a:1/v1", weight: 2, initialWeight: 2, state: .ready)
+        endpoint.sent = 9
+        var buckets = LatencyBuckets()
+        buckets.record(0.02)
+        buckets.record(3)
+        endpoint.latencyBuckets = buckets
+        endpoint.providerLimits = ProviderRateLimits(remainingRequests: 17)
+        snapshot.endpoints = [endpoint]
+        let text = PrometheusExposition.render(snapshot)
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        for expected in [
+            #"fanout_records_total{outcome="succeeded"} 5"#, #"fanout_records_total{outcome="failed"} 1"#,
+            #"fanout_records_total{outcome="bad_line"} 1"#, "fanout_retries_total 3", "fanout_in_flight 4",
+            #"fanout_errors_total{kind="rate_limited"} 2"#, #"fanout_endpoint_requests_total{endpoint="gpu \"a\""} 9"#,
+            #"fanout_request_duration_seconds_bucket{endpoint="gpu \"a\"",le="0.025"} 1"#,
+            #"fanout_request_duration_seconds_bucket{endpoint="gpu \"a\"",le="5"} 2"#,
+            #"fanout_request_duration_seconds_bucket{endpoint="gpu \"a\"",le="+Inf"} 2"#,
+            #"fanout_request_duration_seconds_count{endpoint="gpu \"a\""} 2"#,
+            #"fanout_endpoint_ratelimit_remaining{endpoint="gpu \"a\"",resource="requests"} 17"#,
+            "# TYPE fanout_request_duration_seconds histogram",
+        ] {
+            #expect(lines.contains(expected), "missing: \(expected)")
+        }
+        #expect(text.hasSuffix("\n"))
+    }
+}

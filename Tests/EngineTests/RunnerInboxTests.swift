@@ -1,0 +1,28 @@
+import Testing
+@testable import Engine
+
+@Suite struct RunnerInboxTests {
+    /// Events posted while nobody waits come out together, in order; a waiting taker gets the next one.
+    @Test func batchesInOrder() async {
+        let inbox = RunnerInbox()
+        inbox.post(.tick)
+        inbox.post(.timer)
+        let batch = await inbox.take()
+        #expect(batch.count == 2)
+        guard case .tick = batch[0], case .timer = batch[1] else { Issue.record("out of order"); return }
+        async let next = inbox.take()
+        try? await Task.sleep(for: .milliseconds(20))
+        inbox.post(.tick)
+        #expect(await next.count == 1)
+    }
+
+    /// After close, posts are refused, what was posted can still be taken, then takes come back empty.
+    @Test func closeDrainsThenEnds() async {
+        let inbox = RunnerInbox()
+        #expect(inbox.post(.tick))
+        inbox.close()
+        #expect(!inbox.post(.timer))
+        #expect(await inbox.take().count == 1)
+        #expect(await inbox.take().isEmpty)
+    }
+}
