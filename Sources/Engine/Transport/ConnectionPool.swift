@@ -24,9 +24,12 @@ final class ConnectionPool: Sendable {
         var total = 0
         var opening = 0
         var waiters: Deque<Lease> = []
+        /// After `closeAll`: no lease is granted again.
+        var isClosed = false
 
         /// What the next lease gets now, if anything.
         mutating func grant(maxConnections: Int, maxOpening: Int) -> Grant? {
+            guard !isClosed else { return nil }
             if let connection = idle.popLast() { return .connection(connection) }
             guard total < maxConnections && opening < maxOpening else { return nil }
             total += 1
@@ -60,15 +63,17 @@ final class ConnectionPool: Sendable {
         self.connect = connect
     }
 
-    /// Calls `lease` once with a connection ready for one request (give it back with `release`)
-    /// or the error opening one failed with.
+    /// Calls `lease` once with a connection ready for one request (give it back with `release`),
+    /// the error opening one failed with, or `.cancelled` once the pool is closed.
     func lease(_ lease: @escaping Lease) {
-        let grant = state.withLock { state in
+        let (grant, closed) = state.withLock { state -> (Grant?, Bool) in
+            guard !state.isClosed else { return (nil, true) }
             // Queued leases go first; a newcomer only takes what is free when nobody waits.
             let grant = state.waiters.isEmpty ? state.grant(maxConnections: maxConnections, maxOpening: maxOpening) : nil
             if grant == nil { state.waiters.append(lease) }
-            return grant
+            return (grant, false)
         }
+        if closed { return lease(.failure(.cancelled)) }
         if let grant { hand(grant, to: lease) }
     }
 
@@ -81,19 +86,22 @@ final class ConnectionPool: Sendable {
         }
         let next: Lease? = state.withLock { state in
             if let waiter = state.waiters.popFirst() { return waiter }
-            state.idle.append(connection)
+            if !state.isClosed { state.idle.append(connection) }
             return nil
         }
         next?(.success(connection))
     }
 
-    /// Closes every connection, idle or carrying a request (whose exchange then fails).
+    /// Closes every connection, idle or carrying a request (whose exchange then fails), and fails
+    /// queued leases with `.cancelled`; later leases fail the same way.
     func closeAll() {
-        let open = state.withLock { state in
-            defer { state.idle = [] }
-            return Array(state.open.values)
+        let (open, waiters) = state.withLock { state in
+            state.isClosed = true
+            defer { state.idle = []; state.waiters = [] }
+            return (Array(state.open.values), Array(state.waiters))
         }
         open.forEach { $0.close() }
+        waiters.forEach { $0(.failure(.cancelled)) }
     }
 
     private func hand(_ grant: Grant, to lease: @escaping Lease) {
@@ -107,13 +115,18 @@ final class ConnectionPool: Sendable {
             }
         case .open:
             connect { [self] opened in
-                let ready = state.withLock { state in
+                let (ready, closed) = state.withLock { state in
                     state.opening -= 1
                     switch opened {
                     case .success(let connection): state.open[ObjectIdentifier(connection)] = connection
                     case .failure: state.total -= 1
                     }
-                    return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
+                    return (state.grants(maxConnections: maxConnections, maxOpening: maxOpening), state.isClosed)
+                }
+                if closed, case .success(let connection) = opened {
+                    // Opened after the pool closed: nobody will use it.
+                    connection.close()
+                    return lease(.failure(.cancelled))
                 }
                 lease(opened)
                 ready.forEach { hand($0.1, to: $0.0) }
