@@ -111,6 +111,7 @@ import Testing
         #expect(run.stdout.contains("line 5: duplicate id \"a\"") && run.stdout.contains("line 6: id 6: not valid JSON"))
         #expect(run.stdout.contains("estimated tokens: 44"))
         #expect(run.stdout.contains("estimated time: at least 2s, bound by the request rate limit"))
+        #expect(run.stdout.contains("started now, it would finish ") && run.stdout.contains(" at the earliest"))
     }
 
     /// --log_level with --log_file: retries and the run's start and end are logged to the file, in

@@ -36,12 +36,13 @@ struct ValidateCommand: AsyncParsableCommand {
             Console.error("fanout: \(error)")
             throw RunExit.fatalIO
         }
-        Console.out(Self.report(survey, plan: plan).joined(separator: "\n"))
+        Console.out(Self.report(survey, plan: plan, now: Date()).joined(separator: "\n"))
         throw survey.refused > 0 ? RunExit.someFailed : RunExit.allSucceeded
     }
 
-    /// The report's lines: counts, examples of what would be refused, tokens and time.
-    static func report(_ survey: InputSurvey, plan: RunPlan) -> [String] {
+    /// The report's lines: counts, examples of what would be refused, tokens and time (and the clock
+    /// time a run started at `now` would end at the earliest).
+    static func report(_ survey: InputSurvey, plan: RunPlan, now: Date) -> [String] {
         let configuration = plan.configuration
         var lines = ["fanout validate: \(plan.inputPath) — nothing was sent"]
         var counts = "  \(Format.count(survey.records)) records to send"
@@ -61,6 +62,9 @@ struct ValidateCommand: AsyncParsableCommand {
         let estimate = FinishEstimate(records: survey.records, tokens: survey.estimatedTokens, configuration: configuration)
         if let seconds = estimate.seconds, let bound = estimate.bound {
             lines.append("  estimated time: at least \(duration(seconds)), bound by \(bound) (retries and slow answers add to it)")
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+            lines.append("  started now, it would finish \(formatter.string(from: now.addingTimeInterval(seconds))) at the earliest")
         } else {
             lines.append("  estimated time: no rate or token limit is set, so the endpoints' speed decides")
         }

@@ -34,8 +34,8 @@ struct Runner {
         let headers = configuration.endpoints.map(\.requestHeaders)
         let log = RunLog(configuration.logger)
         log.started(configuration)
-        let format = configuration.outputFormat
-        let keepBodies = format.keepsResponseBody
+        let lines = OutputLines(format: configuration.outputFormat, names: names)
+        let keepBodies = configuration.outputFormat.keepsResponseBody
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
         var filter = RecordFilter(alreadyDone: configuration.alreadyDone, shard: configuration.shard)
@@ -174,9 +174,7 @@ struct Runner {
                         case .otherShard: break
                         case .reject(let bad):
                             log.badLine(bad)
-                            write { () throws(EngineError) in
-                                try sink.writeFailure(format == .openAIBatch ? BatchOutputRecord.badLine(bad) : OutputRecord.badLine(bad))
-                            }
+                            write { () throws(EngineError) in try sink.writeFailure(lines.badLine(bad)) }
                             batch.append((.badLine(line: bad.line, reason: bad.reason), moment))
                         }
                     }
@@ -201,10 +199,7 @@ struct Runner {
                     case .succeeded(let answer):
                         log.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency)
                         write { () throws(EngineError) in
-                            try sink.writeSuccess(format == .openAIBatch
-                                ? BatchOutputRecord.success(record: record, answer: answer)
-                                : OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint],
-                                                       attempts: attempts, latency: latency))
+                            try sink.writeSuccess(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency))
                         }
                         batch.append((.succeeded(endpoint: endpoint, latency: latency,
                                                  promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
@@ -213,10 +208,7 @@ struct Runner {
                         let message = redactor.redact(error.description)
                         log.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)
                         write { () throws(EngineError) in
-                            try sink.writeFailure(format == .openAIBatch
-                                ? BatchOutputRecord.failure(record: record, error: error, message: message)
-                                : OutputRecord.failure(record: record, error: message, status: error.status,
-                                                       attempts: attempts, endpoint: names[endpoint]))
+                            try sink.writeFailure(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts))
                         }
                         batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency,
                                               message: "\(message) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts) → errors)",
@@ -255,37 +247,7 @@ struct Runner {
         return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned)
     }
 
-    /// Builds the HTTP request for a dispatch: the endpoint's model wins, its key and headers are added.
-    /// - Parameter headers: each endpoint's `requestHeaders`, built once per run (one shared array per
-    ///   endpoint lets the transport reuse what it made of them).
-    static func request(for dispatch: Dispatch, configuration: EngineConfiguration,
-                        headers: [[HeaderField]]? = nil) -> TransportRequest {
-        let endpoint = configuration.endpoints[dispatch.endpoint]
-        let record = dispatch.attempt.record
-        var body = record.body
-        if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
-        return TransportRequest(endpoint: dispatch.endpoint, url: endpoint.url,
-                                path: endpoint.url.requestPath(batchPath: record.path),
-                                headers: headers?[dispatch.endpoint] ?? endpoint.requestHeaders,
-                                body: body.encodedBytes, timeout: configuration.timeout)
-    }
-
     static func seconds(_ value: Double) -> String {
         value < 10 ? "\((value * 10).rounded() / 10)s" : "\(Int(value.rounded()))s"
     }
 }
-
-/// Unix time in seconds, for HTTP dates; the engine's own timing uses a monotonic clock.
-enum WallClock {
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
