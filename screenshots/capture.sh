@@ -33,7 +33,7 @@ wait_for RUNNING 20
 sleep 12
 shot dashboard-busy
 
-# Paused, caught while the flaky endpoint cools down after a 429.
+# Paused, caught while the flaky endpoint cools down: its rate-limit headers said its allowance was spent.
 for _ in $(seq 1 100); do
   tmux -L "$socket" capture-pane -p -t shot | grep -q "cooling" && break
   sleep 0.05

@@ -125,13 +125,18 @@ import Testing
         #expect(Fixtures.text(snapshot, width: 80, height: 24, context: context).contains("264,118 done, 264,500 read"))
     }
 
-    /// A tokens-per-minute limit shows beside the token counts; a provider's limit shows as a cooldown reason.
+    /// A tokens-per-minute limit shows beside the token counts; a provider's limit shows as a cooldown reason,
+    /// and what its headers say is left follows the state where the row has room.
     @Test func tokenLimitAndProviderCooling() {
         var snapshot = Fixtures.busy()
         snapshot.tokensPerMinute = 90_000
         snapshot.endpoints[0].state = .cooling(seconds: 0.8, reason: "limit")
+        snapshot.endpoints[1].providerLimits = ProviderRateLimits(remainingRequests: 4980, remainingTokens: 1_900_000)
         let lines = DashboardLayout.render(snapshot, view: ViewState(), width: 160, height: 48, context: Fixtures.context)
         #expect(lines.contains { $0.text.contains("limit 90.0k/min") })
         #expect(lines.contains { $0.spans.contains(Span("cooling 0.8s (limit)", .warning)) })
+        #expect(lines.contains { $0.spans.contains(Span("  4,980 req · 1.9M tok left", .dim)) })
+        let narrow = DashboardLayout.render(snapshot, view: ViewState(), width: 80, height: 24, context: Fixtures.context)
+        #expect(!narrow.contains { $0.text.contains("tok left") } && narrow.allSatisfy { $0.width <= 80 })
     }
 }

@@ -9,7 +9,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "See fanout at work: no API key, no network — three local mock endpoints and a generated prompt file.",
         discussion: """
-            Endpoints: fast (20 ms), slow (a long-tailed 250 ms), flaky (5 % errors, 429 above 300 req/s). \
+            Endpoints: fast (20 ms), slow (a long-tailed 250 ms), flaky (5 % errors; allows 300 req/s, says so in x-ratelimit headers and answers 429 above it). \
             Pause, change the rate and re-weight them from the dashboard and watch the effect.
             """)
 

@@ -55,7 +55,18 @@ enum EndpointTable {
         }
         line.append("  ")
         line.append(stateText, stateStyle)
+        // What the provider's rate-limit headers last said, where the row has room for it.
+        if wide, let limits = endpoint.providerLimits, let left = allowanceText(limits), line.width + 2 + left.count <= width {
+            line.append("  " + left, .dim)
+        }
         return line
+    }
+
+    /// `4,980 req · 1.9M tok left` from `x-ratelimit-remaining-*` (nil when neither was sent).
+    static func allowanceText(_ limits: ProviderRateLimits) -> String? {
+        let parts = [limits.remainingRequests.map { "\(Format.compact($0)) req" }, limits.remainingTokens.map { "\(Format.compact($0)) tok" }]
+            .compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ") + " left"
     }
 
     static func state(_ state: EndpointSnapshot.State, wide: Bool) -> (String, Style) {
