@@ -57,7 +57,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Engine", "MockLLM", "Dashboard"]),
     ]

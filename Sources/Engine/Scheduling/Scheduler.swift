@@ -179,7 +179,7 @@ public struct Scheduler {
         switch result {
         case .success(let answer):
             health[dispatch.endpoint].succeeded(now: now)
-            if let actual = answer.totalTokens {
+            if tokens.isLimited || slots[dispatch.endpoint].tokens.isLimited, let actual = answer.totalTokens {
                 tokens.reconcile(estimated: estimate, actual: actual, now: now)
                 slots[dispatch.endpoint].tokens.reconcile(estimated: estimate, actual: actual, now: now)
             }

@@ -7,7 +7,7 @@ import NIOSSL
 final class HTTPConnection: Sendable {
     let channel: any Channel
 
-    private init(channel: any Channel) {
+    init(channel: any Channel) {
         self.channel = channel
     }
 

@@ -1,0 +1,89 @@
+import NIOCore
+import NIOEmbedded
+import Synchronization
+import Testing
+@testable import Engine
+
+@Suite struct ConnectionPoolTests {
+    /// A pool whose connections open only when the test says so: `opens` holds the pending callbacks.
+    final class Opener: Sendable {
+        let pending = Mutex<[@Sendable (Result<HTTPConnection, EngineError>) -> Void]>([])
+
+        func connect(_ done: @escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) {
+            pending.withLock { $0.append(done) }
+        }
+
+        var count: Int { pending.withLock { $0.count } }
+
+        /// Completes the oldest pending open with a fresh active connection.
+        func openOne() throws {
+            let done = pending.withLock { $0.removeFirst() }
+            let channel = EmbeddedChannel()
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            done(.success(HTTPConnection(channel: channel)))
+        }
+    }
+
+    final class Leases: Sendable {
+        let results = Mutex<[Int: Result<HTTPConnection, EngineError>]>([:])
+
+        func record(_ index: Int) -> @Sendable (Result<HTTPConnection, EngineError>) -> Void {
+            { [self] result in results.withLock { $0[index] = result } }
+        }
+
+        func connection(_ index: Int) -> HTTPConnection? { results.withLock { try? $0[index]?.get() } }
+        func failed(_ index: Int) -> EngineError? {
+            results.withLock { if case .failure(let error)? = $0[index] { return error } else { return nil } }
+        }
+        var count: Int { results.withLock { $0.count } }
+    }
+
+    /// No more than `maxOpening` connections open at once and no more than `maxConnections` in all;
+    /// the rest queue and are served in order as connections come back.
+    @Test func boundsOpeningAndServesInOrder() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 3, maxOpening: 2) { opener.connect($0) }
+        let leases = Leases()
+        for index in 0..<5 { pool.lease(leases.record(index)) }
+        #expect(opener.count == 2 && leases.count == 0)
+        try opener.openOne()
+        #expect(leases.connection(0) != nil && opener.count == 2)
+        try opener.openOne()
+        try opener.openOne()
+        #expect(leases.count == 3 && opener.count == 0)
+        let first = try #require(leases.connection(0))
+        pool.release(first)
+        #expect(leases.connection(3) === first && leases.count == 4)
+    }
+
+    /// A closed pool fails queued and later leases as cancelled and opens nothing more.
+    @Test func closeFailsQueuedLeases() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 1) { opener.connect($0) }
+        let leases = Leases()
+        pool.lease(leases.record(0))
+        pool.lease(leases.record(1))
+        pool.closeAll()
+        #expect(leases.failed(1) == .cancelled)
+        try opener.openOne()
+        #expect(leases.failed(0) == .cancelled)
+        pool.lease(leases.record(2))
+        #expect(leases.failed(2) == .cancelled && opener.count == 0)
+    }
+
+    /// A connection that closed while idle is dropped, and its place goes to a new one.
+    @Test func replacesDeadIdleConnections() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 1) { opener.connect($0) }
+        let leases = Leases()
+        pool.lease(leases.record(0))
+        try opener.openOne()
+        let connection = try #require(leases.connection(0))
+        pool.release(connection)
+        connection.close()
+        pool.lease(leases.record(1))
+        #expect(opener.count == 1 && leases.count == 1)
+        try opener.openOne()
+        #expect(leases.connection(1) != nil && leases.connection(1) !== connection)
+    }
+}
