@@ -45,7 +45,7 @@ public final class Engine: Sendable {
     /// Graceful stop: nothing new is sent; what is in flight finishes and is written.
     public func stop() { send(.stop) }
 
-    /// Queues a command without waiting (safe from signal handlers).
+    /// Queues a command without waiting (from any thread, e.g. a signal source's handler).
     public func send(_ command: EngineCommand) { inbox.post(.command(command, applied: nil)) }
 
     /// Applies a command and returns once it is in effect and visible in `snapshot()` (at once if

@@ -78,7 +78,7 @@ final class MockState: Sendable {
                 return .reply(status: status, headers: retryHeaders(behavior, status: status),
                               body: MockReply.error(status: status, message: "mock status \(status)", type: "mock_error"), after: delay)
             }
-            var limitHeaders: [(String, String)] = [("x-request-id", "req_mock\(id)")]
+            var answerHeaders: [(String, String)] = [("x-request-id", "req_mock\(id)")]
             if let limit = behavior.rateLimit {
                 let second = Int(now)
                 if second != state.windowSecond {
@@ -86,20 +86,16 @@ final class MockState: Sendable {
                     state.windowCount = 0
                 }
                 state.windowCount += 1
-                if Double(state.windowCount) > limit {
-                    let reset = max(0.001, Double(second + 1) - now)
-                    let headers = [("retry-after", String(Int(reset.rounded(.up)))),
-                                   ("x-ratelimit-limit-requests", String(Int(limit))),
-                                   ("x-ratelimit-remaining-requests", "0"),
-                                   ("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")]
-                    return .reply(status: 429, headers: headers,
-                                  body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests"), after: 0)
-                }
                 // What OpenAI sends with every answer: the allowance left in this window and its reset.
                 let reset = max(0.001, Double(second + 1) - now)
-                limitHeaders += [("x-ratelimit-limit-requests", String(Int(limit))),
+                let allowance = [("x-ratelimit-limit-requests", String(Int(limit))),
                                  ("x-ratelimit-remaining-requests", String(max(0, Int(limit) - state.windowCount))),
                                  ("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")]
+                if Double(state.windowCount) > limit {
+                    return .reply(status: 429, headers: [("retry-after", String(Int(reset.rounded(.up))))] + allowance,
+                                  body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests"), after: 0)
+                }
+                answerHeaders += allowance
             }
             if seen <= behavior.failFirst {
                 let status = behavior.failStatus
@@ -126,7 +122,7 @@ final class MockState: Sendable {
                 body += Array(#","padding":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: behavior.padding) + Array("\"}".utf8)
             }
             if behavior.resetMidBody { return .cut(body: body, after: delay) }
-            return .reply(status: 200, headers: [("content-type", "application/json")] + limitHeaders, body: body, after: delay)
+            return .reply(status: 200, headers: [("content-type", "application/json")] + answerHeaders, body: body, after: delay)
         }
     }
 

@@ -37,9 +37,9 @@ import Testing
         var limiter = TokenLimiter(perMinute: 600)
         limiter.admit(tokens: 10, now: 0)
         #expect(limiter.earliestAdmission(now: 0) == 1)
-        limiter.reconcile(estimated: 10, actual: 20, now: 0.5)
+        limiter.reconcile(estimated: 10, actual: 20)
         #expect(limiter.earliestAdmission(now: 0.5) == 2)
-        limiter.reconcile(estimated: 20, actual: 5, now: 0.5)
+        limiter.reconcile(estimated: 20, actual: 5)
         #expect(limiter.earliestAdmission(now: 0.5) == 0.5)
     }
 

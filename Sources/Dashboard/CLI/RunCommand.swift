@@ -43,12 +43,9 @@ struct RunSession {
             failedBefore = index.failedBefore
             var plan = self.plan
             plan.configuration.alreadyDone = index.done
-            if let logLevel = plan.logLevel {
-                let path = plan.logFile ?? (display.usesDashboard ? RunOptions.sibling(of: plan.savePath, named: "fanout.log") : nil)
-                let output = try path.map { path throws(EngineError) in try LogOutput(appendingTo: path) } ?? .standardError
-                logOutput = output
-                plan.configuration.logger = Logger(label: "fanout") { label in LineLogHandler(label: label, level: logLevel.level, output: output) }
-                if let path { Console.error("fanout: logging at \(logLevel.rawValue) and above to \(path)") }
+            if let log = try plan.makeLog(withDashboard: display.usesDashboard) {
+                plan.configuration.logger = log.logger
+                logOutput = log.output
             }
             engine = try plan.makeEngine()
         } catch {
@@ -100,6 +97,16 @@ struct RunSession {
 }
 
 extension RunPlan {
+    /// The run's logger when `--log_level` is set: to `--log_file`, else stderr, else (with the
+    /// dashboard, whose screen stderr is) `fanout.log` beside the save file. Says where a file log goes.
+    func makeLog(withDashboard: Bool) throws(EngineError) -> (logger: Logger, output: LogOutput)? {
+        guard let logLevel else { return nil }
+        let path = logFile ?? (withDashboard ? RunOptions.sibling(of: savePath, named: "fanout.log") : nil)
+        let output = try path.map { path throws(EngineError) in try LogOutput(appendingTo: path) } ?? .standardError
+        if let path { Console.error("fanout: logging at \(logLevel.rawValue) and above to \(path)") }
+        return (Logger(label: "fanout") { LineLogHandler(label: $0, level: logLevel.level, output: output) }, output)
+    }
+
     /// The engine over the real file source, HTTP transport and file sink.
     func makeEngine() throws(EngineError) -> Engine {
         let source = try JSONLFileSource(path: inputPath, defaults: defaults)

@@ -61,7 +61,7 @@ struct ValidateCommand: AsyncParsableCommand {
         lines.append("  estimated tokens: \(Format.count(survey.estimatedTokens)) (prompt characters / 4 + max_tokens)")
         let estimate = FinishEstimate(records: survey.records, tokens: survey.estimatedTokens, configuration: configuration)
         if let seconds = estimate.seconds, let bound = estimate.bound {
-            lines.append("  estimated time: at least \(duration(seconds)), bound by \(bound) (retries and slow answers add to it)")
+            lines.append("  estimated time: at least \(Format.duration(seconds)), bound by \(bound) (retries and slow answers add to it)")
             let formatter = DateFormatter()
             formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
             lines.append("  started now, it would finish \(formatter.string(from: now.addingTimeInterval(seconds))) at the earliest")
@@ -81,14 +81,5 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         return lines
-    }
-
-    /// `45s`, `12m 30s`, `3h 05m`.
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.up))
-        if total < 60 { return "\(total)s" }
-        if total < 3600 { return "\(total / 60)m \(total % 60 < 10 ? "0" : "")\(total % 60)s" }
-        let minutes = total / 60 % 60
-        return "\(total / 3600)h \(minutes < 10 ? "0" : "")\(minutes)m"
     }
 }

@@ -42,6 +42,15 @@ enum Format {
         return hours > 0 ? "\(hours):\(mm):\(ss)" : "\(mm):\(ss)"
     }
 
+    /// A long span, coarsely: `45s`, `12m 30s`, `3h 05m` (rounded up).
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.up))
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m \(total % 60 < 10 ? "0" : "")\(total % 60)s" }
+        let minutes = total / 60 % 60
+        return "\(total / 3600)h \(minutes < 10 ? "0" : "")\(minutes)m"
+    }
+
     /// A percentage with one decimal: `26.4%`.
     static func percent(_ fraction: Double) -> String { fixed(fraction * 100, digits: 1) + "%" }
 

@@ -28,7 +28,7 @@ public struct TokenLimiter: Sendable, Hashable {
     }
 
     /// Corrects an earlier charge by what the answer reported (`actual - estimated` tokens, either way).
-    public mutating func reconcile(estimated: Int, actual: Int, now: Double) {
+    public mutating func reconcile(estimated: Int, actual: Int) {
         guard isLimited else { return }
         theoreticalArrival += seconds(for: actual - estimated)
     }

@@ -70,17 +70,9 @@ public final class LogOutput: Sendable {
         self.init(descriptor: descriptor, owns: true)
     }
 
+    /// Writes one line whole; a log that cannot be written is dropped, never the run.
     func write(_ line: String) {
-        descriptor.withLock { descriptor in
-            var bytes = Array(line.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        descriptor.withLock { _ = POSIXFile.writeAll($0, Array(line.utf8)) }
     }
 
     public func close() {

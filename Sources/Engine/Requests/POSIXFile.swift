@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The few raw file operations the reader, the line counter and the resume index share.
+/// The few raw file operations the reader, the line counter, the resume index, the sink and the
+/// log share.
 enum POSIXFile {
     /// The text of the current `errno` ("No such file or directory").
     static var errorText: String { String(cString: strerror(errno)) }
@@ -17,6 +18,20 @@ enum POSIXFile {
             if count >= 0 { return count }
             if errno != EINTR { return nil }
         }
+    }
+
+    /// Writes all of `bytes`, retrying on EINTR and short writes. False on an error (`errno` says which).
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
     }
 }
 

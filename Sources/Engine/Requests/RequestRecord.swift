@@ -23,8 +23,6 @@ public struct RequestRecord: Sendable, Hashable {
     public let path: String?
     /// Passed through untouched to the output record.
     public let metadata: JSONValue?
-    /// Tokens this request counts against tokens-per-minute limits before its answer says (`TokenEstimate`).
-    public let estimatedTokens: Int
 
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil) {
         self.id = id
@@ -34,8 +32,11 @@ public struct RequestRecord: Sendable, Hashable {
         self.body = body
         self.path = path
         self.metadata = metadata
-        estimatedTokens = TokenEstimate.tokens(for: body)
     }
+
+    /// Tokens this request counts against tokens-per-minute limits before its answer says
+    /// (`TokenEstimate`); computed on each use, so runs without token limits never pay for it.
+    public var estimatedTokens: Int { TokenEstimate.tokens(for: body) }
 }
 
 /// An input line that cannot be sent, with the reason; it becomes one error record.

@@ -68,14 +68,8 @@ public final class JSONLFileSink: ResultSink {
     }
 
     private static func drain(_ file: inout File) throws(EngineError) {
-        var offset = 0
-        while offset < file.buffer.count {
-            let written = file.buffer.withUnsafeBytes { write(file.descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw EngineError.outputUnwritable(path: file.path, POSIXFile.errorText)
-            }
-            offset += written
+        guard POSIXFile.writeAll(file.descriptor, file.buffer) else {
+            throw EngineError.outputUnwritable(path: file.path, POSIXFile.errorText)
         }
         file.buffer.removeAll(keepingCapacity: true)
     }

@@ -215,9 +215,9 @@ struct Runner {
                                               final: true), finishedAt))
                     case .willRetry(let error, let at):
                         let wait = max(0, at - finishedAt)
-                        log.retrying(record, endpoint: names[endpoint], attempt: attempts,
-                                     message: redactor.redact(error.description), after: wait)
-                        let message = "\(redactor.redact(error.description)) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts), retry in \(Self.seconds(wait)))"
+                        let reason = redactor.redact(error.description)
+                        log.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)
+                        let message = "\(reason) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts), retry in \(Self.seconds(wait)))"
                         batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
                     }
                 case .timer:

@@ -9,6 +9,13 @@ final class RunnerInbox: Sendable {
         var events: [RunnerEvent] = []
         var waiter: UnsafeContinuation<[RunnerEvent], Never>?
         var isClosed = false
+
+        /// Everything waiting, or nil when there is nothing to hand out yet (open and empty).
+        mutating func takeAll() -> [RunnerEvent]? {
+            guard !events.isEmpty || isClosed else { return nil }
+            defer { events = [] }
+            return events
+        }
     }
 
     private let state = Mutex(State())
@@ -32,15 +39,12 @@ final class RunnerInbox: Sendable {
     /// Every event waiting, oldest first, suspending until there is one; empty once closed and drained.
     /// Only one task (the runner) may wait at a time.
     func take() async -> [RunnerEvent] {
-        if let ready = takeReady() { return ready }
+        if let ready = state.withLock({ $0.takeAll() }) { return ready }
         return await withUnsafeContinuation { continuation in
-            let ready: [RunnerEvent]? = state.withLock { state in
-                if !state.events.isEmpty || state.isClosed {
-                    defer { state.events = [] }
-                    return state.events
-                }
-                state.waiter = continuation
-                return nil
+            let ready = state.withLock { state in
+                let ready = state.takeAll()
+                if ready == nil { state.waiter = continuation }
+                return ready
             }
             if let ready { continuation.resume(returning: ready) }
         }
@@ -54,13 +58,5 @@ final class RunnerInbox: Sendable {
             return state.waiter
         }
         waiter?.resume(returning: [])
-    }
-
-    private func takeReady() -> [RunnerEvent]? {
-        state.withLock { state in
-            guard !state.events.isEmpty || state.isClosed else { return nil }
-            defer { state.events = [] }
-            return state.events
-        }
     }
 }

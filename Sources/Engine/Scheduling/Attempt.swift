@@ -11,6 +11,8 @@ public struct Attempt: Sendable {
 public struct Dispatch: Sendable {
     public let attempt: Attempt
     public let endpoint: Int
+    /// The tokens charged to the limits for this attempt (0 while no token limit or header is in play).
+    public var tokens = 0
 }
 
 /// A failed record waiting for its next try.

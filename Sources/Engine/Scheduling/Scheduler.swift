@@ -65,6 +65,9 @@ public struct Scheduler {
     public private(set) var sourceFinished = false
     private(set) var slots: [Slot]
     public private(set) var health: [EndpointHealth]
+    /// Whether attempts are charged their estimated tokens: a token limit is set, or an endpoint has
+    /// sent `x-ratelimit-remaining-tokens`. Otherwise no estimate is ever computed.
+    private var countsTokens: Bool
     private var budget = RetryBudget()
     private var stoppedAt: Double?
     private var fresh: Deque<RequestRecord> = []
@@ -82,6 +85,7 @@ public struct Scheduler {
                  tokens: TokenLimiter(perMinute: endpoint.tokensPerMinute ?? 0, now: now))
         }
         health = endpoints.map { _ in EndpointHealth(threshold: ejectAfter) }
+        countsTokens = tokensPerMinute > 0 || endpoints.contains { ($0.tokensPerMinute ?? 0) > 0 }
         self.maxInFlight = max(1, maxInFlight)
         self.retryPolicy = retryPolicy
         self.drainTimeout = drainTimeout
@@ -154,7 +158,7 @@ public struct Scheduler {
             attempt = Attempt(record: fresh.removeFirst(), number: 1, previousEndpoint: nil)
         }
         limiter.admit(now: now)
-        let cost = attempt.record.estimatedTokens
+        let cost = countsTokens ? attempt.record.estimatedTokens : 0
         tokens.admit(tokens: cost, now: now)
         slots[endpoint].requests?.admit(now: now)
         slots[endpoint].tokens.admit(tokens: cost, now: now)
@@ -163,7 +167,7 @@ public struct Scheduler {
         health[endpoint].dispatched(now: now)
         inFlight += 1
         slots[endpoint].inFlight += 1
-        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint))
+        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost))
     }
 
     /// Takes the result of a dispatched attempt and decides the record's fate.
@@ -171,7 +175,7 @@ public struct Scheduler {
     public mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>,
                                   limits: ProviderRateLimits? = nil, now: Double,
                                   using generator: inout some RandomNumberGenerator) -> Outcome {
-        let estimate = dispatch.attempt.record.estimatedTokens
+        let estimate = dispatch.tokens
         inFlight -= 1
         slots[dispatch.endpoint].inFlight -= 1
         slots[dispatch.endpoint].tokensInFlight -= estimate
@@ -180,8 +184,8 @@ public struct Scheduler {
         case .success(let answer):
             health[dispatch.endpoint].succeeded(now: now)
             if tokens.isLimited || slots[dispatch.endpoint].tokens.isLimited, let actual = answer.totalTokens {
-                tokens.reconcile(estimated: estimate, actual: actual, now: now)
-                slots[dispatch.endpoint].tokens.reconcile(estimated: estimate, actual: actual, now: now)
+                tokens.reconcile(estimated: estimate, actual: actual)
+                slots[dispatch.endpoint].tokens.reconcile(estimated: estimate, actual: actual)
             }
             return .succeeded(answer)
         case .failure(let error):
@@ -213,8 +217,10 @@ public struct Scheduler {
         if let remaining = limits.remainingRequests, remaining <= slot.inFlight, let reset = limits.resetRequests, reset > 0 {
             cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
         }
+        guard let remaining = limits.remainingTokens else { return }
+        countsTokens = true
         let next = fresh.first?.estimatedTokens ?? 0
-        if let remaining = limits.remainingTokens, remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
+        if remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
             cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
         }
     }

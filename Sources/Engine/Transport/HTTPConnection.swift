@@ -41,7 +41,7 @@ final class HTTPConnection: Sendable {
         let exchange = HTTPExchangeHandler.Exchange(request: request, completion: completion)
         // On the loop, an active channel still has our handler, which then owns the completion; a
         // channel that closed since it was leased would drop the write without telling anyone.
-        let send = {
+        let send: @Sendable () -> Void = {
             if channel.isActive {
                 channel.writeAndFlush(exchange, promise: nil)
             } else {

@@ -61,7 +61,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = Int(head.status.code)
-            headers = head.headers.map { HeaderField($0.name.isLowercase ? $0.name : $0.name.lowercased(), $0.value) }
+            headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
         case .body(var chunk):
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxResponseBytes {
@@ -70,8 +70,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
-            let response = TransportResponse(preparedStatus: status, headers: headers,
-                                             body: body.map { Array(buffer: $0) } ?? [])
+            let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [])
             let completion = self.completion
             finish()
             if closeAfter { context.close(promise: nil) }
@@ -114,17 +113,4 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         completion = nil
         body = nil
     }
-}
-
-extension TransportResponse {
-    /// A response whose header names are already lower-case.
-    init(preparedStatus status: Int, headers: [HeaderField], body: [UInt8]) {
-        self.init(status: status, body: body)
-        self.headers = headers
-    }
-}
-
-extension String {
-    /// True when no ASCII capital is in it (HTTP header names are ASCII).
-    var isLowercase: Bool { !utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
 }

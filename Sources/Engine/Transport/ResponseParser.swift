@@ -14,6 +14,14 @@ public struct ParsedAnswer: Sendable, Hashable {
         self.usage = usage
     }
 
+    /// This answer with the status and request id of the response it came from.
+    func from(_ response: TransportResponse) -> ParsedAnswer {
+        var answer = self
+        answer.status = response.status
+        answer.requestID = response.header("x-request-id")
+        return answer
+    }
+
     /// `usage.total_tokens` (or prompt + completion), when the server reported it.
     public var totalTokens: Int? {
         guard let usage, usage != .null else { return nil }
@@ -32,13 +40,17 @@ public struct ParsedAnswer: Sendable, Hashable {
 public enum ResponseParser {
     /// - Parameters:
     ///   - wallClock: Unix time in seconds, for `Retry-After` given as a date.
-    ///   - keepBody: also parse the whole body into `ParsedAnswer.body` (slower; for Batch output).
+    ///   - keepBody: also keep the whole body in `ParsedAnswer.body`, with the status and the
+    ///     `x-request-id` (for Batch output); the body is then parsed into a tree once, not scanned.
     public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false) -> Result<ParsedAnswer, EngineError> {
-        let result = interpretAnswer(response, wallClock: wallClock)
-        guard keepBody, case .success(var answer) = result else { return result }
-        answer.status = response.status
-        answer.requestID = response.header("x-request-id")
+        guard (200..<300).contains(response.status) else {
+            let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
+                                                retryAfter: response.header("retry-after"), wallClock: wallClock)
+            return .failure(.http(status: response.status, detail: errorMessage(response.body), retryAfter: retryAfter))
+        }
         if isEventStream(response) {
+            let streamed = assembleStream(response.body, status: response.status)
+            guard keepBody, case .success(var answer) = streamed else { return streamed }
             answer.body = .object([
                 JSONField("object", "chat.completion"),
                 JSONField("choices", [.object([
@@ -48,23 +60,10 @@ public enum ResponseParser {
                 ])]),
                 JSONField("usage", answer.usage ?? .null),
             ])
-        } else {
-            answer.body = try? JSONParser.parse(response.body)
-        }
-        return .success(answer)
-    }
-
-    private static func interpretAnswer(_ response: TransportResponse, wallClock: Double) -> Result<ParsedAnswer, EngineError> {
-        guard (200..<300).contains(response.status) else {
-            let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
-                                                retryAfter: response.header("retry-after"), wallClock: wallClock)
-            return .failure(.http(status: response.status, detail: errorMessage(response.body), retryAfter: retryAfter))
-        }
-        if isEventStream(response) {
-            return assembleStream(response.body, status: response.status)
+            return .success(answer.from(response))
         }
         // Fast path: a chat completion or completion, scanned without building the rest of the tree.
-        if let parts = JSONParser.completionParts(response.body) {
+        if !keepBody, let parts = JSONParser.completionParts(response.body) {
             if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage)) }
             if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage)) }
         }
@@ -75,7 +74,17 @@ public enum ResponseParser {
             return .failure(.invalidResponse(status: response.status, "body is not JSON (\(error))"))
         }
         guard json.isObject else { return .failure(.invalidResponse(status: response.status, "body is not a JSON object")) }
-        return .success(ParsedAnswer(response: json, usage: json["usage"]))
+        let choice = json["choices"]?[0]
+        var answer = if let content = choice?["message"]?["content"], content != .null {
+            ParsedAnswer(response: content, usage: json["usage"])
+        } else if let text = choice?["text"] {
+            ParsedAnswer(response: text, usage: json["usage"])
+        } else {
+            ParsedAnswer(response: json, usage: json["usage"])
+        }
+        guard keepBody else { return .success(answer) }
+        answer.body = json
+        return .success(answer.from(response))
     }
 
     /// The `error.message` of an OpenAI-style error body, else a short prefix of a text body.

@@ -54,7 +54,9 @@ public struct TransportResponse: Sendable {
 
     public init(status: Int, headers: [HeaderField] = [], body: [UInt8]) {
         self.status = status
-        self.headers = headers.map { HeaderField($0.name.lowercased(), $0.value) }
+        // Servers mostly send lower-case names already: then the array is kept as it is.
+        self.headers = headers.allSatisfy(\.name.isLowercase) ? headers
+            : headers.map { HeaderField($0.name.lowercased(), $0.value) }
         self.body = body
     }
 
@@ -62,4 +64,9 @@ public struct TransportResponse: Sendable {
     public func header(_ name: String) -> String? {
         headers.first(where: { $0.name == name })?.value
     }
+}
+
+extension String {
+    /// True when no ASCII capital is in it (HTTP header names are ASCII).
+    var isLowercase: Bool { !utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
 }
