@@ -33,16 +33,26 @@ struct RunSession {
         let engine: Engine
         var failedBefore = 0
         var logOutput: LogOutput?
+        let owner = plan.owner
+        for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
+            if let other = OutputOwner.conflict(at: path, for: owner) {
+                Console.error("fanout: \(path) holds the records of another input (\(other.input)), not of \(plan.inputPath); "
+                    + "\(plan.restart ? "--restart would empty it" : "resuming from it would skip the wrong records"). "
+                    + "Give this input its own \(option), or delete \(OutputOwner.sidecarPath(for: path)) if the file really belongs to it.")
+                return .usage
+            }
+        }
         do {
             let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
+            for path in [plan.savePath, plan.errorsPath] where !plan.isSpecialFile(path) { try owner.record(beside: path) }
             if index.lines > 0 || index.tornLines > 0 {
-                Console.error("fanout: resuming: \(Format.count(index.done.count)) ids already in \(plan.savePath) and \(plan.errorsPath)"
+                Console.error("fanout: resuming: \(Format.count(index.lines)) records already in \(plan.savePath) and \(plan.errorsPath)"
                     + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
                     + "; --restart starts over")
             }
             failedBefore = index.failedBefore
             var plan = self.plan
-            plan.configuration.alreadyDone = index.done
+            plan.configuration.finished = index.finished
             if let log = try plan.makeLog(withDashboard: display.usesDashboard) {
                 plan.configuration.logger = log.logger
                 logOutput = log.output

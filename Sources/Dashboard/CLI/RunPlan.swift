@@ -21,6 +21,23 @@ struct RunPlan {
     var logFile: String?
 }
 
+extension RunPlan {
+    /// The owner recorded beside the outputs: this run's input and files, as absolute paths.
+    var owner: OutputOwner {
+        func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: RunOptions.canonical(path)).resolvingSymlinksInPath().path
+        }
+        return OutputOwner(input: inputPath == "-" ? "-" : absolute(inputPath), save: absolute(savePath), errors: absolute(errorsPath))
+    }
+
+    /// Whether `path` is a device or pipe (`/dev/stdout`), which is written to but never resumed from.
+    func isSpecialFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        return (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) != .typeRegular
+    }
+}
+
 extension RunOptions {
     /// Checks every option and builds the plan; each failure is one sentence naming the option.
     func makePlan(environment: [String: String]) throws -> RunPlan {
@@ -53,14 +70,7 @@ extension RunOptions {
         for (option, path) in [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] {
             try checkWritable(path, option: option)
         }
-        if requestsFilepath != "-" {
-            let input = Self.canonical(requestsFilepath)
-            if Self.canonical(savePath) == input { throw ValidationError("--save_filepath must differ from --requests_filepath, or the input would be overwritten.") }
-            if Self.canonical(errorsPath) == input { throw ValidationError("--errors_filepath must differ from --requests_filepath, or the input would be overwritten.") }
-        }
-        if Self.canonical(savePath) == Self.canonical(errorsPath) {
-            throw ValidationError("--errors_filepath must differ from --save_filepath.")
-        }
+        try Self.checkDistinct(input: requestsFilepath, save: savePath, errors: errorsPath, log: logFile)
 
         let endpoints = try makeEndpoints(environment: environment)
         guard endpoints.contains(where: { $0.weight > 0 }) else {
@@ -175,6 +185,28 @@ extension RunOptions {
     static func sibling(of path: String, named name: String) -> String {
         let directory = (path as NSString).deletingLastPathComponent
         return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    /// Refuses outputs that are the input, or each other, by path or as files (device and inode), so
+    /// a symlink or hard link to the input is caught as well as the same path spelled twice.
+    static func checkDistinct(input: String, save: String, errors: String, log: String?) throws {
+        let inputFile = input == "-" ? FileIdentity(descriptor: 0) : FileIdentity(path: input)
+        func same(_ path: String, _ other: String, _ otherFile: FileIdentity?) -> Bool {
+            if other != "-", canonical(path) == canonical(other) { return true }
+            guard let file = FileIdentity(path: path), let otherFile else { return false }
+            return file == otherFile
+        }
+        var outputs = [("--save_filepath", save), ("--errors_filepath", errors)]
+        if let log { outputs.append(("--log_file", log)) }
+        for (option, path) in outputs where same(path, input, inputFile) {
+            throw ValidationError("\(option) \(path) is the input file (the same file as --requests_filepath \(input)); writing there would overwrite the input.")
+        }
+        if same(errors, save, FileIdentity(path: save)) {
+            throw ValidationError("--errors_filepath \(errors) is the same file as --save_filepath \(save); give each its own file.")
+        }
+        if let log, same(log, save, FileIdentity(path: save)) || same(log, errors, FileIdentity(path: errors)) {
+            throw ValidationError("--log_file \(log) is one of the output files; give the log its own file.")
+        }
     }
 
     static func canonical(_ path: String) -> String {

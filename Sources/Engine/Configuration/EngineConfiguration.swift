@@ -12,8 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var timeout: Double
     /// Seeds the backoff jitter; nil for a random seed.
     public var seed: UInt64?
-    /// Ids an earlier run finished; records with these ids are skipped (counted as resumed).
-    public var alreadyDone = IDSet()
+    /// What an earlier run finished (from `ResumeIndex`); those lines are skipped (counted as resumed).
+    public var finished = FinishedRecords()
     /// Only records of this shard are processed (nil: all).
     public var shard: Shard?
     /// Consecutive connection failures, timeouts or 5xx that eject an endpoint for a while.
@@ -36,6 +36,12 @@ public struct EngineConfiguration: Sendable {
         self.retryPolicy = retryPolicy
         self.timeout = timeout
         self.seed = seed
+    }
+
+    /// Ids an earlier run finished, refused lines matched by id (`finished` keeps them apart).
+    public var alreadyDone: IDSet {
+        get { finished.ids }
+        set { finished = FinishedRecords(ids: newValue) }
     }
 
     /// Checks the values a caller could get wrong; the message names the setting.

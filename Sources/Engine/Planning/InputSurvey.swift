@@ -27,7 +27,7 @@ public struct InputSurvey: Sendable {
         switch filter.admit(item) {
         case .send(let record):
             records += 1
-            if record.id != String(record.line) { namedIDs += 1 }
+            if record.namedID { namedIDs += 1 }
             forms[record.form, default: 0] += 1
             estimatedTokens += record.estimatedTokens
         case .reject(let bad):

@@ -14,15 +14,17 @@ public enum InputLine {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not valid JSON (\(error))"))
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not valid JSON (\(error))", namedID: false))
         }
         guard case .object = value else {
-            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not a JSON object"))
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not a JSON object", namedID: false))
         }
-        let id = recordID(value) ?? fallbackID
+        let named = recordID(value)
+        let id = named ?? fallbackID
+        let namedID = named != nil
         let metadata = value["metadata"]
         func bad(_ reason: String) -> SourceItem {
-            .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason))
+            .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason, namedID: namedID))
         }
 
         if value["error"] != nil, value["attempts"] == 0 {
@@ -34,18 +36,18 @@ public enum InputLine {
                 let filled = defaults.filling(input)
                 let form: RequestRecord.Form = input["messages"] != nil && value["url"] == nil ? .chat : .batch
                 return .record(RequestRecord(id: id, line: line, form: form, input: filled, body: filled,
-                                             path: value["url"]?.stringValue, metadata: metadata))
+                                             path: value["url"]?.stringValue, metadata: metadata, namedID: namedID))
             }
             guard case .string(let prompt) = input else { return bad("\"input\" must be a string or a request body") }
             return .record(RequestRecord(id: id, line: line, form: .seed, input: input,
-                                         body: defaults.seedBody(prompt: prompt), metadata: metadata))
+                                         body: defaults.seedBody(prompt: prompt), metadata: metadata, namedID: namedID))
         }
         if let messages = value["messages"] {
             guard case .array = messages else { return bad("\"messages\" must be an array") }
             var body = value
             for key in ["custom_id", "id", "metadata"] { body = body.removing(key) }
             body = defaults.filling(body)
-            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata))
+            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata, namedID: namedID))
         }
         if let body = value["body"] {
             guard body.isObject else { return bad("\"body\" must be a JSON object") }
@@ -58,7 +60,8 @@ public enum InputLine {
                 return bad("\"method\" must be POST")
             }
             let filled = defaults.filling(body)
-            return .record(RequestRecord(id: id, line: line, form: .batch, input: filled, body: filled, path: path, metadata: metadata))
+            return .record(RequestRecord(id: id, line: line, form: .batch, input: filled, body: filled, path: path,
+                                         metadata: metadata, namedID: namedID))
         }
         return bad("no \"input\", \"messages\" or \"body\" field")
     }

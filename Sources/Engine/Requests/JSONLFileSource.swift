@@ -99,7 +99,7 @@ public final class JSONLFileSource: RequestSource {
             return InputLine.classify(bytes, line: line, defaults: defaults)
         case .oversized(let prefix, let length):
             return .bad(BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
-                                reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit"))
+                                reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit", namedID: false))
         }
     }
 

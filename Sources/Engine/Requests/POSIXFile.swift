@@ -20,6 +20,32 @@ enum POSIXFile {
         }
     }
 
+    /// Whether the open file is a regular file (not a device, pipe or directory).
+    static func isRegular(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The size of the file at `path`, nil when it does not exist.
+    static func size(of path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// A small file's bytes (nil when missing, unreadable or over `limit`).
+    static func contents(of path: String, limit: Int) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while let count = read(descriptor, into: &buffer), count > 0 {
+            result += buffer[..<count]
+            if result.count > limit { return nil }
+        }
+        return result
+    }
+
     /// Writes all of `bytes`, retrying on EINTR and short writes. False on an error (`errno` says which).
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0

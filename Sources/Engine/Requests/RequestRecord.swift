@@ -14,6 +14,8 @@ public struct RequestRecord: Sendable, Hashable {
     public let id: String
     /// 1-based physical line number in the input file.
     public let line: Int
+    /// Whether the line named its id (`custom_id`/`id`) rather than being named by its line number.
+    public let namedID: Bool
     public let form: Form
     /// What output records echo as `input`: the prompt text (seed form) or the request body.
     public let input: JSONValue
@@ -24,9 +26,12 @@ public struct RequestRecord: Sendable, Hashable {
     /// Passed through untouched to the output record.
     public let metadata: JSONValue?
 
-    public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil) {
+    /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
+    public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,
+                namedID: Bool? = nil) {
         self.id = id
         self.line = line
+        self.namedID = namedID ?? (id != String(line))
         self.form = form
         self.input = input
         self.body = body
@@ -43,13 +48,16 @@ public struct RequestRecord: Sendable, Hashable {
 public struct BadLine: Sendable, Hashable {
     public let id: String
     public let line: Int
+    /// Whether the line named its id (see `RequestRecord.namedID`).
+    public let namedID: Bool
     /// The raw line as text (invalid UTF-8 replaced, very long lines cut).
     public let raw: String
     public let reason: String
 
-    public init(id: String, line: Int, raw: String, reason: String) {
+    public init(id: String, line: Int, raw: String, reason: String, namedID: Bool? = nil) {
         self.id = id
         self.line = line
+        self.namedID = namedID ?? (id != String(line))
         self.raw = raw
         self.reason = reason
     }

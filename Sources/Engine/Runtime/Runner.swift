@@ -38,7 +38,7 @@ struct Runner {
         let keepBodies = configuration.outputFormat.keepsResponseBody
         var batch: [(StatsEvent, Double)] = []
         var fatalError: EngineError?
-        var filter = RecordFilter(alreadyDone: configuration.alreadyDone, shard: configuration.shard)
+        var filter = RecordFilter(finished: configuration.finished, shard: configuration.shard)
         var abandoned = 0
 
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)

@@ -4,13 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// What an earlier run already finished: the ids in the save and errors files.
+/// What an earlier run already finished: the records in the save and errors files.
 ///
 /// Reading repairs a crash's damage first: a last line without its newline (a write torn by a
 /// crash) is cut off, so the record is sent again and the file stays one whole object per line.
+/// Lines are scanned, not parsed, so a line of any length gives up its id. Only regular files are
+/// read (a save path such as `/dev/stdout` is written to, never read back).
 public struct ResumeIndex: Sendable {
-    /// Ids with a final outcome in either file.
-    public var done = IDSet()
+    /// Ids of records that were sent and written (answers and final failures).
+    public var answered = IDSet()
+    /// Lines written as refused without being sent (bad lines, repeated ids).
+    public var refusedLines: Set<Int> = []
+    /// Ids of the refused lines' records.
+    public var refusedIDs = IDSet()
     /// Whole lines read.
     public var lines = 0
     /// Torn last lines removed (0, 1 or 2).
@@ -19,6 +25,12 @@ public struct ResumeIndex: Sendable {
     public var failedBefore = 0
 
     public init() {}
+
+    /// Every id in either file.
+    public var done: IDSet { answered.union(refusedIDs) }
+
+    /// What a run needs to skip what is finished.
+    public var finished: FinishedRecords { FinishedRecords(ids: answered, refusedLines: refusedLines) }
 
     /// Reads both files (missing ones count as empty), repairing torn last lines.
     /// With `restart`, empties both files instead and returns an empty index.
@@ -31,6 +43,7 @@ public struct ResumeIndex: Sendable {
                 throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             defer { close(descriptor) }
+            guard POSIXFile.isRegular(descriptor) else { continue }
             if restart {
                 guard ftruncate(descriptor, 0) == 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
                 continue
@@ -43,13 +56,11 @@ public struct ResumeIndex: Sendable {
     }
 
     private mutating func read(_ descriptor: Int32, path: String) throws(EngineError) {
-        var splitter = LineSplitter(maxLineBytes: InputLine.defaultMaxLineBytes)
+        var scanner = OutputLineScanner()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var size = 0
         var lastByte: UInt8 = 0x0A
         var endOfLastWholeLine = 0
-        var done = self.done
-        var lines = 0
         while true {
             guard let count = POSIXFile.read(descriptor, into: &buffer) else {
                 throw .outputUnwritable(path: path, POSIXFile.errorText)
@@ -59,23 +70,26 @@ public struct ResumeIndex: Sendable {
             lastByte = buffer[count - 1]
             size += count
             buffer.withUnsafeBytes { bytes in
-                splitter.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) { _, line in
-                    // A Batch-format line names its record in `custom_id` (its `id` is the line's own).
-                    guard case .text(let text) = line, let json = try? JSONParser.parse(text),
-                          let id = json["custom_id"]?.stringValue ?? json["id"]?.stringValue else { return }
-                    done.insert(id)
-                    lines += 1
-                }
+                scanner.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) { fields in add(fields) }
             }
         }
         if lastByte != 0x0A {
-            // The torn line never reached the splitter's emit (it has no newline), so its id is not counted.
+            // The torn line never ended in the scanner (it has no newline), so its id is not counted.
             guard ftruncate(descriptor, off_t(endOfLastWholeLine)) == 0 else {
                 throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             tornLines += 1
         }
-        self.done = done
-        self.lines += lines
+    }
+
+    private mutating func add(_ fields: OutputLineScanner.Fields) {
+        guard let id = fields.recordID else { return }
+        lines += 1
+        if let line = fields.refusedLine {
+            refusedLines.insert(line)
+            refusedIDs.insert(id)
+        } else {
+            answered.insert(id)
+        }
     }
 }

@@ -1,0 +1,185 @@
+/// Finds the few fields a resumed run needs in the lines of a save or errors file, streaming, so a
+/// line of any length (a 40 MiB answer, a prompt echoed whole) is read without being held.
+///
+/// Only the top-level `id`, `custom_id`, `attempts` and `line`, and `code` and `message` inside a
+/// top-level `error` object (Batch output), are kept; every other value is skipped byte by byte.
+/// A line ends at each newline, whatever state a malformed line left the scanner in.
+struct OutputLineScanner {
+    /// The fields of one line, as raw JSON tokens (strings without their quotes, escapes intact).
+    struct Fields: Equatable {
+        var id: [UInt8]?
+        var customID: [UInt8]?
+        var attempts: [UInt8]?
+        var line: [UInt8]?
+        var errorCode: [UInt8]?
+        var errorMessage: [UInt8]?
+    }
+
+    private enum Field { case id, customID, attempts, line, error, errorCode, errorMessage }
+
+    /// Longest kept value of a field other than the ids (a message needs only its `line N:` start).
+    static let shortFieldLimit = 256
+
+    private var containers: [Bool] = []   // true: object
+    private var expectsKey = false
+    private var inString = false
+    private var escaped = false
+    private var stringIsKey = false
+    private var key: [UInt8] = []
+    private var pendingField: Field?
+    private var capturing: Field?
+    private var captured: [UInt8] = []
+    private var inErrorObject = false
+    private var fields = Fields()
+    private var broken = false
+
+    /// Feeds bytes; calls `line` with the fields of each line that ends in them.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, line: (Fields) -> Void) {
+        for byte in bytes {
+            if byte == 0x0A {
+                endScalar()
+                if !broken { line(fields) }
+                self = OutputLineScanner()
+                continue
+            }
+            if inString {
+                stringByte(byte)
+            } else {
+                structuralByte(byte)
+            }
+        }
+    }
+
+    private mutating func stringByte(_ byte: UInt8) {
+        if escaped {
+            escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+            inString = false
+            if stringIsKey {
+                pendingField = field(named: key)
+            } else {
+                finishCapture()
+            }
+            return
+        }
+        if stringIsKey {
+            if key.count <= 16 { key.append(byte) }
+        } else if capturing != nil {
+            keep(byte)
+        }
+    }
+
+    private mutating func structuralByte(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""):
+            endScalar()
+            inString = true
+            stringIsKey = containers.last == true && expectsKey
+            if stringIsKey {
+                key.removeAll(keepingCapacity: true)
+            } else {
+                beginValue()
+            }
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            endScalar()
+            let isObject = byte == UInt8(ascii: "{")
+            if isObject && containers.count == 1 && pendingField == .error { inErrorObject = true }
+            pendingField = nil
+            containers.append(isObject)
+            expectsKey = isObject
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            endScalar()
+            guard !containers.isEmpty else { broken = true; return }
+            containers.removeLast()
+            if containers.count < 2 { inErrorObject = false }
+            expectsKey = false
+        case UInt8(ascii: ":"):
+            expectsKey = false
+        case UInt8(ascii: ","):
+            endScalar()
+            pendingField = nil
+            expectsKey = containers.last == true
+        case 0x20, 0x09, 0x0D:
+            endScalar()
+        default:
+            if capturing == nil { beginValue() }
+            if capturing != nil { keep(byte) }
+        }
+    }
+
+    /// A value starts: capture it when its key is one we want.
+    private mutating func beginValue() {
+        captured.removeAll(keepingCapacity: true)
+        capturing = pendingField == .error ? nil : pendingField
+        pendingField = nil
+    }
+
+    private mutating func keep(_ byte: UInt8) {
+        let unbounded = capturing == .id || capturing == .customID
+        if unbounded || captured.count < Self.shortFieldLimit { captured.append(byte) }
+    }
+
+    /// The end of a bare value (number, true, false, null).
+    private mutating func endScalar() {
+        if capturing != nil, !inString { finishCapture() }
+    }
+
+    private mutating func finishCapture() {
+        guard let field = capturing else { return }
+        capturing = nil
+        switch field {
+        case .id: fields.id = captured
+        case .customID: fields.customID = captured
+        case .attempts: fields.attempts = captured
+        case .line: fields.line = captured
+        case .errorCode: fields.errorCode = captured
+        case .errorMessage: fields.errorMessage = captured
+        case .error: break
+        }
+    }
+
+    private func field(named key: [UInt8]) -> Field? {
+        if containers.count == 1 {
+            switch key {
+            case Array("id".utf8): return .id
+            case Array("custom_id".utf8): return .customID
+            case Array("attempts".utf8): return .attempts
+            case Array("line".utf8): return .line
+            case Array("error".utf8): return .error
+            default: return nil
+            }
+        }
+        guard containers.count == 2, inErrorObject else { return nil }
+        switch key {
+        case Array("code".utf8): return .errorCode
+        case Array("message".utf8): return .errorMessage
+        default: return nil
+        }
+    }
+}
+
+extension OutputLineScanner.Fields {
+    /// The record's id: a Batch line's `custom_id` (its `id` is the line's own), else `id`.
+    var recordID: String? { (customID ?? id).flatMap(Self.text) }
+
+    /// The input line of a record written without being sent (a bad line or a repeated id), else nil.
+    ///
+    /// fanout's lines say so with `attempts: 0` and their `line`; Batch lines with the error code
+    /// `invalid_request_line` and a message that starts `line N:`.
+    var refusedLine: Int? {
+        if let attempts, attempts == Array("0".utf8), let line, let number = Int(String(decoding: line, as: UTF8.self)) {
+            return number
+        }
+        guard let errorCode, errorCode == Array(ErrorKind.badInput.code.utf8), let message = errorMessage.flatMap(Self.text),
+              message.hasPrefix("line ") else { return nil }
+        return Int(message.dropFirst(5).prefix { $0.isNumber })
+    }
+
+    /// A string token's text (escapes decoded); a number token's text as it is.
+    static func text(_ token: [UInt8]) -> String? {
+        guard token.contains(UInt8(ascii: "\\")) else { return String(decoding: token, as: UTF8.self) }
+        return (try? JSONParser.parse([UInt8(ascii: "\"")] + token + [UInt8(ascii: "\"")]))?.stringValue
+    }
+}

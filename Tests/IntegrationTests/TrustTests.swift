@@ -1,0 +1,109 @@
+import Engine
+import Foundation
+import MockLLM
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The promise at its edges, tried on the real binary: nothing skipped, nothing twice, outputs that
+/// belong to their input, and runs that end.
+@Suite(.serialized) struct TrustTests {
+    let binary = BinaryTests()
+
+    /// A repeat of an id whose first copy is in flight when the process is killed: the rerun sends the
+    /// first copy, and the repeat's error record is not written twice.
+    @Test func duplicateOfARecordInFlightAtACrash() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 4))
+        try harness.writeInput([#"{"input":"first","id":"X"}"#, #"{"input":"second","id":"X"}"#])
+        let command = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                       "--endpoint", server.baseURL, "--no-tui"]
+        _ = try await CrashResumeTests().fanout(command, killAfter: 1.5)
+        #expect(try Harness.read(harness.errorsPath).count == 1)
+        let rerun = try binary.fanout(command)
+        await server.stop()
+        #expect(rerun.status == 1, "stderr: \(rerun.stderr)")
+        let saved = try Harness.read(harness.savePath)
+        #expect(saved.count == 1 && saved.first?["input"] == "first")
+        let errors = try Harness.read(harness.errorsPath)
+        #expect(errors.count == 1 && errors.first?["line"] == 2)
+    }
+
+    /// Line 2 names id "5" and line 5 names none: line 5 is a repeat, reported by validate and the run;
+    /// killed and rerun, every line still ends as exactly one record.
+    @Test func lineNumberCollisionIsADuplicate() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        var lines = Harness.prompts(6)
+        lines[1] = #"{"id":"5","input":"named five"}"#
+        try harness.writeInput(lines)
+        let options = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                       "--endpoint", server.baseURL, "--max_requests_per_second", "0"]
+        let command = options + ["--no-tui"]
+        let check = try binary.fanout(["validate"] + options)
+        #expect(check.status == 1 && check.stdout.contains("5 records to send, 0 bad lines, 1 duplicate id"), "\(check.stdout)")
+        #expect(check.stdout.contains("line 5: duplicate id \"5\""))
+        let run = try binary.fanout(command)
+        #expect(run.status == 1)
+        let again = try binary.fanout(command)
+        await server.stop()
+        #expect(again.status == 1 && again.stdout.contains("resumed: 6 already done"), "\(again.stdout)")
+        #expect(server.arrivals == 5)
+        let errors = try Harness.read(harness.errorsPath)
+        #expect(errors.count == 1 && errors.first?["line"] == 5)
+        #expect(try Harness.read(harness.savePath).count == 5)
+    }
+
+    /// Two inputs in one directory share the default errors.jsonl: the second run refuses to resume
+    /// from (or restart) the first's errors, exit 2, naming --errors_filepath; with its own it runs.
+    @Test func errorsFileBelongsToItsInput() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(fixedStatus: 400))
+        let a = harness.directory.appendingPathComponent("a.jsonl").path
+        let b = harness.directory.appendingPathComponent("b.jsonl").path
+        try "{\"input\":\"x\"}\n".write(toFile: a, atomically: true, encoding: .utf8)
+        try "{\"input\":\"y\"}\n".write(toFile: b, atomically: true, encoding: .utf8)
+        let first = try binary.fanout(["--requests_filepath", a, "--endpoint", server.baseURL, "--no-tui"])
+        #expect(first.status == 1)
+        let errors = harness.directory.appendingPathComponent("errors.jsonl").path
+        for extra in [[String](), ["--restart"]] {
+            let second = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui"] + extra)
+            #expect(second.status == 2 && second.stderr.contains("--errors_filepath"), "\(second.stderr)")
+        }
+        #expect(try Harness.read(errors).count == 1 && server.arrivals == 1)
+        let own = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui",
+                                     "--errors_filepath", harness.directory.appendingPathComponent("b_errors.jsonl").path])
+        #expect(own.status == 1 && server.arrivals == 2)
+        // An errors file from before owners were recorded keeps working for its input.
+        try FileManager.default.removeItem(atPath: OutputOwner.sidecarPath(for: errors))
+        let resumed = try binary.fanout(["--requests_filepath", a, "--endpoint", server.baseURL, "--no-tui"])
+        await server.stop()
+        #expect(resumed.status == 1 && resumed.stdout.contains("resumed: 1 already done") && server.arrivals == 2)
+    }
+
+    /// Save or errors paths that are the input through a symlink or a hard link are refused (exit 2).
+    @Test func outputsThatAreTheInputByLink() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput([#"{"id":"a","input":"x"}"#])
+        let symlink = harness.directory.appendingPathComponent("link.jsonl").path
+        let hardlink = harness.directory.appendingPathComponent("hard.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: symlink, withDestinationPath: harness.inputPath)
+        try FileManager.default.linkItem(atPath: harness.inputPath, toPath: hardlink)
+        for (option, path) in [("--save_filepath", symlink), ("--errors_filepath", hardlink), ("--save_filepath", hardlink)] {
+            var arguments = ["--requests_filepath", harness.inputPath, "--endpoint", server.baseURL, "--no-tui", option, path]
+            if option == "--errors_filepath" { arguments += ["--save_filepath", harness.savePath] }
+            let run = try binary.fanout(arguments)
+            #expect(run.status == 2 && run.stderr.contains("is the input file"), "\(option) \(path): \(run.stderr)")
+        }
+        await server.stop()
+        #expect(server.arrivals == 0)
+        #expect(try String(contentsOfFile: harness.inputPath, encoding: .utf8) == "{\"id\":\"a\",\"input\":\"x\"}\n")
+    }
+}
