@@ -15,9 +15,9 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fanout")
     }
 
-    func fanout(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    func fanout(_ arguments: [String], environment: [String: String] = [:], executable: URL = BinaryTests.binary) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let out = Pipe(), err = Pipe()

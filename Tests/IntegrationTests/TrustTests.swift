@@ -106,4 +106,76 @@ import Glibc
         #expect(server.arrivals == 0)
         #expect(try String(contentsOfFile: harness.inputPath, encoding: .utf8) == "{\"id\":\"a\",\"input\":\"x\"}\n")
     }
+
+    /// The save file deleted mid-run, or its whole directory: the run stops with exit 3 and says why,
+    /// instead of counting records written into a file nobody can find.
+    @Test func outputRemovedMidRun() async throws {
+        for removeDirectory in [false, true] {
+            let harness = try Harness()
+            defer { harness.cleanUp() }
+            let server = try await MockServer.start(behavior: MockBehavior(latency: 0.02))
+            try harness.writeInput(Harness.prompts(3000))
+            let process = Process()
+            process.executableURL = BinaryTests.binary
+            process.arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                 "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "500"]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .seconds(1))
+            try FileManager.default.removeItem(atPath: removeDirectory ? harness.directory.path : harness.savePath)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            await server.stop()
+            #expect(process.terminationStatus == 3, "\(stderr)")
+            #expect(stderr.contains("removed or replaced") || stderr.contains("deleted"), "\(stderr)")
+            #expect(server.arrivals < 3000)
+        }
+    }
+
+    /// A file-size limit (a full disk, in effect) stops the run with exit 3, and the summary counts only
+    /// the lines that reached the file; a rerun sends the rest.
+    @Test func summaryCountsWhatReachedTheFile() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(400))
+        let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                         "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "0"]
+        let quoted = ([BinaryTests.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let run = try binary.fanout(["-c", "ulimit -f 16; exec \(quoted)"], executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(run.status == 3, "\(run.stderr)")
+        let text = try String(contentsOfFile: harness.savePath, encoding: .utf8)
+        let whole = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count
+        #expect(whole > 0 && whole < 400)
+        #expect(run.stdout.contains(" \(whole) saved,"), "\(whole) lines on disk; \(run.stdout)")
+        #expect(run.stdout.contains("never reached the files"))
+        let rerun = try binary.fanout(arguments)
+        await server.stop()
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let ids = try Harness.read(harness.savePath).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 400 && Set(ids).count == 400)
+    }
+
+    /// stdout and stderr closed (`fanout … 2>&1 | head -1`): the run goes on and writes every record.
+    @Test func closedConsoleDoesNotStopTheRun() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(500))
+        let process = Process()
+        process.executableURL = BinaryTests.binary
+        process.arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                             "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "200"]
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        process.waitUntilExit()
+        await server.stop()
+        #expect(process.terminationStatus == 0)
+        #expect(try Harness.read(harness.savePath).count == 500)
+    }
 }

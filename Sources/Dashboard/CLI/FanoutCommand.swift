@@ -20,6 +20,7 @@ struct FanoutCommand: AsyncParsableCommand {
         // answer posted from a connection's loop wakes it without crossing to another thread pool.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         FileLimits.raiseOpenFileLimit()
+        Console.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -35,9 +36,18 @@ struct FanoutCommand: AsyncParsableCommand {
                 Self.exit(withError: error)
             }
             let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-            FileHandle.standardError.write(Data("fanout: \(message) (see fanout --help)\n".utf8))
+            Console.error("fanout: \(message) (see \(helpCommand()))")
             Foundation.exit(2)
         }
+    }
+}
+
+extension FanoutCommand {
+    /// The help page that lists the options of the subcommand on the command line (`run` when none is named).
+    static func helpCommand(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        let named = arguments.first.flatMap { names.contains($0) ? $0 : nil }
+        return "fanout \(named ?? "run") --help"
     }
 }
 

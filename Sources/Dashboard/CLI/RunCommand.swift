@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Logging
 import Engine
@@ -90,7 +91,8 @@ struct RunSession {
         }
         await metrics?.stop()
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
-                                            stopped: result.wasStopped, transport: plan.transport.rawValue)
+                                            stopped: result.wasStopped, transport: plan.transport.rawValue,
+                                            written: result.written)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
         if result.abandoned > 0 {
@@ -145,16 +147,3 @@ final class TotalLines: Sendable {
 
     var current: Int? { value.withLock { $0 } }
 }
-
-/// Unbuffered writes to stdout and stderr, so lines appear at once even when piped.
-enum Console {
-    static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-import Synchronization

@@ -19,13 +19,21 @@ enum SummaryReport {
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.
-    static func summary(_ snapshot: StatsSnapshot, savePath: String, errorsPath: String, stopped: Bool, transport: String? = nil) -> [String] {
+    /// - Parameter written: the lines that reached the files; the counts are these when a write failed.
+    static func summary(_ snapshot: StatsSnapshot, savePath: String, errorsPath: String, stopped: Bool, transport: String? = nil,
+                        written: WrittenLines? = nil) -> [String] {
         let seconds = max(snapshot.elapsed, 0.001)
         var lines: [String] = []
         let verb = stopped ? "stopped" : "done"
-        lines.append("fanout \(verb) in \(Format.fixed(snapshot.elapsed, digits: 1))s: \(Format.count(snapshot.done)) records, "
-            + "\(Format.count(snapshot.succeeded)) saved, \(Format.count(snapshot.failed)) failed"
+        let saved = min(snapshot.succeeded, written?.saved ?? .max)
+        let failed = min(snapshot.failed, written?.failed ?? .max)
+        lines.append("fanout \(verb) in \(Format.fixed(snapshot.elapsed, digits: 1))s: \(Format.count(saved + failed)) records, "
+            + "\(Format.count(saved)) saved, \(Format.count(failed)) failed"
             + (snapshot.badLines > 0 ? " (\(Format.count(snapshot.badLines)) bad input line\(snapshot.badLines == 1 ? "" : "s"))" : ""))
+        let lost = snapshot.succeeded + snapshot.failed - saved - failed
+        if lost > 0 {
+            lines.append("  not written: \(Format.count(lost)) finished record\(lost == 1 ? "" : "s") never reached the files (the write failed); a rerun sends them again")
+        }
         if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "

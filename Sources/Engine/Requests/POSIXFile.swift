@@ -48,14 +48,20 @@ enum POSIXFile {
 
     /// Writes all of `bytes`, retrying on EINTR and short writes. False on an error (`errno` says which).
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
+        var written = 0
+        return writeAll(descriptor, bytes, written: &written)
+    }
+
+    /// Writes all of `bytes`; `written` says how many reached the file, also when it fails part way.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], written offset: inout Int) -> Bool {
+        offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 {
                 if errno == EINTR { continue }
                 return false
             }
-            offset += written
+            offset += count
         }
         return true
     }

@@ -10,6 +10,19 @@ public protocol ResultSink: Sendable {
     func flush() throws(EngineError)
     /// Flushes, fsyncs and closes; called once at the end.
     func close() throws(EngineError)
+    /// Lines that reached each file (not those still buffered, nor those a failed write lost).
+    var linesWritten: WrittenLines { get }
+}
+
+/// How many lines reached the save and errors files.
+public struct WrittenLines: Sendable, Hashable {
+    public var saved = 0
+    public var failed = 0
+
+    public init(saved: Int = 0, failed: Int = 0) {
+        self.saved = saved
+        self.failed = failed
+    }
 }
 
 /// A sink that keeps lines in memory, for tests.
@@ -22,6 +35,8 @@ public final class InMemoryResultSink: ResultSink {
     public func writeFailure(_ line: JSONValue) { lines.withLock { $0.failures.append(line) } }
     public func flush() {}
     public func close() { lines.withLock { $0.closed = true } }
+
+    public var linesWritten: WrittenLines { lines.withLock { WrittenLines(saved: $0.successes.count, failed: $0.failures.count) } }
 
     public var successes: [JSONValue] { lines.withLock { $0.successes } }
     public var failures: [JSONValue] { lines.withLock { $0.failures } }

@@ -244,7 +244,8 @@ struct Runner {
         let snapshot = await stats.snapshot()
         log.finished(snapshot, abandoned: abandoned)
         let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
-        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned)
+        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned,
+                         written: sink.linesWritten)
     }
 
     static func seconds(_ value: Double) -> String {

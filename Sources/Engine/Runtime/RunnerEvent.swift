@@ -13,15 +13,3 @@ enum RunnerEvent: Sendable {
     /// The periodic heartbeat: publish stats, flush files.
     case tick
 }
-
-/// How a run ended.
-public struct RunResult: Sendable {
-    /// The figures at the end.
-    public var snapshot: StatsSnapshot
-    /// A fatal error that stopped the run early (e.g. the save file could not be written).
-    public var fatalError: EngineError?
-    /// True when a stop was asked for before every record was finished.
-    public var wasStopped: Bool
-    /// Requests still in flight when the drain timeout ran out (their records were not written).
-    public var abandoned = 0
-}
