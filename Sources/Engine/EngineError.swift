@@ -4,7 +4,7 @@
 /// an API key or a header value (transport errors are reduced to their kind before they get here).
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
-        case connect, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
+        case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
         case badInput, inputUnreadable, outputUnwritable, configuration, cancelled
     }
 
@@ -30,7 +30,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.timeout, "timeout after \(Self.format(seconds))s")
     }
     public static func connectTimeout(seconds: Double) -> EngineError {
-        .init(.timeout, "connect timeout after \(Self.format(seconds))s")
+        .init(.connectTimeout, "connect timeout after \(Self.format(seconds))s")
     }
     /// A non-2xx answer; `detail` is the server's `error.message` when it sent one.
     public static func http(status: Int, detail: String?, retryAfter: Double? = nil) -> EngineError {
@@ -57,7 +57,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// a 2xx body that is not the JSON promised. Other 4xx and bad input never are.
     public var isRetryable: Bool {
         switch code {
-        case .connect, .connectionLost, .closedBeforeAnswer, .timeout, .invalidResponse: return true
+        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .timeout, .invalidResponse: return true
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
@@ -69,7 +69,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: ErrorKind {
         switch code {
         case .connect, .connectionLost, .closedBeforeAnswer: return .connection
-        case .timeout: return .timeout
+        case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge: return .invalidResponse
         case .badInput: return .badInput
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
@@ -85,11 +85,15 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// True for failures that say the endpoint itself is unhealthy (not the request).
     public var isEndpointFailure: Bool {
         switch code {
-        case .connect, .connectionLost, .closedBeforeAnswer, .timeout: return true
+        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .timeout: return true
         case .httpStatus: return (status ?? 0) >= 500
         default: return false
         }
     }
+
+    /// True when no connection could be made (refused, DNS, TLS, connect timeout): the request never
+    /// reached the server, so it cannot be the request's fault.
+    public var isNoConnection: Bool { code == .connect || code == .connectTimeout }
 
     /// Whether the request may be sent again on a fresh connection without counting an attempt.
     public var isClosedBeforeAnswer: Bool { code == .closedBeforeAnswer }

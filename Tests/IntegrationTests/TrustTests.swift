@@ -178,4 +178,27 @@ import Glibc
         #expect(process.terminationStatus == 0)
         #expect(try Harness.read(harness.savePath).count == 500)
     }
+
+    /// No endpoint reachable (a port nobody listens on): the run ends with exit 4 after
+    /// --unreachable_after, names the endpoint's last error, writes no record, and progress lines say
+    /// why no endpoint is usable; a rerun against a live endpoint sends everything.
+    @Test func unreachableEndpointsEndTheRun() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let gone = try await MockServer.start()
+        let deadURL = gone.baseURL
+        await gone.stop()
+        try harness.writeInput(Harness.prompts(20))
+        let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                     "--endpoint", deadURL, "--no-tui", "--unreachable_after", "3"])
+        #expect(run.status == 4, "\(run.stderr)")
+        #expect(run.stderr.contains("no endpoint answered for 3s") && run.stderr.contains("connection refused"), "\(run.stderr)")
+        #expect(run.stderr.contains("attempt errors") && run.stderr.contains("endpoints 0/1 usable ("), "\(run.stderr)")
+        #expect(try Harness.read(harness.errorsPath).isEmpty && (try Harness.read(harness.savePath)).isEmpty)
+        let server = try await MockServer.start()
+        let rerun = try binary.fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                       "--endpoint", server.baseURL, "--no-tui"])
+        await server.stop()
+        #expect(rerun.status == 0 && server.arrivals == 20)
+    }
 }

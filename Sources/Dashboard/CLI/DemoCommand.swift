@@ -13,11 +13,11 @@ struct DemoCommand: AsyncParsableCommand {
             Pause, change the rate and re-weight them from the dashboard and watch the effect.
             """)
 
-    @Option(name: .customLong("size"), help: ArgumentHelp("Prompts to generate.", valueName: "n"))
+    @Option(name: .customLong("size"), parsing: .unconditional, help: ArgumentHelp("Prompts to generate.", valueName: "n"))
     var size = 50_000
 
     @Option(name: [.customLong("rate"), .customLong("max_requests_per_second"), .customLong("max-requests-per-second")],
-            help: ArgumentHelp("Starting rate limit, requests per second (0 = no limit).", valueName: "r"))
+            parsing: .unconditional, help: ArgumentHelp("Starting rate limit, requests per second (0 = no limit).", valueName: "r"))
     var rate: Double = 2000
 
     @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: run to the end).", valueName: "duration"))
@@ -30,9 +30,10 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard size >= 1, size <= 100_000_000 else { throw ValidationError("--size must be between 1 and 100,000,000.") }
-        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no limit) or more.") }
-        if let duration, DurationText.seconds(duration).map({ $0 > 0 }) != true {
-            throw ValidationError("--duration must be a duration like 30s or 2m.")
+        try Limits.check(rate, "--rate", Limits.rate, "requests per second (0 = no limit)")
+        if let duration {
+            guard let seconds = DurationText.seconds(duration) else { throw ValidationError("--duration must be a duration like 30s or 2m, not \(duration).") }
+            try Limits.check(seconds, "--duration", Limits.demoSeconds, "seconds")
         }
         if let directory {
             var isDirectory: ObjCBool = false
@@ -75,7 +76,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func makeTemporaryDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/fanout-demo-XXXXXX").utf8CString)
+        var base = NSTemporaryDirectory()
+        while base.hasSuffix("/") && base.count > 1 { base.removeLast() }
+        var template = Array((base + "/fanout-demo-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a temporary directory") }
         return String(cString: made)
     }

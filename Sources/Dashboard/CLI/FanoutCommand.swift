@@ -59,4 +59,8 @@ struct RunExit: Error {
     static let someFailed = RunExit(code: 1)
     static let usage = RunExit(code: 2)
     static let fatalIO = RunExit(code: 3)
+    /// No endpoint answered for `--unreachable_after` seconds: the run cannot make progress.
+    static let unreachable = RunExit(code: 4)
+    /// The operator quit (`q`, or Ctrl-C read as a key) before every record was finished.
+    static let quitEarly = RunExit(code: 5)
 }

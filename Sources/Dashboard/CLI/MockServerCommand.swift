@@ -9,7 +9,7 @@ struct MockServerCommand: AsyncParsableCommand {
         abstract: "Serve OpenAI-compatible mock endpoints (chat and completions, SSE streaming) on local ports.",
         discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM.")
 
-    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one).", valueName: "port"))
+    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given).", valueName: "port"))
     var port: [Int] = []
 
     @Option(name: .customLong("ports"), help: ArgumentHelp("A range of ports, e.g. 8001-8004.", valueName: "from-to"))
@@ -72,25 +72,27 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("latency_jitter"), .customLong("latency-jitter")], help: ArgumentHelp("Extra random latency, uniform from 0 to this.", valueName: "duration"))
     var latencyJitter = "0ms"
 
-    @Option(name: [.customLong("latency_sigma"), .customLong("latency-sigma")], help: ArgumentHelp("Log-normal spread of the latency (e.g. 0.6 for a long tail; 0 = none).", valueName: "sigma"))
+    @Option(name: [.customLong("latency_sigma"), .customLong("latency-sigma")], parsing: .unconditional, help: ArgumentHelp("Log-normal spread of the latency (e.g. 0.6 for a long tail; 0 = none).", valueName: "sigma"))
     var latencySigma: Double = 0
 
-    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], help: ArgumentHelp("Add time proportional to the answer's length (0 = none).", valueName: "n"))
+    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], parsing: .unconditional, help: ArgumentHelp("Add time proportional to the answer's length (0 = none).", valueName: "n"))
     var tokensPerSecond: Double = 0
 
-    @Option(name: [.customLong("error_rate"), .customLong("error-rate")], help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
+    @Option(name: [.customLong("error_rate"), .customLong("error-rate")], parsing: .unconditional, help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
     var errorRate: Double = 0
 
-    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After; every answer carries x-ratelimit-remaining/reset-requests headers (0 = none).", valueName: "r"))
+    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], parsing: .unconditional, help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After; every answer carries x-ratelimit-remaining/reset-requests headers (0 = none).", valueName: "r"))
     var rateLimit: Double = 0
 
     func makeBehavior() throws -> MockBehavior {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
         guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
-        guard (0...1).contains(errorRate) else { throw ValidationError("--error_rate must be between 0 and 1.") }
-        guard latencySigma >= 0, latencySigma <= 3 else { throw ValidationError("--latency_sigma must be between 0 and 3.") }
-        guard tokensPerSecond >= 0 else { throw ValidationError("--tokens_per_second must not be negative.") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate_limit must not be negative.") }
+        try Limits.check(latency, "--latency", Limits.mockSeconds, "seconds")
+        try Limits.check(jitter, "--latency_jitter", Limits.mockSeconds, "seconds")
+        try Limits.check(errorRate, "--error_rate", 0...1)
+        try Limits.check(latencySigma, "--latency_sigma", 0...3)
+        try Limits.check(tokensPerSecond, "--tokens_per_second", 0...1_000_000, "(0 = none)")
+        try Limits.check(rateLimit, "--rate_limit", Limits.rate, "requests per second (0 = none)")
         return MockBehavior(latency: latency, latencyJitter: jitter, latencySigma: latencySigma, secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
                             errorRate: errorRate, rateLimit: rateLimit > 0 ? rateLimit : nil)
     }

@@ -11,7 +11,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Send every request of a JSONL file through the endpoints (the default command).",
         discussion: """
             Exit codes: 0 every record succeeded; 1 the run finished but some records are in the errors file; \
-            2 usage or configuration error (nothing sent); 3 fatal I/O error; 130/143 interrupted by SIGINT/SIGTERM.
+            2 usage or configuration error (nothing sent); 3 fatal I/O error; 4 no endpoint reachable; \
+            5 quit (q) before the end; 130/143 interrupted by SIGINT/SIGTERM. When several apply, the first in the \
+            order 3, 130/143, 4, 5 wins.
             """)
 
     @OptionGroup var options: RunOptions
@@ -98,11 +100,22 @@ struct RunSession {
         if result.abandoned > 0 {
             Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
         }
+        // When several apply, the first wins: fatal I/O, a signal, unreachable endpoints, an early quit.
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
             return .fatalIO
         }
         if let signal { return RunExit(code: 128 + signal) }
+        if let unreachable = result.unreachable {
+            Console.error("fanout: no endpoint answered for \(Format.duration(plan.configuration.unreachableAfter)), so the run stopped; last errors: "
+                + unreachable.map { "\($0.endpoint): \($0.lastError)" }.joined(separator: "; ")
+                + ". Records not finished were not sent: run the same command again once an endpoint answers.")
+            return .unreachable
+        }
+        if result.wasStopped && stopAfter == nil {
+            Console.error("fanout: quit before the end; records not yet finished were not sent — run the same command again to finish them")
+            return .quitEarly
+        }
         // Failures an earlier run wrote count too: the job as a whole is what the code reports.
         return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
     }

@@ -23,19 +23,19 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (unset: no Authorization header).", valueName: "var"))
     var apiKeyEnv = "OPENAI_API_KEY"
 
-    @Option(name: .both("max_requests_per_second"), help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
+    @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
     var maxRequestsPerSecond: Double = 100
 
-    @Option(name: .both("max_in_flight"), help: ArgumentHelp("Global cap on requests awaiting an answer.", valueName: "n"))
+    @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer.", valueName: "n"))
     var maxInFlight = 1024
 
-    @Option(name: .both("max_attempts"), help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
+    @Option(name: .both("max_attempts"), parsing: .unconditional, help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
     var maxAttempts = 5
 
-    @Option(name: .customLong("timeout"), help: ArgumentHelp("Whole-request timeout in seconds.", valueName: "seconds"))
+    @Option(name: .customLong("timeout"), parsing: .unconditional, help: ArgumentHelp("Whole-request timeout in seconds.", valueName: "seconds"))
     var timeout: Double = 600
 
-    @Option(name: .both("connect_timeout"), help: ArgumentHelp("Connection timeout in seconds.", valueName: "seconds"))
+    @Option(name: .both("connect_timeout"), parsing: .unconditional, help: ArgumentHelp("Connection timeout in seconds.", valueName: "seconds"))
     var connectTimeout: Double = 10
 
     @Option(name: .customLong("model"), help: ArgumentHelp("\"model\" for bodies that lack one (an endpoint's own model wins).", valueName: "name"))
@@ -44,25 +44,28 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("system_prompt"), help: ArgumentHelp("System message added to prompts given as {\"input\": ...}.", valueName: "text"))
     var systemPrompt: String?
 
-    @Option(name: .both("max_tokens"), help: ArgumentHelp("\"max_tokens\" for bodies that lack it.", valueName: "n"))
+    @Option(name: .both("max_tokens"), parsing: .unconditional, help: ArgumentHelp("\"max_tokens\" for bodies that lack it.", valueName: "n"))
     var maxTokens: Int?
 
-    @Option(name: .customLong("temperature"), help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
+    @Option(name: .customLong("temperature"), parsing: .unconditional, help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
-    @Option(name: .both("drain_timeout"), help: ArgumentHelp("On q, SIGINT or SIGTERM, seconds to wait for requests in flight before leaving them unwritten (a resumed run resends them).", valueName: "seconds"))
+    @Option(name: .both("drain_timeout"), parsing: .unconditional, help: ArgumentHelp("On q, SIGINT or SIGTERM, seconds to wait for requests in flight before leaving them unwritten (a resumed run resends them).", valueName: "seconds"))
     var drainTimeout: Double = 30
 
-    @Option(name: .both("max_response_bytes"), help: ArgumentHelp("A larger answer body fails the attempt instead of growing memory.", valueName: "bytes"))
+    @Option(name: .both("max_response_bytes"), parsing: .unconditional, help: ArgumentHelp("A larger answer body fails the attempt instead of growing memory.", valueName: "bytes"))
     var maxResponseBytes = 64 * 1024 * 1024
 
-    @Option(name: .both("eject_after"), help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
+    @Option(name: .both("eject_after"), parsing: .unconditional, help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
     var ejectAfter = 5
+
+    @Option(name: .both("unreachable_after"), parsing: .unconditional, help: ArgumentHelp("Stop the run (exit 4) when every endpoint has failed — connection, DNS, TLS, timeouts, 5xx — for this many seconds with no answer; waiting on rate limits never counts (1 to 86,400).", valueName: "seconds"))
+    var unreachableAfter: Double = 60
 
     @Option(name: .customLong("shard"), help: ArgumentHelp("Process only shard i of n (0-based), chosen by a stable hash of each record's id, so n machines can split one file.", valueName: "i/n"))
     var shard: String?
 
-    @Option(name: .customLong("shards"), help: ArgumentHelp("Split into n shards and take the index from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "n"))
+    @Option(name: .customLong("shards"), parsing: .unconditional, help: ArgumentHelp("Split into n shards and take the index from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "n"))
     var shards: Int?
 
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
@@ -71,16 +74,16 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("transport"), help: ArgumentHelp("HTTP client: nio (lean HTTP/1.1 on SwiftNIO, the fastest) or ahc (AsyncHTTPClient, with HTTP/2).", valueName: "nio|ahc"))
     var transport: TransportKind = .nio
 
-    @Option(name: .customLong("seed"), help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?
 
     @Option(name: .both("output_format"), help: ArgumentHelp("Line shape of the save and errors files: fanout ({id, input, response, …}) or openai-batch (the OpenAI Batch API's output lines).", valueName: "fanout|openai-batch"))
     var outputFormat: OutputFormat = .fanout
 
-    @Option(name: .both("max_tokens_per_minute"), help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit.", valueName: "tokens"))
+    @Option(name: .both("max_tokens_per_minute"), parsing: .unconditional, help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit.", valueName: "tokens"))
     var maxTokensPerMinute: Double = 0
 
-    @Option(name: .both("metrics_port"), help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
+    @Option(name: .both("metrics_port"), parsing: .unconditional, help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
     var metricsPort: Int?
 
     @Option(name: .both("log_level"), help: ArgumentHelp("Log through swift-log at this level and above: trace (every answer), debug (retries), info (start, end, commands, cooldowns), notice (ejections), warning (failed records, bad lines), error; default off.", valueName: "level"))

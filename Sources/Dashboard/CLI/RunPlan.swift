@@ -41,18 +41,17 @@ extension RunPlan {
 extension RunOptions {
     /// Checks every option and builds the plan; each failure is one sentence naming the option.
     func makePlan(environment: [String: String]) throws -> RunPlan {
-        guard maxRequestsPerSecond >= 0, maxRequestsPerSecond.isFinite else {
-            throw ValidationError("--max_requests_per_second must be 0 (no limit) or a positive number, not \(maxRequestsPerSecond).")
-        }
-        guard maxAttempts >= 1 else { throw ValidationError("--max_attempts must be at least 1, not \(maxAttempts).") }
-        guard maxInFlight >= 1 else { throw ValidationError("--max_in_flight must be at least 1, not \(maxInFlight).") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds.") }
-        guard connectTimeout > 0 else { throw ValidationError("--connect_timeout must be more than 0 seconds.") }
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max_tokens must be at least 1.") }
-        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2.") }
-        guard drainTimeout >= 0 else { throw ValidationError("--drain_timeout must be 0 or more seconds.") }
-        guard maxResponseBytes >= 1024 else { throw ValidationError("--max_response_bytes must be at least 1024.") }
-        guard ejectAfter >= 1 else { throw ValidationError("--eject_after must be at least 1.") }
+        try Limits.check(maxRequestsPerSecond, "--max_requests_per_second", Limits.rate, "requests per second (0 = no limit)")
+        try Limits.check(maxAttempts, "--max_attempts", Limits.attempts)
+        try Limits.check(maxInFlight, "--max_in_flight", Limits.inFlight)
+        try Limits.check(timeout, "--timeout", Limits.timeout, "seconds")
+        try Limits.check(connectTimeout, "--connect_timeout", Limits.connectTimeout, "seconds")
+        if let maxTokens { try Limits.check(maxTokens, "--max_tokens", Limits.maxTokens) }
+        if let temperature { try Limits.check(temperature, "--temperature", 0...2) }
+        try Limits.check(drainTimeout, "--drain_timeout", Limits.drainTimeout, "seconds")
+        try Limits.check(maxResponseBytes, "--max_response_bytes", Limits.responseBytes, "bytes")
+        try Limits.check(ejectAfter, "--eject_after", Limits.ejectAfter)
+        try Limits.check(unreachableAfter, "--unreachable_after", Limits.unreachableAfter, "seconds")
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics_port must be a TCP port, 1 to 65535 (or 0 for any free port), not \(metricsPort).")
         }
@@ -60,9 +59,7 @@ extension RunOptions {
             guard logLevel != nil else { throw ValidationError("--log_file needs --log_level (for example --log_level info).") }
             try checkWritable(logFile, option: "--log_file")
         }
-        guard maxTokensPerMinute >= 0, maxTokensPerMinute.isFinite else {
-            throw ValidationError("--max_tokens_per_minute must be 0 (no limit) or a positive number, not \(maxTokensPerMinute).")
-        }
+        try Limits.check(maxTokensPerMinute, "--max_tokens_per_minute", Limits.tokensPerMinute, "tokens (0 = no limit)")
 
         try checkReadable(requestsFilepath)
         let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
@@ -82,6 +79,7 @@ extension RunOptions {
         configuration.drainTimeout = drainTimeout
         configuration.shard = try makeShard(environment: environment)
         configuration.ejectAfter = ejectAfter
+        configuration.unreachableAfter = unreachableAfter
         configuration.outputFormat = outputFormat
         configuration.tokensPerMinute = maxTokensPerMinute
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
@@ -199,7 +197,7 @@ extension RunOptions {
         var outputs = [("--save_filepath", save), ("--errors_filepath", errors)]
         if let log { outputs.append(("--log_file", log)) }
         for (option, path) in outputs where same(path, input, inputFile) {
-            throw ValidationError("\(option) \(path) is the input file (the same file as --requests_filepath \(input)); writing there would overwrite the input.")
+            throw ValidationError("\(option) must differ from --requests_filepath: \(path) is the input file (\(input)), and writing there would overwrite the input.")
         }
         if same(errors, save, FileIdentity(path: save)) {
             throw ValidationError("--errors_filepath \(errors) is the same file as --save_filepath \(save); give each its own file.")

@@ -74,9 +74,9 @@ enum EndpointTable {
         case .ready: return ("ready", .good)
         case .drained: return ("drained", .dim)
         case .probing: return ("probing", .warning)
-        case .ejected(let seconds): return ("ejected \(Format.fixed(seconds, digits: 1))s", .bad)
+        case .ejected(let seconds): return ("ejected \(Format.wait(seconds))", .bad)
         case .cooling(let seconds, let reason):
-            let time = Format.fixed(seconds, digits: 1) + "s"
+            let time = Format.wait(seconds)
             if wide { return ("cooling \(time)" + (reason.map { " (\($0))" } ?? ""), .warning) }
             return ("cool \(time)", .warning)
         }

@@ -28,9 +28,17 @@ enum Format {
     /// A latency: `182ms`, `3.1s`, `2m05s`; `–` for none.
     static func latency(_ seconds: Double?) -> String {
         guard let seconds else { return "–" }
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        if seconds < 60 { return fixed(seconds, digits: 1) + "s" }
+        // Rounded first, so 999.6 ms reads 1.0s (not 1000ms) and the unit never flickers at the edge.
+        let milliseconds = Int((seconds * 1000).rounded())
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        if seconds < 59.95 { return fixed(seconds, digits: 1) + "s" }
         return clock(seconds)
+    }
+
+    /// A wait still to go: `2.4s` below 10 s, `42s` below a minute, then `12m 30s`, `1h 05m`.
+    static func wait(_ seconds: Double) -> String {
+        if seconds < 9.95 { return fixed(max(0, seconds), digits: 1) + "s" }
+        return duration(seconds)
     }
 
     /// `mm:ss` below an hour, `h:mm:ss` above.

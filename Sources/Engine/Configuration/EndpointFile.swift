@@ -8,6 +8,9 @@ import Yams
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
 /// the file itself, so the file can be committed.
 public enum EndpointFile {
+    /// The largest weight an endpoint may have.
+    public static let maxWeight = 1_000_000.0
+
     /// - Parameters:
     ///   - text: the file's contents.
     ///   - environment: where `api_key_env` names are looked up.
@@ -30,9 +33,8 @@ public enum EndpointFile {
             if let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
-            guard let urlText = map["url"] as? String, let url = EndpointURL(urlText) else {
-                throw .configuration("\(position) needs a \"url\" like http://host:port/v1")
-            }
+            guard let urlText = map["url"] as? String else { throw .configuration("\(position) needs a \"url\" like http://host:port/v1") }
+            guard let url = EndpointURL(urlText) else { throw .configuration("\(position): \(EndpointURL.problem(with: urlText))") }
             let weight: Double
             switch map["weight"] {
             case nil: weight = 1
@@ -40,10 +42,13 @@ public enum EndpointFile {
             case let value as Double: weight = value
             default: throw .configuration("\(position) has a weight that is not a number")
             }
-            guard weight >= 0, weight.isFinite else { throw .configuration("\(position) has a negative weight") }
+            guard weight >= 0 else { throw .configuration("\(position) has a negative weight") }
+            guard weight <= maxWeight else { throw .configuration("\(position) has a weight over 1,000,000") }
             var maxInFlight: Int?
             if let value = map["max_in_flight"] {
-                guard let number = value as? Int, number >= 1 else { throw .configuration("\(position) needs max_in_flight of 1 or more") }
+                guard let number = value as? Int, (1...1_000_000).contains(number) else {
+                    throw .configuration("\(position) needs max_in_flight between 1 and 1,000,000")
+                }
                 maxInFlight = number
             }
             var headers: [HeaderField] = []
@@ -54,7 +59,7 @@ public enum EndpointFile {
             func limit(_ key: String) throws(EngineError) -> Double? {
                 guard let value = map[key] else { return nil }
                 let number = (value as? Int).map(Double.init) ?? value as? Double
-                guard let number, number > 0, number.isFinite else { throw .configuration("\(position) needs \(key) above 0") }
+                guard let number, number > 0, number <= 1e12 else { throw .configuration("\(position) needs \(key) above 0 and at most 10^12") }
                 return number
             }
             let perSecond = [try limit("rps"), try limit("rpm").map { $0 / 60 }].compactMap { $0 }.min()
@@ -77,15 +82,14 @@ public enum EndpointFile {
         if let at = spec.lastIndex(of: "@") {
             let suffix = spec[spec.index(after: at)...]
             guard let value = Double(suffix), value.isFinite else {
-                throw .configuration("the weight after @ in \"\(spec)\" must be a number")
+                throw .configuration("the weight after @ in \"\(URLText.withoutCredentials(spec))\" must be a number")
             }
-            guard value >= 0 else { throw .configuration("the weight in \"\(spec)\" must not be negative") }
+            guard value >= 0 else { throw .configuration("the weight in \"\(URLText.withoutCredentials(spec))\" must not be negative") }
+            guard value <= maxWeight else { throw .configuration("the weight in \"\(URLText.withoutCredentials(spec))\" must be at most 1,000,000") }
             weight = value
             urlText = String(spec[..<at])
         }
-        guard let url = EndpointURL(urlText) else {
-            throw .configuration("\"\(urlText)\" is not an http(s) URL like http://host:port/v1")
-        }
+        guard let url = EndpointURL(urlText) else { throw .configuration(EndpointURL.problem(with: urlText)) }
         return (url, weight)
     }
 }

@@ -20,6 +20,9 @@ public struct EngineConfiguration: Sendable {
     public var ejectAfter = 5
     /// Seconds a stop waits for requests in flight before abandoning them.
     public var drainTimeout: Double = 30
+    /// Seconds every endpoint may fail (connections, DNS, TLS, timeouts, 5xx) before the run stops
+    /// as unreachable; waiting on rate limits never counts.
+    public var unreachableAfter: Double = 60
     /// Tokens per minute over all endpoints (`TokenLimiter`); 0 for no limit.
     public var tokensPerMinute: Double = 0
     /// Where the run logs (starts, commands, cooldowns, ejections, failures); silent by default.

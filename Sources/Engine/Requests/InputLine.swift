@@ -35,8 +35,9 @@ public enum InputLine {
                 // An errors-file line fed back: `input` holds the body that was sent, `url` its Batch path.
                 let filled = defaults.filling(input)
                 let form: RequestRecord.Form = input["messages"] != nil && value["url"] == nil ? .chat : .batch
+                guard case .success(let path) = batchPath(value["url"]) else { return bad(Problem.badURL.reason) }
                 return .record(RequestRecord(id: id, line: line, form: form, input: filled, body: filled,
-                                             path: value["url"]?.stringValue, metadata: metadata, namedID: namedID))
+                                             path: path, metadata: metadata, namedID: namedID))
             }
             guard case .string(let prompt) = input else { return bad("\"input\" must be a string or a request body") }
             return .record(RequestRecord(id: id, line: line, form: .seed, input: input,
@@ -51,10 +52,10 @@ public enum InputLine {
         }
         if let body = value["body"] {
             guard body.isObject else { return bad("\"body\" must be a JSON object") }
-            var path: String?
-            if let url = value["url"] {
-                guard let text = url.stringValue, text.hasPrefix("/") else { return bad("\"url\" must be a path like /v1/chat/completions") }
-                path = text
+            let path: String?
+            switch batchPath(value["url"]) {
+            case .success(let checked): path = checked
+            case .failure(let problem): return bad(problem.reason)
             }
             if let method = value["method"], method.stringValue?.uppercased() != "POST" {
                 return bad("\"method\" must be POST")
@@ -64,6 +65,23 @@ public enum InputLine {
                                          metadata: metadata, namedID: namedID))
         }
         return bad("no \"input\", \"messages\" or \"body\" field")
+    }
+
+    enum Problem: Error {
+        case badURL
+        var reason: String {
+            "\"url\" must be a path like /v1/chat/completions, with no spaces, control characters or non-ASCII text"
+        }
+    }
+
+    /// A Batch line's `url`: nil when absent; a path of printable ASCII without spaces, else a problem
+    /// (a CR or LF there would split the request line).
+    static func batchPath(_ url: JSONValue?) -> Result<String?, Problem> {
+        guard let url else { return .success(nil) }
+        guard let text = url.stringValue, text.hasPrefix("/"), text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return .failure(.badURL)
+        }
+        return .success(text)
     }
 
     /// `custom_id`, else `id`, as text (a number keeps its source text).

@@ -11,4 +11,7 @@ public struct RunResult: Sendable {
     /// Lines that reached the save and errors files; after a failed write fewer than the snapshot's
     /// outcomes (the rest were lost with the write and are sent again by a rerun).
     public var written = WrittenLines()
+    /// When no endpoint answered for `unreachableAfter` seconds: each endpoint's name and its last
+    /// error (redacted), in configuration order.
+    public var unreachable: [(endpoint: String, lastError: String)]?
 }

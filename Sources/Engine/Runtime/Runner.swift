@@ -27,7 +27,7 @@ struct Runner {
         var scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate,
                                   maxInFlight: configuration.maxInFlight, retryPolicy: configuration.retryPolicy,
                                   ejectAfter: configuration.ejectAfter, drainTimeout: configuration.drainTimeout,
-                                  tokensPerMinute: configuration.tokensPerMinute)
+                                  tokensPerMinute: configuration.tokensPerMinute, unreachableAfter: configuration.unreachableAfter)
         var generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
         let redactor = Redactor(endpoints: configuration.endpoints)
         let names = configuration.endpoints.map(\.name)
@@ -217,7 +217,10 @@ struct Runner {
                         let wait = max(0, at - finishedAt)
                         let reason = redactor.redact(error.description)
                         log.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)
-                        let message = "\(reason) (attempt \(attempts)/\(configuration.retryPolicy.maxAttempts), retry in \(Self.seconds(wait)))"
+                        let maxAttempts = configuration.retryPolicy.maxAttempts
+                        let message = attempts < maxAttempts
+                            ? "\(reason) (attempt \(attempts)/\(maxAttempts), retry in \(Self.seconds(wait)))"
+                            : "\(reason) (attempt \(attempts); no endpoint answers, so it waits unsent, next try in \(Self.seconds(wait)))"
                         batch.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
                     }
                 case .timer:
@@ -244,8 +247,14 @@ struct Runner {
         let snapshot = await stats.snapshot()
         log.finished(snapshot, abandoned: abandoned)
         let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
-        return RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned,
-                         written: sink.linesWritten)
+        var result = RunResult(snapshot: snapshot, fatalError: fatalError, wasStopped: unfinished || abandoned > 0, abandoned: abandoned,
+                               written: sink.linesWritten)
+        if scheduler.stoppedUnreachable {
+            result.unreachable = names.indices.map { index in
+                (names[index], scheduler.health[index].lastFailure.map { redactor.redact($0.description) } ?? "no answer")
+            }
+        }
+        return result
     }
 
     static func seconds(_ value: Double) -> String {

@@ -16,6 +16,11 @@ public struct EndpointHealth: Sendable, Hashable {
     public private(set) var ejections = 0
     /// A half-open probe is in flight.
     public private(set) var probing = false
+    /// Since when every result from here has been an endpoint failure (nil: its last result was an
+    /// answer of any status but 5xx, or there was none yet).
+    public private(set) var failingSince: Double?
+    /// The last endpoint failure, for the message that ends a run no endpoint answers.
+    public private(set) var lastFailure: EngineError?
 
     public init(threshold: Int = 5) {
         self.threshold = max(1, threshold)
@@ -38,6 +43,7 @@ public struct EndpointHealth: Sendable, Hashable {
     /// An answer came back: a success from the probe (or any success after the ejection) restores it.
     public mutating func succeeded(now: Double) {
         consecutiveFailures = 0
+        failingSince = nil
         guard ejectedUntil > 0, now >= ejectedUntil else { return }
         ejectedUntil = 0
         ejections = 0
@@ -51,6 +57,12 @@ public struct EndpointHealth: Sendable, Hashable {
     ///   - isLastUsable: no other endpoint can take traffic; then a 5xx alone never ejects this one
     ///     (it keeps being tried at the limited rate), though connection failures and timeouts do.
     public mutating func failed(_ error: EngineError, now: Double, isLastUsable: Bool) -> Bool {
+        if error.isEndpointFailure {
+            failingSince = failingSince ?? now
+            lastFailure = error
+        } else {
+            failingSince = nil
+        }
         guard !isEjected(now: now) else { return false }
         let wasProbe = isHalfOpen(now: now)
         if wasProbe { probing = false }

@@ -59,6 +59,10 @@ public struct Scheduler {
     public let maxInFlight: Int
     /// Seconds a stop waits for requests in flight before abandoning them.
     public let drainTimeout: Double
+    /// Seconds every endpoint may fail (connections, timeouts, 5xx) before the run stops as unreachable.
+    public let unreachableAfter: Double
+    /// The run stopped because no endpoint answered for `unreachableAfter` seconds.
+    public private(set) var stoppedUnreachable = false
     public private(set) var inFlight = 0
     public private(set) var isPaused = false
     public private(set) var isStopping = false
@@ -75,7 +79,8 @@ public struct Scheduler {
     private var sequence: UInt64 = 0
 
     public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy,
-                ejectAfter: Int = 5, drainTimeout: Double = 30, tokensPerMinute: Double = 0, now: Double = 0) {
+                ejectAfter: Int = 5, drainTimeout: Double = 30, tokensPerMinute: Double = 0, unreachableAfter: Double = 60,
+                now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
         tokens = TokenLimiter(perMinute: tokensPerMinute, now: now)
         initialWeights = endpoints.map(\.weight)
@@ -89,6 +94,7 @@ public struct Scheduler {
         self.maxInFlight = max(1, maxInFlight)
         self.retryPolicy = retryPolicy
         self.drainTimeout = drainTimeout
+        self.unreachableAfter = unreachableAfter
     }
 
     /// Records read but not yet sent for the first time.
@@ -126,6 +132,30 @@ public struct Scheduler {
     public func providerLimits(_ index: Int) -> ProviderRateLimits? { slots[index].provider }
 
     public mutating func nextAction(now: Double, using generator: inout some RandomNumberGenerator) -> Action {
+        guard !isStopping, let since = everyEndpointFailingSince else { return decide(now: now) }
+        let deadline = since + unreachableAfter
+        if now >= deadline {
+            stoppedUnreachable = true
+            stop(now: now)
+            return decide(now: now)
+        }
+        let action = decide(now: now)
+        guard case .wait(let until) = action else { return action }
+        return .wait(until: min(until ?? deadline, deadline))
+    }
+
+    /// When the last of the endpoints in rotation began failing, if all of them are failing; nil when
+    /// any of them answers (or has not been tried).
+    public var everyEndpointFailingSince: Double? {
+        var latest: Double?
+        for index in slots.indices where balancer.weights[index] > 0 {
+            guard let since = health[index].failingSince else { return nil }
+            latest = max(latest ?? since, since)
+        }
+        return latest
+    }
+
+    private mutating func decide(now: Double) -> Action {
         let nothingLeft = sourceFinished && fresh.isEmpty && retries.isEmpty
         if inFlight == 0 && (isStopping || nothingLeft) { return .finished }
         if isStopping, let stoppedAt {
@@ -197,16 +227,24 @@ public struct Scheduler {
                 cool(dispatch.endpoint, until: now + wait, reason: error.status.map(String.init))
             }
             switch retryPolicy.decide(attempt: dispatch.attempt.number, error: error, using: &generator) {
+            case .giveUp where error.isNoConnection && everyEndpointFailingSince != nil:
+                // No endpoint can be reached at all: the record is not at fault. It waits (unsent, so a
+                // rerun sends it if the run ends as unreachable) rather than going to the errors file.
+                let delay = Double.random(in: 0...retryPolicy.backoffBound(attempt: dispatch.attempt.number), using: &generator)
+                return requeue(dispatch, error: error, at: now + delay)
             case .giveUp:
                 return .failed(error)
             case .retry(let delay):
-                sequence += 1
-                let next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1,
-                                   previousEndpoint: dispatch.endpoint)
-                retries.insert(PendingRetry(due: now + delay, sequence: sequence, attempt: next))
-                return .willRetry(error, at: now + delay)
+                return requeue(dispatch, error: error, at: now + delay)
             }
         }
+    }
+
+    private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double) -> Outcome {
+        sequence += 1
+        let next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
+        retries.insert(PendingRetry(due: due, sequence: sequence, attempt: next))
+        return .willRetry(error, at: due)
     }
 
     /// Holds an endpoint back when its provider says the requests or tokens left will be used up by

@@ -9,6 +9,7 @@ public struct StatsAccumulator: Sendable {
         var succeeded = 0
         var errors = 0
         var retries = 0
+        var lastError: String?
         var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
         /// Latency in microseconds, 1 µs to 1 hour, three significant digits.
         var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
@@ -59,6 +60,7 @@ public struct StatsAccumulator: Sendable {
             completions.add(at: now)
         case .failed(let endpoint, let kind, let latency, let message, let final):
             endpoints[endpoint].errors += 1
+            endpoints[endpoint].lastError = message.range(of: " (attempt ", options: .backwards).map { String(message[..<$0.lowerBound]) } ?? message
             totals.errorsByKind[kind, default: 0] += 1
             _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
             endpoints[endpoint].buckets.record(latency)
@@ -118,6 +120,7 @@ public struct StatsAccumulator: Sendable {
             endpoint.succeeded = counters.succeeded
             endpoint.errors = counters.errors
             endpoint.retries = counters.retries
+            endpoint.lastError = counters.lastError
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
             endpoint.actualShare = recentTotal > 0 ? recentRates[index] / recentTotal : 0
             if counters.latency.totalCount > 0 {

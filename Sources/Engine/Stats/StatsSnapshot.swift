@@ -78,6 +78,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var p99: Double?
     /// What the endpoint's last `x-ratelimit-*` headers said (nil: it sends none).
     public var providerLimits: ProviderRateLimits?
+    /// The last failed attempt's reason here (redacted), nil before the first failure.
+    public var lastError: String?
     /// Every answer's latency (errors included) at fixed bounds, for metrics.
     public var latencyBuckets = LatencyBuckets()
 

@@ -1,0 +1,20 @@
+/// URL text made safe to print: credentials (`user:password@`) are replaced before a URL reaches a
+/// message, a log or the screen.
+public enum URLText {
+    /// `http://user:secret@host/v1` → `http://***@host/v1`; other text unchanged.
+    public static func withoutCredentials(_ text: String) -> String {
+        guard let schemeEnd = text.firstRange(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<schemeEnd.upperBound]) + "***" + String(rest[at...])
+    }
+
+    /// Whether the URL's authority holds user information.
+    public static func hasCredentials(_ text: String) -> Bool { withoutCredentials(text) != text }
+
+    /// Control characters shown as `\u{…}` escapes, so a message stays on one line.
+    public static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
+    }
+}
