@@ -7,6 +7,7 @@ struct DashboardRun {
     let plan: RunPlan
     let total: TotalLines
     let exitWhenDone: Bool
+    var metricsURL: String?
 
     func execute() async -> (RunResult, Int32?) {
         let engine = self.engine
@@ -15,7 +16,8 @@ struct DashboardRun {
         let running = Task { await engine.run() }
         let total = self.total
         let probe = watcher.signalProbe
-        let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath))
+        let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
+                                    metricsURL: metricsURL)
         let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
                                          totalLines: { total.current }, stopRequested: { probe() != nil }).run()
         terminal.restore()

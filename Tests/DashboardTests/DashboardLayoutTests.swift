@@ -8,7 +8,7 @@ import Testing
         #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24) == #"""
          fanout  prompts.jsonl                               RUNNING   04:12  ETA 12:15
          █████████████▏····································  26.4%  264,118 / 1,000,000
-         2,004/s of 2,000/s  in flight 1,187  ok 263.4k  err 716  retry 3,581
+         2,004/s of 2,000/s  in flight 1,187  ok 263.4k  failed 716  retry 3,581
           ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇
 
            Endpoint       W   Share   Infl      OK    Err    p50    p99  State
@@ -29,7 +29,7 @@ import Testing
 
 
 
-         spc pause  +/- rate  ↑↓ sel  ←→ weight  0 drain  ? help  q quit
+         spc pause  +/- rate  ↑↓ sel  ←→ weight  0 drain  r reset  ? help  q quit
         """#)
     }
 
@@ -40,7 +40,7 @@ import Testing
          fanout  prompts.jsonl → prompts_results.jsonl                                                                              RUNNING   04:12 elapsed   ETA 12:15
          ██████████████████████████████████▎·······························································································  26.4%  264,118 / 1,000,000
 
-         Throughput   2,004/s of 2,000/s limit   in flight 1,187 / 4,096      ok 263,402   errors 716   retries 3,581 (1.3 %)
+         Throughput   2,004/s of 2,000/s limit   in flight 1,187 / 4,096      ok 263,402   failed 716   retries 3,581 (1.3 %)
           ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇  last 60 s   peak 1,980/s   tokens in 31.2M  out 8.9M
 
            Endpoint                         Weight Share tgt/act In flight        OK   Errors  Retries     p50     p99  State
@@ -138,5 +138,27 @@ import Testing
         #expect(lines.contains { $0.spans.contains(Span("  4,980 req · 1.9M tok left", .dim)) })
         let narrow = DashboardLayout.render(snapshot, view: ViewState(), width: 80, height: 24, context: Fixtures.context)
         #expect(!narrow.contains { $0.text.contains("tok left") } && narrow.allSatisfy { $0.width <= 80 })
+    }
+
+    /// Below 80×24 the footer says the screen is too small and columns are cut, instead of clipping silently.
+    @Test func smallTerminalSaysSo() {
+        let lines = Fixtures.text(Fixtures.busy(), width: 60, height: 20).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 20)
+        #expect(lines.last?.hasPrefix(" 60×20 is below 80×24: columns are cut") == true)
+        #expect(lines.allSatisfy { $0.count <= 60 })
+    }
+
+    /// The metrics URL shows on the dashboard (wide: under the progress bar; compact: the port), and when
+    /// no endpoint is usable the wide screen says what it waits for.
+    @Test func metricsURLAndWaiting() {
+        var context = Fixtures.context
+        context.metricsURL = "http://127.0.0.1:41234/metrics"
+        #expect(Fixtures.text(Fixtures.busy(), width: 120, height: 40, context: context).contains("metrics http://127.0.0.1:41234/metrics"))
+        #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24, context: context).contains("metrics :41234"))
+        var waiting = Fixtures.busy()
+        waiting.endpoints = [Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: "429"))]
+        let screen = Fixtures.text(waiting, width: 120, height: 40, context: context)
+        #expect(screen.contains(" no endpoint usable: waiting 59m for gpu-a (Retry-After)"))
+        #expect(screen.contains("cooling 59m (429)"))
     }
 }

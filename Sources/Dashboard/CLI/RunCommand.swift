@@ -70,7 +70,8 @@ struct RunSession {
         if let port = plan.metricsPort {
             do {
                 metrics = try await MetricsServer.start(port: port) { await engine.snapshot() }
-                Console.error("fanout: metrics at http://127.0.0.1:\(metrics!.port)/metrics")
+                // With the dashboard the screen shows it; stderr would be hidden under the screen.
+                if !display.usesDashboard { Console.error("fanout: metrics at http://127.0.0.1:\(metrics!.port)/metrics") }
             } catch {
                 Console.error("fanout: \(error); choose another --metrics_port")
                 return .usage
@@ -87,7 +88,8 @@ struct RunSession {
         let result: RunResult
         let signal: Int32?
         if display.usesDashboard {
-            (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone).execute()
+            (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone,
+                                                  metricsURL: metrics.map { "http://127.0.0.1:\($0.port)/metrics" }).execute()
         } else {
             (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }

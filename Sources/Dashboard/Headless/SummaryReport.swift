@@ -15,29 +15,9 @@ enum SummaryReport {
         var parts = ["[\(Format.clock(snapshot.elapsed))] \(done)", "\(Format.rate(snapshot.measuredRate))/s",
                      "in flight \(Format.count(snapshot.inFlight))", "retries \(Format.count(snapshot.retries))",
                      "failed \(Format.count(snapshot.failed))", "attempt errors \(Format.count(attemptErrors))",
-                     endpointsText(snapshot.endpoints)]
+                     EndpointAvailability(snapshot.endpoints).summary]
         if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
         return parts.joined(separator: " · ")
-    }
-
-    /// `endpoints 2/2 usable`, or with the reasons of those that are not:
-    /// `endpoints 1/2 usable (gpu-b ejected 4.0s: connection refused)`, `waiting 59m for gpu-a (Retry-After)`.
-    static func endpointsText(_ endpoints: [EndpointSnapshot]) -> String {
-        var usable = 0
-        var reasons: [String] = []
-        for endpoint in endpoints {
-            switch endpoint.state {
-            case .ready, .probing: usable += 1
-            case .drained: reasons.append("\(endpoint.name) drained")
-            case .ejected(let seconds):
-                reasons.append("\(endpoint.name) ejected \(Format.wait(seconds))" + (endpoint.lastError.map { ": \($0)" } ?? ""))
-            case .cooling(let seconds, let reason):
-                let why = reason == "limit" ? "rate-limit headers" : "Retry-After"
-                reasons.append("waiting \(Format.wait(seconds)) for \(endpoint.name) (\(why))")
-            }
-        }
-        let head = "endpoints \(usable)/\(endpoints.count) usable"
-        return reasons.isEmpty ? head : head + " (" + reasons.joined(separator: "; ") + ")"
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.

@@ -13,12 +13,12 @@ enum DashboardLayout {
         let wide = width >= wideFrom
         var top: [ScreenLine] = [header(snapshot, width: width, context: context, wide: wide),
                                  progress(snapshot, width: width, context: context)]
-        if wide { top.append(ScreenLine()) }
-        top += throughput(snapshot, width: width, wide: wide)
+        if wide { top.append(notice(snapshot, width: width, context: context)) }
+        top += throughput(snapshot, width: width, wide: wide, context: context)
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide))
 
-        let footerLine = footer(snapshot, view: view, width: width, wide: wide)
+        let footerLine = footer(snapshot, view: view, width: width, height: height, wide: wide)
         var errors = ErrorPanel.render(snapshot, width: width, wide: wide)
         let room = height - top.count - 1
         let wanted = snapshot.endpoints.count
@@ -75,7 +75,19 @@ enum DashboardLayout {
         return line
     }
 
-    static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool) -> [ScreenLine] {
+    /// The wide layout's line under the progress bar: why nothing can be sent when no endpoint is
+    /// usable, and where metrics are served.
+    static func notice(_ snapshot: StatsSnapshot, width: Int, context: RenderContext) -> ScreenLine {
+        let availability = EndpointAvailability(snapshot.endpoints)
+        var left = ScreenLine()
+        if availability.usable == 0, availability.total > 0, snapshot.state != .done {
+            left.append(" no endpoint usable: " + availability.reasons.joined(separator: "; "), .warning)
+        }
+        guard let url = context.metricsURL else { return left }
+        return spread(left, ScreenLine("metrics \(url) ", .dim), width: width)
+    }
+
+    static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool, context: RenderContext = RenderContext(inputName: "", saveName: "")) -> [ScreenLine] {
         let limit = snapshot.targetRate > 0 ? "\(Format.rate(snapshot.targetRate))/s" : "unlimited"
         let retryShare = snapshot.sent > 0 ? " (\(Format.fixed(Double(snapshot.retries) / Double(snapshot.sent) * 100, digits: 1)) %)" : ""
         var first = ScreenLine()
@@ -83,11 +95,11 @@ enum DashboardLayout {
             first.append(" Throughput   ", .bold)
             first.append("\(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(Format.count(snapshot.maxInFlight))")
             first.append("      ok \(Format.count(snapshot.succeeded))   ")
-            first.append("errors \(Format.count(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
+            first.append("failed \(Format.count(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
             first.append("   retries \(Format.count(snapshot.retries))\(retryShare)")
         } else {
             first.append(" \(Format.rate(snapshot.measuredRate))/s of \(limit)  in flight \(Format.compact(snapshot.inFlight))  ok \(Format.compact(snapshot.succeeded))  ")
-            first.append("err \(Format.compact(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
+            first.append("failed \(Format.compact(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
             first.append("  retry \(Format.compact(snapshot.retries))")
         }
         var second = ScreenLine(" ")
@@ -97,18 +109,24 @@ enum DashboardLayout {
             second.append("  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   ")
             second.append("tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))")
             if snapshot.tokensPerMinute > 0 { second.append("  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min") }
+        } else if let url = context.metricsURL, let port = url.split(separator: ":").last?.split(separator: "/").first,
+                  second.width + 16 <= width {
+            second.append("  metrics :\(port)", .dim)
         }
         return [first, second]
     }
 
-    static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, wide: Bool) -> ScreenLine {
+    static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int = 24, wide: Bool) -> ScreenLine {
         if let message = view.flashMessage(at: snapshot.elapsed) { return ScreenLine(" " + message, .warning) }
         if snapshot.state == .done {
             return ScreenLine(view.quitRequested ? " done: writing the summary" : " done — press q to exit", .accent)
         }
+        if width < 80 || height < 24 {
+            return ScreenLine(" \(width)×\(height) is below 80×24: columns are cut; enlarge the terminal  (? help, q quit)", .warning)
+        }
         let keys = wide
             ? [("space", "pause"), ("+/-", "rate"), ("↑↓", "select"), ("←→", "weight"), ("0", "drain"), ("r", "reset weights"), ("?", "help"), ("q", "quit")]
-            : [("spc", "pause"), ("+/-", "rate"), ("↑↓", "sel"), ("←→", "weight"), ("0", "drain"), ("?", "help"), ("q", "quit")]
+            : [("spc", "pause"), ("+/-", "rate"), ("↑↓", "sel"), ("←→", "weight"), ("0", "drain"), ("r", "reset"), ("?", "help"), ("q", "quit")]
         var line = ScreenLine(" ")
         for (key, action) in keys {
             line.append(key, .bold)

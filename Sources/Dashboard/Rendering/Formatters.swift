@@ -32,13 +32,15 @@ enum Format {
         let milliseconds = Int((seconds * 1000).rounded())
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if seconds < 59.95 { return fixed(seconds, digits: 1) + "s" }
-        return clock(seconds)
+        return clock(seconds.rounded())
     }
 
-    /// A wait still to go: `2.4s` below 10 s, `42s` below a minute, then `12m 30s`, `1h 05m`.
+    /// A wait still to go: `2.4s` below 10 s, `42s` below a minute, `4m 30s` below 10 minutes, then
+    /// `59m`, `1h 05m` (rounded up).
     static func wait(_ seconds: Double) -> String {
         if seconds < 9.95 { return fixed(max(0, seconds), digits: 1) + "s" }
-        return duration(seconds)
+        if seconds < 600 || seconds >= 3600 { return duration(seconds) }
+        return "\(Int((seconds / 60).rounded(.up)))m"
     }
 
     /// `mm:ss` below an hour, `h:mm:ss` above.

@@ -5,10 +5,13 @@ struct RenderContext: Hashable, Sendable {
     var saveName: String
     /// Lines in the input when counted (nil for stdin, or before the count finishes).
     var totalLines: Int?
+    /// Where `--metrics_port` serves, when it does.
+    var metricsURL: String?
 
-    init(inputName: String, saveName: String, totalLines: Int? = nil) {
+    init(inputName: String, saveName: String, totalLines: Int? = nil, metricsURL: String? = nil) {
         self.inputName = inputName
         self.saveName = saveName
         self.totalLines = totalLines
+        self.metricsURL = metricsURL
     }
 }
