@@ -1,7 +1,8 @@
 /// Everything that can go wrong for one request or one run, as one error type.
 ///
-/// The description is short, readable, safe to print and to write into errors.jsonl: it never holds
-/// an API key or a header value (transport errors are reduced to their kind before they get here).
+/// The description is readable and never holds a header value (transport errors are reduced to
+/// their kind before they get here). What a server said (an HTTP error's message) is kept whole:
+/// pass it through `Redactor.message(for:)`, which removes echoed secrets and only then shortens it.
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
         case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
@@ -32,9 +33,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func connectTimeout(seconds: Double) -> EngineError {
         .init(.connectTimeout, "connect timeout after \(Self.format(seconds))s")
     }
-    /// A non-2xx answer; `detail` is the server's `error.message` when it sent one.
+    /// A non-2xx answer; `detail` is the server's `error.message` when it sent one, kept whole (on
+    /// one line): it may echo a key, so it is cut only after `Redactor.message(for:)` has removed secrets.
     public static func http(status: Int, detail: String?, retryAfter: Double? = nil) -> EngineError {
-        let text = detail.map { "HTTP \(status): \(Self.clip($0))" } ?? "HTTP \(status)"
+        let text = detail.map { "HTTP \(status): \($0.split(whereSeparator: \.isNewline).joined(separator: " "))" } ?? "HTTP \(status)"
         return .init(.httpStatus, text, status: status, retryAfter: retryAfter)
     }
     public static func invalidResponse(status: Int, _ detail: String) -> EngineError {
@@ -100,10 +102,6 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 
-    private static func clip(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
-    }
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String((seconds * 10).rounded() / 10)

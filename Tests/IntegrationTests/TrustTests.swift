@@ -201,4 +201,54 @@ import Glibc
         await server.stop()
         #expect(rerun.status == 0 && server.arrivals == 20)
     }
+
+    /// A key with a line break is refused at start (exit 2) naming the variable, never the value; an
+    /// endpoint naming an unset api_key_env and the default OpenAI endpoint without a key get warnings.
+    @Test func keysAreCheckedAtStart() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(3))
+        let broken = "sk-first-part\r\nX-Injected: value-after-break"
+        let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--endpoint", server.baseURL, "--no-tui"],
+                                    environment: ["OPENAI_API_KEY": broken])
+        #expect(run.status == 2 && run.stderr.contains("$OPENAI_API_KEY"), "\(run.stderr)")
+        #expect(!run.stderr.contains("first-part") && !run.stderr.contains("value-after-break"))
+        #expect(server.arrivals == 0)
+
+        let file = harness.directory.appendingPathComponent("endpoints.yaml").path
+        try "- name: gpu\n  url: \(server.baseURL)\n  api_key_env: GPU_KEY_NOT_SET\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try binary.fanout(["validate", "--requests_filepath", harness.inputPath, "--endpoints", file])
+        #expect(check.stdout.contains("warning: endpoint gpu names api_key_env GPU_KEY_NOT_SET, which is not set"), "\(check.stdout)")
+        let local = try binary.fanout(["validate", "--requests_filepath", harness.inputPath, "--endpoint", server.baseURL])
+        #expect(!local.stdout.contains("warning"))
+        let hosted = try binary.fanout(["validate", "--requests_filepath", harness.inputPath])
+        #expect(hosted.stdout.contains("warning: $OPENAI_API_KEY is not set"), "\(hosted.stdout)")
+        let started = try binary.fanout(["--requests_filepath", harness.inputPath, "--endpoints", file, "--no-tui"])
+        await server.stop()
+        #expect(started.status == 0 && started.stderr.contains("warning: endpoint gpu names api_key_env GPU_KEY_NOT_SET"))
+    }
+
+    /// Numbers that used to trap, and negative numbers the parser took for flags, get one clear line and exit 2.
+    @Test func numericOptionsAreBounded() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        try harness.writeInput(Harness.prompts(1))
+        let cases: [([String], String)] = [
+            (["--timeout", "1e10"], "--timeout must be between"), (["--timeout", "inf"], "--timeout must be between"),
+            (["--connect_timeout", "inf"], "--connect_timeout must be between"), (["--timeout", "nan"], "--timeout must be between"),
+            (["--max_requests_per_second", "-5"], "--max_requests_per_second must be between 0 and 1,000,000"),
+            (["--max_in_flight", "-1"], "--max_in_flight must be between"), (["--drain_timeout", "1e300"], "--drain_timeout must be between"),
+            (["--max_response_bytes", "99999999999999"], "--max_response_bytes must be between"),
+            (["--endpoint", "http://127.0.0.1:9@1e300"], "at most 1,000,000"),
+        ]
+        for (arguments, expected) in cases {
+            let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--no-tui"] + arguments)
+            #expect(run.status == 2 && run.stderr.contains(expected), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("(see fanout run --help)"))
+        }
+        let demo = try binary.fanout(["demo", "--duration", "inf", "--no-tui"])
+        #expect(demo.status == 2 && demo.stderr.contains("(see fanout demo --help)"), "\(demo.stderr)")
+    }
 }

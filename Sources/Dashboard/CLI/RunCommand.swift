@@ -36,6 +36,7 @@ struct RunSession {
         let engine: Engine
         var failedBefore = 0
         var logOutput: LogOutput?
+        for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
         let owner = plan.owner
         for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
             if let other = OutputOwner.conflict(at: path, for: owner) {
@@ -99,6 +100,8 @@ struct RunSession {
                                             written: result.written)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
+        // The dashboard covered the warnings given at start: repeat them under the summary.
+        if display.usesDashboard { for warning in plan.warnings { Console.error("fanout: warning: \(warning)") } }
         if result.abandoned > 0 {
             Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
         }

@@ -20,8 +20,11 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers, rps, rpm, tpm} (rps/rpm/tpm: the endpoint's own limits).", valueName: "file"))
     var endpointsFile: String?
 
-    @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (unset: no Authorization header).", valueName: "var"))
-    var apiKeyEnv = "OPENAI_API_KEY"
+    @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (default OPENAI_API_KEY; unset: no Authorization header).", valueName: "var"))
+    var apiKeyEnvOption: String?
+
+    /// The variable keys come from for endpoints that name none.
+    var apiKeyEnv: String { apiKeyEnvOption ?? "OPENAI_API_KEY" }
 
     @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
     var maxRequestsPerSecond: Double = 100

@@ -19,6 +19,8 @@ struct RunPlan {
     var logLevel: LogLevelOption?
     /// nil: stderr without the dashboard, `fanout.log` beside the save file with it.
     var logFile: String?
+    /// Things worth a look that do not stop the run (a key variable that is unset), said at start.
+    var warnings: [String] = []
 }
 
 extension RunPlan {
@@ -69,7 +71,7 @@ extension RunOptions {
         }
         try Self.checkDistinct(input: requestsFilepath, save: savePath, errors: errorsPath, log: logFile)
 
-        let endpoints = try makeEndpoints(environment: environment)
+        let (endpoints, warnings) = try makeEndpoints(environment: environment)
         guard endpoints.contains(where: { $0.weight > 0 }) else {
             throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
         }
@@ -85,7 +87,7 @@ extension RunOptions {
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
                        connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
-                       metricsPort: metricsPort, logLevel: logLevel, logFile: logFile)
+                       metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
     }
 
     private func makeShard(environment: [String: String]) throws -> Shard? {
@@ -108,8 +110,16 @@ extension RunOptions {
         }
     }
 
-    private func makeEndpoints(environment: [String: String]) throws -> [EndpointConfiguration] {
-        let key = environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
+    /// The endpoints, and warnings about keys: a variable named for a key that is unset, or the
+    /// default OpenAI endpoint without one (local endpoints without a key are normal).
+    private func makeEndpoints(environment: [String: String]) throws -> ([EndpointConfiguration], [String]) {
+        let key: String?
+        do {
+            key = try HeaderField.key(in: apiKeyEnv, environment: environment)
+        } catch {
+            throw ValidationError("--api_key_env: \(error).")
+        }
+        var warnings: [String] = []
         var endpoints: [EndpointConfiguration] = []
         for spec in endpoint {
             do {
@@ -134,8 +144,20 @@ extension RunOptions {
         }
         if endpoints.isEmpty {
             let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
-            guard let url = EndpointURL(base) else { throw ValidationError("OPENAI_BASE_URL is not an http(s) URL; pass --endpoint instead.") }
+            guard let url = EndpointURL(base) else {
+                throw ValidationError("OPENAI_BASE_URL: \(EndpointURL.problem(with: base)); pass --endpoint instead.")
+            }
             endpoints.append(EndpointConfiguration(url: url, weight: 1, apiKey: key))
+            if key == nil && url.host == "api.openai.com" {
+                warnings.append("$\(apiKeyEnv) is not set, so requests to api.openai.com go without a key and will be refused (401); export \(apiKeyEnv)=sk-… or pass --endpoint for your own server")
+            }
+        } else if key == nil, let named = apiKeyEnvOption, !endpoint.isEmpty {
+            warnings.append("--api_key_env \(named) names a variable that is not set: requests to \(endpoint.count == 1 ? "the endpoint" : "the --endpoint endpoints") go without a key")
+        }
+        for endpoint in endpoints {
+            if let variable = endpoint.missingKeyVariable {
+                warnings.append("endpoint \(endpoint.name) names api_key_env \(variable), which is not set: its requests go without a key")
+            }
         }
         var seen: [String: Int] = [:]
         for index in endpoints.indices {
@@ -143,7 +165,7 @@ extension RunOptions {
             seen[name, default: 0] += 1
             if seen[name]! > 1 { endpoints[index].name = "\(name)#\(seen[name]!)" }
         }
-        return endpoints
+        return (endpoints, warnings)
     }
 
     private func checkReadable(_ path: String) throws {

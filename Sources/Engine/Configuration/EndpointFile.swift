@@ -55,6 +55,12 @@ public enum EndpointFile {
             if let value = map["headers"] {
                 guard let pairs = value as? [String: Any] else { throw .configuration("\(position) has headers that are not a mapping") }
                 headers = pairs.keys.sorted().map { HeaderField($0, "\(pairs[$0]!)") }
+                for header in headers {
+                    guard HeaderField.isName(header.name) else { throw .configuration("\(position) has a header name that is not a token: \"\(URLText.printable(header.name))\"") }
+                    guard HeaderField.canCarry(header.value) else {
+                        throw .configuration("\(position) has a value for header \(header.name) that holds a line break or control character")
+                    }
+                }
             }
             func limit(_ key: String) throws(EngineError) -> Double? {
                 guard let value = map[key] else { return nil }
@@ -63,11 +69,13 @@ public enum EndpointFile {
                 return number
             }
             let perSecond = [try limit("rps"), try limit("rpm").map { $0 / 60 }].compactMap { $0 }.min()
-            let keyVariable = map["api_key_env"] as? String ?? defaultKeyVariable
+            let namedVariable = map["api_key_env"] as? String
+            let keyVariable = namedVariable ?? defaultKeyVariable
             var endpoint = EndpointConfiguration(
                 name: map["name"].map { "\($0)" }, url: url, weight: weight,
-                apiKey: environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 },
+                apiKey: try HeaderField.key(in: keyVariable, environment: environment),
                 model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers)
+            if endpoint.apiKey == nil, let namedVariable { endpoint.missingKeyVariable = namedVariable }
             endpoint.requestsPerSecond = perSecond
             endpoint.tokensPerMinute = try limit("tpm")
             result.append(endpoint)

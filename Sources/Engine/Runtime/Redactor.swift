@@ -13,6 +13,16 @@ public struct Redactor: Sendable {
         self.init(secrets: endpoints.flatMap { [$0.apiKey].compactMap { $0 } + $0.headers.map(\.value) })
     }
 
+    /// Characters of an error message kept for files, logs and the screen.
+    public static let messageLimit = 200
+
+    /// An error's text ready to show: secrets removed first, then cut to `messageLimit` characters,
+    /// so a cut can never leave part of a secret behind.
+    public func message(for error: EngineError) -> String {
+        let text = redact(error.description)
+        return text.count > Self.messageLimit ? String(text.prefix(Self.messageLimit)) + "…" : text
+    }
+
     public func redact(_ text: String) -> String {
         var result = text
         for secret in secrets where result.contains(secret) {

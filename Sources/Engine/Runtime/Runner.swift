@@ -205,7 +205,7 @@ struct Runner {
                                                  promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
                                                  completionTokens: answer.usage?["completion_tokens"]?.intValue ?? 0), finishedAt))
                     case .failed(let error):
-                        let message = redactor.redact(error.description)
+                        let message = redactor.message(for: error)
                         log.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)
                         write { () throws(EngineError) in
                             try sink.writeFailure(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts))
@@ -215,7 +215,7 @@ struct Runner {
                                               final: true), finishedAt))
                     case .willRetry(let error, let at):
                         let wait = max(0, at - finishedAt)
-                        let reason = redactor.redact(error.description)
+                        let reason = redactor.message(for: error)
                         log.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)
                         let maxAttempts = configuration.retryPolicy.maxAttempts
                         let message = attempts < maxAttempts
@@ -251,7 +251,7 @@ struct Runner {
                                written: sink.linesWritten)
         if scheduler.stoppedUnreachable {
             result.unreachable = names.indices.map { index in
-                (names[index], scheduler.health[index].lastFailure.map { redactor.redact($0.description) } ?? "no answer")
+                (names[index], scheduler.health[index].lastFailure.map { redactor.message(for: $0) } ?? "no answer")
             }
         }
         return result

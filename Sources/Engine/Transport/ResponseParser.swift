@@ -96,7 +96,8 @@ public enum ResponseParser {
             }
             return nil
         }
-        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingSpaces
+        // Whole: cutting here could leave part of an echoed key, which redaction would then miss.
+        let text = String(decoding: body, as: UTF8.self).trimmingSpaces
         return text.isEmpty ? nil : text
     }
 
