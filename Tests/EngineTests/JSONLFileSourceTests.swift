@@ -32,4 +32,39 @@ import Testing
         #expect(throws: EngineError.self) { try JSONLFileSource(path: "/no/such/file.jsonl", defaults: RequestDefaults()) }
         #expect(throws: EngineError.self) { try JSONLFileSource(path: "/tmp", defaults: RequestDefaults()) }
     }
+
+    func items(of bytes: [UInt8]) async throws -> [SourceItem] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("src-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let source = try JSONLFileSource(path: path, defaults: RequestDefaults())
+        var items: [SourceItem] = []
+        while true {
+            let batch = try await source.next(max: 100)
+            if batch.isEmpty { return items }
+            items += batch
+        }
+    }
+
+    /// A UTF-8 byte-order mark before the first line is skipped, not a bad line.
+    @Test func skipsByteOrderMark() async throws {
+        let items = try await items(of: [0xEF, 0xBB, 0xBF] + Array("{\"input\":\"a\"}\n{\"input\":\"b\"}\n".utf8))
+        #expect(items.count == 2)
+        guard case .record(let first) = items.first else { Issue.record("line 1 refused"); return }
+        #expect(first.line == 1 && first.input == "a")
+    }
+
+    /// A CSV file or a JSON array gets a hint on its first line saying what it looks like.
+    @Test func hintsAtTheFormat() async throws {
+        for (text, hint) in [("input,id\nhello,1\n", "looks like CSV"), ("[{\"input\":\"a\"},\n{\"input\":\"b\"}]\n", "looks like a JSON array"),
+                             ("[{\"input\":\"a\"}]\n", "looks like a JSON array")] {
+            let items = try await items(of: Array(text.utf8))
+            guard case .bad(let first) = items.first else { Issue.record("\(text): line 1 accepted"); continue }
+            #expect(first.reason.contains(hint), "\(first.reason)")
+            if items.count > 1, case .bad(let second) = items[1] { #expect(!second.reason.contains("looks like")) }
+        }
+        let plain = try await items(of: Array("{broken\n".utf8))
+        guard case .bad(let broken) = plain.first else { Issue.record("accepted"); return }
+        #expect(!broken.reason.contains("looks like"))
+    }
 }

@@ -36,6 +36,7 @@ enum SummaryReport {
         if lost > 0 {
             lines.append("  not written: \(Format.count(lost)) finished record\(lost == 1 ? "" : "s") never reached the files (the write failed); a rerun sends them again")
         }
+        if let first = snapshot.firstBadLine { lines.append("  first bad line: " + (first.count > 300 ? first.prefix(299) + "…" : first)) }
         if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "

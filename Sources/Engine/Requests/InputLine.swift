@@ -67,6 +67,18 @@ public enum InputLine {
         return bad("no \"input\", \"messages\" or \"body\" field")
     }
 
+    /// A hint when the first line of a file shows it is not JSONL at all: a JSON array, or CSV.
+    public static func formatHint(firstLine raw: String) -> String? {
+        let text = raw.drop { $0 == " " || $0 == "\t" }
+        if text.hasPrefix("[") {
+            return "the file looks like a JSON array; fanout reads JSONL, one JSON object per line (jq -c '.[]' converts an array)"
+        }
+        if !text.hasPrefix("{") && text.contains(",") {
+            return "the file looks like CSV; fanout reads JSONL, one JSON object per line such as {\"input\": \"…\"}"
+        }
+        return nil
+    }
+
     enum Problem: Error {
         case badURL
         var reason: String {

@@ -18,6 +18,8 @@ public final class JSONLFileSource: RequestSource {
         var ready: [SourceItem] = []
         var finished = false
         var progress: SourceProgress
+        /// Whether the first item was handed out (a bad first line gets a hint about the file's format).
+        var sawFirstItem = false
     }
 
     private let path: String
@@ -83,6 +85,12 @@ public final class JSONLFileSource: RequestSource {
                 } else {
                     buffer.withUnsafeBytes { state.splitter.feed(UnsafeRawBufferPointer(rebasing: $0[..<count]), emit: emit) }
                     state.progress.bytesRead += count
+                }
+                if !state.sawFirstItem, let first = items.first {
+                    state.sawFirstItem = true
+                    if case .bad(let bad) = first, let hint = InputLine.formatHint(firstLine: bad.raw) {
+                        items[0] = .bad(BadLine(id: bad.id, line: bad.line, raw: bad.raw, reason: "\(bad.reason); \(hint)", namedID: bad.namedID))
+                    }
                 }
                 state.ready.append(contentsOf: items)
                 state.progress.linesRead = state.splitter.lineNumber

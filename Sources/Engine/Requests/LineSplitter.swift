@@ -2,7 +2,8 @@
 ///
 /// A line longer than `maxLineBytes` is not held: its first bytes are kept for the error record and
 /// the rest is skipped up to the next newline. Blank lines (only spaces, tabs, `\r`) are counted but
-/// not emitted. A final line without a newline is emitted by `finish`.
+/// not emitted. A final line without a newline is emitted by `finish`. A byte-order mark at the
+/// start of the first line is dropped.
 struct LineSplitter {
     enum Line: Equatable {
         case text([UInt8])
@@ -62,6 +63,8 @@ struct LineSplitter {
             return
         }
         if pending.last == 0x0D { pending.removeLast() }
+        // A UTF-8 byte-order mark (Windows tools write one) is not part of the first line.
+        if lineNumber == 1, pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
         if pending.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
         emit(lineNumber, .text(pending))
     }

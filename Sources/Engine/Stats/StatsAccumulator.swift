@@ -75,6 +75,7 @@ public struct StatsAccumulator: Sendable {
             totals.badLines += 1
             totals.failed += 1
             totals.errorsByKind[.badInput, default: 0] += 1
+            if totals.firstBadLine == nil { totals.firstBadLine = "line \(line): \(reason)" }
             completions.add(at: now)
             remember(ErrorEntry(at: now, source: "input", message: "line \(line): \(reason)"))
         }

@@ -33,6 +33,8 @@ public struct StatsSnapshot: Sendable, Hashable {
     /// Failed attempts by kind (final or not), bad lines included.
     public var errorsByKind: [ErrorKind: Int] = [:]
     public var recentErrors: [ErrorEntry] = []
+    /// The first bad input line's message (`line 1: not valid JSON …`), for the summary.
+    public var firstBadLine: String?
     public var endpoints: [EndpointSnapshot] = []
     public var progress = SourceProgress()
 
