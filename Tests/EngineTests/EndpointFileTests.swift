@@ -42,4 +42,24 @@ import Testing
             #expect(error.description.contains(reason))
         }
     }
+
+    /// A YAML alias bomb is refused before it expands, and so is a file over 1 MiB; a small alias is fine.
+    @Test func boundsWhatAFileExpandsTo() throws {
+        var bomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+        for (name, previous) in zip("bcdefghi", "abcdefgh") {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        bomb += "endpoints: [*i]\n"
+        #expect(throws: EngineError.self) { try EndpointFile.parse(bomb, environment: [:], defaultKeyVariable: "K") }
+        do {
+            _ = try EndpointFile.parse(bomb, environment: [:], defaultKeyVariable: "K")
+        } catch {
+            #expect(error.description.contains("10,000 YAML nodes"))
+        }
+        let huge = "- url: http://h:1\n" + String(repeating: "# padding\n", count: 120_000)
+        #expect(throws: EngineError.self) { try EndpointFile.parse(huge, environment: [:], defaultKeyVariable: "K") }
+        let shared = "common: &h {X-Team: blue}\nendpoints:\n  - {url: \"http://h:1\", headers: *h}\n  - {url: \"http://h:2\", headers: *h}\n"
+        let endpoints = try EndpointFile.parse(shared, environment: [:], defaultKeyVariable: "K")
+        #expect(endpoints.count == 2 && endpoints[1].headers == [HeaderField("X-Team", "blue")])
+    }
 }

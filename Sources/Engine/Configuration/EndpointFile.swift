@@ -10,6 +10,10 @@ import Yams
 public enum EndpointFile {
     /// The largest weight an endpoint may have.
     public static let maxWeight = 1_000_000.0
+    /// The largest endpoints file read, bytes.
+    public static let maxBytes = 1 << 20
+    /// The most YAML nodes an endpoints file may expand to.
+    public static let maxNodes = 10_000
 
     /// - Parameters:
     ///   - text: the file's contents.
@@ -17,8 +21,18 @@ public enum EndpointFile {
     ///   - defaultKeyVariable: used for entries without `api_key_env`.
     public static func parse(_ text: String, environment: [String: String], defaultKeyVariable: String) throws(EngineError) -> [EndpointConfiguration] {
         let root: Any?
+        guard text.utf8.count <= maxBytes else { throw .configuration("it is over 1 MiB; an endpoints file is a short list") }
         do {
+            // Composed first (aliases share their nodes there), counted with a bound, and only then
+            // turned into values, which copies every alias: a 600-byte alias bomb stops here.
+            guard let node = try Yams.compose(yaml: text) else { throw EngineError.configuration("it must hold a non-empty list of endpoints") }
+            var budget = maxNodes
+            guard Self.fits(node, budget: &budget) else {
+                throw EngineError.configuration("it expands to more than 10,000 YAML nodes (through aliases?); write the list out plainly")
+            }
             root = try Yams.load(yaml: text)
+        } catch let error as EngineError {
+            throw error
         } catch {
             throw .configuration("it is not valid YAML or JSON")
         }
@@ -81,6 +95,18 @@ public enum EndpointFile {
             result.append(endpoint)
         }
         return result
+    }
+
+    /// Whether `node` and all it holds (aliases counted each time they are used) fit in `budget` nodes.
+    private static func fits(_ node: Node, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar: return true
+        case .mapping(let mapping): return mapping.allSatisfy { fits($0.key, budget: &budget) && fits($0.value, budget: &budget) }
+        case .sequence(let sequence): return sequence.allSatisfy { fits($0, budget: &budget) }
+        default: return true
+        }
     }
 
     /// Parses a `--endpoint URL[@WEIGHT]` value: the weight is a number after the last `@`.
