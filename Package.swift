@@ -29,6 +29,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -57,8 +58,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "EngineTests", dependencies: [
+            "Engine", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "MockLLM", "Dashboard"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Engine", "MockLLM", "Dashboard",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ]
 )

@@ -6,6 +6,7 @@
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
         case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
+        case encodedResponse
         case badInput, inputUnreadable, outputUnwritable, configuration, cancelled
     }
 
@@ -42,6 +43,11 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidResponse(status: Int, _ detail: String) -> EngineError {
         .init(.invalidResponse, "invalid response (HTTP \(status)): \(detail)", status: status)
     }
+    /// A body the server compressed (`Content-Encoding`) although fanout asked for `identity`: not
+    /// retried, since the server would do it again.
+    public static func encodedResponse(status: Int, encoding: String) -> EngineError {
+        .init(.encodedResponse, "invalid response (HTTP \(status)): the body is \(encoding)-compressed (Content-Encoding: \(encoding)) although fanout asked for none; turn compression off for this client at the server or proxy", status: status)
+    }
     public static func responseTooLarge(limit: Int) -> EngineError {
         .init(.responseTooLarge, "response body larger than \(limit) bytes")
     }
@@ -63,7 +69,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .badInput, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
+        case .responseTooLarge, .encodedResponse, .badInput, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
         }
     }
 
@@ -72,7 +78,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         switch code {
         case .connect, .connectionLost, .closedBeforeAnswer: return .connection
         case .timeout, .connectTimeout: return .timeout
-        case .invalidResponse, .responseTooLarge: return .invalidResponse
+        case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
         case .badInput: return .badInput
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
         case .httpStatus:

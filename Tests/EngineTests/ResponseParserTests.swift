@@ -1,3 +1,4 @@
+import NIOSSL
 import Testing
 @testable import Engine
 
@@ -52,5 +53,15 @@ import Testing
         #expect(limited.status == 429 && limited.retryAfter == 3 && limited.description == "HTTP 429: slow down" && limited.kind == .rateLimited)
         guard case .failure(let invalid) = interpret(200, "<html>") else { Issue.record("html accepted"); return }
         #expect(invalid.isRetryable && invalid.kind == .invalidResponse)
+    }
+}
+
+@Suite struct TLSWordsTests {
+    /// Certificate dates name the reason; a host name mismatch is called so.
+    @Test func namesCertificateProblems() {
+        #expect(TLSDiagnosis.reason(notBefore: 0, notAfter: 1_700_000_000, now: 1_800_000_000).contains("expired on 2023-11-14"))
+        #expect(TLSDiagnosis.reason(notBefore: 1_900_000_000, notAfter: 2_000_000_000, now: 1_800_000_000).contains("not valid until 2030-03-17"))
+        #expect(TLSDiagnosis.reason(notBefore: 0, notAfter: 2_000_000_000, now: 1_800_000_000).contains("untrusted certificate"))
+        #expect(EngineError.tlsProblem(NIOSSLExtraError.failedToValidateHostname)?.contains("wrong host name") == true)
     }
 }

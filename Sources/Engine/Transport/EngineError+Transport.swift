@@ -1,10 +1,12 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 extension EngineError {
-    /// Reduces an error from either HTTP client (AsyncHTTPClient or the NIO transport) to its kind;
-    /// the text names no header and no URL query, so it is safe to print.
+    /// Reduces an error from either HTTP client (AsyncHTTPClient or the NIO transport) to words a user
+    /// can act on; the text names no header, no URL query and no type inside fanout, so it is safe to print.
     init(transportError error: any Error, timeout: Double, limit: Int) {
         self = Self.reduce(error, timeout: timeout, limit: limit)
     }
@@ -21,8 +23,14 @@ extension EngineError {
             default: return .connectionLost(clientError.shortDescription)
             }
         }
+        if let tls = tlsProblem(error) { return .connect("TLS: \(tls)") }
+        if let parser = error as? HTTPParserError { return .connectionLost(describe(parser)) }
+        if error is ByteToMessageDecoderError { return .connectionLost("the server's answer is not valid HTTP/1.1") }
         if let ioError = error as? IOError { return .connect(describe(errno: ioError.errnoCode)) }
         if let connection = error as? NIOConnectionError {
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil, connection.connectionErrors.isEmpty {
+                return .connect("cannot resolve the host name \(connection.host) (DNS)")
+            }
             let first = connection.connectionErrors.first.flatMap { ($0.error as? IOError)?.errnoCode }
             return .connect(first.map(describe(errno:)) ?? "cannot connect to \(connection.host):\(connection.port)")
         }
@@ -30,19 +38,59 @@ extension EngineError {
             switch channel {
             case .connectTimeout: return .connectTimeout(seconds: timeout)
             case .ioOnClosedChannel, .outputClosed, .inputClosed, .eof, .alreadyClosed: return .connectionLost("connection closed")
-            default: return .connectionLost("channel error")
+            default: return .connectionLost("the connection failed")
             }
         }
         if error is CancellationError { return .cancelled }
-        return .connectionLost(String(describing: type(of: error)))
+        return .connectionLost("the connection failed unexpectedly")
+    }
+
+    /// What went wrong in a TLS handshake, in words; nil for errors that are not TLS errors.
+    static func tlsProblem(_ error: any Error) -> String? {
+        if let extra = error as? NIOSSLExtraError {
+            switch extra {
+            case .failedToValidateHostname, .serverHostnameImpossibleToMatch:
+                return "the server's certificate is for another host name (wrong host name)"
+            default: return "the connection could not be set up (\(extra.description.split(separator: ":").first ?? "TLS"))"
+            }
+        }
+        guard let ssl = error as? NIOSSLError else { return nil }
+        switch ssl {
+        case .handshakeFailed(let reason):
+            let text = "\(reason)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") { return certificateNotTrusted }
+            if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") {
+                return "the server does not speak TLS on this port (try http:// instead of https://)"
+            }
+            if text.contains("CERTIFICATE_REQUIRED") || text.contains("HANDSHAKE_FAILURE_ON_CLIENT_HELLO") || text.contains("ALERT_HANDSHAKE_FAILURE") {
+                return "the server refused the handshake (it may require a client certificate or a TLS version fanout does not offer)"
+            }
+            return "the handshake failed"
+        case .uncleanShutdown: return "the server closed the connection without a TLS goodbye"
+        case .noCertificateToValidate, .unableToValidateCertificate: return certificateNotTrusted
+        default: return "the connection could not be set up"
+        }
+    }
+
+    /// Until `TLSDiagnosis` names the exact reason.
+    static let certificateNotTrusted = "the server's certificate is not trusted (issued by an unknown authority, self-signed or expired)"
+
+    private static func describe(_ error: HTTPParserError) -> String {
+        switch error {
+        case .headerOverflow: "the answer's headers are too large (over 80 KiB)"
+        case .invalidEOFState, .closedConnection: "the answer was cut off"
+        case .invalidContentLength, .unexpectedContentLength, .invalidChunkSize: "the answer's length framing is broken"
+        default: "the server's answer is not valid HTTP/1.1"
+        }
     }
 
     private static func describe(errno code: Int32) -> String {
         switch code {
-        case 111: return "connection refused"
-        case 104: return "connection reset by peer"
-        case 110: return "connection timed out"
-        case 113, 101: return "host unreachable"
+        case ECONNREFUSED: return "connection refused"
+        case ECONNRESET: return "connection reset by peer"
+        case ETIMEDOUT: return "connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+        case EPIPE: return "connection closed by the server"
         default: return "socket error \(code)"
         }
     }

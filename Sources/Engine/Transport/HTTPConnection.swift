@@ -11,26 +11,39 @@ final class HTTPConnection: Sendable {
         self.channel = channel
     }
 
-    /// Opens a connection to `url`'s host (TLS when `tls` is given) and reports it once.
+    /// Opens a connection to `url`'s host (TLS when `tls` is given, reported once the handshake is
+    /// done, so a certificate problem is a connection failure) and reports it once.
     static func connect(to url: EndpointURL, group: any EventLoopGroup, connectTimeout: Double, tls: NIOSSLContext?,
                         maxResponseBytes: Int, _ done: @escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) {
-        let bootstrap = ClientBootstrap(group: group)
+        let loop = group.next()
+        let handshake = tls.map { _ in loop.makePromise(of: Void.self) }
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let tls {
+                    if let tls, let handshake {
                         try pipeline.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: url.host.isIPAddress ? nil : url.host))
+                        try pipeline.addHandler(TLSHandshakeWaiter(handshake))
                     }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(HTTPExchangeHandler(host: url.hostHeader, maxResponseBytes: maxResponseBytes))
                 }
             }
-        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
-            done(result.map(HTTPConnection.init(channel:)).mapError {
+        var connected = bootstrap.connect(host: url.host, port: url.port)
+        if let handshake {
+            connected.whenFailure { handshake.fail($0) }
+            connected = connected.flatMap { channel in handshake.futureResult.map { channel } }
+        }
+        connected.whenComplete { result in
+            let outcome = result.map(HTTPConnection.init(channel:)).mapError {
                 EngineError(transportError: $0, timeout: connectTimeout, limit: maxResponseBytes)
-            })
+            }
+            guard case .failure(let error) = outcome, error.description.hasSuffix(EngineError.certificateNotTrusted) else {
+                return done(outcome)
+            }
+            TLSDiagnosis.diagnose(url, group: group, connectTimeout: connectTimeout) { reason in done(.failure(.connect("TLS: \(reason)"))) }
         }
     }
 

@@ -84,8 +84,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(error is HTTPParserError ? .connectionLost("the answer was cut off or malformed")
-                : EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
+        fail(EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
     }
 
     private func fields(for headers: [HeaderField]) -> HTTPHeaders {
@@ -95,6 +94,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         fields.add(name: "host", value: host)
         fields.add(name: "content-type", value: "application/json")
         fields.add(name: "accept", value: "application/json")
+        fields.add(name: "accept-encoding", value: "identity")
         for header in headers { fields.add(name: header.name, value: header.value) }
         cachedHeaders = (headers, fields)
         return fields

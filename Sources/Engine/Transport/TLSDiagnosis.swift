@@ -1,0 +1,85 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds out why a server's certificate failed verification: connects once more without verifying,
+/// reads the certificate and names the reason — expired, not yet valid, or issued by an authority
+/// the trust store does not hold. Runs only after a failed handshake, never per request.
+enum TLSDiagnosis {
+    /// Why a certificate valid from `notBefore` to `notAfter` (Unix seconds) failed at `now`.
+    static func reason(notBefore: Double, notAfter: Double, now: Double) -> String {
+        if now > notAfter { return "the server's certificate expired on \(date(notAfter)) (expired)" }
+        if now < notBefore { return "the server's certificate is not valid until \(date(notBefore))" }
+        return "the server's certificate is not trusted: it is self-signed or issued by an authority this machine does not trust (untrusted certificate)"
+    }
+
+    /// Connects to `url` without verifying and reports the reason, or the generic one if the second
+    /// look fails too.
+    static func diagnose(_ url: EndpointURL, group: any EventLoopGroup, connectTimeout: Double,
+                         _ done: @escaping @Sendable (String) -> Void) {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        guard let context = try? NIOSSLContext(configuration: configuration) else { return done(EngineError.certificateNotTrusted) }
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = try NIOSSLClientHandler(context: context, serverHostname: url.host.isIPAddress ? nil : url.host)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandler(CertificateReader(done: done))
+                }
+            }
+        bootstrap.connect(host: url.host, port: url.port).whenFailure { _ in done(EngineError.certificateNotTrusted) }
+    }
+
+    private static func date(_ seconds: Double) -> String {
+        var time = time_t(seconds)
+        var fields = tm()
+        gmtime_r(&time, &fields)
+        let month = String(format2(Int(fields.tm_mon) + 1)), day = format2(Int(fields.tm_mday))
+        return "\(Int(fields.tm_year) + 1900)-\(month)-\(day)"
+    }
+
+    private static func format2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// Reads the peer's certificate once the unverified handshake completes, then closes.
+    private final class CertificateReader: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        private var done: (@Sendable (String) -> Void)?
+
+        init(done: @escaping @Sendable (String) -> Void) { self.done = done }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case TLSUserEvent.handshakeCompleted = event {
+                let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+                let now = Double(time(nil))
+                finish(certificate.map { TLSDiagnosis.reason(notBefore: Double($0.notValidBefore), notAfter: Double($0.notValidAfter), now: now) })
+                context.close(promise: nil)
+            }
+            context.fireUserInboundEventTriggered(event)
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            finish(nil)
+            context.close(promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            finish(nil)
+            context.fireChannelInactive()
+        }
+
+        private func finish(_ reason: String?) {
+            guard let done else { return }
+            self.done = nil
+            done(reason ?? EngineError.certificateNotTrusted)
+        }
+    }
+}
