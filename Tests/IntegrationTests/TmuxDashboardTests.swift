@@ -129,4 +129,33 @@ import Glibc
         #expect(ids.count == 2400 && Set(ids) == Set((1...2400).map(String.init)))
         #expect(try tmux.screen().contains("saved, 0 failed"))
     }
+
+    /// q before the end exits 5 (not 0, which means every record succeeded), after writing what was in
+    /// flight; the metrics URL shows on the dashboard; the same command then finishes the job.
+    @Test func quitBeforeTheEndHasItsOwnCode() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.05))
+        try harness.writeInput(Harness.prompts(3000))
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                         "--max_requests_per_second", "200", "--endpoint", server.baseURL]
+        let command = ([BinaryTests.binary.path] + arguments + ["--tui", "--metrics_port", "0"])
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "100", "-y", "30", command])
+        #expect(try await waitFor(5) { try tmux.screen().contains("RUNNING") })
+        #expect(try tmux.screen().contains("metrics http://127.0.0.1:"))
+        try await Task.sleep(for: .seconds(1))
+        try tmux.press("q")
+        #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
+        let code = try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code == "5")
+        let saved = try Harness.read(harness.savePath).count
+        #expect(saved > 0 && saved < 3000 && saved == server.arrivals)
+        let rerun = try BinaryTests().fanout(arguments + ["--no-tui", "--max_requests_per_second", "0"])
+        await server.stop()
+        #expect(rerun.status == 0 && server.arrivals == 3000)
+    }
 }
