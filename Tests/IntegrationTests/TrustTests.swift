@@ -251,4 +251,19 @@ import Glibc
         let demo = try binary.fanout(["demo", "--duration", "inf", "--no-tui"])
         #expect(demo.status == 2 && demo.stderr.contains("(see fanout demo --help)"), "\(demo.stderr)")
     }
+
+    /// An Azure-style deployment URL with `?api-version=…` is accepted and its requests are answered.
+    @Test func azureDeploymentURL() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(3))
+        let url = "http://127.0.0.1:\(server.port)/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+        let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                     "--endpoint", url, "--no-tui"])
+        await server.stop()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Harness.read(harness.savePath).count == 3 && server.arrivals == 3)
+        #expect(!run.stdout.contains("api-version"))
+    }
 }
