@@ -19,6 +19,17 @@ import Testing
         #expect(line.hasSuffix("endpoints 0/2 usable (waiting 59m for gpu-a (Retry-After); gpu-b ejected 4.0s: connection failed: connection refused)"), "\(line)")
     }
 
+    /// A usable endpoint that has only failed since its last answer is named with its last error.
+    @Test func progressLineNamesFailingEndpoints() {
+        var snapshot = Fixtures.busy()
+        var failing = Fixtures.endpoint("api", url: "https://api.openai.com/v1", weight: 1, errors: 4)
+        failing.isFailing = true
+        failing.lastError = "connection failed: cannot resolve the host name api.openai.com (DNS)"
+        snapshot.endpoints = [failing]
+        #expect(SummaryReport.progressLine(snapshot, total: nil)
+            .hasSuffix("endpoints 1/1 usable (api failing: connection failed: cannot resolve the host name api.openai.com (DNS))"))
+    }
+
     /// The summary counts what reached the files when a write failed, and names the first bad line.
     @Test func summaryCountsWrittenLines() {
         var snapshot = Fixtures.busy(state: .done)

@@ -1,7 +1,8 @@
 import Engine
 
 /// Which endpoints can take a request now, and why the others cannot, in words for the progress
-/// line and the dashboard: `gpu-b ejected 4.0s: connection refused`, `waiting 59m for gpu-a (Retry-After)`.
+/// line and the dashboard: `gpu-b ejected 4.0s: connection refused`, `waiting 59m for gpu-a (Retry-After)`;
+/// a usable endpoint that has only failed since its last answer is named too (`gpu-c failing: …`).
 struct EndpointAvailability: Equatable {
     var usable = 0
     var total = 0
@@ -11,7 +12,9 @@ struct EndpointAvailability: Equatable {
         total = endpoints.count
         for endpoint in endpoints {
             switch endpoint.state {
-            case .ready, .probing: usable += 1
+            case .ready, .probing:
+                usable += 1
+                if endpoint.isFailing, let error = endpoint.lastError { reasons.append("\(endpoint.name) failing: \(error)") }
             case .drained: reasons.append("\(endpoint.name) drained")
             case .ejected(let seconds):
                 reasons.append("\(endpoint.name) ejected \(Format.wait(seconds))" + (endpoint.lastError.map { ": \($0)" } ?? ""))

@@ -79,6 +79,7 @@ struct Runner {
                 var endpoint = EndpointControl(weight: scheduler.balancer.weights[index], inFlight: state.inFlight,
                                                coolingFor: state.coolingFor, coolingReason: state.coolingReason)
                 endpoint.providerLimits = scheduler.providerLimits(index)
+                endpoint.isFailing = scheduler.health[index].failingSince != nil
                 return endpoint
             }
             let events = batch

@@ -122,6 +122,7 @@ public struct StatsAccumulator: Sendable {
             endpoint.errors = counters.errors
             endpoint.retries = counters.retries
             endpoint.lastError = counters.lastError
+            endpoint.isFailing = live.isFailing
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
             endpoint.actualShare = recentTotal > 0 ? recentRates[index] / recentTotal : 0
             if counters.latency.totalCount > 0 {

@@ -38,6 +38,8 @@ public struct EndpointControl: Sendable, Hashable {
     public var coolingReason: String?
     /// The endpoint's last `x-ratelimit-*` headers.
     public var providerLimits: ProviderRateLimits?
+    /// Every result from it since its last answer has been a failure (connection, timeout, 5xx).
+    public var isFailing = false
 
     public init(weight: Double, inFlight: Int, coolingFor: Double? = nil, coolingReason: String? = nil) {
         self.weight = weight

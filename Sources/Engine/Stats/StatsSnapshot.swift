@@ -82,6 +82,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var providerLimits: ProviderRateLimits?
     /// The last failed attempt's reason here (redacted), nil before the first failure.
     public var lastError: String?
+    /// Every result since its last answer has been a failure (connection, timeout, 5xx).
+    public var isFailing = false
     /// Every answer's latency (errors included) at fixed bounds, for metrics.
     public var latencyBuckets = LatencyBuckets()
 
