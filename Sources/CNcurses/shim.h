@@ -11,7 +11,6 @@
 static inline WINDOW *fanout_stdscr(void) { return stdscr; }
 static inline int fanout_width(WINDOW *window) { return getmaxx(window); }
 static inline int fanout_height(WINDOW *window) { return getmaxy(window); }
-static inline int fanout_colors(void) { return COLORS; }
 static inline attr_t fanout_color_pair(int n) { return COLOR_PAIR(n); }
 static inline attr_t fanout_a_bold(void) { return A_BOLD; }
 static inline attr_t fanout_a_dim(void) { return A_DIM; }

@@ -7,7 +7,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
         case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
         case encodedResponse
-        case badInput, inputUnreadable, outputUnwritable, configuration, cancelled
+        case inputUnreadable, outputUnwritable, configuration, cancelled
     }
 
     private let code: Code
@@ -51,7 +51,6 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func responseTooLarge(limit: Int) -> EngineError {
         .init(.responseTooLarge, "response body larger than \(limit) bytes")
     }
-    public static func badInput(line: Int, _ reason: String) -> EngineError { .init(.badInput, "line \(line): \(reason)") }
     public static func inputUnreadable(path: String, _ reason: String) -> EngineError {
         .init(.inputUnreadable, "cannot read \(path): \(reason)")
     }
@@ -69,7 +68,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .encodedResponse, .badInput, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
+        case .responseTooLarge, .encodedResponse, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
         }
     }
 
@@ -79,7 +78,6 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connect, .connectionLost, .closedBeforeAnswer: return .connection
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
-        case .badInput: return .badInput
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
         case .httpStatus:
             switch status ?? 0 {

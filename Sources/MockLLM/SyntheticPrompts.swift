@@ -1,5 +1,11 @@
 import Engine
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A deterministic file of varied prompts for the demo and the benchmark.
 public enum SyntheticPrompts {
     static let subjects = ["the ocean", "a lighthouse keeper", "quantum tunnelling", "sourdough bread", "the Roman roads",
@@ -34,6 +40,3 @@ public enum SyntheticPrompts {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

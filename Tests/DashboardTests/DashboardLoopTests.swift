@@ -50,7 +50,9 @@ final class InstantTransport: AsyncTransport {
             state = await engine.snapshot().state
         }
         #expect(state == .paused)
-        #expect(screen.lastText.contains("PAUSED") || state == .paused)
+        // The screen, not the engine, must say so: the next frame after the key draws PAUSED.
+        for _ in 0..<100 where !screen.lastText.contains("PAUSED") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(screen.lastText.contains("PAUSED"))
         screen.press(.character("q"))
         #expect(await loop.value == .finished)
         let result = await running.value

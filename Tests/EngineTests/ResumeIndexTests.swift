@@ -52,7 +52,7 @@ import Testing
         var bytes = Array(#"{"input":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 40 << 20)
         bytes += Array(#"","nested":{"id":"inner","a":[1,{"id":"deeper"}]},"id":"huge\"one","response":"ok"}"#.utf8) + [0x0A]
         bytes += Array(#"{"id":12,"response":"n"}"#.utf8) + [0x0A]
-        FileManager.default.createFile(atPath: save, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: save, contents: Data(bytes)))
         let index = try ResumeIndex.prepare(savePath: save, errorsPath: directory + "/errors.jsonl", restart: false)
         #expect(index.lines == 2 && index.answered.count == 2)
         #expect(index.answered.contains("huge\"one") && index.answered.contains("12"))

@@ -17,10 +17,10 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(10))
         var dispatched: [Dispatch] = []
-        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { dispatched.append(dispatch) }
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0) { dispatched.append(dispatch) }
         #expect(dispatched.count == 3)
         _ = scheduler.complete(dispatched[0], result: .success(ParsedAnswer(response: "x")), now: 0, using: &generator)
-        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("no slot freed"); return }
+        guard case .dispatch = scheduler.nextAction(now: 0) else { Issue.record("no slot freed"); return }
     }
 
     /// The rate limiter decides when: at 10/s the next send waits about 0.1 s.
@@ -28,8 +28,8 @@ import Testing
         var scheduler = Scheduler(endpoints: endpoints([1]), rate: 10, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(5))
-        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
-        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        guard case .dispatch = scheduler.nextAction(now: 0) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0) else { Issue.record("did not wait"); return }
         #expect(abs(until - 0.09) < 0.001)
     }
 
@@ -39,13 +39,13 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(3))
         scheduler.pause()
-        guard case .wait(nil) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while paused"); return }
+        guard case .wait(nil) = scheduler.nextAction(now: 0) else { Issue.record("sent while paused"); return }
         scheduler.resume()
-        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not resumed"); return }
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0) else { Issue.record("not resumed"); return }
         scheduler.stop(now: 0)
-        guard case .wait = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent while stopping"); return }
+        guard case .wait = scheduler.nextAction(now: 0) else { Issue.record("sent while stopping"); return }
         _ = scheduler.complete(first, result: .failure(.http(status: 400, detail: nil)), now: 0, using: &generator)
-        guard case .finished = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not finish"); return }
+        guard case .finished = scheduler.nextAction(now: 0) else { Issue.record("did not finish"); return }
     }
 
     /// A failed attempt is retried later on the other endpoint; a 429 with Retry-After cools its endpoint.
@@ -54,18 +54,18 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(1))
         scheduler.sourceDidFinish()
-        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not sent"); return }
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0) else { Issue.record("not sent"); return }
         let outcome = scheduler.complete(first, result: .failure(.http(status: 429, detail: nil, retryAfter: 2)), now: 1, using: &generator)
         guard case .willRetry(_, let at) = outcome else { Issue.record("not retried"); return }
         #expect(at == 3)
         #expect(scheduler.endpointState(first.endpoint, now: 1).coolingFor == 2)
-        guard case .wait(let until) = scheduler.nextAction(now: 1, using: &generator) else { Issue.record("retry sent early"); return }
+        guard case .wait(let until) = scheduler.nextAction(now: 1) else { Issue.record("retry sent early"); return }
         #expect(until == 3)
-        guard case .dispatch(let second) = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("retry not sent"); return }
+        guard case .dispatch(let second) = scheduler.nextAction(now: 3) else { Issue.record("retry not sent"); return }
         #expect(second.attempt.number == 2)
         #expect(second.endpoint != first.endpoint)
         _ = scheduler.complete(second, result: .success(ParsedAnswer(response: "ok")), now: 3, using: &generator)
-        guard case .finished = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("not finished"); return }
+        guard case .finished = scheduler.nextAction(now: 3) else { Issue.record("not finished"); return }
     }
 
     /// When every endpoint is cooling, records wait for the earliest cooldown to end without burning attempts.
@@ -75,9 +75,9 @@ import Testing
         scheduler.enqueue(records(2))
         scheduler.cool(0, until: 5, reason: "429")
         scheduler.cool(1, until: 4, reason: "429")
-        guard case .wait(let until) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("sent to a cooling endpoint"); return }
+        guard case .wait(let until) = scheduler.nextAction(now: 0) else { Issue.record("sent to a cooling endpoint"); return }
         #expect(until == 4)
-        guard case .dispatch(let dispatch) = scheduler.nextAction(now: 4, using: &generator) else { Issue.record("not sent"); return }
+        guard case .dispatch(let dispatch) = scheduler.nextAction(now: 4) else { Issue.record("not sent"); return }
         #expect(dispatch.endpoint == 1 && dispatch.attempt.number == 1)
     }
 
@@ -87,7 +87,7 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(10))
         var perEndpoint = [0, 0]
-        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { perEndpoint[dispatch.endpoint] += 1 }
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0) { perEndpoint[dispatch.endpoint] += 1 }
         #expect(perEndpoint == [2, 2])
     }
 
@@ -96,11 +96,11 @@ import Testing
         var scheduler = Scheduler(endpoints: endpoints([1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 1), drainTimeout: 2)
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(3))
-        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("not sent"); return }
+        guard case .dispatch = scheduler.nextAction(now: 0) else { Issue.record("not sent"); return }
         scheduler.stop(now: 1)
-        guard case .wait(let until) = scheduler.nextAction(now: 1, using: &generator) else { Issue.record("did not wait"); return }
+        guard case .wait(let until) = scheduler.nextAction(now: 1) else { Issue.record("did not wait"); return }
         #expect(until == 3)
-        guard case .abandonInFlight = scheduler.nextAction(now: 3, using: &generator) else { Issue.record("not abandoned"); return }
+        guard case .abandonInFlight = scheduler.nextAction(now: 3) else { Issue.record("not abandoned"); return }
     }
 
     /// An endpoint ejected after consecutive failures gets no traffic until its cooldown ends.
@@ -109,12 +109,12 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(20))
         var toZero: [Dispatch] = []
-        while toZero.count < 2, case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) {
+        while toZero.count < 2, case .dispatch(let dispatch) = scheduler.nextAction(now: 0) {
             if dispatch.endpoint == 0 { toZero.append(dispatch) }
         }
         for dispatch in toZero { _ = scheduler.complete(dispatch, result: .failure(.connect("refused")), now: 0, using: &generator) }
         #expect(scheduler.endpointState(0, now: 0.5).coolingReason == "ejected")
-        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0.5, using: &generator) { #expect(dispatch.endpoint == 1) }
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0.5) { #expect(dispatch.endpoint == 1) }
     }
 
     /// An endpoint's own request limit sends the overflow to the other endpoint instead of waiting.
@@ -125,7 +125,7 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(6))
         var sentTo: [Int] = []
-        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { sentTo.append(dispatch.endpoint) }
+        while case .dispatch(let dispatch) = scheduler.nextAction(now: 0) { sentTo.append(dispatch.endpoint) }
         #expect(sentTo.filter { $0 == 0 }.count == 1 && sentTo.filter { $0 == 1 }.count == 5)
     }
 
@@ -136,8 +136,8 @@ import Testing
         var scheduler = Scheduler(endpoints: list, rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 1))
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(3))
-        guard case .dispatch = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
-        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        guard case .dispatch = scheduler.nextAction(now: 0) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0) else { Issue.record("did not wait"); return }
         #expect(abs(until - 0.49) < 0.001)
     }
 
@@ -149,13 +149,13 @@ import Testing
         // 40 characters: 10 tokens each, a second's worth at 600 per minute.
         scheduler.enqueue((1...3).map { RequestRecord(id: "\($0)", line: $0, form: .seed, input: "p",
                                                       body: .object([JSONField("prompt", .string(String(repeating: "x", count: 40)))])) })
-        guard case .dispatch(let first) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("first not sent"); return }
-        guard case .wait(let until?) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("did not wait"); return }
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0) else { Issue.record("first not sent"); return }
+        guard case .wait(let until?) = scheduler.nextAction(now: 0) else { Issue.record("did not wait"); return }
         #expect(until == 1)
         var answer = ParsedAnswer(response: "x", usage: .object([JSONField("total_tokens", 30)]))
         answer.status = 200
         _ = scheduler.complete(first, result: .success(answer), now: 0.5, using: &generator)
-        guard case .wait(let later?) = scheduler.nextAction(now: 0.5, using: &generator) else { Issue.record("did not wait"); return }
+        guard case .wait(let later?) = scheduler.nextAction(now: 0.5) else { Issue.record("did not wait"); return }
         #expect(later == 3)
     }
 
@@ -166,7 +166,7 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(10))
         var dispatched: [Dispatch] = []
-        for _ in 0..<4 { if case .dispatch(let dispatch) = scheduler.nextAction(now: 0, using: &generator) { dispatched.append(dispatch) } }
+        for _ in 0..<4 { if case .dispatch(let dispatch) = scheduler.nextAction(now: 0) { dispatched.append(dispatch) } }
         let toFirst = dispatched.filter { $0.endpoint == 0 }
         _ = scheduler.complete(toFirst[0], result: .success(ParsedAnswer(response: "x")),
                                limits: ProviderRateLimits(remainingRequests: 500, resetRequests: 1), now: 0, using: &generator)
@@ -176,7 +176,7 @@ import Testing
         let state = scheduler.endpointState(0, now: 0)
         #expect(state.coolingFor == 2 && state.coolingReason == "limit")
         #expect(scheduler.providerLimits(0)?.remainingRequests == 0)
-        guard case .dispatch(let next) = scheduler.nextAction(now: 0, using: &generator) else { Issue.record("nothing sent"); return }
+        guard case .dispatch(let next) = scheduler.nextAction(now: 0) else { Issue.record("nothing sent"); return }
         #expect(next.endpoint == 1)
     }
 }

@@ -14,7 +14,7 @@ import Testing
         mutating func run(for seconds: Double, answer: (Int) -> Result<ParsedAnswer, EngineError>) {
             var inFlight: [(due: Double, dispatch: Dispatch)] = []
             while now < seconds {
-                switch scheduler.nextAction(now: now, using: &generator) {
+                switch scheduler.nextAction(now: now) {
                 case .dispatch(let dispatch):
                     inFlight.append((now + 0.01, dispatch))
                     continue

@@ -66,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
         let save = (folder as NSString).appendingPathComponent("prompts_results.jsonl")
         let plan = RunPlan(
             configuration: EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: 4096,
-                                               retryPolicy: RetryPolicy(maxAttempts: 5), timeout: 30),
+                                               retryPolicy: RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: 30),
             inputPath: input, savePath: save, errorsPath: (folder as NSString).appendingPathComponent("errors.jsonl"),
             defaults: RequestDefaults(model: "demo-model", maxTokens: 120), connectTimeout: 5)
         let exit = await RunSession(plan: plan, display: display, stopAfter: duration.flatMap(DurationText.seconds)).execute()

@@ -27,19 +27,19 @@ struct RunOptions: ParsableArguments {
     var apiKeyEnv: String { apiKeyEnvOption ?? "OPENAI_API_KEY" }
 
     @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
-    var maxRequestsPerSecond: Double = 100
+    var maxRequestsPerSecond = Defaults.rate
 
     @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer.", valueName: "n"))
-    var maxInFlight = 1024
+    var maxInFlight = Defaults.maxInFlight
 
     @Option(name: .both("max_attempts"), parsing: .unconditional, help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
-    var maxAttempts = 5
+    var maxAttempts = Defaults.maxAttempts
 
     @Option(name: .customLong("timeout"), parsing: .unconditional, help: ArgumentHelp("Whole-request timeout in seconds.", valueName: "seconds"))
-    var timeout: Double = 600
+    var timeout = Defaults.timeout
 
     @Option(name: .both("connect_timeout"), parsing: .unconditional, help: ArgumentHelp("Connection timeout in seconds.", valueName: "seconds"))
-    var connectTimeout: Double = 10
+    var connectTimeout = Defaults.connectTimeout
 
     @Option(name: .customLong("model"), help: ArgumentHelp("\"model\" for bodies that lack one (an endpoint's own model wins).", valueName: "name"))
     var model: String?
@@ -54,16 +54,16 @@ struct RunOptions: ParsableArguments {
     var temperature: Double?
 
     @Option(name: .both("drain_timeout"), parsing: .unconditional, help: ArgumentHelp("On q, SIGINT or SIGTERM, seconds to wait for requests in flight before leaving them unwritten (a resumed run resends them).", valueName: "seconds"))
-    var drainTimeout: Double = 30
+    var drainTimeout = Defaults.drainTimeout
 
     @Option(name: .both("max_response_bytes"), parsing: .unconditional, help: ArgumentHelp("A larger answer body fails the attempt instead of growing memory.", valueName: "bytes"))
-    var maxResponseBytes = 64 * 1024 * 1024
+    var maxResponseBytes = Defaults.maxResponseBytes
 
     @Option(name: .both("eject_after"), parsing: .unconditional, help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
-    var ejectAfter = 5
+    var ejectAfter = Defaults.ejectAfter
 
     @Option(name: .both("unreachable_after"), parsing: .unconditional, help: ArgumentHelp("Stop the run (exit 4) when every endpoint has failed — connection, DNS, TLS, timeouts, 5xx — for this many seconds with no answer; waiting on rate limits never counts (1 to 86,400).", valueName: "seconds"))
-    var unreachableAfter: Double = 60
+    var unreachableAfter = Defaults.unreachableAfter
 
     @Option(name: .customLong("shard"), help: ArgumentHelp("Process only shard i of n (0-based), chosen by a stable hash of each record's id, so n machines can split one file.", valueName: "i/n"))
     var shard: String?

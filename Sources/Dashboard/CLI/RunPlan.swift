@@ -13,7 +13,7 @@ struct RunPlan {
     var transport: TransportKind = .nio
     /// Empty the outputs instead of resuming from them.
     var restart = false
-    var maxResponseBytes = 64 * 1024 * 1024
+    var maxResponseBytes = Defaults.maxResponseBytes
     /// Serve Prometheus metrics on this 127.0.0.1 port (0: any free port).
     var metricsPort: Int?
     var logLevel: LogLevelOption?

@@ -2,7 +2,6 @@
 enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right
-    case enter, escape, backspace
     /// Ctrl-C (the terminal is in raw mode, so it arrives as a key, not a signal).
     case interrupt
     /// The terminal changed size.

@@ -88,10 +88,7 @@ final class Terminal: Screen, @unchecked Sendable {
         case KEY_LEFT: return .left
         case KEY_RIGHT: return .right
         case KEY_RESIZE: return .resize
-        case KEY_ENTER, 10, 13: return .enter
-        case KEY_BACKSPACE, 127: return .backspace
         case 3: return .interrupt
-        case 27: return .escape
         case 32..<127: return .character(Character(Unicode.Scalar(UInt8(code))))
         default: return .other(code)
         }

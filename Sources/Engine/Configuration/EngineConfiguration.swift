@@ -17,12 +17,12 @@ public struct EngineConfiguration: Sendable {
     /// Only records of this shard are processed (nil: all).
     public var shard: Shard?
     /// Consecutive connection failures, timeouts or 5xx that eject an endpoint for a while.
-    public var ejectAfter = 5
+    public var ejectAfter = Defaults.ejectAfter
     /// Seconds a stop waits for requests in flight before abandoning them.
-    public var drainTimeout: Double = 30
+    public var drainTimeout = Defaults.drainTimeout
     /// Seconds every endpoint may fail (connections, DNS, TLS, timeouts, 5xx) before the run stops
     /// as unreachable; waiting on rate limits never counts.
-    public var unreachableAfter: Double = 60
+    public var unreachableAfter = Defaults.unreachableAfter
     /// Tokens per minute over all endpoints (`TokenLimiter`); 0 for no limit.
     public var tokensPerMinute: Double = 0
     /// Where the run logs (starts, commands, cooldowns, ejections, failures); silent by default.
@@ -31,8 +31,9 @@ public struct EngineConfiguration: Sendable {
     /// The shape of the save and errors files' lines.
     public var outputFormat = OutputFormat.fanout
 
-    public init(endpoints: [EndpointConfiguration], rate: Double = 100, maxInFlight: Int = 1024,
-                retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 5), timeout: Double = 600, seed: UInt64? = nil) {
+    public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int = Defaults.maxInFlight,
+                retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,
+                seed: UInt64? = nil) {
         self.endpoints = endpoints
         self.rate = rate
         self.maxInFlight = maxInFlight
@@ -57,31 +58,5 @@ public struct EngineConfiguration: Sendable {
         guard maxInFlight >= 1 else { throw .configuration("max in flight must be at least 1") }
         guard retryPolicy.maxAttempts >= 1 else { throw .configuration("max attempts must be at least 1") }
         guard timeout > 0 else { throw .configuration("the timeout must be above 0") }
-    }
-}
-
-/// A commands the engine takes while it runs.
-public enum EngineCommand: Sendable, Hashable {
-    case pause
-    case resume
-    /// Requests per second; 0 lifts the limit.
-    case setRate(Double)
-    case setWeight(endpoint: Int, weight: Double)
-    /// Stop sending; in-flight requests finish and are written.
-    case stop
-}
-
-/// A small, fast, seedable generator (SplitMix64) for jitter and tie-breaking.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

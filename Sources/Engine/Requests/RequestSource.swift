@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where requests come from: yields the input's non-blank lines, classified, in order.
 public protocol RequestSource: Sendable {
     /// The next items, at most `max`; an empty array means the input is finished.
@@ -42,5 +44,3 @@ public final class InMemoryRequestSource: RequestSource {
         state.withLock { SourceProgress(bytesRead: $0.position, totalBytes: $0.items.count, linesRead: $0.position) }
     }
 }
-
-import Synchronization

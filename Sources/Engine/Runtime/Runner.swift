@@ -110,7 +110,7 @@ struct Runner {
                     askForMore.yield()
                 }
                 act: while true {
-                    switch scheduler.nextAction(now: now(), using: &generator) {
+                    switch scheduler.nextAction(now: now()) {
                     case .dispatch(let dispatch):
                         let sentAt = now()
                         batch.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), sentAt))

@@ -43,7 +43,10 @@ final class RunnerInbox: Sendable {
         return await withUnsafeContinuation { continuation in
             let ready = state.withLock { state in
                 let ready = state.takeAll()
-                if ready == nil { state.waiter = continuation }
+                if ready == nil {
+                    precondition(state.waiter == nil, "RunnerInbox.take() has one waiter: the runner")
+                    state.waiter = continuation
+                }
                 return ready
             }
             if let ready { continuation.resume(returning: ready) }

@@ -22,7 +22,7 @@ public struct EndpointHealth: Sendable, Hashable {
     /// The last endpoint failure, for the message that ends a run no endpoint answers.
     public private(set) var lastFailure: EngineError?
 
-    public init(threshold: Int = 5) {
+    public init(threshold: Int = Defaults.ejectAfter) {
         self.threshold = max(1, threshold)
     }
 

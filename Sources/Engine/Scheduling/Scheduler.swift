@@ -79,7 +79,8 @@ public struct Scheduler {
     private var sequence: UInt64 = 0
 
     public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy,
-                ejectAfter: Int = 5, drainTimeout: Double = 30, tokensPerMinute: Double = 0, unreachableAfter: Double = 60,
+                ejectAfter: Int = Defaults.ejectAfter, drainTimeout: Double = Defaults.drainTimeout, tokensPerMinute: Double = 0,
+                unreachableAfter: Double = Defaults.unreachableAfter,
                 now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
         tokens = TokenLimiter(perMinute: tokensPerMinute, now: now)
@@ -131,7 +132,7 @@ public struct Scheduler {
     /// What an endpoint's last rate-limit headers said, if it sent any.
     public func providerLimits(_ index: Int) -> ProviderRateLimits? { slots[index].provider }
 
-    public mutating func nextAction(now: Double, using generator: inout some RandomNumberGenerator) -> Action {
+    public mutating func nextAction(now: Double) -> Action {
         guard !isStopping, let since = everyEndpointFailingSince else { return decide(now: now) }
         let deadline = since + unreachableAfter
         if now >= deadline {

@@ -22,6 +22,7 @@ public struct StatsAccumulator: Sendable {
     private let names: [String]
     private let urls: [String]
     private let initialWeights: [Double]
+    private let maxInFlight: [Int?]
     private var endpoints: [EndpointCounters]
     private var totals = StatsSnapshot()
     private var sends = RateMeter(bucketWidth: 1, buckets: 62)
@@ -33,6 +34,7 @@ public struct StatsAccumulator: Sendable {
         names = endpoints.map(\.name)
         urls = endpoints.map(\.url.description)
         initialWeights = endpoints.map(\.weight)
+        maxInFlight = endpoints.map(\.maxInFlight)
         self.endpoints = Array(repeating: EndpointCounters(), count: endpoints.count)
     }
 
@@ -115,6 +117,7 @@ public struct StatsAccumulator: Sendable {
             var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
                                             initialWeight: initialWeights[index], state: state)
             endpoint.inFlight = live.inFlight
+            endpoint.maxInFlight = maxInFlight[index]
             endpoint.providerLimits = live.providerLimits
             endpoint.latencyBuckets = counters.buckets
             endpoint.sent = counters.sent

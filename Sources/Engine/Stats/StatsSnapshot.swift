@@ -63,6 +63,7 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var initialWeight: Double
     public var state: State
     public var inFlight = 0
+    /// The endpoint's own in-flight cap (`max_in_flight`), nil when it has none.
     public var maxInFlight: Int?
     public var sent = 0
     public var succeeded = 0

@@ -12,7 +12,7 @@ public final class AsyncHTTPClientTransport: AsyncTransport {
     ///   - connectionsPerHost: pool size per endpoint; should match the in-flight cap.
     ///   - connectTimeout: seconds to establish a connection.
     ///   - maxResponseBytes: a larger body fails the attempt instead of growing memory.
-    public init(connectionsPerHost: Int, connectTimeout: Double, maxResponseBytes: Int = 64 * 1024 * 1024) {
+    public init(connectionsPerHost: Int, connectTimeout: Double, maxResponseBytes: Int = Defaults.maxResponseBytes) {
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
         // A refused connection should fail the attempt now and go through our retry policy, which

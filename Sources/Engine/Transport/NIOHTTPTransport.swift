@@ -19,7 +19,7 @@ public final class NIOHTTPTransport: Transport {
     ///   - endpoints: one pool each, in configuration order (requests name their endpoint by index).
     ///   - connectionsPerEndpoint: the pool size when an endpoint sets no `max_in_flight`.
     public init(endpoints: [EndpointConfiguration], connectionsPerEndpoint: Int, connectTimeout: Double,
-                maxResponseBytes: Int = 64 * 1024 * 1024) throws(EngineError) {
+                maxResponseBytes: Int = Defaults.maxResponseBytes) throws(EngineError) {
         let group = MultiThreadedEventLoopGroup.singleton
         var tls: NIOSSLContext?
         if endpoints.contains(where: \.url.isTLS) {

@@ -1,0 +1,27 @@
+import Engine
+import Logging
+
+extension RunPlan {
+    /// The run's logger when `--log_level` is set: to `--log_file`, else stderr, else (with the
+    /// dashboard, whose screen stderr is) `fanout.log` beside the save file. Says where a file log goes.
+    func makeLog(withDashboard: Bool) throws(EngineError) -> (logger: Logger, output: LogOutput)? {
+        guard let logLevel else { return nil }
+        let path = logFile ?? (withDashboard ? RunOptions.sibling(of: savePath, named: "fanout.log") : nil)
+        let output = try path.map { path throws(EngineError) in try LogOutput(appendingTo: path) } ?? .standardError
+        if let path { Console.error("fanout: logging at \(logLevel.rawValue) and above to \(path)") }
+        return (Logger(label: "fanout") { LineLogHandler(label: $0, level: logLevel.level, output: output) }, output)
+    }
+
+    /// The engine over the real file source, HTTP transport and file sink.
+    func makeEngine() throws(EngineError) -> Engine {
+        let source = try JSONLFileSource(path: inputPath, defaults: defaults)
+        let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
+        let transport: any Transport = switch self.transport {
+        case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight,
+                                        connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
+        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout,
+                                            maxResponseBytes: maxResponseBytes)
+        }
+        return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
+    }
+}

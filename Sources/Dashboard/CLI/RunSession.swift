@@ -1,0 +1,103 @@
+import Engine
+import Foundation
+
+/// One run from start to exit code: builds the engine, shows it (dashboard or lines), reports.
+struct RunSession {
+    let plan: RunPlan
+    let display: DisplayOptions
+    /// Seconds after which to stop gracefully (the demo's `--duration`).
+    var stopAfter: Double?
+
+    func execute() async -> RunExit {
+        let engine: Engine
+        var failedBefore = 0
+        var logOutput: LogOutput?
+        for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
+        let owner = plan.owner
+        for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
+            if let other = OutputOwner.conflict(at: path, for: owner) {
+                Console.error("fanout: \(path) holds the records of another input (\(other.input)), not of \(plan.inputPath); "
+                    + "\(plan.restart ? "--restart would empty it" : "resuming from it would skip the wrong records"). "
+                    + "Give this input its own \(option), or delete \(OutputOwner.sidecarPath(for: path)) if the file really belongs to it.")
+                return .usage
+            }
+        }
+        do {
+            let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
+            for path in [plan.savePath, plan.errorsPath] where !plan.isSpecialFile(path) { try owner.record(beside: path) }
+            if index.lines > 0 || index.tornLines > 0 {
+                Console.error("fanout: resuming: \(Format.count(index.lines)) records already in \(plan.savePath) and \(plan.errorsPath)"
+                    + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
+                    + "; --restart starts over")
+            }
+            failedBefore = index.failedBefore
+            var plan = self.plan
+            plan.configuration.finished = index.finished
+            if let log = try plan.makeLog(withDashboard: display.usesDashboard) {
+                plan.configuration.logger = log.logger
+                logOutput = log.output
+            }
+            engine = try plan.makeEngine()
+        } catch {
+            Console.error("fanout: \(error)")
+            return .fatalIO
+        }
+        defer { logOutput?.close() }
+        var metrics: MetricsServer?
+        if let port = plan.metricsPort {
+            do {
+                metrics = try await MetricsServer.start(port: port) { await engine.snapshot() }
+                // With the dashboard the screen shows it; stderr would be hidden under the screen.
+                if !display.usesDashboard { Console.error("fanout: metrics at http://127.0.0.1:\(metrics!.port)/metrics") }
+            } catch {
+                Console.error("fanout: \(error); choose another --metrics_port")
+                return .usage
+            }
+        }
+        let total = TotalLines(path: plan.inputPath, shards: plan.configuration.shard?.count ?? 1)
+        let timer = stopAfter.map { seconds in
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                if !Task.isCancelled { engine.stop() }
+            }
+        }
+        defer { timer?.cancel() }
+        let result: RunResult
+        let signal: Int32?
+        if display.usesDashboard {
+            (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone,
+                                                  metricsURL: metrics.map { "http://127.0.0.1:\($0.port)/metrics" }).execute()
+        } else {
+            (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
+        }
+        await metrics?.stop()
+        let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
+                                            stopped: result.wasStopped, transport: plan.transport.rawValue,
+                                            written: result.written)
+            + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
+        Console.out(summary.joined(separator: "\n"))
+        // The dashboard covered the warnings given at start: repeat them under the summary.
+        if display.usesDashboard { for warning in plan.warnings { Console.error("fanout: warning: \(warning)") } }
+        if result.abandoned > 0 {
+            Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
+        }
+        // When several apply, the first wins: fatal I/O, a signal, unreachable endpoints, an early quit.
+        if let fatal = result.fatalError {
+            Console.error("fanout: \(fatal)")
+            return .fatalIO
+        }
+        if let signal { return RunExit(code: 128 + signal) }
+        if let unreachable = result.unreachable {
+            Console.error("fanout: no endpoint answered for \(Format.duration(plan.configuration.unreachableAfter)), so the run stopped; last errors: "
+                + unreachable.map { "\($0.endpoint): \($0.lastError)" }.joined(separator: "; ")
+                + ". Records not finished were not sent: run the same command again once an endpoint answers.")
+            return .unreachable
+        }
+        if result.wasStopped && stopAfter == nil {
+            Console.error("fanout: quit before the end; records not yet finished were not sent — run the same command again to finish them")
+            return .quitEarly
+        }
+        // Failures an earlier run wrote count too: the job as a whole is what the code reports.
+        return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
+    }
+}

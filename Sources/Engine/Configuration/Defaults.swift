@@ -1,0 +1,22 @@
+/// Every default a run starts from, in one place: the CLI's options, the engine's configuration,
+/// the scheduler and the transports all read them here.
+public enum Defaults {
+    /// Attempts per second, retries included.
+    public static let rate: Double = 100
+    /// Requests awaiting an answer, over all endpoints.
+    public static let maxInFlight = 1024
+    /// Attempts per record, the first included.
+    public static let maxAttempts = 5
+    /// Whole-request timeout, seconds.
+    public static let timeout: Double = 600
+    /// Connection timeout, seconds.
+    public static let connectTimeout: Double = 10
+    /// How long a stop waits for requests in flight, seconds.
+    public static let drainTimeout: Double = 30
+    /// The largest answer body read, bytes.
+    public static let maxResponseBytes = 64 * 1024 * 1024
+    /// Consecutive endpoint failures that eject it.
+    public static let ejectAfter = 5
+    /// Seconds of nothing but failures from every endpoint before a run stops as unreachable.
+    public static let unreachableAfter: Double = 60
+}

@@ -1,0 +1,10 @@
+/// A command the engine takes while it runs.
+public enum EngineCommand: Sendable, Hashable {
+    case pause
+    case resume
+    /// Requests per second; 0 lifts the limit.
+    case setRate(Double)
+    case setWeight(endpoint: Int, weight: Double)
+    /// Stop sending; in-flight requests finish and are written.
+    case stop
+}

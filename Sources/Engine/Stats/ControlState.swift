@@ -1,0 +1,35 @@
+/// The scheduler's state that the dashboard shows next to the counters.
+public struct ControlState: Sendable, Hashable {
+    public var isPaused = false
+    public var isStopping = false
+    public var isFinished = false
+    public var targetRate: Double = 0
+    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
+    public var tokensPerMinute: Double = 0
+    public var maxInFlight = 0
+    public var inFlight = 0
+    public var pendingRetries = 0
+    public var endpoints: [EndpointControl] = []
+
+    public init() {}
+}
+
+/// One endpoint's live settings and load.
+public struct EndpointControl: Sendable, Hashable {
+    public var weight: Double
+    public var inFlight: Int
+    /// Seconds left of a cooldown, if cooling.
+    public var coolingFor: Double?
+    public var coolingReason: String?
+    /// The endpoint's last `x-ratelimit-*` headers.
+    public var providerLimits: ProviderRateLimits?
+    /// Every result from it since its last answer has been a failure (connection, timeout, 5xx).
+    public var isFailing = false
+
+    public init(weight: Double, inFlight: Int, coolingFor: Double? = nil, coolingReason: String? = nil) {
+        self.weight = weight
+        self.inFlight = inFlight
+        self.coolingFor = coolingFor
+        self.coolingReason = coolingReason
+    }
+}
