@@ -56,6 +56,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            linkerSettings: [
+                // Linux splits the wide-character ncurses into libncursesw; macOS's libncurses has it built in.
+                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
             ]
         ),
         .testTarget(name: "EngineTests", dependencies: [

@@ -2,7 +2,11 @@
 #define FANOUT_CNCURSES_SHIM_H
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
+#if defined(__APPLE__)
+#include <curses.h>
+#else
 #include <ncursesw/curses.h>
+#endif
 #include <locale.h>
 
 // Swift 6 rejects reading ncurses' C globals directly, and attribute and colour values are

@@ -2,6 +2,8 @@ import ArgumentParser
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// How a run shows itself: the live dashboard or script-friendly lines.

@@ -3,6 +3,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Turns SIGINT and SIGTERM into a graceful stop; a second signal ends the process at once.
@@ -20,7 +22,7 @@ final class SignalWatcher {
     ///   - onSecond: called for a second signal, before the process exits with 128 + signal.
     init(onFirst: @escaping @Sendable (Int32) -> Void, onSecond: @escaping @Sendable () -> Void = {}) {
         for number in [SIGINT, SIGTERM] {
-            _ = Glibc.signal(number, SIG_IGN)
+            _ = signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [latch] in
                 let isFirst = latch.first.withLock { value -> Bool in

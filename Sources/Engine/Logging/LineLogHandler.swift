@@ -3,8 +3,10 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+private let systemClose = Glibc.close
 #elseif canImport(Darwin)
 import Darwin
+private let systemClose = Darwin.close
 #endif
 
 /// A swift-log handler that writes one line per message to stderr or a log file:
@@ -78,7 +80,7 @@ public final class LogOutput: Sendable {
     public func close() {
         guard ownsDescriptor else { return }
         descriptor.withLock { descriptor in
-            if descriptor >= 0 { _ = Glibc.close(descriptor) }
+            if descriptor >= 0 { _ = systemClose(descriptor) }
             descriptor = -1
         }
     }

@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
 #endif
 
 /// The few raw file operations the reader, the line counter, the resume index, the sink and the
@@ -14,7 +18,7 @@ enum POSIXFile {
     /// (`errno` says which).
     static func read(_ descriptor: Int32, into buffer: inout [UInt8]) -> Int? {
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
             if count >= 0 { return count }
             if errno != EINTR { return nil }
         }
@@ -56,7 +60,7 @@ enum POSIXFile {
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], written offset: inout Int) -> Bool {
         offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return false

@@ -2,8 +2,10 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+private let systemClose = Glibc.close
 #elseif canImport(Darwin)
 import Darwin
+private let systemClose = Darwin.close
 #endif
 
 /// Appends whole JSON lines to the save and errors files, buffered, with one `write(2)` per batch.
@@ -36,7 +38,7 @@ public final class JSONLFileSink: ResultSink {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 let reason = POSIXFile.errorText
-                opened.forEach { _ = Glibc.close($0.descriptor) }
+                opened.forEach { _ = systemClose($0.descriptor) }
                 throw EngineError.outputUnwritable(path: path, reason)
             }
             let identity = POSIXFile.isRegular(descriptor) ? FileIdentity(descriptor: descriptor) : nil
@@ -69,7 +71,7 @@ public final class JSONLFileSink: ResultSink {
                 if fsync(files[index].descriptor) != 0 && errno != EINVAL {
                     throw EngineError.outputUnwritable(path: files[index].path, POSIXFile.errorText)
                 }
-                _ = Glibc.close(files[index].descriptor)
+                _ = systemClose(files[index].descriptor)
             }
         }
     }
