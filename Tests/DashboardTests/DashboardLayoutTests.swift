@@ -130,7 +130,7 @@ import Testing
     @Test func tokenLimitAndProviderCooling() {
         var snapshot = Fixtures.busy()
         snapshot.tokensPerMinute = 90_000
-        snapshot.endpoints[0].state = .cooling(seconds: 0.8, reason: "limit")
+        snapshot.endpoints[0].state = .cooling(seconds: 0.8, reason: .providerLimit)
         snapshot.endpoints[1].providerLimits = ProviderRateLimits(remainingRequests: 4980, remainingTokens: 1_900_000)
         let lines = DashboardLayout.render(snapshot, view: ViewState(), width: 160, height: 48, context: Fixtures.context)
         #expect(lines.contains { $0.text.contains("limit 90.0k/min") })
@@ -156,7 +156,7 @@ import Testing
         #expect(Fixtures.text(Fixtures.busy(), width: 120, height: 40, context: context).contains("metrics http://127.0.0.1:41234/metrics"))
         #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24, context: context).contains("metrics :41234"))
         var waiting = Fixtures.busy()
-        waiting.endpoints = [Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: "429"))]
+        waiting.endpoints = [Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: .tooManyRequests))]
         let screen = Fixtures.text(waiting, width: 120, height: 40, context: context)
         #expect(screen.contains(" no endpoint usable: waiting 59m for gpu-a (Retry-After)"))
         #expect(screen.contains("cooling 59m (429)"))

@@ -48,7 +48,7 @@ enum Fixtures {
                      target: 0.5, actual: 0.51, p50: 0.182, p99: 0.410),
             endpoint("gpu-b", url: "http://10.0.0.6:8000/v1", weight: 2, inFlight: 401, ok: 89_004, errors: 3, retries: 301,
                      target: 0.33, actual: 0.34, p50: 0.201, p99: 0.455),
-            endpoint("openai", url: "https://api.openai.com/v1", weight: 1, state: .cooling(seconds: 2.4, reason: "429"), inFlight: 184,
+            endpoint("openai", url: "https://api.openai.com/v1", weight: 1, state: .cooling(seconds: 2.4, reason: .tooManyRequests), inFlight: 184,
                      ok: 39_888, errors: 701, retries: 2840, target: 0.17, actual: 0.15, p50: 0.690, p99: 3.1),
             endpoint("spare", url: "http://10.0.0.9:8000/v1", weight: 0, state: .drained),
         ]

@@ -11,7 +11,7 @@ import Testing
         var ejected = Fixtures.endpoint("gpu-b", url: "http://10.0.0.6:8000/v1", weight: 1, state: .ejected(seconds: 4), errors: 3)
         ejected.lastError = "connection failed: connection refused"
         snapshot.endpoints = [
-            Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: "429"), errors: 2),
+            Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: .tooManyRequests), errors: 2),
             ejected,
         ]
         let line = SummaryReport.progressLine(snapshot, total: 1_000_000)

@@ -58,7 +58,7 @@ import Testing
         let outcome = scheduler.complete(first, result: .failure(.http(status: 429, detail: nil, retryAfter: 2)), now: 1, using: &generator)
         guard case .willRetry(_, let at) = outcome else { Issue.record("not retried"); return }
         #expect(at == 3)
-        #expect(scheduler.endpointState(first.endpoint, now: 1).coolingFor == 2)
+        #expect(scheduler.status(of: first.endpoint, now: 1) == .cooling(seconds: 2, reason: .tooManyRequests))
         guard case .wait(let until) = scheduler.nextAction(now: 1) else { Issue.record("retry sent early"); return }
         #expect(until == 3)
         guard case .dispatch(let second) = scheduler.nextAction(now: 3) else { Issue.record("retry not sent"); return }
@@ -73,8 +73,8 @@ import Testing
         var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 3))
         var generator = SeededGenerator(seed: 1)
         scheduler.enqueue(records(2))
-        scheduler.cool(0, until: 5, reason: "429")
-        scheduler.cool(1, until: 4, reason: "429")
+        scheduler.cool(0, until: 5, reason: .tooManyRequests)
+        scheduler.cool(1, until: 4, reason: .tooManyRequests)
         guard case .wait(let until) = scheduler.nextAction(now: 0) else { Issue.record("sent to a cooling endpoint"); return }
         #expect(until == 4)
         guard case .dispatch(let dispatch) = scheduler.nextAction(now: 4) else { Issue.record("not sent"); return }
@@ -113,7 +113,7 @@ import Testing
             if dispatch.endpoint == 0 { toZero.append(dispatch) }
         }
         for dispatch in toZero { _ = scheduler.complete(dispatch, result: .failure(.connect("refused")), now: 0, using: &generator) }
-        #expect(scheduler.endpointState(0, now: 0.5).coolingReason == "ejected")
+        #expect(scheduler.status(of: 0, now: 0.5) == .ejected(seconds: 0.5))
         while case .dispatch(let dispatch) = scheduler.nextAction(now: 0.5) { #expect(dispatch.endpoint == 1) }
     }
 
@@ -170,11 +170,10 @@ import Testing
         let toFirst = dispatched.filter { $0.endpoint == 0 }
         _ = scheduler.complete(toFirst[0], result: .success(ParsedAnswer(response: "x")),
                                limits: ProviderRateLimits(remainingRequests: 500, resetRequests: 1), now: 0, using: &generator)
-        #expect(scheduler.endpointState(0, now: 0).coolingFor == nil)
+        #expect(scheduler.status(of: 0, now: 0) == .ready)
         _ = scheduler.complete(toFirst[1], result: .success(ParsedAnswer(response: "x")),
                                limits: ProviderRateLimits(remainingRequests: 0, resetRequests: 2), now: 0, using: &generator)
-        let state = scheduler.endpointState(0, now: 0)
-        #expect(state.coolingFor == 2 && state.coolingReason == "limit")
+        #expect(scheduler.status(of: 0, now: 0) == .cooling(seconds: 2, reason: .providerLimit))
         #expect(scheduler.providerLimits(0)?.remainingRequests == 0)
         guard case .dispatch(let next) = scheduler.nextAction(now: 0) else { Issue.record("nothing sent"); return }
         #expect(next.endpoint == 1)

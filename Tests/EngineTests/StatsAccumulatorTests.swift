@@ -19,7 +19,7 @@ import Testing
         stats.record(.sent(endpoint: 0, isRetry: true), at: 1)
         stats.record(.badLine(line: 9, reason: "not valid JSON"), at: 1)
         var control = ControlState()
-        control.endpoints = [EndpointControl(weight: 3, inFlight: 1), EndpointControl(weight: 1, inFlight: 0, coolingFor: 1.5, coolingReason: "429")]
+        control.endpoints = [EndpointControl(weight: 3, inFlight: 1), EndpointControl(weight: 1, inFlight: 0, status: .cooling(seconds: 1.5, reason: .tooManyRequests))]
         stats.update(control)
         let snapshot = stats.snapshot(at: 1.2, progress: SourceProgress())
         #expect(snapshot.succeeded == 100 && snapshot.failed == 1 && snapshot.badLines == 1 && snapshot.retries == 1)
@@ -30,7 +30,7 @@ import Testing
         #expect(a.sent == 76 && a.retries == 1 && a.targetShare == 0.75)
         #expect(abs((a.p50 ?? 0) - 0.15) < 0.01)
         #expect(abs(a.actualShare - 0.76) < 0.02)
-        #expect(snapshot.endpoints[1].state == .cooling(seconds: 1.5, reason: "429"))
+        #expect(snapshot.endpoints[1].state == .cooling(seconds: 1.5, reason: .tooManyRequests))
     }
 
     /// Only the last few errors are kept.

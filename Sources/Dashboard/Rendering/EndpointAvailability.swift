@@ -19,7 +19,7 @@ struct EndpointAvailability: Equatable {
             case .ejected(let seconds):
                 reasons.append("\(endpoint.name) ejected \(Format.wait(seconds))" + (endpoint.lastError.map { ": \($0)" } ?? ""))
             case .cooling(let seconds, let reason):
-                let why = reason == "limit" ? "rate-limit headers" : "Retry-After"
+                let why = reason == .providerLimit ? "rate-limit headers" : "Retry-After"
                 reasons.append("waiting \(Format.wait(seconds)) for \(endpoint.name) (\(why))")
             }
         }

@@ -77,7 +77,7 @@ enum EndpointTable {
         case .ejected(let seconds): return ("ejected \(Format.wait(seconds))", .bad)
         case .cooling(let seconds, let reason):
             let time = Format.wait(seconds)
-            if wide { return ("cooling \(time)" + (reason.map { " (\($0))" } ?? ""), .warning) }
+            if wide { return ("cooling \(time) (\(reason.rawValue))", .warning) }
             return ("cool \(time)", .warning)
         }
     }

@@ -60,15 +60,19 @@ struct RunLog {
 
     /// An endpoint's state moved: ejected, back, or cooling for a reason (Retry-After, provider limits).
     func endpointChanged(_ name: String, from before: EndpointStatus, to after: EndpointStatus) {
-        guard infos, before.reason != after.reason else { return }
-        switch after.reason {
-        case "ejected"?:
-            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(Runner.seconds(after.seconds ?? 0))"])
-        case nil where before.reason == "ejected" || before.reason == "probing":
+        guard infos else { return }
+        switch (before, after) {
+        case (.ejected, .ejected), (.probing, .probing), (.ready, .ready), (.drained, .drained):
+            break
+        case (.cooling(_, let was), .cooling(_, let now)) where was == now:
+            break
+        case (_, .ejected(let seconds)):
+            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(Runner.seconds(seconds))"])
+        case (.ejected, .ready), (.probing, .ready):
             logger.notice("endpoint back in rotation", metadata: ["endpoint": .string(name)])
-        case let reason? where reason != "probing":
-            logger.info("endpoint cooling", metadata: ["endpoint": .string(name), "reason": .string(reason),
-                                                       "for_s": "\(Runner.seconds(after.seconds ?? 0))"])
+        case (_, .cooling(let seconds, let reason)):
+            logger.info("endpoint cooling", metadata: ["endpoint": .string(name), "reason": .string(reason.rawValue),
+                                                       "for_s": "\(Runner.seconds(seconds))"])
         default:
             break
         }
@@ -84,19 +88,5 @@ struct RunLog {
             "succeeded": "\(snapshot.succeeded)", "failed": "\(snapshot.failed)", "retries": "\(snapshot.retries)",
             "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(Runner.seconds(snapshot.elapsed))",
         ])
-    }
-
-    /// The part of an endpoint's state the log follows.
-    struct EndpointStatus {
-        var reason: String?
-        var seconds: Double?
-    }
-}
-
-extension Scheduler {
-    /// An endpoint's cooldown reason and seconds left, as the log follows them.
-    func endpointStatus(_ index: Int, now: Double) -> RunLog.EndpointStatus {
-        let state = endpointState(index, now: now)
-        return RunLog.EndpointStatus(reason: state.coolingReason, seconds: state.coolingFor)
     }
 }

@@ -64,24 +64,8 @@ struct Runner {
         var timer: (deadline: Double, task: Task<Void, Never>)?
 
         func publish(finished: Bool = false) async {
-            var control = ControlState()
-            control.isPaused = scheduler.isPaused
-            control.isStopping = scheduler.isStopping
+            var control = scheduler.control(now: now())
             control.isFinished = finished
-            control.targetRate = scheduler.limiter.rate
-            control.tokensPerMinute = scheduler.tokens.perMinute
-            control.maxInFlight = scheduler.maxInFlight
-            control.inFlight = scheduler.inFlight
-            control.pendingRetries = scheduler.pendingRetryCount
-            let moment = now()
-            control.endpoints = configuration.endpoints.indices.map { index in
-                let state = scheduler.endpointState(index, now: moment)
-                var endpoint = EndpointControl(weight: scheduler.balancer.weights[index], inFlight: state.inFlight,
-                                               coolingFor: state.coolingFor, coolingReason: state.coolingReason)
-                endpoint.providerLimits = scheduler.providerLimits(index)
-                endpoint.isFailing = scheduler.health[index].failingSince != nil
-                return endpoint
-            }
             let events = batch
             batch.removeAll(keepingCapacity: true)
             await stats.record(events, control: control)
@@ -193,9 +177,9 @@ struct Runner {
                     let attempts = dispatch.attempt.number
                     let endpoint = dispatch.endpoint
                     let moment = now()
-                    let before = log.wantsEndpointChanges ? scheduler.endpointStatus(endpoint, now: moment) : nil
+                    let before = log.wantsEndpointChanges ? scheduler.status(of: endpoint, now: moment) : nil
                     let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: moment, using: &generator)
-                    if let before { log.endpointChanged(names[endpoint], from: before, to: scheduler.endpointStatus(endpoint, now: moment)) }
+                    if let before { log.endpointChanged(names[endpoint], from: before, to: scheduler.status(of: endpoint, now: moment)) }
                     switch outcome {
                     case .succeeded(let answer):
                         log.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency)

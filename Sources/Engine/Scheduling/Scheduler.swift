@@ -32,7 +32,7 @@ public struct Scheduler {
         var inFlight = 0
         var maxInFlight: Int?
         var coolingUntil: Double = 0
-        var coolingReason: String?
+        var coolingReason = EndpointStatus.CoolingReason.tooManyRequests
         /// The endpoint's own request and token limits.
         var requests: RateLimiter?
         var tokens: TokenLimiter
@@ -119,14 +119,33 @@ public struct Scheduler {
         balancer.setWeight(weight, at: endpoint)
     }
 
-    /// In-flight count, cap and cooldown of one endpoint.
-    public func endpointState(_ index: Int, now: Double) -> (inFlight: Int, coolingFor: Double?, coolingReason: String?) {
-        let slot = slots[index]
+    /// What endpoint `index` is doing at `now`.
+    public func status(of index: Int, now: Double) -> EndpointStatus {
         let health = health[index]
-        if health.isEjected(now: now) { return (slot.inFlight, health.ejectedUntil - now, "ejected") }
-        if health.isHalfOpen(now: now) { return (slot.inFlight, 0, "probing") }
-        let cooling = slot.coolingUntil > now ? slot.coolingUntil - now : nil
-        return (slot.inFlight, cooling, cooling == nil ? nil : slot.coolingReason)
+        if balancer.weights[index] <= 0 { return .drained }
+        if health.isEjected(now: now) { return .ejected(seconds: health.ejectedUntil - now) }
+        if health.isHalfOpen(now: now) { return .probing }
+        if slots[index].coolingUntil > now { return .cooling(seconds: slots[index].coolingUntil - now, reason: slots[index].coolingReason) }
+        return .ready
+    }
+
+    /// What the screen shows beside the counters: the limits in force, the load, every endpoint's status.
+    public func control(now: Double) -> ControlState {
+        var control = ControlState()
+        control.isPaused = isPaused
+        control.isStopping = isStopping
+        control.targetRate = limiter.rate
+        control.tokensPerMinute = tokens.perMinute
+        control.maxInFlight = maxInFlight
+        control.inFlight = inFlight
+        control.pendingRetries = pendingRetryCount
+        control.endpoints = slots.indices.map { index in
+            var endpoint = EndpointControl(weight: balancer.weights[index], inFlight: slots[index].inFlight, status: status(of: index, now: now))
+            endpoint.providerLimits = slots[index].provider
+            endpoint.isFailing = health[index].failingSince != nil
+            return endpoint
+        }
+        return control
     }
 
     /// What an endpoint's last rate-limit headers said, if it sent any.
@@ -225,7 +244,7 @@ public struct Scheduler {
             }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             if let wait = error.retryAfter, error.status == 429 || error.status == 503 {
-                cool(dispatch.endpoint, until: now + wait, reason: error.status.map(String.init))
+                cool(dispatch.endpoint, until: now + wait, reason: .init(status: error.status))
             }
             switch retryPolicy.decide(attempt: dispatch.attempt.number, error: error, using: &generator) {
             case .giveUp where error.isNoConnection && everyEndpointFailingSince != nil:
@@ -254,18 +273,18 @@ public struct Scheduler {
         slots[endpoint].provider = limits
         let slot = slots[endpoint]
         if let remaining = limits.remainingRequests, remaining <= slot.inFlight, let reset = limits.resetRequests, reset > 0 {
-            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
+            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
         }
         guard let remaining = limits.remainingTokens else { return }
         countsTokens = true
         let next = fresh.first?.estimatedTokens ?? 0
         if remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
-            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: "limit")
+            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
         }
     }
 
     /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).
-    public mutating func cool(_ endpoint: Int, until: Double, reason: String?) {
+    public mutating func cool(_ endpoint: Int, until: Double, reason: EndpointStatus.CoolingReason) {
         guard until > slots[endpoint].coolingUntil else { return }
         slots[endpoint].coolingUntil = until
         slots[endpoint].coolingReason = reason

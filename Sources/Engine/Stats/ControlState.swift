@@ -18,18 +18,15 @@ public struct ControlState: Sendable, Hashable {
 public struct EndpointControl: Sendable, Hashable {
     public var weight: Double
     public var inFlight: Int
-    /// Seconds left of a cooldown, if cooling.
-    public var coolingFor: Double?
-    public var coolingReason: String?
+    public var status: EndpointStatus
     /// The endpoint's last `x-ratelimit-*` headers.
     public var providerLimits: ProviderRateLimits?
     /// Every result from it since its last answer has been a failure (connection, timeout, 5xx).
     public var isFailing = false
 
-    public init(weight: Double, inFlight: Int, coolingFor: Double? = nil, coolingReason: String? = nil) {
+    public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight
         self.inFlight = inFlight
-        self.coolingFor = coolingFor
-        self.coolingReason = coolingReason
+        self.status = status ?? (weight > 0 ? .ready : .drained)
     }
 }

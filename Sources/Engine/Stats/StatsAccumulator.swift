@@ -107,15 +107,8 @@ public struct StatsAccumulator: Sendable {
             let counters = endpoints[index]
             let live = control.endpoints.indices.contains(index) ? control.endpoints[index]
                 : EndpointControl(weight: initialWeights[index], inFlight: 0)
-            let state: EndpointSnapshot.State = switch (live.weight <= 0, live.coolingReason, live.coolingFor) {
-            case (true, _, _): .drained
-            case (false, "ejected", let seconds?): .ejected(seconds: seconds)
-            case (false, "probing", _): .probing
-            case (false, let reason, let seconds?): .cooling(seconds: seconds, reason: reason)
-            case (false, _, nil): .ready
-            }
             var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
-                                            initialWeight: initialWeights[index], state: state)
+                                            initialWeight: initialWeights[index], state: live.status)
             endpoint.inFlight = live.inFlight
             endpoint.maxInFlight = maxInFlight[index]
             endpoint.providerLimits = live.providerLimits

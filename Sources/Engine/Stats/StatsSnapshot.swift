@@ -46,16 +46,7 @@ public struct StatsSnapshot: Sendable, Hashable {
 
 /// One endpoint's figures.
 public struct EndpointSnapshot: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
-        case ready
-        /// Waiting out a Retry-After (429/503).
-        case cooling(seconds: Double, reason: String?)
-        /// Taken out of rotation after consecutive failures.
-        case ejected(seconds: Double)
-        /// Back from an ejection: one probe request decides.
-        case probing
-        case drained
-    }
+    public typealias State = EndpointStatus
 
     public var name: String
     public var url: String
