@@ -67,4 +67,25 @@ import Testing
         guard case .bad(let broken) = plain.first else { Issue.record("accepted"); return }
         #expect(!broken.reason.contains("looks like"))
     }
+
+    /// While a read blocks on a slow input (a FIFO nobody writes to yet), `progress` answers at once.
+    @Test func progressDoesNotWaitForABlockedRead() async throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let writer = open(fifo, O_RDWR)
+        #expect(writer >= 0)
+        let source = try JSONLFileSource(path: fifo, defaults: RequestDefaults())
+        let reading = Task { try await source.next(max: 10) }
+        try await Task.sleep(for: .milliseconds(200))
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(source.progress.bytesRead == 0)
+        #expect(start.duration(to: clock.now) < .milliseconds(50))
+        let line = Array("{\"input\":\"late\"}\n".utf8)
+        #expect(line.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) } == line.count)
+        close(writer)
+        let items = try await reading.value
+        #expect(items.count == 1 && source.progress.bytesRead == line.count)
+    }
 }

@@ -10,14 +10,15 @@ import Darwin
 /// Reads a JSONL file (or stdin for `-`) as a stream, in 256 KiB chunks, with bounded memory.
 ///
 /// Blocking `read(2)` calls run on a private dispatch queue, never on the cooperative pool, so a slow
-/// stdin cannot starve the engine.
+/// stdin cannot starve the engine. The reader's state has a lock of its own, held through a read;
+/// `progress` has another, never held across a read, so a snapshot never waits on a slow stdin.
 public final class JSONLFileSource: RequestSource {
+    /// Touched only on `queue` (the lock is never contended; it makes the state Sendable).
     private struct State {
         var descriptor: Int32
         var splitter: LineSplitter
         var ready: [SourceItem] = []
         var finished = false
-        var progress: SourceProgress
         /// Whether the first item was handed out (a bad first line gets a hint about the file's format).
         var sawFirstItem = false
     }
@@ -26,6 +27,7 @@ public final class JSONLFileSource: RequestSource {
     private let defaults: RequestDefaults
     private let queue = DispatchQueue(label: "fanout.source")
     private let state: Mutex<State>
+    private let progressState: Mutex<SourceProgress>
 
     /// Opens `path` (`-` for stdin); throws `EngineError` when it does not exist or cannot be read.
     public init(path: String, defaults: RequestDefaults, maxLineBytes: Int = InputLine.defaultMaxLineBytes) throws(EngineError) {
@@ -47,15 +49,15 @@ public final class JSONLFileSource: RequestSource {
                 if (info.st_mode & S_IFMT) == S_IFREG { total = Int(info.st_size) }
             }
         }
-        state = Mutex(State(descriptor: descriptor, splitter: LineSplitter(maxLineBytes: maxLineBytes),
-                            progress: SourceProgress(totalBytes: total)))
+        state = Mutex(State(descriptor: descriptor, splitter: LineSplitter(maxLineBytes: maxLineBytes)))
+        progressState = Mutex(SourceProgress(totalBytes: total))
     }
 
     deinit {
         state.withLock { if $0.descriptor > 0 { close($0.descriptor) } }
     }
 
-    public var progress: SourceProgress { state.withLock { $0.progress } }
+    public var progress: SourceProgress { progressState.withLock { $0 } }
 
     public func next(max: Int) async throws -> [SourceItem] {
         try await withCheckedThrowingContinuation { continuation in
@@ -84,7 +86,11 @@ public final class JSONLFileSource: RequestSource {
                     state.finished = true
                 } else {
                     buffer.withUnsafeBytes { state.splitter.feed(UnsafeRawBufferPointer(rebasing: $0[..<count]), emit: emit) }
-                    state.progress.bytesRead += count
+                }
+                let lines = state.splitter.lineNumber
+                progressState.withLock { progress in
+                    progress.bytesRead += count
+                    progress.linesRead = lines
                 }
                 if !state.sawFirstItem, let first = items.first {
                     state.sawFirstItem = true
@@ -93,7 +99,6 @@ public final class JSONLFileSource: RequestSource {
                     }
                 }
                 state.ready.append(contentsOf: items)
-                state.progress.linesRead = state.splitter.lineNumber
             }
             let taken = Array(state.ready.prefix(max))
             state.ready.removeFirst(taken.count)
