@@ -34,9 +34,7 @@ extension RunPlan {
 
     /// Whether `path` is a device or pipe (`/dev/stdout`), which is written to but never resumed from.
     func isSpecialFile(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
-        return (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) != .typeRegular
+        FileManager.default.fileExists(atPath: path) && !FileIdentity.isRegularFile(path)
     }
 }
 

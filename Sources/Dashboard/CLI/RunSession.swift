@@ -24,7 +24,13 @@ struct RunSession {
         }
         do {
             let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
-            for path in [plan.savePath, plan.errorsPath] where !plan.isSpecialFile(path) { try owner.record(beside: path) }
+            for path in [plan.savePath, plan.errorsPath] where !plan.isSpecialFile(path) {
+                do {
+                    try owner.record(beside: path)
+                } catch {
+                    Console.error("fanout: warning: \(error); the run goes on, but a later run cannot tell which input this file belongs to")
+                }
+            }
             if index.lines > 0 || index.tornLines > 0 {
                 Console.error("fanout: resuming: \(Format.count(index.lines)) records already in \(plan.savePath) and \(plan.errorsPath)"
                     + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")

@@ -24,6 +24,12 @@ public struct FileIdentity: Sendable, Hashable {
         self.init(info)
     }
 
+    /// Whether `path` names a regular file (symlinks followed); false for devices, pipes and nothing.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     private init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
