@@ -12,13 +12,17 @@ public final class Engine: Sendable {
     private let sink: any ResultSink
     private let inbox = RunnerInbox()
     private let started = Mutex(false)
+    private let clock: any Clock<Duration>
 
-    public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink) {
+    /// - Parameter clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
+    public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink,
+                clock: some Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
         self.source = source
         self.transport = transport
         self.sink = sink
-        stats = StatsRecorder(endpoints: configuration.endpoints, progress: { [source] in source.progress })
+        self.clock = clock
+        stats = StatsRecorder(endpoints: configuration.endpoints, progress: { [source] in source.progress }, clock: clock)
     }
 
     /// Sends every record and returns when each has a final outcome, or after `stop()` once the
@@ -29,11 +33,14 @@ public final class Engine: Sendable {
             return !started
         }
         precondition(first, "Engine.run() may be called only once")
-        let runner = Runner(configuration: configuration, source: source, transport: transport, sink: sink,
-                            stats: stats, inbox: inbox)
-        let result = await runner.run()
+        let result = await run(on: clock)
         await transport.shutdown()
         return result
+    }
+
+    private func run<C: Clock<Duration>>(on clock: C) async -> RunResult {
+        await Runner(configuration: configuration, source: source, transport: transport, sink: sink,
+                     stats: stats, inbox: inbox, clock: clock).run()
     }
 
     public func pause() { send(.pause) }

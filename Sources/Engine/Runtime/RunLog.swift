@@ -12,6 +12,24 @@ struct RunLog {
     private let debugs: Bool
     private let infos: Bool
 
+    /// One moment worth a log line, as the run core reports it.
+    enum Entry: Sendable {
+        case command(EngineCommand)
+        case answered(RequestRecord, endpoint: String, attempts: Int, latency: Double)
+        case retrying(RequestRecord, endpoint: String, attempt: Int, message: String, after: Double)
+        case failed(RequestRecord, endpoint: String, attempts: Int, message: String)
+        case badLine(BadLine)
+        case endpointChanged(String, from: EndpointStatus, to: EndpointStatus)
+        case fatal(EngineError)
+    }
+
+    /// Which entries are worth making: the core builds only these.
+    struct Levels: Sendable {
+        var traces = false
+        var debugs = false
+        var infos = false
+    }
+
     init(_ logger: Logger) {
         self.logger = logger
         traces = logger.logLevel <= .trace
@@ -19,8 +37,25 @@ struct RunLog {
         infos = logger.logLevel <= .info
     }
 
+    var levels: Levels { Levels(traces: traces, debugs: debugs, infos: infos) }
+
     /// Whether endpoint state changes are worth computing for the log.
     var wantsEndpointChanges: Bool { infos }
+
+    func write(_ entry: Entry) {
+        switch entry {
+        case .command(let command): self.command(command)
+        case .answered(let record, let endpoint, let attempts, let latency):
+            answered(record, endpoint: endpoint, attempts: attempts, latency: latency)
+        case .retrying(let record, let endpoint, let attempt, let message, let delay):
+            retrying(record, endpoint: endpoint, attempt: attempt, message: message, after: delay)
+        case .failed(let record, let endpoint, let attempts, let message):
+            failed(record, endpoint: endpoint, attempts: attempts, message: message)
+        case .badLine(let bad): badLine(bad)
+        case .endpointChanged(let name, let before, let after): endpointChanged(name, from: before, to: after)
+        case .fatal(let error): fatal(error)
+        }
+    }
 
     func started(_ configuration: EngineConfiguration) {
         guard infos else { return }
@@ -46,7 +81,7 @@ struct RunLog {
     func retrying(_ record: RequestRecord, endpoint: String, attempt: Int, message: String, after delay: Double) {
         guard debugs else { return }
         logger.debug("retrying", metadata: ["id": .string(record.id), "endpoint": .string(endpoint), "attempt": "\(attempt)",
-                                            "error": .string(message), "delay_s": "\(Runner.seconds(delay))"])
+                                            "error": .string(message), "delay_s": "\(RunCore.seconds(delay))"])
     }
 
     func failed(_ record: RequestRecord, endpoint: String, attempts: Int, message: String) {
@@ -67,12 +102,12 @@ struct RunLog {
         case (.cooling(_, let was), .cooling(_, let now)) where was == now:
             break
         case (_, .ejected(let seconds)):
-            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(Runner.seconds(seconds))"])
+            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(RunCore.seconds(seconds))"])
         case (.ejected, .ready), (.probing, .ready):
             logger.notice("endpoint back in rotation", metadata: ["endpoint": .string(name)])
         case (_, .cooling(let seconds, let reason)):
             logger.info("endpoint cooling", metadata: ["endpoint": .string(name), "reason": .string(reason.rawValue),
-                                                       "for_s": "\(Runner.seconds(seconds))"])
+                                                       "for_s": "\(RunCore.seconds(seconds))"])
         default:
             break
         }
@@ -86,7 +121,7 @@ struct RunLog {
         guard infos else { return }
         logger.info("run finished", metadata: [
             "succeeded": "\(snapshot.succeeded)", "failed": "\(snapshot.failed)", "retries": "\(snapshot.retries)",
-            "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(Runner.seconds(snapshot.elapsed))",
+            "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(RunCore.seconds(snapshot.elapsed))",
         ])
     }
 }

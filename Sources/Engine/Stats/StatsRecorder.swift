@@ -4,33 +4,30 @@
 /// cheap enough to call several times a second.
 public actor StatsRecorder {
     private var accumulator: StatsAccumulator
-    private let clock = ContinuousClock()
-    private var start: ContinuousClock.Instant
+    private let stopwatch: Stopwatch
     private let progress: @Sendable () -> SourceProgress
     private var frozenAt: Double?
 
-    public init(endpoints: [EndpointConfiguration], progress: @escaping @Sendable () -> SourceProgress = { SourceProgress() }) {
+    /// - Parameter clock: what elapsed time is read from (a manual clock in tests).
+    public init<C: Clock>(endpoints: [EndpointConfiguration], progress: @escaping @Sendable () -> SourceProgress = { SourceProgress() },
+                          clock: C = ContinuousClock()) where C.Duration == Duration {
         accumulator = StatsAccumulator(endpoints: endpoints)
-        start = clock.now
+        stopwatch = Stopwatch(clock: clock)
         self.progress = progress
     }
 
-    /// Sets the moment the run started (elapsed time counts from here).
-    public func markStart(_ instant: ContinuousClock.Instant) { start = instant }
+    /// Marks the moment the run started (elapsed time counts from here).
+    public func markStart() { stopwatch.restart() }
 
     /// Adds a batch of events, each with its time (seconds since the start), and the scheduler's state.
     public func record(_ events: [(StatsEvent, Double)], control: ControlState) {
         for (event, time) in events { accumulator.record(event, at: time) }
         accumulator.update(control)
-        if control.isFinished, frozenAt == nil { frozenAt = seconds(clock.now) }
+        if control.isFinished, frozenAt == nil { frozenAt = stopwatch.elapsed }
     }
 
     /// The figures now (after the run has finished, frozen at its end).
     public func snapshot() -> StatsSnapshot {
-        accumulator.snapshot(at: frozenAt ?? seconds(clock.now), progress: progress())
-    }
-
-    private func seconds(_ instant: ContinuousClock.Instant) -> Double {
-        start.duration(to: instant).inSeconds
+        accumulator.snapshot(at: frozenAt ?? stopwatch.elapsed, progress: progress())
     }
 }

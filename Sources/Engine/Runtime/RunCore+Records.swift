@@ -1,0 +1,66 @@
+extension RunCore {
+    /// Items read: skip what an earlier run finished, refuse bad lines and repeats (written at once),
+    /// queue the rest.
+    mutating func read(_ items: [SourceItem], now: Double, into actions: inout [Action]) {
+        demandOutstanding = false
+        if items.isEmpty { scheduler.sourceDidFinish() }
+        stats.append((.read(count: items.count), now))
+        var records: [RequestRecord] = []
+        records.reserveCapacity(items.count)
+        var resumed = 0
+        for item in items {
+            switch filter.admit(item) {
+            case .send(let record): records.append(record)
+            case .alreadyDone: resumed += 1
+            case .otherShard: break
+            case .reject(let bad):
+                actions.append(.log(.badLine(bad)))
+                if fatalError == nil { actions.append(.write(lines.badLine(bad), success: false)) }
+                stats.append((.badLine(line: bad.line, reason: bad.reason), now))
+            }
+        }
+        if resumed > 0 { stats.append((.resumed(count: resumed), now)) }
+        scheduler.enqueue(records)
+    }
+
+    /// An attempt came back: the scheduler decides the record's fate; its line is written when final.
+    mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?,
+                           sentAt: Double, finishedAt: Double, now: Double, into actions: inout [Action]) {
+        let latency = finishedAt - sentAt
+        let record = dispatch.attempt.record
+        let attempts = dispatch.attempt.number
+        let endpoint = dispatch.endpoint
+        let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
+        let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)
+        if let before {
+            actions.append(.log(.endpointChanged(names[endpoint], from: before, to: scheduler.status(of: endpoint, now: now))))
+        }
+        switch outcome {
+        case .succeeded(let answer):
+            if levels.traces { actions.append(.log(.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency))) }
+            if fatalError == nil {
+                actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency), success: true))
+            }
+            stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
+                                     completionTokens: answer.usage?["completion_tokens"]?.intValue ?? 0), finishedAt))
+        case .failed(let error):
+            let message = redactor.message(for: error)
+            actions.append(.log(.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)))
+            if fatalError == nil {
+                actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts), success: false))
+            }
+            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency,
+                                  message: "\(message) (attempt \(attempts)/\(maxAttempts) → errors)", final: true), finishedAt))
+        case .willRetry(let error, let at):
+            let wait = max(0, at - finishedAt)
+            let reason = redactor.message(for: error)
+            if levels.debugs {
+                actions.append(.log(.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)))
+            }
+            let message = attempts < maxAttempts
+                ? "\(reason) (attempt \(attempts)/\(maxAttempts), retry in \(Self.seconds(wait)))"
+                : "\(reason) (attempt \(attempts); no endpoint answers, so it waits unsent, next try in \(Self.seconds(wait)))"
+            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
+        }
+    }
+}

@@ -1,0 +1,193 @@
+/// The run's decisions as a state machine: events in, actions out, `now` passed in.
+///
+/// It owns the scheduler, the record filter, the redactor and the lines to write, and never
+/// touches a socket, a file, a task or a clock: the `Runner` feeds it events (input read, attempts
+/// completed, commands, timers, the 100 ms tick) and carries out the actions that come back, the
+/// shape of AsyncHTTPClient's `HTTPConnectionPool.StateMachine`. Tests drive it with chosen times.
+struct RunCore {
+    enum Event: Sendable {
+        /// Items from the source; an empty array marks the end of the input.
+        case itemsRead([SourceItem])
+        case sourceFailed(EngineError)
+        /// A dispatched attempt came back; times are seconds since the run started.
+        case attemptCompleted(Dispatch, Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?, sentAt: Double, finishedAt: Double)
+        case command(EngineCommand)
+        /// The timer asked for with `armTimer` fired.
+        case timerFired
+        /// The periodic heartbeat: flush the files, publish the figures.
+        case tick
+        /// Writing a line (or flushing, or closing) failed: the run stops.
+        case writeFailed(EngineError)
+    }
+
+    enum Action: Sendable {
+        /// Start this attempt on the transport (it was sent at `at`).
+        case send(Dispatch, at: Double)
+        /// Append a line to the save file (`success`) or the errors file.
+        case write(JSONValue, success: Bool)
+        case flush
+        /// Hand these stats events and this control state to the stats recorder.
+        case publish([(StatsEvent, Double)], ControlState)
+        /// Wake with `timerFired` at this time (replaces any earlier timer).
+        case armTimer(at: Double)
+        /// Read the next batch of input.
+        case askForInput
+        case log(RunLog.Entry)
+        /// Requests in flight are abandoned (the drain timeout passed): cancel them.
+        case cancelInFlight
+        /// Nothing more will happen: close the files and report.
+        case finish
+    }
+
+    /// Items buffered ahead of sending before the reader is asked for more.
+    static let readAhead = 2048
+
+    var scheduler: Scheduler
+    var filter: RecordFilter
+    var generator: SeededGenerator
+    let redactor: Redactor
+    let lines: OutputLines
+    let names: [String]
+    let maxAttempts: Int
+    let levels: RunLog.Levels
+    var stats: [(StatsEvent, Double)] = []
+    private var timerDeadline: Double?
+    var demandOutstanding = false
+    private(set) var fatalError: EngineError?
+    private(set) var abandoned = 0
+    private(set) var isFinished = false
+
+    init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels()) {
+        scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate, maxInFlight: configuration.maxInFlight,
+                              retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
+                              drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
+                              unreachableAfter: configuration.unreachableAfter)
+        filter = RecordFilter(finished: configuration.finished, shard: configuration.shard)
+        generator = SeededGenerator(seed: seed)
+        redactor = Redactor(endpoints: configuration.endpoints)
+        names = configuration.endpoints.map(\.name)
+        lines = OutputLines(format: configuration.outputFormat, names: names)
+        maxAttempts = configuration.retryPolicy.maxAttempts
+        self.levels = levels
+    }
+
+    /// The first actions: ask for input, and whatever the scheduler can do before any arrives.
+    mutating func start(now: Double, into actions: inout [Action]) {
+        pump(now: now, into: &actions)
+    }
+
+    /// Takes one event; appends what to do about it to `actions`.
+    mutating func handle(_ event: Event, now: Double, into actions: inout [Action]) {
+        if isFinished {
+            // After the end only closing the files can still fail.
+            if case .writeFailed(let error) = event, fatalError == nil {
+                actions.append(.log(.fatal(error)))
+                fatalError = error
+            }
+            return
+        }
+        switch event {
+        case .command(let command):
+            apply(command, now: now)
+            if levels.infos { actions.append(.log(.command(command))) }
+            actions.append(publication(now: now))
+        case .itemsRead(let items):
+            read(items, now: now, into: &actions)
+        case .sourceFailed(let error):
+            demandOutstanding = false
+            scheduler.sourceDidFinish()
+            fail(error, now: now, into: &actions)
+        case .attemptCompleted(let dispatch, let result, let limits, let sentAt, let finishedAt):
+            complete(dispatch, result: result, limits: limits, sentAt: sentAt, finishedAt: finishedAt, now: now, into: &actions)
+        case .timerFired:
+            timerDeadline = nil
+        case .tick:
+            if fatalError == nil { actions.append(.flush) }
+            actions.append(publication(now: now))
+        case .writeFailed(let error):
+            fail(error, now: now, into: &actions)
+        }
+        pump(now: now, into: &actions)
+    }
+
+    /// The last publication, marked finished.
+    mutating func finalPublication(now: Double) -> Action {
+        var action = publication(now: now)
+        if case .publish(let events, var control) = action {
+            control.isFinished = true
+            action = .publish(events, control)
+        }
+        return action
+    }
+
+    /// How the run ended, once `finish` was returned.
+    var result: (fatalError: EngineError?, wasStopped: Bool, abandoned: Int, unreachable: [(endpoint: String, lastError: String)]?) {
+        let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
+        let unreachable = scheduler.stoppedUnreachable ? names.indices.map { index in
+            (names[index], scheduler.health[index].lastFailure.map { redactor.message(for: $0) } ?? "no answer")
+        } : nil
+        return (fatalError, unfinished || abandoned > 0, abandoned, unreachable)
+    }
+
+    /// `2.4s` below 10 s, `42s` above.
+    static func seconds(_ value: Double) -> String {
+        value < 10 ? "\((value * 10).rounded() / 10)s" : "\(Int(value.rounded()))s"
+    }
+
+    // MARK: - Steps
+
+    private mutating func apply(_ command: EngineCommand, now: Double) {
+        switch command {
+        case .pause: scheduler.pause()
+        case .resume: scheduler.resume()
+        case .stop: scheduler.stop(now: now)
+        case .setRate(let rate): scheduler.setRate(rate, now: now)
+        case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
+        }
+    }
+
+    /// Stops the run for good on the first fatal error (later ones are not news).
+    private mutating func fail(_ error: EngineError, now: Double, into actions: inout [Action]) {
+        if fatalError == nil { actions.append(.log(.fatal(error))) }
+        fatalError = fatalError ?? error
+        scheduler.stop(now: now)
+    }
+
+    /// The stats events gathered since the last publication, with the scheduler's state now.
+    private mutating func publication(now: Double) -> Action {
+        defer { stats.removeAll(keepingCapacity: true) }
+        return .publish(stats, scheduler.control(now: now))
+    }
+
+    /// Asks the scheduler for sends until it says wait, finish or abandon; asks for input when the
+    /// buffer runs low.
+    private mutating func pump(now: Double, into actions: inout [Action]) {
+        if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding, scheduler.bufferedCount < Self.readAhead {
+            demandOutstanding = true
+            actions.append(.askForInput)
+        }
+        while true {
+            switch scheduler.nextAction(now: now) {
+            case .dispatch(let dispatch):
+                stats.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), now))
+                actions.append(.send(dispatch, at: now))
+            case .wait(let until):
+                if let until, timerDeadline.map({ until < $0 }) ?? true {
+                    timerDeadline = until
+                    actions.append(.armTimer(at: until))
+                }
+                return
+            case .finished:
+                isFinished = true
+                actions.append(.finish)
+                return
+            case .abandonInFlight:
+                abandoned = scheduler.inFlight
+                isFinished = true
+                actions.append(.cancelInFlight)
+                actions.append(.finish)
+                return
+            }
+        }
+    }
+}
