@@ -48,8 +48,11 @@ struct Runner<C: Clock> where C.Duration == Duration {
         var timer: Task<Void, Never>?
         var actions: [RunCore.Action] = []
 
-        /// Executes `actions` in order; a failed write is handed back to the core at once.
-        func execute() async {
+        var publications: [([(StatsEvent, Double)], ControlState)] = []
+
+        /// Executes `actions` in order (a failed write is handed back to the core at once); the
+        /// publications wait for `publish()`, so most events cost no suspension.
+        func execute() {
             var index = 0
             var writesFailed = false
             while index < actions.count {
@@ -77,7 +80,7 @@ struct Runner<C: Clock> where C.Duration == Duration {
                         core.handle(.writeFailed(error), now: now(), into: &actions)
                     }
                 case .publish(let events, let control):
-                    await stats.record(events, control: control)
+                    publications.append((events, control))
                 case .armTimer(let deadline):
                     timer?.cancel()
                     let instant = start.advanced(by: .nanoseconds(Int64(min(deadline, 1e9) * 1e9)))
@@ -98,8 +101,14 @@ struct Runner<C: Clock> where C.Duration == Duration {
             actions.removeAll(keepingCapacity: true)
         }
 
+        func publish() async {
+            for (events, control) in publications { await stats.record(events, control: control) }
+            publications.removeAll(keepingCapacity: true)
+        }
+
         core.start(now: now(), into: &actions)
-        await execute()
+        execute()
+        await publish()
         var leftover: [RunnerEvent] = []
         loop: while !core.isFinished {
             let events = await inbox.take()
@@ -108,7 +117,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
                 switch event {
                 case .command(let command, let applied):
                     core.handle(.command(command), now: now(), into: &actions)
-                    await execute()
+                    execute()
+                    await publish()
                     applied?.resume()
                 case .items(let items): core.handle(.itemsRead(items), now: now(), into: &actions)
                 case .sourceFailed(let error): core.handle(.sourceFailed(error), now: now(), into: &actions)
@@ -118,7 +128,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
                 case .timer: core.handle(.timerFired, now: now(), into: &actions)
                 case .tick: core.handle(.tick, now: now(), into: &actions)
                 }
-                await execute()
+                execute()
+                if !publications.isEmpty { await publish() }
                 if core.isFinished {
                     leftover = Array(events[(position + 1)...])
                     break loop
@@ -137,10 +148,11 @@ struct Runner<C: Clock> where C.Duration == Duration {
         reader.cancel()
         do throws(EngineError) { try sink.close() } catch {
             core.handle(.writeFailed(error), now: now(), into: &actions)
-            await execute()
+            execute()
         }
         actions.append(core.finalPublication(now: now()))
-        await execute()
+        execute()
+        await publish()
         let snapshot = await stats.snapshot()
         let ending = core.result
         log.finished(snapshot, abandoned: ending.abandoned)
