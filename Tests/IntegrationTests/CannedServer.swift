@@ -47,17 +47,35 @@ final class CannedServer: Sendable {
 
     func stop() async { try? await channel.close() }
 
-    /// A throwaway self-signed certificate and key for 127.0.0.1, made with the openssl tool.
-    static func selfSignedContext(in directory: URL) throws -> NIOSSLContext {
-        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+    /// Runs the openssl tool in `directory`.
+    private static func openssl(_ arguments: [String], in directory: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
+    }
+
+    /// A throwaway self-signed certificate and key for 127.0.0.1, made with the openssl tool; with
+    /// `expired`, one valid only in January 2020 (signed with `openssl ca`, which takes dates).
+    static func selfSignedContext(in directory: URL, expired: Bool = false) throws -> NIOSSLContext {
+        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        if expired {
+            try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"], in: directory)
+            let config = "[ ca ]\ndefault_ca = CA_default\n[ CA_default ]\ndir = .\ndatabase = index.txt\nnew_certs_dir = .\n"
+                + "serial = serial\ndefault_md = sha256\npolicy = policy_any\n[ policy_any ]\ncommonName = supplied\n"
+            try config.write(to: directory.appendingPathComponent("ca.cnf"), atomically: true, encoding: .utf8)
+            try "".write(to: directory.appendingPathComponent("index.txt"), atomically: true, encoding: .utf8)
+            try "01\n".write(to: directory.appendingPathComponent("serial"), atomically: true, encoding: .utf8)
+            try openssl(["ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", key, "-in", "leaf.csr", "-out", cert,
+                         "-startdate", "20200101000000Z", "-enddate", "20200201000000Z"], in: directory)
+        } else {
+            try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: directory)
+        }
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }, privateKey: .file(key))
         return try NIOSSLContext(configuration: configuration)

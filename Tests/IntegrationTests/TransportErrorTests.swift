@@ -31,7 +31,7 @@ import Testing
     }
 
     /// https:// to a plain HTTP port says the server does not speak TLS; a self-signed certificate is
-    /// named untrusted — with no internal error names either way.
+    /// named untrusted, an expired one expired — with no internal error names in any case.
     @Test func namesTLSFailures() async throws {
         let plain = try await MockServer.start()
         let wrongScheme = try await failure(of: "https://127.0.0.1:\(plain.port)")
@@ -44,7 +44,14 @@ import Testing
         let untrusted = try await failure(of: "https://127.0.0.1:\(server.port)")
         await server.stop()
         #expect(untrusted.message.contains("untrusted certificate") && untrusted.message.contains("self-signed"), "\(untrusted)")
-        for message in [wrongScheme.message, untrusted.message] {
+        let expiredDirectory = directory.appendingPathComponent("expired")
+        try FileManager.default.createDirectory(at: expiredDirectory, withIntermediateDirectories: true)
+        let old = try await CannedServer.start(reply: CannedServer.http(body: Array("{}".utf8)),
+                                               tls: try CannedServer.selfSignedContext(in: expiredDirectory, expired: true))
+        let expired = try await failure(of: "https://127.0.0.1:\(old.port)")
+        await old.stop()
+        #expect(expired.message.contains("expired on 2020-02-01"), "\(expired)")
+        for message in [wrongScheme.message, untrusted.message, expired.message] {
             #expect(!message.contains("NIOSSL") && !message.contains("Error") && !message.contains("BoringSSL"), "\(message)")
         }
     }
