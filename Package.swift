@@ -63,10 +63,11 @@ let package = Package(
                 .linkedLibrary("ncurses", .when(platforms: [.macOS])),
             ]
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: [
-            "Engine", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "Engine", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "Engine", "MockLLM", "Dashboard",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -3,8 +3,9 @@ import Engine
 /// The dashboard's one loop: each frame pull a snapshot, render it, draw it, then apply keys.
 ///
 /// Frames come 8 times a second; keys are polled every 15 ms between frames and a key that changes
-/// something redraws at once. The loop never calls `exit()`: it returns how it ended.
-struct DashboardLoop {
+/// something redraws at once. The loop never calls `exit()`: it returns how it ended. Its time is
+/// `clock`'s, so a test can drive frames with a manual clock.
+struct DashboardLoop<C: Clock> where C.Duration == Duration {
     enum Ending: Equatable {
         /// The run finished and the operator (or `--exit-when-done`, or a signal) let the loop end.
         case finished
@@ -12,8 +13,8 @@ struct DashboardLoop {
         case forceQuit
     }
 
-    static let frameInterval: Duration = .milliseconds(125)
-    static let keyPoll: Duration = .milliseconds(15)
+    static var frameInterval: Duration { .milliseconds(125) }
+    static var keyPoll: Duration { .milliseconds(15) }
 
     let engine: Engine
     let screen: any Screen
@@ -23,11 +24,11 @@ struct DashboardLoop {
     let totalLines: @Sendable () -> Int?
     /// True once a signal asked the run to stop (the loop then ends when the run is done).
     let stopRequested: @Sendable () -> Bool
+    let clock: C
 
     func run() async -> Ending {
         var view = ViewState()
         var context = self.context
-        let clock = ContinuousClock()
         while true {
             let snapshot = await engine.snapshot()
             if context.totalLines == nil { context.totalLines = totalLines() }
@@ -45,7 +46,7 @@ struct DashboardLoop {
                     view = effect.view
                     break keys
                 }
-                try? await Task.sleep(for: Self.keyPoll)
+                try? await clock.sleep(for: Self.keyPoll)
             }
         }
     }

@@ -19,7 +19,7 @@ struct DashboardRun {
         let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
                                     metricsURL: metricsURL)
         let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
-                                         totalLines: { total.current }, stopRequested: { probe() != nil }).run()
+                                         totalLines: { total.current }, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
         terminal.restore()
         if ending == .forceQuit {
             let snapshot = await engine.snapshot()

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Engine
 
 @Suite struct RunnerTests {
@@ -38,23 +39,23 @@ import Testing
         #expect(!result.wasStopped)
     }
 
-    /// Pause stops new sends; resume continues; stop ends the run after in-flight requests finish.
-    @Test func pauseResumeStop() async throws {
-        let transport = FakeTransport(delay: .milliseconds(5)) { _, _ in FakeTransport.ok() }
+    /// Pause stops new sends; resume continues; stop ends the run after in-flight requests finish
+    /// (on a manual clock: the rate limiter's timers move only when the test moves time).
+    @Test func pauseResumeStop() async {
+        let clock = ManualClock()
+        let transport = FakeTransport { _, _ in FakeTransport.ok() }
         let sink = InMemoryResultSink()
         let configuration = EngineConfiguration(endpoints: endpoints(1), rate: 200, maxInFlight: 4, retryPolicy: RetryPolicy(maxAttempts: 1))
-        let engine = Engine(configuration: configuration, source: source(10_000), transport: transport, sink: sink)
+        let engine = Engine(configuration: configuration, source: source(10_000), transport: transport, sink: sink, clock: clock)
         let run = Task { await engine.run() }
-        try await Task.sleep(for: .milliseconds(300))
-        engine.pause()
-        try await Task.sleep(for: .milliseconds(100))
-        let paused = transport.callCount
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(transport.callCount == paused)
+        #expect(await clock.advance(by: .milliseconds(5)) { await engine.snapshot().sent >= 40 })
+        await engine.perform(.pause)
+        let paused = await engine.snapshot().sent
+        _ = await clock.advance(by: .milliseconds(5), until: { false }, limit: .milliseconds(300))
+        #expect(await engine.snapshot().sent == paused)
         #expect(await engine.snapshot().state == .paused)
-        engine.resume()
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(transport.callCount > paused)
+        await engine.perform(.resume)
+        #expect(await clock.advance(by: .milliseconds(5)) { await engine.snapshot().sent > paused + 20 })
         engine.stop()
         let result = await run.value
         #expect(result.wasStopped)
@@ -64,9 +65,10 @@ import Testing
     /// perform() returns once the change shows in the snapshot, so quick successive changes compound;
     /// after the run it returns at once.
     @Test func performIsAcknowledged() async {
-        let transport = FakeTransport(delay: .milliseconds(2)) { _, _ in FakeTransport.ok() }
+        let transport = FakeTransport { _, _ in FakeTransport.ok() }
         let configuration = EngineConfiguration(endpoints: endpoints(2), rate: 400, maxInFlight: 8, retryPolicy: RetryPolicy(maxAttempts: 1))
-        let engine = Engine(configuration: configuration, source: source(100_000), transport: transport, sink: InMemoryResultSink())
+        let engine = Engine(configuration: configuration, source: source(100_000), transport: transport, sink: InMemoryResultSink(),
+                            clock: ManualClock())
         let run = Task { await engine.run() }
         await engine.perform(.setRate(320))
         #expect(await engine.snapshot().targetRate == 320)
