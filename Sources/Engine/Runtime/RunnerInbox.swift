@@ -53,6 +53,9 @@ final class RunnerInbox: Sendable {
         }
     }
 
+    /// Whether a taker is suspended waiting for the next event.
+    var hasWaiter: Bool { state.withLock { $0.waiter != nil } }
+
     /// Refuses further events; those already posted can still be taken.
     func close() {
         let waiter = state.withLock { state in
