@@ -63,13 +63,14 @@ let package = Package(
                 .linkedLibrary("ncurses", .when(platforms: [.macOS])),
             ]
         ),
+        // The manual clock and test tags, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: [
             "Engine", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "Engine", "MockLLM", "Dashboard",
+            "Engine", "MockLLM", "Dashboard", "TestSupport",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -2,9 +2,10 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 /// `--output_format openai-batch` over real HTTP: the files read back as OpenAI Batch output.
-@Suite struct BatchOutputTests {
+@Suite(.tags(.integration)) struct BatchOutputTests {
     /// Batch input in, Batch output out: every custom_id once, the server's whole body and request id
     /// kept; a 400 and a bad line are error lines with a code; a resumed run reads custom_id back.
     @Test func writesBatchLinesAndResumes() async throws {

@@ -2,9 +2,10 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 /// Runs the real `fanout` executable, built next to the test bundle.
-@Suite(.serialized) struct BinaryTests {
+@Suite(.serialized, .tags(.integration)) struct BinaryTests {
     struct Run {
         var status: Int32
         var stdout: String

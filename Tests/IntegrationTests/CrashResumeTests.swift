@@ -2,13 +2,14 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// kill -9 during a run, then the same command again: the files end with every id exactly once.
-@Suite(.serialized) struct CrashResumeTests {
+@Suite(.serialized, .tags(.integration)) struct CrashResumeTests {
     /// Starts the binary, kills it with SIGKILL after `seconds` (or lets it finish when nil); returns the exit status.
     func fanout(_ arguments: [String], killAfter seconds: Double?) async throws -> Int32 {
         let process = Process()

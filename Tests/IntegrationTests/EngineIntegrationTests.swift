@@ -2,8 +2,9 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
-@Suite(.serialized) struct EngineIntegrationTests {
+@Suite(.serialized, .tags(.integration)) struct EngineIntegrationTests {
     /// Weights 3:1 split 2,000 requests 75 % / 25 % at the servers, within 3 %.
     @Test(arguments: Harness.Client.allCases)
     func weightedSplit(client: Harness.Client) async throws {

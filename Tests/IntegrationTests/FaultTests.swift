@@ -2,9 +2,10 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 /// Endpoint faults and bad input, each checked for exactly-once accounting.
-@Suite(.serialized) struct FaultTests {
+@Suite(.serialized, .tags(.integration)) struct FaultTests {
     /// A 5xx storm on one endpoint ejects it; the healthy one serves everything.
     @Test func serverErrorStormEjects() async throws {
         let harness = try Harness()

@@ -2,9 +2,10 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 /// Token and request limits and provider rate-limit headers against real servers.
-@Suite struct LimitsTests {
+@Suite(.tags(.integration)) struct LimitsTests {
     /// A server that sends x-ratelimit headers is slowed before it answers 429: at 40 requests per
     /// second allowed, 100 requests arrive with no (or next to no) 429 and take about 2.5 s.
     @Test func providerHeadersAvoid429() async throws {

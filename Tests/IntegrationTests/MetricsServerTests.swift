@@ -2,13 +2,14 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The Prometheus endpoint, scraped over a real socket while and after a run.
-@Suite struct MetricsServerTests {
+@Suite(.tags(.integration)) struct MetricsServerTests {
     /// A plain HTTP/1.1 GET on 127.0.0.1 over a POSIX socket: status line and body.
     static func get(port: Int, path: String) throws -> (status: String, body: String) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

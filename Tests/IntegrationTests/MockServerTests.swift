@@ -2,8 +2,9 @@
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
-@Suite(.serialized) struct MockServerTests {
+@Suite(.serialized, .tags(.integration)) struct MockServerTests {
     /// One client for the whole process (a client must be shut down before it is freed; this one never is).
     static let transport = AsyncHTTPClientTransport(connectionsPerHost: 64, connectTimeout: 2)
 
@@ -95,7 +96,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct DemoCommandTests {
+@Suite(.serialized, .tags(.integration)) struct DemoCommandTests {
     /// A small headless demo completes with every generated record accounted for exactly once.
     @Test func headlessDemo() async throws {
         let harness = try Harness()

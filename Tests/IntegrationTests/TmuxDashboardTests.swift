@@ -2,13 +2,14 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Drives the real binary's dashboard in a detached tmux session and checks its effect at the servers.
-@Suite(.serialized) struct TmuxDashboardTests {
+@Suite(.serialized, .tags(.integration)) struct TmuxDashboardTests {
     /// A tmux server of its own (its own socket), killed at the end.
     struct Tmux {
         let socket = "fanout-test-\(UUID().uuidString.prefix(8))"

@@ -2,9 +2,10 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 /// Failures a user can act on are named in words, never as fanout's internal type names.
-@Suite struct TransportErrorTests {
+@Suite(.tags(.integration)) struct TransportErrorTests {
     func failure(of url: String, maxAttempts: Int = 1) async throws -> (message: String, attempts: Int?) {
         let harness = try Harness()
         defer { harness.cleanUp() }

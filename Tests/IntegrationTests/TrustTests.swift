@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import MockLLM
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 
 /// The promise at its edges, tried on the real binary: nothing skipped, nothing twice, outputs that
 /// belong to their input, and runs that end.
-@Suite(.serialized) struct TrustTests {
+@Suite(.serialized, .tags(.integration)) struct TrustTests {
     let binary = BinaryTests()
 
     /// A repeat of an id whose first copy is in flight when the process is killed: the rerun sends the
