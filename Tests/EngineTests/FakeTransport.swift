@@ -1,4 +1,5 @@
 import Synchronization
+import TestSupport
 @testable import Engine
 
 /// A scripted transport: answers each request by calling `script` with the endpoint and the
@@ -8,12 +9,14 @@ final class FakeTransport: AsyncTransport {
     typealias Script = @Sendable (_ endpoint: Int, _ seen: Int) -> Result<TransportResponse, EngineError>
 
     private let script: Script
-    private let delay: Duration
+    /// Requests wait on this clock for `hang` (a manual clock nobody advances: until cancelled).
+    private let hang: Duration
+    private let clock = ManualClock()
     private let calls = Mutex<[(endpoint: Int, body: [UInt8])]>([])
     private let seen = Mutex<[[UInt8]: Int]>([:])
 
-    init(delay: Duration = .zero, script: @escaping Script) {
-        self.delay = delay
+    init(hang: Duration = .zero, script: @escaping Script) {
+        self.hang = hang
         self.script = script
     }
 
@@ -31,7 +34,7 @@ final class FakeTransport: AsyncTransport {
             return seen[request.body]!
         }
         calls.withLock { $0.append((request.endpoint, request.body)) }
-        if delay > .zero { try? await Task.sleep(for: delay) }
+        if hang > .zero { try? await clock.sleep(for: hang) }
         return script(request.endpoint, count)
     }
 
