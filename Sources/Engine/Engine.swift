@@ -13,15 +13,19 @@ public final class Engine: Sendable {
     private let inbox = RunnerInbox()
     private let started = Mutex(false)
     private let clock: any Clock<Duration>
+    private let wallClock: @Sendable () -> Double
 
-    /// - Parameter clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
+    /// - Parameters:
+    ///   - clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
+    ///   - wallClock: Unix time in seconds, for `Retry-After` given as an HTTP date.
     public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink,
-                clock: some Clock<Duration> = ContinuousClock()) {
+                clock: some Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Double = { WallClock.now() }) {
         self.configuration = configuration
         self.source = source
         self.transport = transport
         self.sink = sink
         self.clock = clock
+        self.wallClock = wallClock
         stats = StatsRecorder(endpoints: configuration.endpoints, progress: { [source] in source.progress }, clock: clock)
     }
 
@@ -40,7 +44,7 @@ public final class Engine: Sendable {
 
     private func run<C: Clock<Duration>>(on clock: C) async -> RunResult {
         await Runner(configuration: configuration, source: source, transport: transport, sink: sink,
-                     stats: stats, inbox: inbox, clock: clock).run()
+                     stats: stats, inbox: inbox, clock: clock, wallClock: wallClock).run()
     }
 
     public func pause() { send(.pause) }

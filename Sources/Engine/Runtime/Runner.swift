@@ -16,6 +16,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
     let stats: StatsRecorder
     let inbox: RunnerInbox
     let clock: C
+    /// Unix time in seconds, for Retry-After given as an HTTP date.
+    let wallClock: @Sendable () -> Double
 
     func run() async -> RunResult {
         let start = clock.now
@@ -61,8 +63,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
                 switch action {
                 case .send(let dispatch, let sentAt):
                     let request = TransportRequest(for: dispatch, configuration: configuration, headers: headers)
-                    transport.start(request) { [inbox] response in
-                        let result = response.flatMap { ResponseParser.interpret($0, wallClock: WallClock.now(), keepBody: keepBodies) }
+                    transport.start(request) { [inbox, wallClock] response in
+                        let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }
                         let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
                         inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
                     }
