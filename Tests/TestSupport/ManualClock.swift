@@ -75,7 +75,7 @@ public final class ManualClock: Clock, Sendable {
 
     /// Advances in `step`s until `condition` holds, yielding between steps so woken tasks run;
     /// false if it never did within `limit` of clock time.
-    public func advance(by step: Duration, until condition: @Sendable () async -> Bool, limit: Duration = .seconds(60)) async -> Bool {
+    public func advance(by step: Duration, until condition: @Sendable () async -> Bool, limit: Duration = .seconds(600)) async -> Bool {
         let end = now.advanced(by: limit)
         while now < end {
             if await condition() { return true }
