@@ -39,9 +39,6 @@ struct RunLog {
 
     var levels: Levels { Levels(traces: traces, debugs: debugs, infos: infos) }
 
-    /// Whether endpoint state changes are worth computing for the log.
-    var wantsEndpointChanges: Bool { infos }
-
     func write(_ entry: Entry) {
         switch entry {
         case .command(let command): self.command(command)
