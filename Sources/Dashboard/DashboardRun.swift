@@ -7,7 +7,7 @@ struct DashboardRun {
     let plan: RunPlan
     let total: TotalLines
     let exitWhenDone: Bool
-    var metricsURL: String?
+    var metricsPort: Int?
 
     func execute() async -> (RunResult, Int32?) {
         let engine = self.engine
@@ -17,7 +17,7 @@ struct DashboardRun {
         let total = self.total
         let probe = watcher.signalProbe
         let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
-                                    metricsURL: metricsURL)
+                                    metricsPort: metricsPort)
         let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
                                          totalLines: { total.current }, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
         terminal.restore()

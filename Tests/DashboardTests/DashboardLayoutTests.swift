@@ -152,7 +152,7 @@ import Testing
     /// no endpoint is usable the wide screen says what it waits for.
     @Test func metricsURLAndWaiting() {
         var context = Fixtures.context
-        context.metricsURL = "http://127.0.0.1:41234/metrics"
+        context.metricsPort = 41234
         #expect(Fixtures.text(Fixtures.busy(), width: 120, height: 40, context: context).contains("metrics http://127.0.0.1:41234/metrics"))
         #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24, context: context).contains("metrics :41234"))
         var waiting = Fixtures.busy()

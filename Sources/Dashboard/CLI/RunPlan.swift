@@ -34,7 +34,7 @@ extension RunPlan {
 
     /// Whether `path` is a device or pipe (`/dev/stdout`), which is written to but never resumed from.
     func isSpecialFile(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path) && !FileIdentity.isRegularFile(path)
+        FileIdentity(path: path).map { !$0.isRegular } ?? false
     }
 }
 

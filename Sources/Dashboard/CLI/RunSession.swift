@@ -54,7 +54,7 @@ struct RunSession {
             do {
                 metrics = try await MetricsServer.start(port: port) { await engine.snapshot() }
                 // With the dashboard the screen shows it; stderr would be hidden under the screen.
-                if !display.usesDashboard { Console.error("fanout: metrics at http://127.0.0.1:\(metrics!.port)/metrics") }
+                if !display.usesDashboard { Console.error("fanout: metrics at \(MetricsServer.url(port: metrics!.port))") }
             } catch {
                 Console.error("fanout: \(error); choose another --metrics_port")
                 return .usage
@@ -72,7 +72,7 @@ struct RunSession {
         let signal: Int32?
         if display.usesDashboard {
             (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone,
-                                                  metricsURL: metrics.map { "http://127.0.0.1:\($0.port)/metrics" }).execute()
+                                                  metricsPort: metrics?.port).execute()
         } else {
             (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }

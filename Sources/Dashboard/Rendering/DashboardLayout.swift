@@ -14,7 +14,7 @@ enum DashboardLayout {
         var top: [ScreenLine] = [header(snapshot, width: width, context: context, wide: wide),
                                  progress(snapshot, width: width, context: context)]
         if wide { top.append(notice(snapshot, width: width, context: context)) }
-        top += throughput(snapshot, width: width, wide: wide, context: context)
+        top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide))
 
@@ -87,7 +87,7 @@ enum DashboardLayout {
         return spread(left, ScreenLine("metrics \(url) ", .dim), width: width)
     }
 
-    static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool, context: RenderContext = RenderContext(inputName: "", saveName: "")) -> [ScreenLine] {
+    static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool, metricsPort: Int?) -> [ScreenLine] {
         let limit = snapshot.targetRate > 0 ? "\(Format.rate(snapshot.targetRate))/s" : "unlimited"
         let retryShare = snapshot.sent > 0 ? " (\(Format.fixed(Double(snapshot.retries) / Double(snapshot.sent) * 100, digits: 1)) %)" : ""
         var first = ScreenLine()
@@ -109,8 +109,7 @@ enum DashboardLayout {
             second.append("  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   ")
             second.append("tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))")
             if snapshot.tokensPerMinute > 0 { second.append("  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min") }
-        } else if let url = context.metricsURL, let port = url.split(separator: ":").last?.split(separator: "/").first,
-                  second.width + 16 <= width {
+        } else if let port = metricsPort, second.width + 16 <= width {
             second.append("  metrics :\(port)", .dim)
         }
         return [first, second]

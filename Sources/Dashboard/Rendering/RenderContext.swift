@@ -1,3 +1,5 @@
+import Engine
+
 /// What the screen shows that does not change during a run.
 struct RenderContext: Hashable, Sendable {
     /// The input's file name (`stdin` for `-`).
@@ -5,13 +7,18 @@ struct RenderContext: Hashable, Sendable {
     var saveName: String
     /// Lines in the input when counted (nil for stdin, or before the count finishes).
     var totalLines: Int?
-    /// Where `--metrics_port` serves, when it does.
-    var metricsURL: String?
+    /// The port `--metrics_port` serves on, when it does.
+    var metricsPort: Int?
 
-    init(inputName: String, saveName: String, totalLines: Int? = nil, metricsURL: String? = nil) {
+    init(inputName: String, saveName: String, totalLines: Int? = nil, metricsPort: Int? = nil) {
         self.inputName = inputName
         self.saveName = saveName
         self.totalLines = totalLines
-        self.metricsURL = metricsURL
+        self.metricsPort = metricsPort
     }
+}
+
+extension RenderContext {
+    /// The metrics page's address, when metrics are served.
+    var metricsURL: String? { metricsPort.map { MetricsServer.url(port: $0) } }
 }

@@ -17,7 +17,7 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
     /// Parses `http(s)://host[:port][/path][?query]`; nil for anything else (user info, a fragment,
     /// spaces or control characters). `problem(with:)` says why.
     public init?(_ text: String) {
-        guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), let schemeEnd = text.firstRange(of: "://") else { return nil }
+        guard text.isVisibleASCII, let schemeEnd = text.firstRange(of: "://") else { return nil }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         var rest = text[schemeEnd.upperBound...]
@@ -63,7 +63,7 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
             return "\"\(shown)\" carries credentials (user:password@); fanout does not send those — put the key in an environment variable (api_key_env) or a header"
         }
         if text.contains("#") { return "\"\(shown)\" has a fragment (#…), which an endpoint URL cannot have" }
-        if !text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+        if !text.isVisibleASCII {
             return "\"\(URLText.printable(shown))\" holds spaces or control characters"
         }
         return "\"\(shown)\" is not an http(s) URL like http://host:port/v1"
@@ -81,7 +81,7 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
     public func requestPath(batchPath: String?) -> String {
         let target: String
         if !isBase {
-            target = path.isEmpty ? "/" : path
+            target = path
         } else if let batchPath {
             target = (path.isEmpty ? "/v1" : path) + (batchPath.hasPrefix("/v1/") ? String(batchPath.dropFirst(3)) : batchPath)
         } else {

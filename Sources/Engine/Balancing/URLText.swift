@@ -1,3 +1,9 @@
+extension String {
+    /// Printable ASCII and no space (0x21–0x7E): what a URL, a request path or a bearer key may hold;
+    /// a CR or LF in one would split the request.
+    var isVisibleASCII: Bool { utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
+}
+
 /// URL text made safe to print: credentials (`user:password@`) are replaced before a URL reaches a
 /// message, a log or the screen.
 public enum URLText {

@@ -26,7 +26,7 @@ public struct HeaderField: Sendable, Hashable {
     /// header cannot carry it; nil when unset or empty.
     public static func key(in variable: String, environment: [String: String]) throws(EngineError) -> String? {
         guard let value = environment[variable], !value.isEmpty else { return nil }
-        guard canCarry(value), !value.contains(" ") else {
+        guard value.isVisibleASCII else {
             throw .configuration("the API key in $\(variable) holds a character an HTTP header cannot carry (a line break, a space, a control character or non-ASCII text); set it again without them")
         }
         return value

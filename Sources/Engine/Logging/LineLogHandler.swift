@@ -59,6 +59,8 @@ public final class LogOutput: Sendable {
 
     /// Standard error (not closed by `close()`).
     public static let standardError = LogOutput(descriptor: 2, owns: false)
+    /// Standard output (not closed by `close()`).
+    public static let standardOutput = LogOutput(descriptor: 1, owns: false)
 
     private init(descriptor: Int32, owns: Bool) {
         self.descriptor = Mutex(descriptor)
@@ -72,8 +74,9 @@ public final class LogOutput: Sendable {
         self.init(descriptor: descriptor, owns: true)
     }
 
-    /// Writes one line whole; a log that cannot be written is dropped, never the run.
-    func write(_ line: String) {
+    /// Writes one line whole; a line that cannot be written (a full disk, a closed pipe) is dropped,
+    /// never the run.
+    public func write(_ line: String) {
         descriptor.withLock { _ = POSIXFile.writeAll($0, Array(line.utf8)) }
     }
 

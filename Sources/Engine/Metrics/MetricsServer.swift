@@ -11,6 +11,9 @@ public final class MetricsServer: Sendable {
     public let port: Int
     private let channel: any Channel
 
+    /// The metrics page on the loopback address at `port`.
+    public static func url(port: Int) -> String { "http://127.0.0.1:\(port)/metrics" }
+
     private init(port: Int, channel: any Channel) {
         self.port = port
         self.channel = channel

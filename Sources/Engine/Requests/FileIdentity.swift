@@ -9,6 +9,8 @@ import Darwin
 public struct FileIdentity: Sendable, Hashable {
     let device: UInt64
     let inode: UInt64
+    /// A regular file (not a device, pipe or directory).
+    public let isRegular: Bool
 
     /// The file at `path` (symlinks followed); nil when there is none.
     public init?(path: String) {
@@ -24,14 +26,9 @@ public struct FileIdentity: Sendable, Hashable {
         self.init(info)
     }
 
-    /// Whether `path` names a regular file (symlinks followed); false for devices, pipes and nothing.
-    public static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
     private init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
+        isRegular = (info.st_mode & S_IFMT) == S_IFREG
     }
 }

@@ -90,7 +90,7 @@ public enum InputLine {
     /// (a CR or LF there would split the request line).
     static func batchPath(_ url: JSONValue?) -> Result<String?, Problem> {
         guard let url else { return .success(nil) }
-        guard let text = url.stringValue, text.hasPrefix("/"), text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard let text = url.stringValue, text.hasPrefix("/"), text.isVisibleASCII else {
             return .failure(.badURL)
         }
         return .success(text)

@@ -24,12 +24,6 @@ enum POSIXFile {
         }
     }
 
-    /// Whether the open file is a regular file (not a device, pipe or directory).
-    static func isRegular(_ descriptor: Int32) -> Bool {
-        var info = stat()
-        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
     /// The size of the file at `path`, nil when it does not exist.
     static func size(of path: String) -> Int? {
         var info = stat()

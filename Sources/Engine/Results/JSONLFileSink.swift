@@ -41,7 +41,7 @@ public final class JSONLFileSink: ResultSink {
                 opened.forEach { _ = systemClose($0.descriptor) }
                 throw EngineError.outputUnwritable(path: path, reason)
             }
-            let identity = POSIXFile.isRegular(descriptor) ? FileIdentity(descriptor: descriptor) : nil
+            let identity = FileIdentity(descriptor: descriptor).flatMap { $0.isRegular ? $0 : nil }
             opened.append(File(path: path, descriptor: descriptor, identity: identity))
         }
         files = Mutex(opened)

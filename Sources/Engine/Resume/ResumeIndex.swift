@@ -43,7 +43,7 @@ public struct ResumeIndex: Sendable {
                 throw .outputUnwritable(path: path, POSIXFile.errorText)
             }
             defer { close(descriptor) }
-            guard POSIXFile.isRegular(descriptor) else { continue }
+            guard FileIdentity(descriptor: descriptor)?.isRegular == true else { continue }
             if restart {
                 guard ftruncate(descriptor, 0) == 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
                 continue

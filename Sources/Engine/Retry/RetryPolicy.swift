@@ -24,7 +24,12 @@ public struct RetryPolicy: Sendable, Hashable {
     public func decide(attempt: Int, error: EngineError, using generator: inout some RandomNumberGenerator) -> Decision {
         guard error.isRetryable, attempt < maxAttempts else { return .giveUp }
         if let retryAfter = error.retryAfter { return .retry(after: retryAfter) }
-        return .retry(after: Double.random(in: 0...backoffBound(attempt: attempt), using: &generator))
+        return .retry(after: jitteredBackoff(attempt: attempt, using: &generator))
+    }
+
+    /// A uniform draw from zero to `backoffBound(attempt:)` (full jitter).
+    public func jitteredBackoff(attempt: Int, using generator: inout some RandomNumberGenerator) -> Double {
+        Double.random(in: 0...backoffBound(attempt: attempt), using: &generator)
     }
 
     /// The upper bound of the jittered wait after `attempt` attempts.

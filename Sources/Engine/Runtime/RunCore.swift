@@ -80,10 +80,7 @@ struct RunCore {
     mutating func handle(_ event: Event, now: Double, into actions: inout [Action]) {
         if isFinished {
             // After the end only closing the files can still fail.
-            if case .writeFailed(let error) = event, fatalError == nil {
-                actions.append(.log(.fatal(error)))
-                fatalError = error
-            }
+            if case .writeFailed(let error) = event { fail(error, now: now, into: &actions) }
             return
         }
         switch event {

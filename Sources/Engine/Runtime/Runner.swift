@@ -51,12 +51,21 @@ struct Runner<C: Clock> where C.Duration == Duration {
         var actions: [RunCore.Action] = []
 
         var publications: [([(StatsEvent, Double)], ControlState)] = []
+        var writesFailed = false
 
-        /// Executes `actions` in order (a failed write is handed back to the core at once); the
-        /// publications wait for `publish()`, so most events cost no suspension.
+        /// Runs one file operation; a failure goes back to the core at once, and nothing is written after it.
+        func writing(_ body: () throws(EngineError) -> Void) {
+            guard !writesFailed else { return }
+            do throws(EngineError) { try body() } catch {
+                writesFailed = true
+                core.handle(.writeFailed(error), now: now(), into: &actions)
+            }
+        }
+
+        /// Executes `actions` in order; the publications wait for `publish()`, so most events cost
+        /// no suspension.
         func execute() {
             var index = 0
-            var writesFailed = false
             while index < actions.count {
                 let action = actions[index]
                 index += 1
@@ -69,18 +78,9 @@ struct Runner<C: Clock> where C.Duration == Duration {
                         inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
                     }
                 case .write(let line, let success):
-                    guard !writesFailed else { continue }
-                    do throws(EngineError) {
-                        try success ? sink.writeSuccess(line) : sink.writeFailure(line)
-                    } catch {
-                        writesFailed = true
-                        core.handle(.writeFailed(error), now: now(), into: &actions)
-                    }
+                    writing { () throws(EngineError) in try success ? sink.writeSuccess(line) : sink.writeFailure(line) }
                 case .flush:
-                    do throws(EngineError) { try sink.flush() } catch {
-                        writesFailed = true
-                        core.handle(.writeFailed(error), now: now(), into: &actions)
-                    }
+                    writing { () throws(EngineError) in try sink.flush() }
                 case .publish(let events, let control):
                     publications.append((events, control))
                 case .armTimer(let deadline):
@@ -148,10 +148,7 @@ struct Runner<C: Clock> where C.Duration == Duration {
         heartbeat.cancel()
         askForMore.finish()
         reader.cancel()
-        do throws(EngineError) { try sink.close() } catch {
-            core.handle(.writeFailed(error), now: now(), into: &actions)
-            execute()
-        }
+        writing { () throws(EngineError) in try sink.close() }
         actions.append(core.finalPublication(now: now()))
         execute()
         await publish()

@@ -250,8 +250,7 @@ public struct Scheduler {
             case .giveUp where error.isNoConnection && everyEndpointFailingSince != nil:
                 // No endpoint can be reached at all: the record is not at fault. It waits (unsent, so a
                 // rerun sends it if the run ends as unreachable) rather than going to the errors file.
-                let delay = Double.random(in: 0...retryPolicy.backoffBound(attempt: dispatch.attempt.number), using: &generator)
-                return requeue(dispatch, error: error, at: now + delay)
+                return requeue(dispatch, error: error, at: now + retryPolicy.jitteredBackoff(attempt: dispatch.attempt.number, using: &generator))
             case .giveUp:
                 return .failed(error)
             case .retry(let delay):

@@ -45,8 +45,18 @@ extension EngineError {
         return .connectionLost("the connection failed unexpectedly")
     }
 
+    /// Whether the server's certificate could not be verified (the case `TLSDiagnosis` looks into).
+    static func isUnverifiedCertificate(_ error: any Error) -> Bool {
+        switch error as? NIOSSLError {
+        case .handshakeFailed(let reason)?: "\(reason)".contains("CERTIFICATE_VERIFY_FAILED")
+        case .noCertificateToValidate?, .unableToValidateCertificate?: true
+        default: false
+        }
+    }
+
     /// What went wrong in a TLS handshake, in words; nil for errors that are not TLS errors.
     static func tlsProblem(_ error: any Error) -> String? {
+        if isUnverifiedCertificate(error) { return certificateNotTrusted }
         if let extra = error as? NIOSSLExtraError {
             switch extra {
             case .failedToValidateHostname, .serverHostnameImpossibleToMatch:
@@ -58,7 +68,6 @@ extension EngineError {
         switch ssl {
         case .handshakeFailed(let reason):
             let text = "\(reason)"
-            if text.contains("CERTIFICATE_VERIFY_FAILED") { return certificateNotTrusted }
             if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") {
                 return "the server does not speak TLS on this port (try http:// instead of https://)"
             }
@@ -67,7 +76,6 @@ extension EngineError {
             }
             return "the handshake failed"
         case .uncleanShutdown: return "the server closed the connection without a TLS goodbye"
-        case .noCertificateToValidate, .unableToValidateCertificate: return certificateNotTrusted
         default: return "the connection could not be set up"
         }
     }

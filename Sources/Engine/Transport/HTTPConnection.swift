@@ -37,13 +37,12 @@ final class HTTPConnection: Sendable {
             connected = connected.flatMap { channel in handshake.futureResult.map { channel } }
         }
         connected.whenComplete { result in
-            let outcome = result.map(HTTPConnection.init(channel:)).mapError {
+            if case .failure(let error) = result, EngineError.isUnverifiedCertificate(error) {
+                return TLSDiagnosis.diagnose(url, group: group, connectTimeout: connectTimeout) { done(.failure(.connect("TLS: \($0)"))) }
+            }
+            done(result.map(HTTPConnection.init(channel:)).mapError {
                 EngineError(transportError: $0, timeout: connectTimeout, limit: maxResponseBytes)
-            }
-            guard case .failure(let error) = outcome, error.description.hasSuffix(EngineError.certificateNotTrusted) else {
-                return done(outcome)
-            }
-            TLSDiagnosis.diagnose(url, group: group, connectTimeout: connectTimeout) { reason in done(.failure(.connect("TLS: \(reason)"))) }
+            })
         }
     }
 

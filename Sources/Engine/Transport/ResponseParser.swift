@@ -43,15 +43,16 @@ public enum ResponseParser {
     ///   - keepBody: also keep the whole body in `ParsedAnswer.body`, with the status and the
     ///     `x-request-id` (for Batch output); the body is then parsed into a tree once, not scanned.
     public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false) -> Result<ParsedAnswer, EngineError> {
-        let encoding = response.header("content-encoding")?.lowercased().trimmingSpaces
-        let encoded = encoding.map { !$0.isEmpty && $0 != "identity" } ?? false
+        // A body compressed although fanout asked for `identity` (nil: not compressed).
+        let compression = (response.header("content-encoding")?.lowercased().trimmingSpaces)
+            .flatMap { $0.isEmpty || $0 == "identity" ? nil : $0 }
         guard (200..<300).contains(response.status) else {
             let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
                                                 retryAfter: response.header("retry-after"), wallClock: wallClock)
-            let detail = encoded ? "(the error body is \(encoding!)-compressed)" : errorMessage(response.body)
+            let detail = compression.map { "(the error body is \($0)-compressed)" } ?? errorMessage(response.body)
             return .failure(.http(status: response.status, detail: detail, retryAfter: retryAfter))
         }
-        if encoded, let encoding { return .failure(.encodedResponse(status: response.status, encoding: encoding)) }
+        if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
         if isEventStream(response) {
             let streamed = assembleStream(response.body, status: response.status)
             guard keepBody, case .success(var answer) = streamed else { return streamed }

@@ -43,7 +43,7 @@ enum TLSDiagnosis {
         var time = time_t(seconds)
         var fields = tm()
         gmtime_r(&time, &fields)
-        let month = String(format2(Int(fields.tm_mon) + 1)), day = format2(Int(fields.tm_mday))
+        let month = format2(Int(fields.tm_mon) + 1), day = format2(Int(fields.tm_mday))
         return "\(Int(fields.tm_year) + 1900)-\(month)-\(day)"
     }
 
