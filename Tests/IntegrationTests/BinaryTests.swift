@@ -16,6 +16,18 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fanout")
     }
 
+    /// Starts the binary without waiting; output goes where the caller says (nowhere by default).
+    static func launch(_ arguments: [String], stdout: Any = FileHandle.nullDevice, stderr: Any = FileHandle.nullDevice) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     func fanout(_ arguments: [String], environment: [String: String] = [:], executable: URL = BinaryTests.binary) throws -> Run {
         let process = Process()
         process.executableURL = executable

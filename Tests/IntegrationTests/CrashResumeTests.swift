@@ -12,13 +12,7 @@ import Glibc
 @Suite(.serialized, .tags(.integration)) struct CrashResumeTests {
     /// Starts the binary, kills it with SIGKILL after `seconds` (or lets it finish when nil); returns the exit status.
     func fanout(_ arguments: [String], killAfter seconds: Double?) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = BinaryTests.binary
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try BinaryTests.launch(arguments)
         if let seconds {
             try await Task.sleep(for: .seconds(seconds))
             kill(process.processIdentifier, SIGKILL)
@@ -64,13 +58,8 @@ import Glibc
         try harness.writeInput(Harness.prompts(2000))
         let command = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--max_requests_per_second", "500",
                        "--endpoint", server.baseURL, "--no-tui"]
-        let process = Process()
-        process.executableURL = BinaryTests.binary
-        process.arguments = command
         let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try BinaryTests.launch(command, stdout: out)
         try await Task.sleep(for: .seconds(1))
         let arrivedBeforeSignal = server.arrivals
         process.terminate()

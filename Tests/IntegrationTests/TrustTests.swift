@@ -116,14 +116,9 @@ import Glibc
             defer { harness.cleanUp() }
             let server = try await MockServer.start(behavior: MockBehavior(latency: 0.02))
             try harness.writeInput(Harness.prompts(3000))
-            let process = Process()
-            process.executableURL = BinaryTests.binary
-            process.arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
-                                 "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "500"]
             let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            let process = try BinaryTests.launch(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                                  "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "500"], stderr: err)
             try await Task.sleep(for: .seconds(1))
             try FileManager.default.removeItem(atPath: removeDirectory ? harness.directory.path : harness.savePath)
             let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -165,15 +160,11 @@ import Glibc
         defer { harness.cleanUp() }
         let server = try await MockServer.start()
         try harness.writeInput(Harness.prompts(500))
-        let process = Process()
-        process.executableURL = BinaryTests.binary
-        process.arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
-                             "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "200"]
         let pipe = Pipe()
         try pipe.fileHandleForReading.close()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
+        let process = try BinaryTests.launch(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                              "--endpoint", server.baseURL, "--no-tui", "--max_requests_per_second", "200"],
+                                             stdout: pipe, stderr: pipe)
         process.waitUntilExit()
         await server.stop()
         #expect(process.terminationStatus == 0)
