@@ -6,6 +6,8 @@
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
         case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
+        /// A 429 whose `error.code` is `insufficient_quota`: the account is out of credit, not over a rate.
+        case quotaExhausted
         case encodedResponse
         case inputUnreadable, outputUnwritable, configuration, cancelled
     }
@@ -36,8 +38,12 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     /// A non-2xx answer; `detail` is the server's `error.message` when it sent one, kept whole (on
     /// one line): it may echo a key, so it is cut only after `Redactor.message(for:)` has removed secrets.
-    public static func http(status: Int, detail: String?, retryAfter: Double? = nil) -> EngineError {
+    /// - Parameter code: the body's `error.code`; `insufficient_quota` on a 429 fails at once.
+    public static func http(status: Int, detail: String?, retryAfter: Double? = nil, code: String? = nil) -> EngineError {
         let text = detail.map { "HTTP \(status): \($0.split(whereSeparator: \.isNewline).joined(separator: " "))" } ?? "HTTP \(status)"
+        if status == 429 && code == "insufficient_quota" {
+            return .init(.quotaExhausted, text + " (insufficient_quota: the account's quota is spent, so it is not retried)", status: status)
+        }
         return .init(.httpStatus, text, status: status, retryAfter: retryAfter)
     }
     public static func invalidResponse(status: Int, _ detail: String) -> EngineError {
@@ -68,9 +74,13 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .encodedResponse, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
+        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
         }
     }
+
+    /// A 429 about rate (not quota): the endpoint's capacity, not the record's fault. Such answers do
+    /// not spend `--max_attempts`; the endpoint's learned rate paces the resend.
+    public var isRateLimit: Bool { code == .httpStatus && status == 429 }
 
     /// The bucket this error is counted in on the dashboard and in the summary.
     public var kind: ErrorKind {
@@ -79,7 +89,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
-        case .httpStatus:
+        case .httpStatus, .quotaExhausted:
             switch status ?? 0 {
             case 429: return .rateLimited
             case 500...: return .server

@@ -19,8 +19,17 @@ public struct MockBehavior: Sendable, Hashable {
     public var fixedStatus: Int?
     /// `Retry-After` sent with 429 and 503 answers.
     public var retryAfter: String?
-    /// Requests per second above which the server answers 429 (a fixed one-second window).
+    /// Requests per window above which the server answers 429 (fixed windows of `rateLimitWindow`).
     public var rateLimit: Double?
+    /// The rate limit's window, seconds (fixed windows from the server's start).
+    public var rateLimitWindow = 1.0
+    /// 429s carry `Retry-After` (the window's end); real proxies often leave it out.
+    public var rateLimitRetryAfter = true
+    /// Answers carry `x-ratelimit-reset-requests`; without it only the limit and what is left are sent.
+    public var rateLimitResetHeader = true
+    /// Requests served at once at most; later ones queue (nil: no limit). An answer holds its place
+    /// for its whole latency, so throughput saturates at `capacity / latency`.
+    public var capacity: Int?
     /// Never answer (the connection stays open): for timeout tests.
     public var hang = false
     /// Answer 200 with a body that is not JSON.

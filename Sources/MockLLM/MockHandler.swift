@@ -32,6 +32,7 @@ final class MockHandler: ChannelInboundHandler {
 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: [UInt8]) {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
+        if path.hasPrefix("/mock/") { return administer(context: context, head: head, path: path, body: body) }
         let isChat = path.hasSuffix("/chat/completions")
         guard head.method == .POST, isChat || path.hasSuffix("/completions") else {
             write(context: context, status: 404, headers: [], body: MockReply.error(status: 404, message: "no route \(path)", type: "invalid_request_error"), keepAlive: head.isKeepAlive)
@@ -48,6 +49,7 @@ final class MockHandler: ChannelInboundHandler {
             return
         case .cut(let body, let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {
+                self.state.replied()
                 var headers = HTTPHeaders([("content-type", "application/json")])
                 headers.add(name: "content-length", value: String(body.count))
                 context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
@@ -56,15 +58,55 @@ final class MockHandler: ChannelInboundHandler {
                     context.close(promise: nil)
                 }
             }
-        case .reply(let status, let headers, let body, let delay):
+        case .reply(let status, let headers, let body, let delay, let served):
             let keepAlive = head.isKeepAlive
-            if delay <= 0 {
-                write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
-            } else {
-                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {
-                    self.write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
+            guard served else {
+                return reply(context: context, after: delay) { handler in
+                    handler.state.replied()
+                    handler.write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
                 }
             }
+            // The answer waits for one of the server's places and holds it for its whole latency.
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            state.serve {
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.reply(context: context, after: delay) { handler in
+                        handler.state.replied()
+                        handler.write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
+                        handler.state.served()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `send` after `delay` seconds on the connection's event loop (at once for none).
+    private func reply(context: ChannelHandlerContext, after delay: Double, _ send: @escaping (MockHandler) -> Void) {
+        guard delay > 0 else { return send(self) }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { send(self) }
+    }
+
+    /// `GET /mock/stats` (what the server has seen) and `POST /mock/capacity` with
+    /// `{"capacity": N}` (0 or null: no limit), to change a running server.
+    private func administer(context: ChannelHandlerContext, head: HTTPRequestHead, path: String, body: [UInt8]) {
+        let keepAlive = head.isKeepAlive
+        switch (head.method, path) {
+        case (.GET, "/mock/stats"):
+            write(context: context, status: 200, headers: [], body: state.statistics.encodedBytes, keepAlive: keepAlive)
+        case (.POST, "/mock/capacity"):
+            guard let json = try? JSONParser.parse(body), let value = json["capacity"], value == .null || (value.intValue ?? -1) >= 0 else {
+                return write(context: context, status: 400, headers: [],
+                             body: MockReply.error(status: 400, message: "send {\"capacity\": N} (0 or null for no limit)", type: "invalid_request_error"),
+                             keepAlive: keepAlive)
+            }
+            let capacity = value.intValue.flatMap { $0 > 0 ? $0 : nil }
+            state.behavior.capacity = capacity
+            write(context: context, status: 200, headers: [], body: state.statistics.encodedBytes, keepAlive: keepAlive)
+        default:
+            write(context: context, status: 404, headers: [], body: MockReply.error(status: 404, message: "no route \(path)", type: "invalid_request_error"),
+                  keepAlive: keepAlive)
         }
     }
 

@@ -70,9 +70,9 @@ enum MockReply {
         return out
     }
 
-    static func error(status: Int, message: String, type: String) -> [UInt8] {
+    static func error(status: Int, message: String, type: String, code: String? = nil) -> [UInt8] {
         JSONValue.object([JSONField("error", .object([
-            JSONField("message", .string(message)), JSONField("type", .string(type)), JSONField("code", .null),
+            JSONField("message", .string(message)), JSONField("type", .string(type)), JSONField("code", code.map { .string($0) } ?? .null),
         ]))]).encodedBytes
     }
 }

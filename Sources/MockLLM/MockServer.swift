@@ -57,6 +57,10 @@ public final class MockServer: Sendable {
     public var arrivalsByPrompt: [String: Int] { state.arrivalsByPrompt }
     /// Arrival times in seconds since the server started.
     public var arrivalTimes: [Double] { state.arrivalTimes }
+    /// Requests arrived and not yet answered (queued for a place or being served).
+    public var pending: Int { state.pending }
+    /// The most requests pending at once since the start or the last `resetCounters()`.
+    public var peakPending: Int { state.peakPending }
     /// Seconds since the server started, on the clock `arrivalTimes` use.
     public var now: Double { state.now }
     public func resetCounters() { state.reset() }

@@ -1,10 +1,13 @@
+import DequeModule
+import Engine
 import Foundation
 import Synchronization
 
 /// What a mock endpoint has seen and decides, shared by all its connections under one lock.
 final class MockState: Sendable {
     enum Decision {
-        case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double)
+        /// `served`: the answer takes one of the `capacity` places for its whole latency.
+        case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double, served: Bool = false)
         /// Send the head and part of the body, then close.
         case cut(body: [UInt8], after: Double)
         case hang
@@ -15,9 +18,25 @@ final class MockState: Sendable {
         var arrivals = 0
         var byPrompt: [String: Int] = [:]
         var times: [Double] = []
-        var windowSecond = -1
+        var window = -1
         var windowCount = 0
         var generator = SystemRandomNumberGenerator()
+        /// Requests arrived and not yet answered, and the most at once since the last reset.
+        var pending = 0
+        var peakPending = 0
+        /// Answers holding a place now, and those waiting for one (oldest first).
+        var serving = 0
+        var waiting: Deque<@Sendable () -> Void> = []
+
+        /// Takes places for waiting answers while there are places free; returns them to start.
+        mutating func admitWaiting() -> [@Sendable () -> Void] {
+            var ready: [@Sendable () -> Void] = []
+            while !waiting.isEmpty, serving < behavior.capacity ?? .max {
+                serving += 1
+                ready.append(waiting.removeFirst())
+            }
+            return ready
+        }
     }
 
     /// Arrival times kept for tests (the first million).
@@ -34,7 +53,55 @@ final class MockState: Sendable {
 
     var behavior: MockBehavior {
         get { counters.withLock { $0.behavior } }
-        set { counters.withLock { $0.behavior = newValue } }
+        set {
+            let ready = counters.withLock { state in
+                state.behavior = newValue
+                return state.admitWaiting()
+            }
+            ready.forEach { $0() }
+        }
+    }
+
+    /// Requests arrived and not yet answered.
+    var pending: Int { counters.withLock { $0.pending } }
+    /// The most requests pending at once since the last reset.
+    var peakPending: Int { counters.withLock { $0.peakPending } }
+
+    /// Starts `serve` when a place is free (now, or when an answer before it finishes).
+    func serve(_ serve: @escaping @Sendable () -> Void) {
+        let now = counters.withLock { state in
+            if state.serving < state.behavior.capacity ?? .max {
+                state.serving += 1
+                return true
+            }
+            state.waiting.append(serve)
+            return false
+        }
+        if now { serve() }
+    }
+
+    /// An answer that held a place is done: the next waiting one starts.
+    func served() {
+        let ready = counters.withLock { state in
+            state.serving -= 1
+            return state.admitWaiting()
+        }
+        ready.forEach { $0() }
+    }
+
+    /// What `GET /mock/stats` answers.
+    var statistics: JSONValue {
+        counters.withLock { state in
+            .object([JSONField("arrivals", .number(state.arrivals)), JSONField("pending", .number(state.pending)),
+                     JSONField("peak_pending", .number(state.peakPending)), JSONField("serving", .number(state.serving)),
+                     JSONField("waiting", .number(state.waiting.count)),
+                     JSONField("capacity", state.behavior.capacity.map { .number($0) } ?? .null)])
+        }
+    }
+
+    /// An answer was written (or its connection is gone).
+    func replied() {
+        counters.withLock { $0.pending -= 1 }
     }
 
     var arrivals: Int { counters.withLock { $0.arrivals } }
@@ -46,6 +113,7 @@ final class MockState: Sendable {
             state.arrivals = 0
             state.byPrompt = [:]
             state.times = []
+            state.peakPending = state.pending
         }
     }
 
@@ -59,6 +127,8 @@ final class MockState: Sendable {
         let now = self.now
         return counters.withLock { state in
             state.arrivals += 1
+            state.pending += 1
+            state.peakPending = max(state.peakPending, state.pending)
             let id = state.arrivals
             let seen = state.byPrompt[prompt, default: 0] + 1
             state.byPrompt[prompt] = seen
@@ -80,22 +150,7 @@ final class MockState: Sendable {
             }
             var answerHeaders: [(String, String)] = [("x-request-id", "req_mock\(id)")]
             if let limit = behavior.rateLimit {
-                let second = Int(now)
-                if second != state.windowSecond {
-                    state.windowSecond = second
-                    state.windowCount = 0
-                }
-                state.windowCount += 1
-                // What OpenAI sends with every answer: the allowance left in this window and its reset.
-                let reset = max(0.001, Double(second + 1) - now)
-                let allowance = [("x-ratelimit-limit-requests", String(Int(limit))),
-                                 ("x-ratelimit-remaining-requests", String(max(0, Int(limit) - state.windowCount))),
-                                 ("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")]
-                if Double(state.windowCount) > limit {
-                    return .reply(status: 429, headers: [("retry-after", String(Int(reset.rounded(.up))))] + allowance,
-                                  body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests"), after: 0)
-                }
-                answerHeaders += allowance
+                if let refusal = countInWindow(&state, limit: limit, now: now, headers: &answerHeaders) { return refusal }
             }
             if seen <= behavior.failFirst {
                 let status = behavior.failStatus
@@ -113,8 +168,8 @@ final class MockState: Sendable {
             let answer = MockReply.answer(to: prompt)
             delay += behavior.secondsPerToken * Double(max(1, answer.utf8.count / 4))
             if stream {
-                return .reply(status: 200, headers: [("content-type", "text/event-stream")],
-                              body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay)
+                return .reply(status: 200, headers: [("content-type", "text/event-stream")] + answerHeaders,
+                              body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay, served: true)
             }
             var body = MockReply.completion(id: id, model: model, prompt: prompt, chat: isChat)
             if behavior.padding > 0 {
@@ -122,8 +177,34 @@ final class MockState: Sendable {
                 body += Array(#","padding":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: behavior.padding) + Array("\"}".utf8)
             }
             if behavior.resetMidBody { return .cut(body: body, after: delay) }
-            return .reply(status: 200, headers: [("content-type", "application/json")] + answerHeaders, body: body, after: delay)
+            return .reply(status: 200, headers: [("content-type", "application/json")] + answerHeaders, body: body, after: delay, served: true)
         }
+    }
+
+    /// Counts a request in the current fixed window; returns the 429 when the window's allowance is
+    /// spent, else adds what OpenAI sends with every answer: the limit, what is left, and (unless
+    /// switched off) the reset.
+    private func countInWindow(_ state: inout Counters, limit: Double, now: Double, headers: inout [(String, String)]) -> Decision? {
+        let behavior = state.behavior
+        let length = max(0.001, behavior.rateLimitWindow)
+        let window = Int(now / length)
+        if window != state.window {
+            state.window = window
+            state.windowCount = 0
+        }
+        state.windowCount += 1
+        let reset = max(0.001, Double(window + 1) * length - now)
+        var allowance = [("x-ratelimit-limit-requests", String(Int(limit))),
+                         ("x-ratelimit-remaining-requests", String(max(0, Int(limit) - state.windowCount)))]
+        if behavior.rateLimitResetHeader { allowance.append(("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")) }
+        guard Double(state.windowCount) > limit else {
+            headers += allowance
+            return nil
+        }
+        let retryAfter = behavior.rateLimitRetryAfter ? [("retry-after", String(Int(reset.rounded(.up))))] : []
+        return .reply(status: 429, headers: retryAfter + allowance,
+                      body: MockReply.error(status: 429, message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded"),
+                      after: 0)
     }
 
     private func retryHeaders(_ behavior: MockBehavior, status: Int) -> [(String, String)] {

@@ -158,7 +158,7 @@ import Testing
         var waiting = Fixtures.busy()
         waiting.endpoints = [Fixtures.endpoint("gpu-a", url: "http://10.0.0.5:8000/v1", weight: 1, state: .cooling(seconds: 3540, reason: .tooManyRequests))]
         let screen = Fixtures.text(waiting, width: 120, height: 40, context: context)
-        #expect(screen.contains(" no endpoint usable: waiting 59m for gpu-a (Retry-After)"))
+        #expect(screen.contains(" no endpoint usable: waiting 59m for gpu-a (429)"))
         #expect(screen.contains("cooling 59m (429)"))
     }
 }

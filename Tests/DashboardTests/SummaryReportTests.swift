@@ -16,7 +16,7 @@ import Testing
         ]
         let line = SummaryReport.progressLine(snapshot, total: 1_000_000)
         #expect(line.contains(" · failed 716 · attempt errors 5 · "), "\(line)")
-        #expect(line.hasSuffix("endpoints 0/2 usable (waiting 59m for gpu-a (Retry-After); gpu-b ejected 4.0s: connection failed: connection refused)"), "\(line)")
+        #expect(line.hasSuffix("endpoints 0/2 usable (waiting 59m for gpu-a (429); gpu-b ejected 4.0s: connection failed: connection refused)"), "\(line)")
     }
 
     /// A usable endpoint that has only failed since its last answer is named with its last error.

@@ -48,7 +48,8 @@ import Testing
         guard case .finished = scheduler.nextAction(now: 0) else { Issue.record("did not finish"); return }
     }
 
-    /// A failed attempt is retried later on the other endpoint; a 429 with Retry-After cools its endpoint.
+    /// A 429 with Retry-After cools its endpoint; the record goes at once to the other one, and the
+    /// 429 spends no attempt (the send still counts in `number`).
     @Test func retriesElsewhereAndCools() {
         var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 3))
         var generator = SeededGenerator(seed: 1)
@@ -57,15 +58,31 @@ import Testing
         guard case .dispatch(let first) = scheduler.nextAction(now: 0) else { Issue.record("not sent"); return }
         let outcome = scheduler.complete(first, result: .failure(.http(status: 429, detail: nil, retryAfter: 2)), now: 1, using: &generator)
         guard case .willRetry(_, let at) = outcome else { Issue.record("not retried"); return }
-        #expect(at == 3)
+        #expect(at == 1)
         #expect(scheduler.status(of: first.endpoint, now: 1) == .cooling(seconds: 2, reason: .tooManyRequests))
+        guard case .dispatch(let second) = scheduler.nextAction(now: 1) else { Issue.record("retry not sent"); return }
+        #expect(second.attempt.number == 2)
+        #expect(second.attempt.failures == 0)
+        #expect(second.endpoint != first.endpoint)
+        _ = scheduler.complete(second, result: .success(ParsedAnswer(response: "ok")), now: 1.5, using: &generator)
+        guard case .finished = scheduler.nextAction(now: 1.5) else { Issue.record("not finished"); return }
+    }
+
+    /// A 5xx is retried later on the other endpoint and spends an attempt.
+    @Test func serverErrorRetriesElsewhere() {
+        var scheduler = Scheduler(endpoints: endpoints([1, 1]), rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 3))
+        var generator = SeededGenerator(seed: 1)
+        scheduler.enqueue(records(1))
+        scheduler.sourceDidFinish()
+        guard case .dispatch(let first) = scheduler.nextAction(now: 0) else { Issue.record("not sent"); return }
+        let outcome = scheduler.complete(first, result: .failure(.http(status: 500, detail: nil, retryAfter: 2)), now: 1, using: &generator)
+        guard case .willRetry(_, let at) = outcome else { Issue.record("not retried"); return }
+        #expect(at == 3)
         guard case .wait(let until) = scheduler.nextAction(now: 1) else { Issue.record("retry sent early"); return }
         #expect(until == 3)
         guard case .dispatch(let second) = scheduler.nextAction(now: 3) else { Issue.record("retry not sent"); return }
-        #expect(second.attempt.number == 2)
+        #expect(second.attempt.failures == 1)
         #expect(second.endpoint != first.endpoint)
-        _ = scheduler.complete(second, result: .success(ParsedAnswer(response: "ok")), now: 3, using: &generator)
-        guard case .finished = scheduler.nextAction(now: 3) else { Issue.record("not finished"); return }
     }
 
     /// When every endpoint is cooling, records wait for the earliest cooldown to end without burning attempts.

@@ -14,6 +14,8 @@ enum Limits {
     static let ejectAfter = 1...1_000_000
     static let tokensPerMinute = 0.0...1_000_000_000_000
     static let unreachableAfter = 1.0...86_400
+    /// `--rate_limit_patience`, seconds: up to a week.
+    static let patience = 0.0...604_800
     static let weight = 0.0...1_000_000
     static let shards = 1...1_000_000
     /// Mock and demo durations (latency, `--duration`), seconds.

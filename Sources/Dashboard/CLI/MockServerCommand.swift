@@ -75,14 +75,26 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("latency_sigma"), .customLong("latency-sigma")], parsing: .unconditional, help: ArgumentHelp("Log-normal spread of the latency (e.g. 0.6 for a long tail; 0 = none).", valueName: "sigma"))
     var latencySigma: Double = 0
 
-    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], parsing: .unconditional, help: ArgumentHelp("Add time proportional to the answer's length (0 = none).", valueName: "n"))
+    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], parsing: .unconditional, help: ArgumentHelp("The generation pace of an answer: each answer takes its completion tokens / n seconds on top of --latency (0 = none).", valueName: "n"))
     var tokensPerSecond: Double = 0
+
+    @Option(name: .customLong("capacity"), parsing: .unconditional, help: ArgumentHelp("Serve at most n answers at once; the rest queue, so throughput saturates at n while latency keeps growing (0 = no limit). Change it while running: POST /mock/capacity {\"capacity\": n}.", valueName: "n"))
+    var capacity = 0
 
     @Option(name: [.customLong("error_rate"), .customLong("error-rate")], parsing: .unconditional, help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
     var errorRate: Double = 0
 
-    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], parsing: .unconditional, help: ArgumentHelp("Requests per second above which 429 is answered with Retry-After; every answer carries x-ratelimit-remaining/reset-requests headers (0 = none).", valueName: "r"))
+    @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], parsing: .unconditional, help: ArgumentHelp("Requests per window above which 429 is answered with Retry-After; every answer carries x-ratelimit-limit/remaining/reset-requests headers (0 = none).", valueName: "r"))
     var rateLimit: Double = 0
+
+    @Option(name: [.customLong("rate_limit_window"), .customLong("rate-limit-window")], help: ArgumentHelp("The rate limit's fixed window, e.g. 60s (default 1s).", valueName: "duration"))
+    var rateLimitWindow = "1s"
+
+    @Flag(name: [.customLong("no_retry_after"), .customLong("no-retry-after")], help: "429s from --rate_limit carry no Retry-After, as many proxies send them.")
+    var noRetryAfter = false
+
+    @Flag(name: [.customLong("no_reset_header"), .customLong("no-reset-header")], help: "Answers carry x-ratelimit-limit/remaining-requests but no reset time.")
+    var noResetHeader = false
 
     func makeBehavior() throws -> MockBehavior {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
@@ -92,8 +104,18 @@ struct MockBehaviorOptions: ParsableArguments {
         try Limits.check(errorRate, "--error_rate", 0...1)
         try Limits.check(latencySigma, "--latency_sigma", 0...3)
         try Limits.check(tokensPerSecond, "--tokens_per_second", 0...1_000_000, "(0 = none)")
-        try Limits.check(rateLimit, "--rate_limit", Limits.rate, "requests per second (0 = none)")
-        return MockBehavior(latency: latency, latencyJitter: jitter, latencySigma: latencySigma, secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
-                            errorRate: errorRate, rateLimit: rateLimit > 0 ? rateLimit : nil)
+        try Limits.check(rateLimit, "--rate_limit", Limits.rate, "requests per window (0 = none)")
+        try Limits.check(capacity, "--capacity", 0...1_000_000, "(0 = no limit)")
+        guard let window = DurationText.seconds(rateLimitWindow), window >= 0.001, window <= 86_400 else {
+            throw ValidationError("--rate_limit_window must be a duration from 1ms to 24h, like 60s.")
+        }
+        var behavior = MockBehavior(latency: latency, latencyJitter: jitter, latencySigma: latencySigma,
+                                    secondsPerToken: tokensPerSecond > 0 ? 1 / tokensPerSecond : 0,
+                                    errorRate: errorRate, rateLimit: rateLimit > 0 ? rateLimit : nil)
+        behavior.rateLimitWindow = window
+        behavior.rateLimitRetryAfter = !noRetryAfter
+        behavior.rateLimitResetHeader = !noResetHeader
+        behavior.capacity = capacity > 0 ? capacity : nil
+        return behavior
     }
 }

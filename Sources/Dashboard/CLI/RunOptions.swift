@@ -29,8 +29,14 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
     var maxRequestsPerSecond = Defaults.rate
 
-    @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer.", valueName: "n"))
-    var maxInFlight = Defaults.maxInFlight
+    @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer, or auto: each endpoint finds its own cap where more concurrency only adds latency (up to 10,000 each).", valueName: "n|auto"))
+    var maxInFlight = InFlightOption.fixed(Defaults.maxInFlight)
+
+    @Option(name: .both("rate_limit_patience"), help: ArgumentHelp("How long a record may keep meeting 429s (rate limits, which spend no attempt) before it fails, e.g. 15m; 0 counts each 429 as a failed attempt.", valueName: "duration"))
+    var rateLimitPatience = "15m"
+
+    @Flag(name: .both("no_learn_limits"), help: "Do not learn endpoints' rates from 429s and x-ratelimit-limit headers (Retry-After and reset headers are still obeyed).")
+    var noLearnLimits = false
 
     @Option(name: .both("max_attempts"), parsing: .unconditional, help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
     var maxAttempts = Defaults.maxAttempts
@@ -101,6 +107,35 @@ struct RunOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `--max_in_flight`: a number, or `auto`.
+enum InFlightOption: ExpressibleByArgument, Hashable, Sendable {
+    case fixed(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument.lowercased() == "auto" {
+            self = .auto
+        } else if let number = Int(argument) {
+            self = .fixed(number)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .fixed(let number): String(number)
+        case .auto: "auto"
+        }
+    }
+
+    /// The engine's value: nil for auto.
+    var cap: Int? {
+        if case .fixed(let number) = self { return number }
+        return nil
+    }
+}
 
 /// `--log_level` values: swift-log's levels.
 enum LogLevelOption: String, ExpressibleByArgument, CaseIterable, Sendable {

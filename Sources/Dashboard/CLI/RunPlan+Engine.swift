@@ -17,9 +17,9 @@ extension RunPlan {
         let source = try JSONLFileSource(path: inputPath, defaults: defaults)
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
         let transport: any Transport = switch self.transport {
-        case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight,
+        case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,
                                         connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
-        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight, connectTimeout: connectTimeout,
+        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight ?? Defaults.autoInFlightCeiling, connectTimeout: connectTimeout,
                                             maxResponseBytes: maxResponseBytes)
         }
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink)

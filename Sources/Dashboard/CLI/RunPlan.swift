@@ -43,7 +43,11 @@ extension RunOptions {
     func makePlan(environment: [String: String]) throws -> RunPlan {
         try Limits.check(maxRequestsPerSecond, "--max_requests_per_second", Limits.rate, "requests per second (0 = no limit)")
         try Limits.check(maxAttempts, "--max_attempts", Limits.attempts)
-        try Limits.check(maxInFlight, "--max_in_flight", Limits.inFlight)
+        if let cap = maxInFlight.cap { try Limits.check(cap, "--max_in_flight", Limits.inFlight, "(or auto)") }
+        guard let patience = DurationText.seconds(rateLimitPatience) else {
+            throw ValidationError("--rate_limit_patience must be a duration like 15m, 90s or 0, not \(rateLimitPatience).")
+        }
+        try Limits.check(patience, "--rate_limit_patience", Limits.patience, "seconds (0 counts 429s as attempts)")
         try Limits.check(timeout, "--timeout", Limits.timeout, "seconds")
         try Limits.check(connectTimeout, "--connect_timeout", Limits.connectTimeout, "seconds")
         if let maxTokens { try Limits.check(maxTokens, "--max_tokens", Limits.maxTokens) }
@@ -74,7 +78,7 @@ extension RunOptions {
             throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
         }
         var configuration = EngineConfiguration(
-            endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight,
+            endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight.cap,
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
         configuration.drainTimeout = drainTimeout
         configuration.shard = try makeShard(environment: environment)
@@ -82,6 +86,8 @@ extension RunOptions {
         configuration.unreachableAfter = unreachableAfter
         configuration.outputFormat = outputFormat
         configuration.tokensPerMinute = maxTokensPerMinute
+        configuration.rateLimitPatience = patience
+        configuration.learnsLimits = !noLearnLimits
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
                        connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,

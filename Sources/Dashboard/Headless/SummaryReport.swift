@@ -16,6 +16,7 @@ enum SummaryReport {
                      "in flight \(Format.count(snapshot.inFlight))", "retries \(Format.count(snapshot.retries))",
                      "failed \(Format.count(snapshot.failed))", "attempt errors \(Format.count(attemptErrors))",
                      EndpointAvailability(snapshot.endpoints).summary]
+        if let limits = LimitText.progress(snapshot.endpoints) { parts.append(limits) }
         if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
         return parts.joined(separator: " · ")
     }

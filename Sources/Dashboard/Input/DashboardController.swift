@@ -54,6 +54,23 @@ enum DashboardController {
             commands.append(.setWeight(endpoint: view.selected, weight: weight))
             view.confirm("\(endpoint.name) weight \(Format.weight(endpoint.weight)) → \(Format.weight(weight))"
                          + (weight == 0 ? " (drained)" : ""), at: now)
+        case .capUp, .capDown:
+            guard count > 0 else { break }
+            let endpoint = snapshot.endpoints[view.selected]
+            let current = endpoint.maxInFlight ?? snapshot.maxInFlight
+            let next = step(current, up: command == .capUp)
+            commands.append(.setEndpointMaxInFlight(endpoint: view.selected, next))
+            view.confirm("\(endpoint.name) in-flight cap \(Format.count(current)) → \(Format.count(next))"
+                         + (endpoint.limits.capIsAuto ? " (auto goes on from there)" : ""), at: now)
+        case .totalCapUp, .totalCapDown:
+            if snapshot.inFlightIsAuto && command == .totalCapUp {
+                view.confirm("in-flight cap is auto: each endpoint finds its own ([ ] sets one)", at: now)
+                return Effect(view: view)
+            }
+            let current = snapshot.inFlightIsAuto ? max(1, snapshot.inFlight) : snapshot.maxInFlight
+            let next = snapshot.inFlightIsAuto ? max(1, Int((Double(current) / rateStep).rounded())) : step(current, up: command == .totalCapUp)
+            commands.append(.setMaxInFlight(next))
+            view.confirm("in-flight cap \(snapshot.inFlightIsAuto ? "auto" : Format.count(current)) → \(Format.count(next))", at: now)
         case .resetWeights:
             for (index, endpoint) in snapshot.endpoints.enumerated() where endpoint.weight != endpoint.initialWeight {
                 commands.append(.setWeight(endpoint: index, weight: endpoint.initialWeight))
@@ -74,6 +91,12 @@ enum DashboardController {
             break
         }
         return Effect(commands: commands, view: view)
+    }
+
+    /// One ×1.25 step of a cap, by at least 1, never below 1.
+    static func step(_ value: Int, up: Bool) -> Int {
+        let scaled = Int((up ? Double(value) * rateStep : Double(value) / rateStep).rounded())
+        return up ? max(value + 1, scaled) : max(1, min(value - 1, scaled))
     }
 
     static func rateText(_ rate: Double) -> String { rate <= 0 ? "unlimited" : "\(Format.count(Int(rate.rounded())))/s" }

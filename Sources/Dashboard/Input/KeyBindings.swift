@@ -4,6 +4,10 @@ enum DashboardCommand: Hashable, Sendable {
     case rateUp, rateDown
     case selectPrevious, selectNext
     case weightUp, weightDown
+    /// The selected endpoint's in-flight cap × / ÷ 1.25.
+    case capUp, capDown
+    /// The global in-flight cap × / ÷ 1.25.
+    case totalCapUp, totalCapDown
     case drain, resetWeights
     case toggleHelp
     /// Graceful: stop sending, finish in-flight requests, write, exit.
@@ -28,6 +32,10 @@ enum KeyBindings {
         case .down, .character("j"): return .selectNext
         case .right, .character("l"): return .weightUp
         case .left, .character("h"): return .weightDown
+        case .character("]"): return .capUp
+        case .character("["): return .capDown
+        case .character("}"): return .totalCapUp
+        case .character("{"): return .totalCapDown
         case .character("0"): return .drain
         case .character("r"): return .resetWeights
         case .character("?"): return .toggleHelp
@@ -42,6 +50,8 @@ enum KeyBindings {
         ("+  -", "rate limit × 1.25 / ÷ 1.25 (from unlimited, - starts at the measured rate)"),
         ("↑ ↓  k j", "select an endpoint"),
         ("→ ←  l h", "selected endpoint's weight + 1 / − 1 (0 drains it)"),
+        ("[  ]", "selected endpoint's in-flight cap ÷ / × 1.25 (an auto cap keeps learning from it)"),
+        ("{  }", "global in-flight cap ÷ / × 1.25 (from auto, { starts at what is in flight)"),
         ("0", "drain the selected endpoint (weight 0)"),
         ("r", "restore the starting weights"),
         ("?", "this help (any key closes it)"),

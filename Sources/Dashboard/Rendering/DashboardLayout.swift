@@ -93,7 +93,7 @@ enum DashboardLayout {
         var first = ScreenLine()
         if wide {
             first.append(" Throughput   ", .bold)
-            first.append("\(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(Format.count(snapshot.maxInFlight))")
+            first.append("\(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(snapshot.inFlightIsAuto ? "auto" : Format.count(snapshot.maxInFlight))")
             first.append("      ok \(Format.count(snapshot.succeeded))   ")
             first.append("failed \(Format.count(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
             first.append("   retries \(Format.count(snapshot.retries))\(retryShare)")
@@ -124,7 +124,8 @@ enum DashboardLayout {
             return ScreenLine(" \(width)×\(height) is below 80×24: columns are cut; enlarge the terminal  (? help, q quit)", .warning)
         }
         let keys = wide
-            ? [("space", "pause"), ("+/-", "rate"), ("↑↓", "select"), ("←→", "weight"), ("0", "drain"), ("r", "reset weights"), ("?", "help"), ("q", "quit")]
+            ? [("space", "pause"), ("+/-", "rate"), ("↑↓", "select"), ("←→", "weight"), ("[ ]{ }", "caps"), ("0", "drain"),
+               ("r", "reset weights"), ("?", "help"), ("q", "quit")]
             : [("spc", "pause"), ("+/-", "rate"), ("↑↓", "sel"), ("←→", "weight"), ("0", "drain"), ("r", "reset"), ("?", "help"), ("q", "quit")]
         var line = ScreenLine(" ")
         for (key, action) in keys {

@@ -19,7 +19,11 @@ struct EndpointAvailability: Equatable {
             case .ejected(let seconds):
                 reasons.append("\(endpoint.name) ejected \(Format.wait(seconds))" + (endpoint.lastError.map { ": \($0)" } ?? ""))
             case .cooling(let seconds, let reason):
-                let why = reason == .providerLimit ? "rate-limit headers" : "Retry-After"
+                let why = switch reason {
+                case .providerLimit: "rate-limit headers"
+                case .tooManyRequests: "429"
+                case .unavailable: "503 Retry-After"
+                }
                 reasons.append("waiting \(Format.wait(seconds)) for \(endpoint.name) (\(why))")
             }
         }

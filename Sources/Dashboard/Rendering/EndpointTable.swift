@@ -55,9 +55,11 @@ enum EndpointTable {
         }
         line.append("  ")
         line.append(stateText, stateStyle)
-        // What the provider's rate-limit headers last said, where the row has room for it.
-        if wide, let limits = endpoint.providerLimits, let left = allowanceText(limits), line.width + 2 + left.count <= width {
-            line.append("  " + left, .dim)
+        // The limits in force and, in the wide table, what the provider's headers last said, where the row has room.
+        let limits = wide ? LimitText.wide(endpoint.limits) : LimitText.narrow(endpoint.limits)
+        let left = wide ? endpoint.providerLimits.flatMap(allowanceText) : nil
+        for text in [limits, left].compactMap({ $0 }) where line.width + 2 + text.count <= width {
+            line.append("  " + text, .dim)
         }
         return line
     }

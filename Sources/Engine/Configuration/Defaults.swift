@@ -19,4 +19,9 @@ public enum Defaults {
     public static let ejectAfter = 5
     /// Seconds of nothing but failures from every endpoint before a run stops as unreachable.
     public static let unreachableAfter: Double = 60
+    /// How long a record may keep meeting 429s (from its first) before it fails, seconds.
+    public static let rateLimitPatience: Double = 900
+    /// The highest an automatic (`auto`) in-flight cap goes per endpoint; its connection pool never
+    /// holds more connections than its cap.
+    public static let autoInFlightCeiling = 10_000
 }

@@ -12,6 +12,8 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var model: String?
     /// This endpoint's own cap on requests awaiting an answer.
     public var maxInFlight: Int?
+    /// `max_in_flight: auto`: the cap is found while the run goes (`ConcurrencyLimit`).
+    public var adaptiveInFlight = false
     /// Extra request headers, e.g. `api-key` for Azure. Values are treated as secrets.
     public var headers: [HeaderField]
     /// This endpoint's own limit on requests per second (an `rpm` is kept as rpm / 60); nil for none.

@@ -59,11 +59,16 @@ public enum EndpointFile {
             guard weight >= 0 else { throw .configuration("\(position) has a negative weight") }
             guard weight <= maxWeight else { throw .configuration("\(position) has a weight over 1,000,000") }
             var maxInFlight: Int?
+            var adaptive = false
             if let value = map["max_in_flight"] {
-                guard let number = value as? Int, (1...1_000_000).contains(number) else {
-                    throw .configuration("\(position) needs max_in_flight between 1 and 1,000,000")
+                if let text = value as? String, text.lowercased() == "auto" {
+                    adaptive = true
+                } else {
+                    guard let number = value as? Int, (1...1_000_000).contains(number) else {
+                        throw .configuration("\(position) needs max_in_flight between 1 and 1,000,000, or auto")
+                    }
+                    maxInFlight = number
                 }
-                maxInFlight = number
             }
             var headers: [HeaderField] = []
             if let value = map["headers"] {
@@ -91,6 +96,7 @@ public enum EndpointFile {
                 model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers)
             if endpoint.apiKey == nil, let namedVariable { endpoint.missingKeyVariable = namedVariable }
             endpoint.requestsPerSecond = perSecond
+            endpoint.adaptiveInFlight = adaptive
             endpoint.tokensPerMinute = try limit("tpm")
             result.append(endpoint)
         }

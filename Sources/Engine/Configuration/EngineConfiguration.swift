@@ -5,8 +5,9 @@ public struct EngineConfiguration: Sendable {
     public var endpoints: [EndpointConfiguration]
     /// Attempts per second, retries included; 0 for no limit.
     public var rate: Double
-    /// Global cap on requests awaiting an answer.
-    public var maxInFlight: Int
+    /// Global cap on requests awaiting an answer; nil for `auto` (every endpoint without a cap of
+    /// its own finds one).
+    public var maxInFlight: Int?
     public var retryPolicy: RetryPolicy
     /// Whole-request timeout, seconds.
     public var timeout: Double
@@ -31,7 +32,12 @@ public struct EngineConfiguration: Sendable {
     /// The shape of the save and errors files' lines.
     public var outputFormat = OutputFormat.fanout
 
-    public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int = Defaults.maxInFlight,
+    /// Seconds a record may keep meeting 429s before it fails; 0 counts 429s as failed attempts.
+    public var rateLimitPatience = Defaults.rateLimitPatience
+    /// Whether 429s and rate-limit headers teach endpoints their rate (`LearnedRate`).
+    public var learnsLimits = true
+
+    public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,
                 seed: UInt64? = nil) {
         self.endpoints = endpoints
@@ -55,8 +61,9 @@ public struct EngineConfiguration: Sendable {
         guard endpoints.contains(where: { $0.weight > 0 }) else { throw .configuration("at least one endpoint needs a weight above 0") }
         guard rate >= 0, rate.isFinite else { throw .configuration("the rate must be 0 (no limit) or more") }
         guard tokensPerMinute >= 0, tokensPerMinute.isFinite else { throw .configuration("tokens per minute must be 0 (no limit) or more") }
-        guard maxInFlight >= 1 else { throw .configuration("max in flight must be at least 1") }
+        guard (maxInFlight ?? 1) >= 1 else { throw .configuration("max in flight must be at least 1") }
         guard retryPolicy.maxAttempts >= 1 else { throw .configuration("max attempts must be at least 1") }
         guard timeout > 0 else { throw .configuration("the timeout must be above 0") }
+        guard rateLimitPatience >= 0, rateLimitPatience.isFinite else { throw .configuration("the rate-limit patience must be 0 or more") }
     }
 }

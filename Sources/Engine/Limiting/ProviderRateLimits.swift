@@ -1,8 +1,10 @@
-/// What a provider's `x-ratelimit-*` headers say is left before it starts answering 429.
+/// What a provider's `x-ratelimit-*` headers say is allowed and left before it starts answering 429.
 ///
 /// `x-ratelimit-remaining-requests` / `-tokens` and `x-ratelimit-reset-requests` / `-tokens`, the
 /// resets as durations like `12ms`, `1s`, `6m0s` or `1h2m3.5s`. Nil fields were not sent.
 public struct ProviderRateLimits: Sendable, Hashable {
+    /// `x-ratelimit-limit-requests`: the allowance per window (a minute, when no reset is sent).
+    public var limitRequests: Int?
     public var remainingRequests: Int?
     public var remainingTokens: Int?
     /// Seconds until the request allowance is full again.
@@ -22,6 +24,7 @@ public struct ProviderRateLimits: Sendable, Hashable {
         var found = false
         for header in headers where header.name.hasPrefix("x-ratelimit-") {
             switch header.name {
+            case "x-ratelimit-limit-requests": limitRequests = Self.count(header.value)
             case "x-ratelimit-remaining-requests": remainingRequests = Self.count(header.value)
             case "x-ratelimit-remaining-tokens": remainingTokens = Self.count(header.value)
             case "x-ratelimit-reset-requests": resetRequests = Self.duration(header.value)

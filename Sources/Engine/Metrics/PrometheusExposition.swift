@@ -41,6 +41,22 @@ public enum PrometheusExposition {
         for endpoint in endpoints { out.sample("fanout_endpoint_weight", ["endpoint": endpoint.name], endpoint.weight) }
         out.family("fanout_endpoint_up", "gauge", "1 when the endpoint takes requests (not drained, cooling or ejected).")
         for endpoint in endpoints { out.sample("fanout_endpoint_up", ["endpoint": endpoint.name], endpoint.state == .ready ? 1 : 0) }
+        let rated = endpoints.filter { $0.limits.rate != nil }
+        if !rated.isEmpty {
+            out.family("fanout_endpoint_rate_limit", "gauge", "Requests per second the endpoint is held to, by where the limit comes from (configured, learned from 429s, or from x-ratelimit-limit headers).")
+            for endpoint in rated {
+                let source = endpoint.limits.rateSource?.rawValue ?? "configured"
+                out.sample("fanout_endpoint_rate_limit", ["endpoint": endpoint.name, "source": source], endpoint.limits.rate ?? 0)
+            }
+        }
+        let capped = endpoints.filter { $0.limits.inFlightCap != nil }
+        if !capped.isEmpty {
+            out.family("fanout_endpoint_in_flight_cap", "gauge", "The endpoint's in-flight cap, by mode (auto: found while the run goes; fixed).")
+            for endpoint in capped {
+                let mode = endpoint.limits.capIsAuto ? "auto" : "fixed"
+                out.sample("fanout_endpoint_in_flight_cap", ["endpoint": endpoint.name, "mode": mode], endpoint.limits.inFlightCap ?? 0)
+            }
+        }
         let limited = endpoints.filter { $0.providerLimits != nil }
         if !limited.isEmpty {
             out.family("fanout_endpoint_ratelimit_remaining", "gauge", "What the endpoint's x-ratelimit-remaining-* headers last said.")

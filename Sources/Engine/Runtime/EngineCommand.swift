@@ -5,6 +5,10 @@ public enum EngineCommand: Sendable, Hashable {
     /// Requests per second; 0 lifts the limit.
     case setRate(Double)
     case setWeight(endpoint: Int, weight: Double)
+    /// The global in-flight cap.
+    case setMaxInFlight(Int)
+    /// One endpoint's in-flight cap (an automatic one goes on learning from it).
+    case setEndpointMaxInFlight(endpoint: Int, Int)
     /// Stop sending; in-flight requests finish and are written.
     case stop
 }

@@ -30,6 +30,9 @@ extension RunCore {
         let record = dispatch.attempt.record
         let attempts = dispatch.attempt.number
         let endpoint = dispatch.endpoint
+        // 429s about rate are the endpoint's capacity: they do not count against --max_attempts.
+        let rateLimited = if case .failure(let error) = result { error.isRateLimit && scheduler.rateLimitPatience > 0 } else { false }
+        let counted = dispatch.attempt.failures + (rateLimited ? 0 : 1)
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)
         if let before {
@@ -49,17 +52,23 @@ extension RunCore {
             if fatalError == nil {
                 actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts), success: false))
             }
-            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency,
-                                  message: "\(message) (attempt \(attempts)/\(maxAttempts) → errors)", final: true), finishedAt))
+            let why = rateLimited
+                ? "rate limited for \(Self.seconds(now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt))), \(attempts) sends"
+                : "attempt \(counted)/\(maxAttempts)"
+            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: "\(message) (\(why) → errors)", final: true), finishedAt))
         case .willRetry(let error, let at):
             let wait = max(0, at - finishedAt)
             let reason = redactor.message(for: error)
             if levels.debugs {
                 actions.append(.log(.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)))
             }
-            let message = attempts < maxAttempts
-                ? "\(reason) (attempt \(attempts)/\(maxAttempts), retry in \(Self.seconds(wait)))"
-                : "\(reason) (attempt \(attempts); no endpoint answers, so it waits unsent, next try in \(Self.seconds(wait)))"
+            let message = if rateLimited {
+                "\(reason) (rate limited: resent at the endpoints' pace, no attempt spent)"
+            } else if counted < maxAttempts {
+                "\(reason) (attempt \(counted)/\(maxAttempts), retry in \(Self.seconds(wait)))"
+            } else {
+                "\(reason) (attempt \(counted); no endpoint answers, so it waits unsent, next try in \(Self.seconds(wait)))"
+            }
             stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
         }
     }

@@ -33,6 +33,8 @@ struct RunCore {
         /// Read the next batch of input.
         case askForInput
         case log(RunLog.Entry)
+        /// Endpoints' in-flight caps changed: size their connection pools (endpoint, connections).
+        case resizePools([(endpoint: Int, connections: Int)])
         /// Requests in flight are abandoned (the drain timeout passed): cancel them.
         case cancelInFlight
         /// Nothing more will happen: close the files and report.
@@ -52,6 +54,8 @@ struct RunCore {
     let levels: RunLog.Levels
     var stats: [(StatsEvent, Double)] = []
     private var timerDeadline: Double?
+    /// The pool sizes last asked for, per endpoint.
+    private var poolSizes: [Int] = []
     var demandOutstanding = false
     private(set) var fatalError: EngineError?
     private(set) var abandoned = 0
@@ -61,7 +65,8 @@ struct RunCore {
         scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate, maxInFlight: configuration.maxInFlight,
                               retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
                               drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
-                              unreachableAfter: configuration.unreachableAfter)
+                              unreachableAfter: configuration.unreachableAfter, rateLimitPatience: configuration.rateLimitPatience,
+                              learnsLimits: configuration.learnsLimits)
         filter = RecordFilter(finished: configuration.finished, shard: configuration.shard)
         generator = SeededGenerator(seed: seed)
         redactor = Redactor(endpoints: configuration.endpoints)
@@ -140,6 +145,8 @@ struct RunCore {
         case .stop: scheduler.stop(now: now)
         case .setRate(let rate): scheduler.setRate(rate, now: now)
         case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
+        case .setMaxInFlight(let cap): scheduler.setMaxInFlight(cap)
+        case .setEndpointMaxInFlight(let endpoint, let cap): scheduler.setMaxInFlight(cap, endpoint: endpoint, now: now)
         }
     }
 
@@ -156,9 +163,24 @@ struct RunCore {
         return .publish(stats, scheduler.control(now: now))
     }
 
+    /// Asks for pools the size of the endpoints' caps where a cap changed (no allocation when none did).
+    private mutating func resizePools(into actions: inout [Action]) {
+        if poolSizes.isEmpty { poolSizes = Array(repeating: 0, count: names.count) }
+        var changed: [(endpoint: Int, connections: Int)] = []
+        for index in poolSizes.indices {
+            let cap = scheduler.connectionCap(of: index)
+            if cap != poolSizes[index] {
+                changed.append((index, cap))
+                poolSizes[index] = cap
+            }
+        }
+        if !changed.isEmpty { actions.append(.resizePools(changed)) }
+    }
+
     /// Asks the scheduler for sends until it says wait, finish or abandon; asks for input when the
     /// buffer runs low.
     private mutating func pump(now: Double, into actions: inout [Action]) {
+        resizePools(into: &actions)
         if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding, scheduler.bufferedCount < Self.readAhead {
             demandOutstanding = true
             actions.append(.askForInput)

@@ -59,7 +59,7 @@ struct RunLog {
         logger.info("run started", metadata: [
             "endpoints": .string(configuration.endpoints.map { "\($0.name)@\($0.weight)" }.joined(separator: ",")),
             "rate": "\(configuration.rate)", "tokens_per_minute": "\(configuration.tokensPerMinute)",
-            "max_in_flight": "\(configuration.maxInFlight)", "max_attempts": "\(configuration.retryPolicy.maxAttempts)",
+            "max_in_flight": .string(configuration.maxInFlight.map(String.init) ?? "auto"), "max_attempts": "\(configuration.retryPolicy.maxAttempts)",
             "output_format": .string(configuration.outputFormat.rawValue),
         ])
     }

@@ -94,6 +94,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
                     askForMore.yield()
                 case .log(let entry):
                     log.write(entry)
+                case .resizePools(let sizes):
+                    for size in sizes { transport.setConnectionLimit(size.connections, endpoint: size.endpoint) }
                 case .cancelInFlight:
                     transport.cancelAll()
                 case .finish:

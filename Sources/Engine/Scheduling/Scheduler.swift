@@ -30,20 +30,30 @@ public struct Scheduler {
 
     struct Slot: Sendable {
         var inFlight = 0
+        /// A fixed cap (`max_in_flight`, or one set by key); nil for none or when `concurrency` rules.
         var maxInFlight: Int?
+        /// The automatic cap (`max_in_flight: auto`).
+        var concurrency: ConcurrencyLimit?
         var coolingUntil: Double = 0
         var coolingReason = EndpointStatus.CoolingReason.tooManyRequests
-        /// The endpoint's own request and token limits.
-        var requests: RateLimiter?
+        /// The endpoint's own request limit: configured, learned from 429s or from its headers.
+        var rate: LearnedRate
         var tokens: TokenLimiter
         /// Estimated tokens of the requests in flight here.
         var tokensInFlight = 0
         /// What the endpoint's last `x-ratelimit-*` headers said.
         var provider: ProviderRateLimits?
+        /// A per-minute allowance without a reset header: when its window is thought to have begun,
+        /// and the last `remaining` seen.
+        var windowStart: Double?
+        var lastRemaining: Int?
+
+        /// The in-flight cap in force here (nil: only the global one).
+        var cap: Int? { concurrency?.cap ?? maxInFlight }
 
         /// When the endpoint's own limits let the next request go (≤ now: now).
         func admission(now: Double) -> Double {
-            max(requests?.earliestAdmission(now: now) ?? now, tokens.earliestAdmission(now: now))
+            max(rate.earliestAdmission(now: now), tokens.earliestAdmission(now: now))
         }
     }
 
@@ -56,7 +66,12 @@ public struct Scheduler {
     public private(set) var balancer: SmoothWeightedBalancer
     public let initialWeights: [Double]
     public let retryPolicy: RetryPolicy
-    public let maxInFlight: Int
+    /// The global in-flight cap (with `auto`, high enough never to bind: the endpoints' caps do).
+    public internal(set) var maxInFlight: Int
+    /// `--max_in_flight auto`: the endpoints find their own caps.
+    public internal(set) var inFlightIsAuto: Bool
+    /// Seconds a record may keep meeting 429s before it fails; 0 counts 429s as failed attempts.
+    public let rateLimitPatience: Double
     /// Seconds a stop waits for requests in flight before abandoning them.
     public let drainTimeout: Double
     /// Seconds every endpoint may fail (connections, timeouts, 5xx) before the run stops as unreachable.
@@ -67,37 +82,47 @@ public struct Scheduler {
     public private(set) var isPaused = false
     public private(set) var isStopping = false
     public private(set) var sourceFinished = false
-    private(set) var slots: [Slot]
-    public private(set) var health: [EndpointHealth]
+    var slots: [Slot]
+    public internal(set) var health: [EndpointHealth]
     /// Whether attempts are charged their estimated tokens: a token limit is set, or an endpoint has
     /// sent `x-ratelimit-remaining-tokens`. Otherwise no estimate is ever computed.
-    private var countsTokens: Bool
+    var countsTokens: Bool
     private var budget = RetryBudget()
     private var stoppedAt: Double?
     private var fresh: Deque<RequestRecord> = []
     private var retries = Heap<PendingRetry>()
     private var sequence: UInt64 = 0
 
-    public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int, retryPolicy: RetryPolicy,
+    /// - Parameters:
+    ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
+    ///     finds its own (`ConcurrencyLimit`).
+    ///   - learnsLimits: whether 429s and rate-limit headers change an endpoint's rate (`LearnedRate`).
+    public init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int?, retryPolicy: RetryPolicy,
                 ejectAfter: Int = Defaults.ejectAfter, drainTimeout: Double = Defaults.drainTimeout, tokensPerMinute: Double = 0,
-                unreachableAfter: Double = Defaults.unreachableAfter,
-                now: Double = 0) {
+                unreachableAfter: Double = Defaults.unreachableAfter, rateLimitPatience: Double = Defaults.rateLimitPatience,
+                learnsLimits: Bool = true, now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
         tokens = TokenLimiter(perMinute: tokensPerMinute, now: now)
         initialWeights = endpoints.map(\.weight)
         balancer = SmoothWeightedBalancer(weights: initialWeights)
         slots = endpoints.map { endpoint in
-            Slot(maxInFlight: endpoint.maxInFlight, requests: endpoint.requestsPerSecond.map { RateLimiter(rate: $0, now: now) },
-                 tokens: TokenLimiter(perMinute: endpoint.tokensPerMinute ?? 0, now: now))
+            let auto = endpoint.adaptiveInFlight || (maxInFlight == nil && endpoint.maxInFlight == nil)
+            return Slot(maxInFlight: auto ? nil : endpoint.maxInFlight, concurrency: auto ? ConcurrencyLimit(now: now) : nil,
+                        rate: LearnedRate(configured: endpoint.requestsPerSecond, isLearning: learnsLimits, now: now),
+                        tokens: TokenLimiter(perMinute: endpoint.tokensPerMinute ?? 0, now: now))
         }
         health = endpoints.map { _ in EndpointHealth(threshold: ejectAfter) }
         countsTokens = tokensPerMinute > 0 || endpoints.contains { ($0.tokensPerMinute ?? 0) > 0 }
-        self.maxInFlight = max(1, maxInFlight)
+        self.maxInFlight = max(1, maxInFlight ?? Defaults.autoInFlightCeiling * max(1, endpoints.count))
+        inFlightIsAuto = maxInFlight == nil
+        self.rateLimitPatience = rateLimitPatience
         self.retryPolicy = retryPolicy
         self.drainTimeout = drainTimeout
         self.unreachableAfter = unreachableAfter
     }
 
+    /// The estimated tokens of the next record to go.
+    var bufferedTokens: Int { fresh.first?.estimatedTokens ?? 0 }
     /// Records read but not yet sent for the first time.
     public var bufferedCount: Int { fresh.count }
     /// Failed records waiting for their next try.
@@ -137,12 +162,14 @@ public struct Scheduler {
         control.targetRate = limiter.rate
         control.tokensPerMinute = tokens.perMinute
         control.maxInFlight = maxInFlight
+        control.inFlightIsAuto = inFlightIsAuto
         control.inFlight = inFlight
         control.pendingRetries = pendingRetryCount
         control.endpoints = slots.indices.map { index in
             var endpoint = EndpointControl(weight: balancer.weights[index], inFlight: slots[index].inFlight, status: status(of: index, now: now))
             endpoint.providerLimits = slots[index].provider
             endpoint.isFailing = health[index].failingSince != nil
+            endpoint.limits = limits(of: index)
             return endpoint
         }
         return control
@@ -184,7 +211,8 @@ public struct Scheduler {
         if isPaused || inFlight >= maxInFlight { return .wait(until: nil) }
 
         let retryReady = retries.min.map { $0.due <= now } ?? false
-        let retryDue = retryReady && budget.allowsRetry(at: now)
+        // A resend after a 429 waits for an endpoint's rate, not for the retry budget.
+        let retryDue = retryReady && (retries.min?.attempt.afterRateLimit == true || budget.allowsRetry(at: now))
         guard retryDue || !fresh.isEmpty else {
             // A retry over budget waits for the window to move on.
             return .wait(until: retryReady ? now + 0.1 : retries.min?.due)
@@ -196,7 +224,7 @@ public struct Scheduler {
         let previous = retryDue ? retries.min?.attempt.previousEndpoint : nil
         let chosen = balancer.next(avoiding: previous) { index in
             let slot = slots[index]
-            return slot.coolingUntil <= now && slot.inFlight < (slot.maxInFlight ?? .max) && slot.admission(now: now) <= now
+            return slot.coolingUntil <= now && slot.inFlight < (slot.cap ?? .max) && slot.admission(now: now) <= now
                 && health[index].isUsable(now: now)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
@@ -210,14 +238,16 @@ public struct Scheduler {
         limiter.admit(now: now)
         let cost = countsTokens ? attempt.record.estimatedTokens : 0
         tokens.admit(tokens: cost, now: now)
-        slots[endpoint].requests?.admit(now: now)
+        slots[endpoint].rate.admit(now: now)
         slots[endpoint].tokens.admit(tokens: cost, now: now)
         slots[endpoint].tokensInFlight += cost
-        if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else { budget.recordRetry(at: now) }
+        if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else if !attempt.afterRateLimit { budget.recordRetry(at: now) }
         health[endpoint].dispatched(now: now)
         inFlight += 1
         slots[endpoint].inFlight += 1
-        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost))
+        let endpointInFlight = slots[endpoint].inFlight
+        slots[endpoint].concurrency?.dispatched(inFlight: endpointInFlight)
+        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost, sentAt: now))
     }
 
     /// Takes the result of a dispatched attempt and decides the record's fate.
@@ -229,10 +259,11 @@ public struct Scheduler {
         inFlight -= 1
         slots[dispatch.endpoint].inFlight -= 1
         slots[dispatch.endpoint].tokensInFlight -= estimate
-        if let limits { observe(limits, endpoint: dispatch.endpoint, now: now) }
+        if let limits { observe(limits, dispatch: dispatch, now: now) }
         switch result {
         case .success(let answer):
             health[dispatch.endpoint].succeeded(now: now)
+            learnFromAnswer(dispatch, now: now)
             if tokens.isLimited || slots[dispatch.endpoint].tokens.isLimited, let actual = answer.totalTokens {
                 tokens.reconcile(estimated: estimate, actual: actual)
                 slots[dispatch.endpoint].tokens.reconcile(estimated: estimate, actual: actual)
@@ -243,43 +274,36 @@ public struct Scheduler {
                 index != dispatch.endpoint && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
             }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
-            if let wait = error.retryAfter, error.status == 429 || error.status == 503 {
-                cool(dispatch.endpoint, until: now + wait, reason: .init(status: error.status))
+            learnFromFailure(dispatch, error: error, now: now)
+            if error.isRateLimit && rateLimitPatience > 0 {
+                // The endpoint's capacity, not the record's fault: no attempt is spent, up to the patience.
+                let since = dispatch.attempt.rateLimitedSince ?? dispatch.sentAt
+                if now - since >= rateLimitPatience { return .failed(error) }
+                return requeue(dispatch, error: error, at: now, failures: dispatch.attempt.failures, rateLimitedSince: since)
             }
-            switch retryPolicy.decide(attempt: dispatch.attempt.number, error: error, using: &generator) {
+            let failures = dispatch.attempt.failures + 1
+            switch retryPolicy.decide(attempt: failures, error: error, using: &generator) {
             case .giveUp where error.isNoConnection && everyEndpointFailingSince != nil:
                 // No endpoint can be reached at all: the record is not at fault. It waits (unsent, so a
                 // rerun sends it if the run ends as unreachable) rather than going to the errors file.
-                return requeue(dispatch, error: error, at: now + retryPolicy.jitteredBackoff(attempt: dispatch.attempt.number, using: &generator))
+                let delay = retryPolicy.jitteredBackoff(attempt: failures, using: &generator)
+                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince)
             case .giveUp:
                 return .failed(error)
             case .retry(let delay):
-                return requeue(dispatch, error: error, at: now + delay)
+                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince)
             }
         }
     }
 
-    private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double) -> Outcome {
+    private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?) -> Outcome {
         sequence += 1
-        let next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
+        var next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
+        next.failures = failures
+        next.rateLimitedSince = rateLimitedSince
+        next.afterRateLimit = error.isRateLimit && failures == dispatch.attempt.failures
         retries.insert(PendingRetry(due: due, sequence: sequence, attempt: next))
         return .willRetry(error, at: due)
-    }
-
-    /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
-    /// what is already in flight (plus the next request): until the reset the header names.
-    mutating func observe(_ limits: ProviderRateLimits, endpoint: Int, now: Double) {
-        slots[endpoint].provider = limits
-        let slot = slots[endpoint]
-        if let remaining = limits.remainingRequests, remaining <= slot.inFlight, let reset = limits.resetRequests, reset > 0 {
-            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
-        }
-        guard let remaining = limits.remainingTokens else { return }
-        countsTokens = true
-        let next = fresh.first?.estimatedTokens ?? 0
-        if remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
-            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
-        }
     }
 
     /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).

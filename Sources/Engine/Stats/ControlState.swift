@@ -7,6 +7,8 @@ public struct ControlState: Sendable, Hashable {
     /// Tokens per minute allowed over all endpoints; 0 for unlimited.
     public var tokensPerMinute: Double = 0
     public var maxInFlight = 0
+    /// `--max_in_flight auto`: the endpoints' own caps bind, not `maxInFlight`.
+    public var inFlightIsAuto = false
     public var inFlight = 0
     public var pendingRetries = 0
     public var endpoints: [EndpointControl] = []
@@ -23,6 +25,8 @@ public struct EndpointControl: Sendable, Hashable {
     public var providerLimits: ProviderRateLimits?
     /// Every result from it since its last answer has been a failure (connection, timeout, 5xx).
     public var isFailing = false
+    /// The rate and in-flight cap in force here, and where they come from.
+    public var limits = EndpointLimits()
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

@@ -95,6 +95,7 @@ public struct StatsAccumulator: Sendable {
         snapshot.tokensPerMinute = control.tokensPerMinute
         snapshot.inFlight = control.inFlight
         snapshot.maxInFlight = control.maxInFlight
+        snapshot.inFlightIsAuto = control.inFlightIsAuto
         snapshot.pendingRetries = control.pendingRetries
         snapshot.measuredRate = recentSends.rate(over: 5, at: now)
         snapshot.completionRate = completions.rate(over: 5, at: now)
@@ -110,7 +111,8 @@ public struct StatsAccumulator: Sendable {
             var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
                                             initialWeight: initialWeights[index], state: live.status)
             endpoint.inFlight = live.inFlight
-            endpoint.maxInFlight = maxInFlight[index]
+            endpoint.maxInFlight = control.endpoints.isEmpty ? maxInFlight[index] : live.limits.inFlightCap
+            endpoint.limits = live.limits
             endpoint.providerLimits = live.providerLimits
             endpoint.latencyBuckets = counters.buckets
             endpoint.sent = counters.sent

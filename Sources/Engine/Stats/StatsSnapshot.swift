@@ -21,6 +21,8 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var sent = 0
     public var inFlight = 0
     public var maxInFlight = 0
+    /// `--max_in_flight auto`: the endpoints' own caps bind.
+    public var inFlightIsAuto = false
     public var succeeded = 0
     public var failed = 0
     public var retries = 0
@@ -54,7 +56,7 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var initialWeight: Double
     public var state: State
     public var inFlight = 0
-    /// The endpoint's own in-flight cap (`max_in_flight`), nil when it has none.
+    /// The endpoint's in-flight cap in force (`max_in_flight`, automatic or set by key), nil when it has none.
     public var maxInFlight: Int?
     public var sent = 0
     public var succeeded = 0
@@ -70,6 +72,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var p50: Double?
     public var p90: Double?
     public var p99: Double?
+    /// The rate and in-flight cap in force, and where they come from.
+    public var limits = EndpointLimits()
     /// What the endpoint's last `x-ratelimit-*` headers said (nil: it sends none).
     public var providerLimits: ProviderRateLimits?
     /// The last failed attempt's reason here (redacted), nil before the first failure.

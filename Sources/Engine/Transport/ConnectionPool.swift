@@ -26,9 +26,11 @@ final class ConnectionPool: Sendable {
         var waiters: Deque<Lease> = []
         /// After `closeAll`: no lease is granted again.
         var isClosed = false
+        /// Connections at most: the endpoint's in-flight cap, which may change while the run goes.
+        var maxConnections: Int
 
         /// What the next lease gets now, if anything.
-        mutating func grant(maxConnections: Int, maxOpening: Int) -> Grant? {
+        mutating func grant(maxOpening: Int) -> Grant? {
             guard !isClosed else { return nil }
             if let connection = idle.popLast() { return .connection(connection) }
             guard total < maxConnections && opening < maxOpening else { return nil }
@@ -38,17 +40,16 @@ final class ConnectionPool: Sendable {
         }
 
         /// Hands out what can be handed out now to queued leases, oldest first.
-        mutating func grants(maxConnections: Int, maxOpening: Int) -> [(Lease, Grant)] {
+        mutating func grants(maxOpening: Int) -> [(Lease, Grant)] {
             var result: [(Lease, Grant)] = []
-            while !waiters.isEmpty, let grant = grant(maxConnections: maxConnections, maxOpening: maxOpening) {
+            while !waiters.isEmpty, let grant = grant(maxOpening: maxOpening) {
                 result.append((waiters.removeFirst(), grant))
             }
             return result
         }
     }
 
-    private let state = Mutex(State())
-    private let maxConnections: Int
+    private let state: Mutex<State>
     private let maxOpening: Int
     private let connect: @Sendable (@escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) -> Void
 
@@ -58,7 +59,7 @@ final class ConnectionPool: Sendable {
     ///   - connect: opens a connection and reports it (or the failure) once.
     init(maxConnections: Int, maxOpening: Int = 64,
          connect: @escaping @Sendable (@escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) -> Void) {
-        self.maxConnections = max(1, maxConnections)
+        state = Mutex(State(maxConnections: max(1, maxConnections)))
         self.maxOpening = max(1, maxOpening)
         self.connect = connect
     }
@@ -69,7 +70,7 @@ final class ConnectionPool: Sendable {
         let (grant, closed) = state.withLock { state -> (Grant?, Bool) in
             guard !state.isClosed else { return (nil, true) }
             // Queued leases go first; a newcomer only takes what is free when nobody waits.
-            let grant = state.waiters.isEmpty ? state.grant(maxConnections: maxConnections, maxOpening: maxOpening) : nil
+            let grant = state.waiters.isEmpty ? state.grant(maxOpening: maxOpening) : nil
             if grant == nil { state.waiters.append(lease) }
             return (grant, false)
         }
@@ -77,19 +78,37 @@ final class ConnectionPool: Sendable {
         if let grant { hand(grant, to: lease) }
     }
 
-    /// Returns a connection after a request: kept for the next one if it can be reused, else closed.
+    /// Returns a connection after a request: kept for the next one if it can be reused and the pool
+    /// is not above its size, else closed.
     func release(_ connection: HTTPConnection) {
-        guard connection.isReusable else {
-            connection.close()
-            forget(connection)
-            return
-        }
-        let next: Lease? = state.withLock { state in
-            if let waiter = state.waiters.popFirst() { return waiter }
+        let next: Lease?? = state.withLock { state in
+            guard connection.isReusable, state.total <= state.maxConnections else { return .none }
+            if let waiter = state.waiters.popFirst() { return .some(waiter) }
             if !state.isClosed { state.idle.append(connection) }
-            return nil
+            return .some(nil)
+        }
+        guard let next else {
+            connection.close()
+            return forget(connection)
         }
         next?(.success(connection))
+    }
+
+    /// Changes the pool's size: a larger one serves queued leases at once, a smaller one closes idle
+    /// connections now and busy ones as they come back.
+    func resize(to maxConnections: Int) {
+        let (surplus, ready) = state.withLock { state -> ([HTTPConnection], [(Lease, Grant)]) in
+            state.maxConnections = max(1, maxConnections)
+            var surplus: [HTTPConnection] = []
+            while state.total > state.maxConnections, let idle = state.idle.popLast() {
+                state.open.removeValue(forKey: ObjectIdentifier(idle))
+                state.total -= 1
+                surplus.append(idle)
+            }
+            return (surplus, state.grants(maxOpening: maxOpening))
+        }
+        surplus.forEach { $0.close() }
+        ready.forEach { hand($0.1, to: $0.0) }
     }
 
     /// Closes every connection, idle or carrying a request (whose exchange then fails), and fails
@@ -121,7 +140,7 @@ final class ConnectionPool: Sendable {
                     case .success(let connection): state.open[ObjectIdentifier(connection)] = connection
                     case .failure: state.total -= 1
                     }
-                    return (state.grants(maxConnections: maxConnections, maxOpening: maxOpening), state.isClosed)
+                    return (state.grants(maxOpening: maxOpening), state.isClosed)
                 }
                 if closed, case .success(let connection) = opened {
                     // Opened after the pool closed: nobody will use it.
@@ -138,7 +157,7 @@ final class ConnectionPool: Sendable {
     private func forget(_ connection: HTTPConnection) {
         let ready = state.withLock { state in
             if state.open.removeValue(forKey: ObjectIdentifier(connection)) != nil { state.total -= 1 }
-            return state.grants(maxConnections: maxConnections, maxOpening: maxOpening)
+            return state.grants(maxOpening: maxOpening)
         }
         ready.forEach { hand($0.1, to: $0.0) }
     }

@@ -17,7 +17,8 @@ public final class NIOHTTPTransport: Transport {
 
     /// - Parameters:
     ///   - endpoints: one pool each, in configuration order (requests name their endpoint by index).
-    ///   - connectionsPerEndpoint: the pool size when an endpoint sets no `max_in_flight`.
+    ///   - connectionsPerEndpoint: the pool size when an endpoint sets no `max_in_flight` (the
+    ///     runner resizes pools as caps change, `setConnectionLimit`).
     public init(endpoints: [EndpointConfiguration], connectionsPerEndpoint: Int, connectTimeout: Double,
                 maxResponseBytes: Int = Defaults.maxResponseBytes) throws(EngineError) {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -63,6 +64,11 @@ public final class NIOHTTPTransport: Transport {
                 completion(result)
             }
         }
+    }
+
+    public func setConnectionLimit(_ limit: Int, endpoint: Int) {
+        guard pools.indices.contains(endpoint) else { return }
+        pools[endpoint].resize(to: limit)
     }
 
     /// Closes every connection: requests in flight complete as cancelled.

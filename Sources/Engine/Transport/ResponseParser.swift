@@ -50,7 +50,8 @@ public enum ResponseParser {
             let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
                                                 retryAfter: response.header("retry-after"), wallClock: wallClock)
             let detail = compression.map { "(the error body is \($0)-compressed)" } ?? errorMessage(response.body)
-            return .failure(.http(status: response.status, detail: detail, retryAfter: retryAfter))
+            let code = compression == nil ? errorCode(response.body) : nil
+            return .failure(.http(status: response.status, detail: detail, retryAfter: retryAfter, code: code))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
         if isEventStream(response) {
@@ -104,6 +105,12 @@ public enum ResponseParser {
         // Whole: cutting here could leave part of an echoed key, which redaction would then miss.
         let text = String(decoding: body, as: UTF8.self).trimmingSpaces
         return text.isEmpty ? nil : text
+    }
+
+    /// The `error.code` of an OpenAI-style error body (`insufficient_quota`, `rate_limit_exceeded`), if any.
+    static func errorCode(_ body: [UInt8]) -> String? {
+        guard body.count < 1 << 20, let json = try? JSONParser.parse(body) else { return nil }
+        return json["error"]?["code"]?.stringValue
     }
 
     static func isEventStream(_ response: TransportResponse) -> Bool {

@@ -11,6 +11,13 @@ public protocol Transport: Sendable {
     func cancelAll()
     /// Closes connections; called once, after the last completion (or after `cancelAll`).
     func shutdown() async
+    /// Sizes an endpoint's connection pool to its in-flight cap as the cap changes.
+    func setConnectionLimit(_ limit: Int, endpoint: Int)
+}
+
+extension Transport {
+    /// Transports without a pool of their own to size ignore it.
+    public func setConnectionLimit(_ limit: Int, endpoint: Int) {}
 }
 
 extension Transport {

@@ -1,0 +1,44 @@
+import Engine
+
+/// The limits in force at an endpoint, in words: `118/min learned · conc 48 auto`.
+enum LimitText {
+    /// The wide form; nil when the endpoint has no limit of its own.
+    static func wide(_ limits: EndpointLimits) -> String? {
+        let parts = [limits.rate.map { rate($0) + " " + source(limits.rateSource) },
+                     limits.inFlightCap.map { "conc \(Format.count($0))" + (limits.capIsAuto ? " auto" : "") }]
+        let text = parts.compactMap { $0 }.joined(separator: " · ")
+        return text.isEmpty ? nil : text
+    }
+
+    /// The compact form: `118/m c48`.
+    static func narrow(_ limits: EndpointLimits) -> String? {
+        let parts = [limits.rate.map { rate($0).replacingOccurrences(of: "/min", with: "/m") },
+                     limits.inFlightCap.map { "c\(Format.compact($0))" }]
+        let text = parts.compactMap { $0 }.joined(separator: " ")
+        return text.isEmpty ? nil : text
+    }
+
+    /// `118/min` below 10 per second (where a per-minute figure reads better), else `250/s`.
+    static func rate(_ perSecond: Double) -> String {
+        perSecond < 10 ? "\(Format.count(Int((perSecond * 60).rounded())))/min" : "\(Format.rate(perSecond))/s"
+    }
+
+    static func source(_ source: LearnedRate.Source?) -> String {
+        switch source {
+        case .learned: "learned"
+        case .headers: "from headers"
+        case .configured, nil: "set"
+        }
+    }
+
+    /// What progress lines add about endpoints with learned or automatic limits:
+    /// `limits: gpu-a 118/min learned, gpu-b conc 48 auto`; nil when none has one.
+    static func progress(_ endpoints: [EndpointSnapshot]) -> String? {
+        let named = endpoints.compactMap { endpoint -> String? in
+            let limits = endpoint.limits
+            guard limits.capIsAuto || (limits.rateSource.map { $0 != .configured } ?? false), let text = wide(limits) else { return nil }
+            return "\(endpoint.name) \(text)"
+        }
+        return named.isEmpty ? nil : "limits: " + named.joined(separator: ", ")
+    }
+}

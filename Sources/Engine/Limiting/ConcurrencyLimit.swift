@@ -1,0 +1,121 @@
+/// An in-flight cap that finds an endpoint's knee (`max_in_flight: auto`): where throughput stops
+/// rising with concurrency and only latency grows.
+///
+/// The gradient form of Envoy's adaptive concurrency filter and Netflix's Gradient2, with a slow
+/// start. Latencies of successful answers are gathered in windows (at least 100 ms and one no-load
+/// latency long, at least 5 answers); a window's median against the no-load latency gives the
+/// gradient `clamp(baseline / median, 0.5, 1)`, and the cap becomes `cap · gradient + √cap / 2`,
+/// smoothed by half. Until latency first rises 20 % the cap doubles per window instead. The
+/// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
+/// baselines, whichever is longer) by holding the cap at half for one clean window, as Envoy does,
+/// so it cannot drift up with load. The cap grows only while it binds.
+public struct ConcurrencyLimit: Sendable {
+    public static let initial = 8.0
+    public static let floor = 1.0
+    /// The highest an automatic cap goes, per endpoint.
+    public static let ceiling = Double(Defaults.autoInFlightCeiling)
+    public static let shortestWindow = 0.1
+    public static let samplesPerWindow = 5
+    public static let remeasureAfter = 60.0
+
+    public private(set) var limit: Double
+    public private(set) var isSlowStart = true
+    /// The no-load latency, seconds: the lowest window median (nil until the first window).
+    public private(set) var baseline: Double?
+    private var baselineAt = 0.0
+    /// While re-measuring the baseline: the cap to restore, and since when samples count.
+    private var probe: Probe?
+    private var samples: [Double] = []
+    private var windowStart: Double
+    private var peak = 0
+
+    public init(now: Double = 0, initial: Double = Self.initial) {
+        limit = min(Self.ceiling, max(Self.floor, initial))
+        windowStart = now
+    }
+
+    /// The cap in force.
+    public var cap: Int {
+        if let probe { return max(1, Int(probe.restore / 2)) }
+        return Int(limit)
+    }
+
+    /// Whether the baseline is being measured again (the cap is held at half meanwhile).
+    public var isRemeasuring: Bool { probe != nil }
+
+    /// A request went out; `inFlight` counts it.
+    public mutating func dispatched(inFlight: Int) { peak = max(peak, inFlight) }
+
+    /// A successful answer to a request sent at `sentAt` arrived at `now`.
+    public mutating func answered(sentAt: Double, now: Double) {
+        if let probe, sentAt < probe.countsFrom { return }
+        samples.append(now - sentAt)
+        guard samples.count >= Self.samplesPerWindow, now - windowStart >= max(Self.shortestWindow, baseline ?? 0) else { return }
+        closeWindow(now: now)
+    }
+
+    /// A request failed in a way that says the endpoint is overloaded (timeout, 5xx, lost connection):
+    /// the cap shrinks by a tenth, once per window.
+    public mutating func overloaded(now: Double) {
+        guard probe == nil, !samples.isEmpty || now - windowStart >= Self.shortestWindow else { return }
+        isSlowStart = false
+        limit = max(Self.floor, limit * 0.9)
+        restartWindow(now: now)
+    }
+
+    /// Sets the cap by hand; learning goes on from there.
+    public mutating func set(_ value: Int, now: Double) {
+        limit = min(Self.ceiling, max(Self.floor, Double(value)))
+        probe = nil
+        isSlowStart = false
+        restartWindow(now: now)
+    }
+
+    private mutating func closeWindow(now: Double) {
+        samples.sort()
+        let median = samples[samples.count / 2]
+        let binding = Double(peak) >= limit * 0.9 - 1
+        defer { restartWindow(now: now) }
+        if let finished = probe {
+            probe = nil
+            baseline = median
+            baselineAt = now
+            limit = finished.restore
+            return
+        }
+        if median <= baseline ?? .infinity {
+            baseline = median
+            baselineAt = now
+        }
+        guard let baseline, baseline > 0 else { return }
+        if isSlowStart {
+            if median <= baseline * 1.2 {
+                if binding { limit = min(Self.ceiling, limit * 2) }
+                return startProbeIfDue(now: now)
+            }
+            isSlowStart = false
+        }
+        let gradient = min(1, max(0.5, baseline / median))
+        let headroom = binding || gradient < 1 ? limit.squareRoot() / 2 : 0
+        let target = limit * gradient + headroom
+        limit = min(Self.ceiling, max(Self.floor, (limit + target) / 2))
+        startProbeIfDue(now: now)
+    }
+
+    private mutating func startProbeIfDue(now: Double) {
+        guard let baseline, now - baselineAt >= max(Self.remeasureAfter, baseline * 100), limit >= 4 else { return }
+        // Answers to requests sent before the cap came down (one baseline ago) still carry the old load.
+        probe = Probe(restore: limit, countsFrom: now + baseline)
+    }
+
+    private struct Probe: Sendable {
+        var restore: Double
+        var countsFrom: Double
+    }
+
+    private mutating func restartWindow(now: Double) {
+        samples.removeAll(keepingCapacity: true)
+        windowStart = now
+        peak = 0
+    }
+}

@@ -1,0 +1,105 @@
+extension Scheduler {
+    /// A per-minute window is assumed for an allowance announced without a reset time, seconds.
+    public static let assumedWindow = 60.0
+
+    /// What an answer teaches: the endpoint's rate may rise, its automatic cap takes the latency.
+    mutating func learnFromAnswer(_ dispatch: Dispatch, now: Double) {
+        slots[dispatch.endpoint].rate.succeeded(now: now)
+        slots[dispatch.endpoint].concurrency?.answered(sentAt: dispatch.sentAt, now: now)
+    }
+
+    /// What a failure teaches: a 429 cuts the endpoint's rate and pauses it (its Retry-After, else
+    /// 1 s doubling to 60 s); a 503's Retry-After pauses it; overload (timeouts, 5xx, lost
+    /// connections) shrinks an automatic cap.
+    mutating func learnFromFailure(_ dispatch: Dispatch, error: EngineError, now: Double) {
+        let endpoint = dispatch.endpoint
+        if error.isRateLimit {
+            let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter)
+            if let wait = pause ?? error.retryAfter { cool(endpoint, until: now + wait, reason: .tooManyRequests) }
+            return
+        }
+        if let wait = error.retryAfter, error.status == 503 { cool(endpoint, until: now + wait, reason: .unavailable) }
+        if error.isEndpointFailure && !error.isNoConnection { slots[endpoint].concurrency?.overloaded(now: now) }
+    }
+
+    /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
+    /// what is already in flight (plus the next request): until the reset the header names, or, for
+    /// an allowance announced without a reset time, until the minute it is assumed to cover is over.
+    mutating func observe(_ limits: ProviderRateLimits, dispatch: Dispatch, now: Double) {
+        let endpoint = dispatch.endpoint
+        let previous = slots[endpoint].lastRemaining
+        slots[endpoint].provider = limits
+        slots[endpoint].lastRemaining = limits.remainingRequests
+        let slot = slots[endpoint]
+        if let remaining = limits.remainingRequests {
+            if let reset = limits.resetRequests {
+                if remaining <= slot.inFlight, reset > 0 {
+                    cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
+                }
+            } else if let allowance = limits.limitRequests {
+                slots[endpoint].rate.announce(perMinute: allowance, now: now)
+                // The first answer, or an allowance that grew back: a new window began about when this request went.
+                if previous.map({ remaining > $0 + max(1, slot.inFlight) }) ?? true { slots[endpoint].windowStart = dispatch.sentAt }
+                if remaining <= slot.inFlight {
+                    let end = (slots[endpoint].windowStart ?? now) + Self.assumedWindow
+                    cool(endpoint, until: end > now ? end : now + 1, reason: .providerLimit)
+                }
+            }
+        }
+        guard let remaining = limits.remainingTokens else { return }
+        countsTokens = true
+        let next = bufferedTokens
+        if remaining < slot.tokensInFlight + next, let reset = limits.resetTokens, reset > 0 {
+            cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
+        }
+    }
+
+    /// The limits in force at an endpoint and where they come from, for the screen and the metrics.
+    func limits(of index: Int) -> EndpointLimits {
+        let slot = slots[index]
+        var limits = EndpointLimits()
+        limits.rate = slot.rate.rate
+        limits.rateSource = slot.rate.source
+        limits.inFlightCap = slot.cap
+        limits.capIsAuto = slot.concurrency != nil
+        limits.baselineLatency = slot.concurrency?.baseline
+        return limits
+    }
+
+    /// The connections an endpoint's pool may hold: its cap, within the global one.
+    public func connectionCap(of index: Int) -> Int {
+        min(slots[index].cap ?? maxInFlight, maxInFlight)
+    }
+
+    /// Sets the global in-flight cap by hand (`auto` ends for it; endpoints keep their own caps).
+    public mutating func setMaxInFlight(_ value: Int) {
+        maxInFlight = max(1, value)
+        inFlightIsAuto = false
+    }
+
+    /// Sets an endpoint's in-flight cap by hand: a fixed cap stays fixed, an automatic one goes on
+    /// learning from the new value.
+    public mutating func setMaxInFlight(_ value: Int, endpoint: Int, now: Double) {
+        guard slots.indices.contains(endpoint) else { return }
+        if slots[endpoint].concurrency != nil {
+            slots[endpoint].concurrency?.set(value, now: now)
+        } else {
+            slots[endpoint].maxInFlight = max(1, value)
+        }
+    }
+}
+
+/// The limits in force at one endpoint, and where they come from.
+public struct EndpointLimits: Sendable, Hashable {
+    /// Requests per second (nil: none of its own).
+    public var rate: Double?
+    public var rateSource: LearnedRate.Source?
+    /// Requests in flight at most (nil: only the global cap).
+    public var inFlightCap: Int?
+    /// The cap is found automatically (`max_in_flight: auto`).
+    public var capIsAuto = false
+    /// The no-load latency the automatic cap measured, seconds.
+    public var baselineLatency: Double?
+
+    public init() {}
+}
