@@ -8,7 +8,8 @@
 /// smoothed by half. Until latency first rises 20 % the cap doubles per window instead. The
 /// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
 /// baselines, whichever is longer) by holding the cap at half for one clean window, as Envoy does,
-/// so it cannot drift up with load. The cap grows only while it binds.
+/// so it cannot drift up with load; at a cap of 2 or less every window is a baseline. The cap grows
+/// only while it binds.
 public struct ConcurrencyLimit: Sendable {
     public static let initial = 8.0
     public static let floor = 1.0
@@ -83,7 +84,8 @@ public struct ConcurrencyLimit: Sendable {
             limit = finished.restore
             return
         }
-        if median <= baseline ?? .infinity {
+        // At a cap of 2 or less the load is ours alone: what it measures is the baseline.
+        if median <= baseline ?? .infinity || limit < 3 {
             baseline = median
             baselineAt = now
         }

@@ -1,11 +1,12 @@
-/// One endpoint's request rate as fanout learns it: AIMD on 429s, a per-minute window from headers.
+/// One endpoint's request rate as fanout learns it: AIMD on 429s, an allowance from headers.
 ///
-/// A 429 (one per round trip: answers to requests sent before the last cut are old news) halves the
-/// rate the endpoint was taking and pauses it 1 s, 2 s, 4 s … 60 s while 429s keep coming. While
-/// answers succeed and the limit binds, the rate rises by 2 % of the level it was cut from per
-/// second: back toward a configured limit, or slowly past the last 429 when none is configured.
-/// `x-ratelimit-limit-requests` without a reset header is read as a per-minute allowance and paced
-/// evenly. Times are seconds on a monotonic clock.
+/// The first 429 after an answer cuts the rate to half of what the endpoint was taking, or to
+/// what it actually let through since the previous cut if that is lower (a fixed window that lets
+/// 120 through a minute is a rate of 2/s, however fast the burst was); later 429s of the same run
+/// only pause it, 1 s, 2 s, 4 s … 60 s. While answers succeed and the rate holds records back, it
+/// rises by 1 % of twice the cut rate per second: back to a configured limit, or slowly past the
+/// last 429 when none is configured. `x-ratelimit-limit-requests` without a reset header is paced
+/// evenly over its window (`AllowanceWindow`). Times are seconds on a monotonic clock.
 public struct LearnedRate: Sendable, Hashable {
     /// Where the limit in force comes from.
     public enum Source: String, Sendable, Hashable {
@@ -19,8 +20,8 @@ public struct LearnedRate: Sendable, Hashable {
 
     /// Multiplicative decrease on a 429.
     public static let decrease = 0.5
-    /// Additive increase per second, as a share of the level the last cut came from.
-    public static let increase = 0.02
+    /// Additive increase per second, as a share of twice the rate the last cut set.
+    public static let increase = 0.01
     /// The slowest a learned rate goes: one request a minute.
     public static let slowest = 1.0 / 60
     /// The longest pause after repeated 429s, seconds.
@@ -38,8 +39,12 @@ public struct LearnedRate: Sendable, Hashable {
     /// 429 events since the last success: the pause doubles with each.
     private var strikes = 0
     private var lastCut = -Double.infinity
-    private var cutFrom = 0.0
+    /// Twice the rate the last cut set: what the additive increase is a share of.
+    private var reference = 0.0
     private var lastRise = 0.0
+    /// When the last run of 429s began (or the first request went), and the answers since.
+    private var runStart: Double?
+    private var answers = 0
     private var sends = RateMeter(bucketWidth: 1, buckets: 8)
 
     public init(configured: Double?, isLearning: Bool = true, now: Double = 0) {
@@ -68,39 +73,49 @@ public struct LearnedRate: Sendable, Hashable {
 
     public mutating func admit(now: Double) {
         limiter.admit(now: now)
-        if isLearning { sends.add(at: now) }
+        guard isLearning else { return }
+        sends.add(at: now)
+        if runStart == nil { runStart = now }
     }
 
     /// A 429 for a request sent at `sentAt`. Returns how long the endpoint should pause (nil: this
-    /// 429 answers a request sent before the last cut, which already counted).
+    /// 429 answers a request sent before the last one counted, so it is old news).
+    ///
+    /// The first 429 after an answer halves the rate (the one in force, else the rate measured over
+    /// the last 5 s); later ones in the same run of 429s only double the pause.
     /// - Parameter retryAfter: the server's own wait, which replaces the growing pause.
     public mutating func rateLimited(sentAt: Double, now: Double, retryAfter: Double?) -> Double? {
         guard sentAt >= lastCut else { return nil }
         strikes += 1
         let pause = min(Self.longestPause, Double(1 << min(strikes - 1, 6)))
-        if isLearning {
+        if isLearning && strikes == 1 {
             let measured = sends.rate(over: 5, at: now)
-            let level = min(rate ?? .infinity, measured > 0 ? measured : .infinity)
-            if level.isFinite {
-                cutFrom = level
-                learned = max(Self.slowest, level * Self.decrease)
+            var cut = (rate ?? (measured > 0 ? measured : .infinity)) * Self.decrease
+            if let runStart { cut = min(cut, Double(answers) / max(1, now - runStart) * 0.95) }
+            if cut.isFinite {
+                learned = max(Self.slowest, cut)
+                reference = 2 * max(Self.slowest, cut)
                 set(now: now)
             }
+            runStart = now
+            answers = 0
         }
         lastCut = now
         lastRise = now
         return retryAfter ?? pause
     }
 
-    /// An answer arrived: the pause resets, and a learned rate that binds rises.
-    public mutating func succeeded(now: Double) {
+    /// An answer arrived: the pause resets, and a learned rate rises while it holds records back.
+    /// - Parameter isHeldBack: records are waiting and this endpoint's rate (not the run's) is what
+    ///   keeps them, so a rate nobody needs never builds up into a burst.
+    public mutating func succeeded(now: Double, isHeldBack: Bool) {
         strikes = 0
+        answers += 1
         guard let current = learned, now - lastRise >= 1 else { return }
-        let elapsed = now - lastRise
+        let elapsed = min(now - lastRise, 2)
         lastRise = now
-        // Only a limit the endpoint is actually held to is raised, so a quiet spell cannot build up a burst.
-        guard sends.rate(over: 5, at: now) >= current * 0.8 else { return }
-        let next = current + Self.increase * max(cutFrom, current) * min(elapsed, 5)
+        guard isHeldBack else { return }
+        let next = current + Self.increase * max(reference, current) * elapsed
         if let ceiling, next >= ceiling {
             learned = nil
         } else {
@@ -109,10 +124,11 @@ public struct LearnedRate: Sendable, Hashable {
         set(now: now)
     }
 
-    /// The endpoint announced `limit` requests per window with no reset time: assume a minute.
-    public mutating func announce(perMinute limit: Int, now: Double) {
-        guard isLearning, limit > 0 else { return }
-        let perSecond = Double(limit) / 60
+    /// The endpoint announced `limit` requests per `window` seconds (a minute is assumed when it
+    /// sends no reset time; `AllowanceWindow` finds shorter ones).
+    public mutating func announce(_ limit: Int, per window: Double, now: Double) {
+        guard isLearning, limit > 0, window > 0 else { return }
+        let perSecond = Double(limit) / window
         guard announced != perSecond else { return }
         announced = perSecond
         if let current = learned, current >= perSecond { learned = nil }

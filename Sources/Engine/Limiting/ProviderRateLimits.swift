@@ -12,7 +12,8 @@ public struct ProviderRateLimits: Sendable, Hashable {
     /// Seconds until the token allowance is full again.
     public var resetTokens: Double?
 
-    public init(remainingRequests: Int? = nil, remainingTokens: Int? = nil, resetRequests: Double? = nil, resetTokens: Double? = nil) {
+    public init(limitRequests: Int? = nil, remainingRequests: Int? = nil, remainingTokens: Int? = nil, resetRequests: Double? = nil, resetTokens: Double? = nil) {
+        self.limitRequests = limitRequests
         self.remainingRequests = remainingRequests
         self.remainingTokens = remainingTokens
         self.resetRequests = resetRequests

@@ -1,10 +1,10 @@
 extension Scheduler {
-    /// A per-minute window is assumed for an allowance announced without a reset time, seconds.
-    public static let assumedWindow = 60.0
-
     /// What an answer teaches: the endpoint's rate may rise, its automatic cap takes the latency.
     mutating func learnFromAnswer(_ dispatch: Dispatch, now: Double) {
-        slots[dispatch.endpoint].rate.succeeded(now: now)
+        let endpoint = dispatch.endpoint
+        let ownRate = slots[endpoint].rate.rate ?? 0
+        let heldBack = hasBacklog(now: now) && (limiter.rate == 0 || ownRate < limiter.rate)
+        slots[endpoint].rate.succeeded(now: now, isHeldBack: heldBack)
         slots[dispatch.endpoint].concurrency?.answered(sentAt: dispatch.sentAt, now: now)
     }
 
@@ -23,13 +23,11 @@ extension Scheduler {
     }
 
     /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
-    /// what is already in flight (plus the next request): until the reset the header names, or, for
-    /// an allowance announced without a reset time, until the minute it is assumed to cover is over.
+    /// what is already in flight (plus the next request): until the reset the header names. An
+    /// allowance announced without a reset time paces the endpoint instead (`AllowanceWindow`).
     mutating func observe(_ limits: ProviderRateLimits, dispatch: Dispatch, now: Double) {
         let endpoint = dispatch.endpoint
-        let previous = slots[endpoint].lastRemaining
         slots[endpoint].provider = limits
-        slots[endpoint].lastRemaining = limits.remainingRequests
         let slot = slots[endpoint]
         if let remaining = limits.remainingRequests {
             if let reset = limits.resetRequests {
@@ -37,13 +35,8 @@ extension Scheduler {
                     cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
                 }
             } else if let allowance = limits.limitRequests {
-                slots[endpoint].rate.announce(perMinute: allowance, now: now)
-                // The first answer, or an allowance that grew back: a new window began about when this request went.
-                if previous.map({ remaining > $0 + max(1, slot.inFlight) }) ?? true { slots[endpoint].windowStart = dispatch.sentAt }
-                if remaining <= slot.inFlight {
-                    let end = (slots[endpoint].windowStart ?? now) + Self.assumedWindow
-                    cool(endpoint, until: end > now ? end : now + 1, reason: .providerLimit)
-                }
+                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt, inFlight: slot.inFlight)
+                slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }
         }
         guard let remaining = limits.remainingTokens else { return }

@@ -43,10 +43,8 @@ public struct Scheduler {
         var tokensInFlight = 0
         /// What the endpoint's last `x-ratelimit-*` headers said.
         var provider: ProviderRateLimits?
-        /// A per-minute allowance without a reset header: when its window is thought to have begun,
-        /// and the last `remaining` seen.
-        var windowStart: Double?
-        var lastRemaining: Int?
+        /// The window of an allowance announced without a reset time.
+        var window = AllowanceWindow()
 
         /// The in-flight cap in force here (nil: only the global one).
         var cap: Int? { concurrency?.cap ?? maxInFlight }
@@ -119,6 +117,11 @@ public struct Scheduler {
         self.retryPolicy = retryPolicy
         self.drainTimeout = drainTimeout
         self.unreachableAfter = unreachableAfter
+    }
+
+    /// Records are waiting to go (fresh ones, or retries due).
+    func hasBacklog(now: Double) -> Bool {
+        !fresh.isEmpty || (retries.min.map { $0.due <= now } ?? false)
     }
 
     /// The estimated tokens of the next record to go.

@@ -1,0 +1,103 @@
+import Testing
+@testable import Engine
+
+/// `max_in_flight: auto` finds the knee of servers that queue beyond their capacity.
+@Suite struct ConcurrencyLimitTests {
+    typealias Simulation = SchedulerSimulation
+
+    /// Three servers of capacity 16, 32 and 64 (250 ms per answer): within 60 s the run reaches 90 %
+    /// of their combined capacity with the median latency under 1.3× the unloaded one; when the
+    /// largest halves, throughput is back to 90 % of the new capacity within 30 s.
+    @Test func findsTheKneeAndFollowsIt() {
+        let service = 0.25
+        var servers = [16, 32, 64].map { QueueingServer(capacity: $0, service: service) }
+        var simulation = Simulation(scheduler: Scheduler(endpoints: Simulation.endpoints(3), rate: 0, maxInFlight: nil,
+                                                         retryPolicy: RetryPolicy(maxAttempts: 3)))
+        simulation.scheduler.enqueue(Simulation.records(100_000))
+        simulation.scheduler.sourceDidFinish()
+        var halved = false
+        simulation.run(for: 120, tick: { sim in
+            if sim.now >= 60, !halved {
+                halved = true
+                servers[2].resize(to: 32)
+            }
+        }) { endpoint, now in servers[endpoint].answer(now: now) }
+        let full = 112 / service
+        let settled = simulation.throughput(in: 40...60)
+        #expect(settled >= 0.9 * full, "\(settled)/s of \(full)/s")
+        let median = simulation.medianLatency(in: 40...60)
+        #expect(median <= 1.3 * service, "median \(median) s")
+        let after = simulation.throughput(in: 90...120)
+        #expect(after >= 0.9 * 80 / service, "\(after)/s of \(80 / service)/s after halving")
+        #expect(simulation.failed.isEmpty)
+        let caps = (0..<3).map { simulation.scheduler.limits(of: $0).inFlightCap ?? 0 }
+        #expect(caps[0] >= 16 && caps[0] <= 24 && caps[2] >= 32 && caps[2] <= 48, "caps \(caps)")
+    }
+
+    /// A server with no knee (latency flat up to thousands in flight): slow start takes the cap
+    /// from 8 to the thousands in a few seconds.
+    @Test func slowStartGrowsFast() {
+        var server = QueueingServer(capacity: 100_000, service: 0.2)
+        var simulation = Simulation(scheduler: Scheduler(endpoints: Simulation.endpoints(1), rate: 0, maxInFlight: nil,
+                                                         retryPolicy: RetryPolicy(maxAttempts: 3)))
+        simulation.scheduler.enqueue(Simulation.records(60_000))
+        simulation.scheduler.sourceDidFinish()
+        simulation.run(for: 4) { _, now in server.answer(now: now) }
+        #expect((simulation.scheduler.limits(of: 0).inFlightCap ?? 0) >= 4000)
+    }
+
+    /// The baseline is measured again at half the cap after a minute, so it cannot drift up with
+    /// load; answers that were slow under the old load do not count in the measurement.
+    @Test func remeasuresTheBaseline() {
+        var limit = ConcurrencyLimit(now: 0, initial: 64)
+        var now = 0.0
+        // 100 ms answers for a second, then 110 ms ones under load: the baseline ages.
+        while !limit.isRemeasuring && now < 120 {
+            now += 0.01
+            limit.dispatched(inFlight: limit.cap)
+            limit.answered(sentAt: now - (now < 1 ? 0.1 : 0.11), now: now)
+        }
+        #expect(abs((limit.baseline ?? 0) - 0.1) < 1e-9)
+        #expect(now >= 60 && now < 62, "re-measured at \(now)")
+        let restore = Double(limit.cap * 2)
+        // Answers to requests sent before the probe began are ignored; later ones (80 ms now) count.
+        let began = now
+        limit.answered(sentAt: began - 1, now: now + 0.01)
+        while limit.isRemeasuring {
+            now += 0.01
+            limit.answered(sentAt: now - 0.08, now: now)
+        }
+        #expect(abs((limit.baseline ?? 0) - 0.08) < 1e-9)
+        #expect(Double(limit.cap) >= restore - 1)
+    }
+
+    /// A server that became slower for good: the cap falls to its floor, where every window is a
+    /// baseline, and climbs again from the new latency.
+    @Test func followsAServerThatSlowsDown() {
+        var limit = ConcurrencyLimit(now: 0, initial: 32)
+        var now = 0.0
+        for _ in 0..<500 {
+            now += 0.01
+            limit.dispatched(inFlight: limit.cap)
+            limit.answered(sentAt: now - 0.1, now: now)
+        }
+        for _ in 0..<3000 {
+            now += 0.01
+            limit.dispatched(inFlight: limit.cap)
+            limit.answered(sentAt: now - 0.5, now: now)
+        }
+        #expect(abs((limit.baseline ?? 0) - 0.5) < 1e-9)
+        #expect(limit.cap > 2)
+    }
+
+    /// Timeouts and 5xx shrink the cap by a tenth; setting it by hand leaves slow start.
+    @Test func overloadAndKeys() {
+        var limit = ConcurrencyLimit(now: 0, initial: 100)
+        limit.overloaded(now: 1)
+        #expect(limit.cap == 90)
+        limit.set(40, now: 2)
+        #expect(limit.cap == 40 && !limit.isSlowStart)
+        limit.set(0, now: 3)
+        #expect(limit.cap == 1)
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+@testable import Engine
+
+/// Endpoints whose limits nobody wrote down: 429s spend no attempt, rates and caps are learned.
+@Suite struct LearnedLimitsTests {
+    typealias Simulation = SchedulerSimulation
+
+    func scheduler(endpoints: Int = 1, rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
+                   patience: Double = Defaults.rateLimitPatience, learns: Bool = true) -> Scheduler {
+        Scheduler(endpoints: Simulation.endpoints(endpoints), rate: rate, maxInFlight: maxInFlight,
+                  retryPolicy: RetryPolicy(maxAttempts: Defaults.maxAttempts), rateLimitPatience: patience, learnsLimits: learns)
+    }
+
+    /// The proxy: 120 requests a minute in fixed windows, 429s without Retry-After, limit and
+    /// remaining headers without a reset. At default settings all 300 records are saved, none fails,
+    /// at most one 429 per record on average, within 4 minutes.
+    @Test func perMinuteProxyWithHeaders() {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(300))
+        simulation.scheduler.sourceDidFinish()
+        var proxy = WindowedProxy(limit: 120, window: 60, sendsHeaders: true)
+        simulation.run(for: 900) { _, now in proxy.answer(now: now) }
+        #expect(simulation.succeeded == 300)
+        #expect(simulation.failed.isEmpty)
+        #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s")
+        #expect((simulation.finishedAt ?? .infinity) <= 240, "finished at \(simulation.finishedAt ?? -1)")
+        #expect(simulation.scheduler.limits(of: 0).rateSource == .headers)
+    }
+
+    /// The same proxy without any header: the rate is learned from 429s alone (AIMD with a growing
+    /// pause); nothing fails, and 429s stay under one per record.
+    @Test func perMinuteProxyWithoutHeaders() {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(300))
+        simulation.scheduler.sourceDidFinish()
+        var proxy = WindowedProxy(limit: 120, window: 60, sendsHeaders: false)
+        simulation.run(for: 900) { _, now in proxy.answer(now: now) }
+        #expect(simulation.succeeded == 300)
+        #expect(simulation.failed.isEmpty)
+        #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s")
+        #expect((simulation.finishedAt ?? .infinity) <= 360, "finished at \(simulation.finishedAt ?? -1)")
+        #expect(simulation.scheduler.limits(of: 0).rateSource == .learned)
+    }
+
+    /// A steady limit (a token bucket of 50 requests per second, no headers), with no rate set and
+    /// 1,024 in flight: after the first burst is learned from, 429s stay under 2 % of sends while
+    /// the rate probes upward, and throughput stays near the limit.
+    @Test func steadyLimitKeepsFewRefusals() {
+        var simulation = Simulation(scheduler: scheduler(rate: 0))
+        simulation.scheduler.enqueue(Simulation.records(30_000))
+        simulation.scheduler.sourceDidFinish()
+        var bucket = 50.0
+        var last = 0.0
+        var atMinute: (sent: Int, refused: Int)?
+        simulation.run(for: 600, tick: { sim in
+            if sim.now >= 60, atMinute == nil { atMinute = (sim.sent[0], sim.rateLimited) }
+        }) { _, now in
+            bucket = min(50, bucket + (now - last) * 50)
+            last = now
+            guard bucket >= 1 else { return (now + 0.01, .failure(.http(status: 429, detail: nil)), nil) }
+            bucket -= 1
+            return (now + 0.01, .success(ParsedAnswer(response: "ok")), nil)
+        }
+        #expect(simulation.failed.isEmpty)
+        let (sent, refused) = atMinute ?? (0, 0)
+        let share = Double(simulation.rateLimited - refused) / Double(simulation.sent[0] - sent)
+        #expect(share < 0.02, "429s were \(share * 100) % of sends after the first minute")
+        #expect(simulation.throughput(in: 60...590) > 40)
+        #expect(simulation.scheduler.limits(of: 0).rateSource == .learned)
+    }
+
+    /// `insufficient_quota` is not about rate: it fails at once, with no retry.
+    @Test func quotaFailsAtOnce() {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(3))
+        simulation.scheduler.sourceDidFinish()
+        simulation.run(for: 60) { _, now in
+            (now + 0.01, .failure(.http(status: 429, detail: "You exceeded your current quota", code: "insufficient_quota")), nil)
+        }
+        #expect(simulation.failed.count == 3)
+        #expect(simulation.sent[0] == 3)
+        #expect(simulation.failed.allSatisfy { !$0.isRetryable && !$0.isRateLimit && $0.description.contains("insufficient_quota") })
+    }
+
+    /// A record that meets nothing but 429s fails once it has met them for the patience, not after
+    /// `--max_attempts` sends; with patience 0 a 429 is a failed attempt as before.
+    @Test func patienceBoundsRateLimitedRecords() {
+        var patient = Simulation(scheduler: scheduler(patience: 600))
+        patient.scheduler.enqueue(Simulation.records(1))
+        patient.scheduler.sourceDidFinish()
+        patient.run(for: 1200) { _, now in (now + 0.01, .failure(.http(status: 429, detail: nil)), nil) }
+        #expect(patient.failed.count == 1)
+        #expect(patient.sent[0] > Defaults.maxAttempts)
+        #expect((patient.finishedAt ?? 0) >= 600 && (patient.finishedAt ?? .infinity) < 700)
+
+        var counted = Simulation(scheduler: scheduler(patience: 0))
+        counted.scheduler.enqueue(Simulation.records(1))
+        counted.scheduler.sourceDidFinish()
+        counted.run(for: 600) { _, now in (now + 0.01, .failure(.http(status: 429, detail: nil)), nil) }
+        #expect(counted.failed.count == 1)
+        #expect(counted.sent[0] == Defaults.maxAttempts)
+    }
+
+    /// With learning off, a 429 still spends no attempt, but the endpoint's rate is never cut.
+    @Test func learningOff() {
+        var simulation = Simulation(scheduler: scheduler(learns: false))
+        simulation.scheduler.enqueue(Simulation.records(50))
+        simulation.scheduler.sourceDidFinish()
+        var proxy = WindowedProxy(limit: 20, window: 1, sendsHeaders: true)
+        simulation.run(for: 60) { _, now in proxy.answer(now: now) }
+        #expect(simulation.succeeded == 50)
+        #expect(simulation.scheduler.limits(of: 0).rate == nil)
+    }
+}
