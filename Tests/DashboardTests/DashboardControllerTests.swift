@@ -40,6 +40,29 @@ import Testing
         #expect(apply(.selectPrevious, view: view).view.selected == 0)
     }
 
+    /// [ and ] step the selected endpoint's cap by 1.25 (by at least 1, never below 1), from the
+    /// global cap when it has none; { and } step the global cap, and from auto { starts at what is in flight.
+    @Test func capKeys() {
+        var view = ViewState()
+        view.selected = 1
+        var snapshot = Fixtures.busy()
+        snapshot.endpoints[1].maxInFlight = 48
+        snapshot.endpoints[1].limits.inFlightCap = 48
+        snapshot.endpoints[1].limits.capIsAuto = true
+        #expect(apply(.capUp, snapshot, view: view).commands == [.setEndpointMaxInFlight(endpoint: 1, 60)])
+        #expect(apply(.capDown, snapshot, view: view).commands == [.setEndpointMaxInFlight(endpoint: 1, 38)])
+        #expect(apply(.capDown, snapshot, view: view).view.flash?.hasSuffix("in-flight cap 48 → 38 (auto goes on from there)") == true)
+        snapshot.endpoints[1].maxInFlight = 1
+        #expect(apply(.capDown, snapshot, view: view).commands == [.setEndpointMaxInFlight(endpoint: 1, 1)])
+        #expect(apply(.capUp, snapshot, view: view).commands == [.setEndpointMaxInFlight(endpoint: 1, 2)])
+        #expect(apply(.capUp, view: ViewState()).commands == [.setEndpointMaxInFlight(endpoint: 0, 5120)])
+        #expect(apply(.totalCapUp).commands == [.setMaxInFlight(5120)])
+        #expect(apply(.totalCapDown).view.flash == "in-flight cap 4,096 → 3,277")
+        snapshot.inFlightIsAuto = true
+        #expect(apply(.totalCapDown, snapshot).commands == [.setMaxInFlight(950)])
+        #expect(apply(.totalCapUp, snapshot).commands.isEmpty)
+    }
+
     /// r restores every changed weight to its starting value.
     @Test func resetWeights() {
         var snapshot = Fixtures.busy()

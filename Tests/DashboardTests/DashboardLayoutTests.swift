@@ -140,6 +140,27 @@ import Testing
         #expect(!narrow.contains { $0.text.contains("tok left") } && narrow.allSatisfy { $0.width <= 80 })
     }
 
+    /// Each endpoint row shows the limits in force and where they come from, wide and compact;
+    /// the throughput line says when the global cap is auto.
+    @Test func learnedLimits() {
+        var snapshot = Fixtures.busy()
+        snapshot.inFlightIsAuto = true
+        snapshot.endpoints[0].state = .cooling(seconds: 4, reason: .tooManyRequests)
+        snapshot.endpoints[0].limits.rate = 118.0 / 60
+        snapshot.endpoints[0].limits.rateSource = .learned
+        snapshot.endpoints[1].limits.inFlightCap = 48
+        snapshot.endpoints[1].limits.capIsAuto = true
+        let wide = DashboardLayout.render(snapshot, view: ViewState(), width: 120, height: 40, context: Fixtures.context)
+        #expect(wide.contains { $0.text.contains("118/min learned  cooling 4.0s (429)") }, "\(wide.map(\.text).joined(separator: "\n"))")
+        #expect(wide.contains { $0.text.contains("conc 48 auto") })
+        #expect(wide.contains { $0.text.contains("Limit") && !$0.text.contains("Retries") } && wide.allSatisfy { $0.width <= 120 })
+        let roomy = DashboardLayout.render(snapshot, view: ViewState(), width: 160, height: 48, context: Fixtures.context)
+        #expect(roomy.contains { $0.text.contains("Limit") && $0.text.contains("Retries") })
+        #expect(wide.contains { $0.text.contains("/ auto") })
+        let narrow = DashboardLayout.render(snapshot, view: ViewState(), width: 80, height: 24, context: Fixtures.context)
+        #expect(narrow.contains { $0.text.contains("c48") } && narrow.allSatisfy { $0.width <= 80 })
+    }
+
     /// Below 80×24 the footer says the screen is too small and columns are cut, instead of clipping silently.
     @Test func smallTerminalSaysSo() {
         let lines = Fixtures.text(Fixtures.busy(), width: 60, height: 20).split(separator: "\n", omittingEmptySubsequences: false)

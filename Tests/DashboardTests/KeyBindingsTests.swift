@@ -10,6 +10,7 @@ import Testing
             (.right, .weightUp), (.character("l"), .weightUp), (.left, .weightDown), (.character("h"), .weightDown),
             (.character("0"), .drain), (.character("r"), .resetWeights), (.character("?"), .toggleHelp),
             (.character("q"), .quit), (.interrupt, .interrupt), (.resize, .redraw),
+            (.character("["), .capDown), (.character("]"), .capUp), (.character("{"), .totalCapDown), (.character("}"), .totalCapUp),
         ]
         for (key, command) in expected { #expect(KeyBindings.command(for: key, showingHelp: false) == command) }
         #expect(KeyBindings.command(for: .character("x"), showingHelp: false) == nil)

@@ -66,6 +66,10 @@ import Testing
             (["--save_filepath", directory + "/missing/out.jsonl"], "does not exist"),
             (["--endpoints", endpointsFile], "--endpoints"),
             (["--endpoint", "localhost:8000"], "--endpoint"),
+            (["--max_in_flight", "0"], "--max_in_flight"),
+            (["--max_in_flight", "lots"], "--max_in_flight"),
+            (["--rate_limit_patience", "soon"], "--rate_limit_patience"),
+            (["--rate_limit_patience", "30d"], "--rate_limit_patience"),
         ]
         for (arguments, expected) in cases {
             do {
@@ -110,6 +114,25 @@ import Testing
                 RunOptions.message(for: error).contains(fragment)
             }
         }
+    }
+
+    /// `--max_in_flight auto` gives every endpoint without a cap an automatic one; an endpoints file's
+    /// `max_in_flight: auto` does it for one; the rate-limit patience takes durations; learning can be turned off.
+    @Test func adaptiveOptions() throws {
+        let file = directory + "/auto.yaml"
+        try "- url: http://a:1/v1\n  max_in_flight: auto\n- url: http://b:1/v1\n  max_in_flight: 8\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let auto = try RunOptions.parse(["--requests_filepath", input, "--endpoints", file, "--max_in_flight", "auto",
+                                         "--rate_limit_patience", "1h", "--no_learn_limits"]).makePlan(environment: [:])
+        #expect(auto.configuration.maxInFlight == nil)
+        #expect(auto.configuration.endpoints.map(\.adaptiveInFlight) == [true, false])
+        #expect(auto.configuration.endpoints[1].maxInFlight == 8)
+        #expect(auto.configuration.rateLimitPatience == 3600 && !auto.configuration.learnsLimits)
+        let fixed = try RunOptions.parse(["--requests_filepath", input, "--endpoints", file]).makePlan(environment: [:])
+        #expect(fixed.configuration.maxInFlight == 1024 && fixed.configuration.rateLimitPatience == 900 && fixed.configuration.learnsLimits)
+        let scheduler = Scheduler(endpoints: fixed.configuration.endpoints, rate: 0, maxInFlight: 1024, retryPolicy: RetryPolicy(maxAttempts: 1))
+        #expect(scheduler.control(now: 0).endpoints.map(\.limits.capIsAuto) == [true, false])
+        try "- url: http://a:1/v1\n  max_in_flight: sometimes\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--endpoints", file]).makePlan(environment: [:]) }
     }
 
     /// An endpoints file's rps, rpm and tpm become the endpoint's own limits (the stricter of rps and rpm).

@@ -56,6 +56,29 @@ import Testing
         #expect(leases.connection(3) === first && leases.count == 4)
     }
 
+    /// A pool grows at once for queued leases; shrunk, it closes idle connections now and busy ones
+    /// when they come back, until it is within its new size.
+    @Test func resizes() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 1) { opener.connect($0) }
+        let leases = Leases()
+        for index in 0..<3 { pool.lease(leases.record(index)) }
+        #expect(opener.count == 1)
+        pool.resize(to: 3)
+        #expect(opener.count == 3)
+        for _ in 0..<3 { try opener.openOne() }
+        let connections = try (0..<3).map { try #require(leases.connection($0)) }
+        pool.release(connections[0])
+        pool.resize(to: 1)
+        #expect(!connections[0].isReusable)
+        pool.release(connections[1])
+        #expect(!connections[1].isReusable)
+        pool.release(connections[2])
+        #expect(connections[2].isReusable)
+        pool.lease(leases.record(3))
+        #expect(leases.connection(3) === connections[2] && opener.count == 0)
+    }
+
     /// A closed pool fails queued and later leases as cancelled and opens nothing more.
     @Test func closeFailsQueuedLeases() throws {
         let opener = Opener()

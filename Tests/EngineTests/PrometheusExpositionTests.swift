@@ -18,6 +18,10 @@ import Testing
         buckets.record(3)
         endpoint.latencyBuckets = buckets
         endpoint.providerLimits = ProviderRateLimits(remainingRequests: 17)
+        endpoint.limits.rate = 2
+        endpoint.limits.rateSource = .learned
+        endpoint.limits.inFlightCap = 48
+        endpoint.limits.capIsAuto = true
         snapshot.endpoints = [endpoint]
         let text = PrometheusExposition.render(snapshot)
         let lines = Set(text.split(separator: "\n").map(String.init))
@@ -31,6 +35,8 @@ import Testing
             #"fanout_request_duration_seconds_count{endpoint="gpu \"a\""} 2"#,
             #"fanout_endpoint_ratelimit_remaining{endpoint="gpu \"a\"",resource="requests"} 17"#,
             "# TYPE fanout_request_duration_seconds histogram",
+            #"fanout_endpoint_rate_limit{endpoint="gpu \"a\"",source="learned"} 2"#,
+            #"fanout_endpoint_in_flight_cap{endpoint="gpu \"a\"",mode="auto"} 48"#,
         ] {
             #expect(lines.contains(expected), "missing: \(expected)")
         }

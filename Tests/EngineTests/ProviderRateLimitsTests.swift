@@ -20,5 +20,76 @@ import Testing
                                                   HeaderField("x-ratelimit-reset-requests", "120ms"), HeaderField("x-ratelimit-reset-tokens", "6m0s")])
         #expect(limits == ProviderRateLimits(remainingRequests: 7, remainingTokens: 900, resetRequests: 0.12, resetTokens: 360))
         #expect(ProviderRateLimits(headers: [HeaderField("content-type", "application/json")]) == nil)
+        #expect(ProviderRateLimits(headers: [HeaderField("x-ratelimit-limit-requests", "120")])?.limitRequests == 120)
+    }
+}
+
+@Suite struct AllowanceWindowTests {
+    /// A per-minute allowance paced over its minute is left at a minute.
+    @Test func minuteStays() {
+        var window = AllowanceWindow()
+        for index in 0..<240 { window.observe(limit: 120, remaining: 119 - index % 120, sentAt: Double(index) * 0.5, inFlight: 0) }
+        #expect(window.length == 60)
+    }
+
+    /// Answers that each find the allowance untouched halve the assumed window; a remaining that
+    /// grows back measures it.
+    @Test func findsShorterWindows() {
+        var window = AllowanceWindow()
+        window.observe(limit: 20, remaining: 19, sentAt: 0, inFlight: 0)
+        window.observe(limit: 20, remaining: 19, sentAt: 3, inFlight: 0)
+        #expect(window.length == 30)
+        // Within a 2 s window, remaining falls, then grows back at each new window.
+        var time = 10.0
+        for _ in 0..<3 {
+            for left in stride(from: 19, through: 0, by: -1) {
+                window.observe(limit: 20, remaining: left, sentAt: time, inFlight: 0)
+                time += 0.1
+            }
+        }
+        #expect(abs(window.length - 2) < 0.2)
+    }
+}
+
+@Suite struct LearnedRateTests {
+    /// The first 429 halves the rate in force and pauses 1 s; further 429s double the pause only;
+    /// 429s for requests sent before the cut are ignored; a success resets the pause.
+    @Test func cutsAndPauses() {
+        var rate = LearnedRate(configured: 100)
+        for step in 0..<100 { rate.admit(now: Double(step) / 100) }
+        #expect(rate.rateLimited(sentAt: 0.5, now: 1, retryAfter: nil) == 1)
+        #expect(rate.rate == 50 && rate.source == .learned)
+        #expect(rate.rateLimited(sentAt: 0.9, now: 1.01, retryAfter: nil) == nil)
+        #expect(rate.rateLimited(sentAt: 2, now: 2.01, retryAfter: nil) == 2)
+        #expect(rate.rateLimited(sentAt: 4, now: 4.01, retryAfter: 7) == 7)
+        #expect(rate.rate == 50)
+        rate.succeeded(now: 5, isHeldBack: false)
+        #expect(rate.rateLimited(sentAt: 5, now: 5.01, retryAfter: nil) == 1)
+    }
+
+    /// While held back, a learned rate rises by 1 % of twice its cut level per second, back to the
+    /// configured limit; not while nothing waits.
+    @Test func risesWhileHeldBack() {
+        var rate = LearnedRate(configured: 100)
+        _ = rate.rateLimited(sentAt: 0, now: 0, retryAfter: nil)
+        #expect(rate.rate == 50)
+        rate.succeeded(now: 2, isHeldBack: true)
+        #expect(rate.rate == 52)
+        rate.succeeded(now: 4, isHeldBack: false)
+        #expect(rate.rate == 52)
+        var now = 4.0
+        while rate.source == .learned && now < 200 {
+            now += 1
+            rate.succeeded(now: now, isHeldBack: true)
+        }
+        #expect(rate.rate == 100 && rate.source == .configured)
+    }
+
+    /// Learning off: 429s pause but never cut, headers never set a rate.
+    @Test func learningOff() {
+        var rate = LearnedRate(configured: nil, isLearning: false)
+        #expect(rate.rateLimited(sentAt: 0, now: 0, retryAfter: nil) == 1)
+        rate.announce(120, per: 60, now: 0)
+        #expect(rate.rate == nil)
     }
 }

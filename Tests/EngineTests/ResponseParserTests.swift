@@ -65,3 +65,16 @@ import Testing
         #expect(EngineError.tlsProblem(NIOSSLExtraError.failedToValidateHostname)?.contains("wrong host name") == true)
     }
 }
+
+@Suite struct QuotaErrorTests {
+    /// A 429 with `insufficient_quota` is a quota error: not retried, not a rate limit; a plain 429 is one.
+    @Test func quotaIsNotRate() {
+        let quota = ResponseParser.interpret(TransportResponse(status: 429, body: Array(#"{"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}}"#.utf8)), wallClock: 0)
+        guard case .failure(let error) = quota else { Issue.record("accepted"); return }
+        #expect(!error.isRetryable && !error.isRateLimit && error.kind == .rateLimited)
+        #expect(error.description.contains("insufficient_quota"))
+        let rate = ResponseParser.interpret(TransportResponse(status: 429, body: Array(#"{"error":{"message":"slow","code":"rate_limit_exceeded"}}"#.utf8)), wallClock: 0)
+        guard case .failure(let limited) = rate else { Issue.record("accepted"); return }
+        #expect(limited.isRetryable && limited.isRateLimit)
+    }
+}

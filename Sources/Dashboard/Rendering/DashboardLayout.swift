@@ -16,7 +16,7 @@ enum DashboardLayout {
         if wide { top.append(notice(snapshot, width: width, context: context)) }
         top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
         top.append(ScreenLine())
-        top.append(EndpointTable.header(width: width, wide: wide))
+        top.append(EndpointTable.header(width: width, wide: wide, limits: EndpointTable.showsLimits(snapshot)))
 
         let footerLine = footer(snapshot, view: view, width: width, height: height, wide: wide)
         var errors = ErrorPanel.render(snapshot, width: width, wide: wide)

@@ -10,10 +10,28 @@ enum LimitText {
         return text.isEmpty ? nil : text
     }
 
+    /// The Limit column (at most 15 characters): `118/min learned`, `conc 48 auto`, or both as `118/m c48 auto`.
+    static func column(_ limits: EndpointLimits) -> String? {
+        switch (limits.rate, limits.inFlightCap) {
+        case (nil, nil): return nil
+        case (let perSecond?, nil): return rate(perSecond) + " " + source(limits.rateSource)
+        case (nil, let cap?): return "conc \(short(cap))" + (limits.capIsAuto ? " auto" : "")
+        case (let perSecond?, let cap?):
+            return rate(perSecond).replacingOccurrences(of: "/min", with: "/m") + " c\(short(cap))" + (limits.capIsAuto ? " auto" : "")
+        }
+    }
+
+    /// `48`, `1.2k`, `10k`.
+    static func short(_ count: Int) -> String {
+        if count < 1000 { return String(count) }
+        let thousands = Double(count) / 1000
+        return (thousands < 10 ? Format.fixed(thousands, digits: 1) : String(Int(thousands.rounded()))) + "k"
+    }
+
     /// The compact form: `118/m c48`.
     static func narrow(_ limits: EndpointLimits) -> String? {
         let parts = [limits.rate.map { rate($0).replacingOccurrences(of: "/min", with: "/m") },
-                     limits.inFlightCap.map { "c\(Format.compact($0))" }]
+                     limits.inFlightCap.map { "c\(short($0))" }]
         let text = parts.compactMap { $0 }.joined(separator: " ")
         return text.isEmpty ? nil : text
     }
@@ -26,7 +44,7 @@ enum LimitText {
     static func source(_ source: LearnedRate.Source?) -> String {
         switch source {
         case .learned: "learned"
-        case .headers: "from headers"
+        case .headers: "headers"
         case .configured, nil: "set"
         }
     }

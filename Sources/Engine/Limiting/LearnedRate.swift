@@ -91,7 +91,8 @@ public struct LearnedRate: Sendable, Hashable {
         if isLearning && strikes == 1 {
             let measured = sends.rate(over: 5, at: now)
             var cut = (rate ?? (measured > 0 ? measured : .infinity)) * Self.decrease
-            if let runStart { cut = min(cut, Double(answers) / max(1, now - runStart) * 0.95) }
+            // What got through since the last cut, when enough did to say (a few answers say nothing).
+            if let runStart, answers >= 5 { cut = min(cut, Double(answers) / max(1, now - runStart) * 0.95) }
             if cut.isFinite {
                 learned = max(Self.slowest, cut)
                 reference = 2 * max(Self.slowest, cut)
