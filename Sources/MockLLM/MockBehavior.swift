@@ -41,7 +41,8 @@ public struct MockBehavior: Sendable, Hashable {
 
     public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,
-                hang: Bool = false, invalidJSON: Bool = false, resetMidBody: Bool = false, padding: Int = 0) {
+                hang: Bool = false, invalidJSON: Bool = false, resetMidBody: Bool = false, padding: Int = 0, capacity: Int? = nil) {
+        self.capacity = capacity
         self.latency = latency
         self.latencyJitter = latencyJitter
         self.latencySigma = latencySigma

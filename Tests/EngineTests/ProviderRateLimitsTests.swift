@@ -28,7 +28,7 @@ import Testing
     /// A per-minute allowance paced over its minute is left at a minute.
     @Test func minuteStays() {
         var window = AllowanceWindow()
-        for index in 0..<240 { window.observe(limit: 120, remaining: 119 - index % 120, sentAt: Double(index) * 0.5, inFlight: 0) }
+        for index in 0..<240 { window.observe(limit: 120, remaining: 119 - index % 120, sentAt: Double(index) * 0.5) }
         #expect(window.length == 60)
     }
 
@@ -36,14 +36,14 @@ import Testing
     /// grows back measures it.
     @Test func findsShorterWindows() {
         var window = AllowanceWindow()
-        window.observe(limit: 20, remaining: 19, sentAt: 0, inFlight: 0)
-        window.observe(limit: 20, remaining: 19, sentAt: 3, inFlight: 0)
+        window.observe(limit: 20, remaining: 19, sentAt: 0)
+        window.observe(limit: 20, remaining: 19, sentAt: 3)
         #expect(window.length == 30)
         // Within a 2 s window, remaining falls, then grows back at each new window.
         var time = 10.0
         for _ in 0..<3 {
             for left in stride(from: 19, through: 0, by: -1) {
-                window.observe(limit: 20, remaining: left, sentAt: time, inFlight: 0)
+                window.observe(limit: 20, remaining: left, sentAt: time)
                 time += 0.1
             }
         }

@@ -69,6 +69,55 @@ import TestSupport
         #expect(ResponseParser.errorMessage(first.body)?.contains("Rate limit") == true)
     }
 
+    /// With `--capacity 2` at most two answers are served at once and the rest queue: six at once
+    /// take three latencies. `POST /mock/capacity` changes it while the server runs.
+    @Test func capacityQueues() async throws {
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.2, capacity: 2))
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<6 { group.addTask { try await post(server, body: chat("c\(index)")).get().status } }
+            for try await status in group { #expect(status == 200) }
+        }
+        #expect(clock.now - started >= .milliseconds(590))
+        #expect(server.peakPending == 6)
+        let changed = try await post(server, body: #"{"capacity": 6}"#, path: "/mock/capacity").get()
+        #expect(changed.status == 200 && String(decoding: changed.body, as: UTF8.self).contains(#""capacity":6"#))
+        #expect(server.behavior.capacity == 6)
+        let refused = try await post(server, body: #"{"capacity": -1}"#, path: "/mock/capacity").get()
+        #expect(refused.status == 400)
+        let again = clock.now
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<6 { group.addTask { try await post(server, body: chat("d\(index)")).get().status } }
+            for try await _ in group {}
+        }
+        #expect(clock.now - again < .milliseconds(590))
+        await server.stop()
+    }
+
+    /// Fixed 60 s windows without Retry-After or a reset header, as many proxies answer: the limit
+    /// and what is left are the only headers.
+    @Test func windowWithoutRetryAfter() async throws {
+        var behavior = MockBehavior(rateLimit: 3)
+        behavior.rateLimitWindow = 60
+        behavior.rateLimitRetryAfter = false
+        behavior.rateLimitResetHeader = false
+        let server = try await MockServer.start(behavior: behavior)
+        var statuses: [Int] = []
+        var last: TransportResponse?
+        for index in 0..<5 {
+            let response = try await post(server, body: chat("w\(index)")).get()
+            statuses.append(response.status)
+            last = response
+        }
+        await server.stop()
+        #expect(statuses == [200, 200, 200, 429, 429])
+        let refusal = try #require(last)
+        #expect(refusal.header("retry-after") == nil && refusal.header("x-ratelimit-reset-requests") == nil)
+        #expect(refusal.header("x-ratelimit-limit-requests") == "3" && refusal.header("x-ratelimit-remaining-requests") == "0")
+        #expect(ResponseParser.errorCode(refusal.body) == "rate_limit_exceeded")
+    }
+
     /// `stream: true` is answered as well-formed SSE: JSON chunks, a usage chunk, then [DONE].
     @Test func streaming() async throws {
         let server = try await MockServer.start()

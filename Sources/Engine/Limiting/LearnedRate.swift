@@ -83,16 +83,18 @@ public struct LearnedRate: Sendable, Hashable {
     ///
     /// The first 429 after an answer halves the rate (the one in force, else the rate measured over
     /// the last 5 s); later ones in the same run of 429s only double the pause.
-    /// - Parameter retryAfter: the server's own wait, which replaces the growing pause.
-    public mutating func rateLimited(sentAt: Double, now: Double, retryAfter: Double?) -> Double? {
+    /// - Parameters:
+    ///   - retryAfter: the server's own wait, which replaces the growing pause.
+    ///   - cuts: false when the caller corrects an announced allowance instead.
+    public mutating func rateLimited(sentAt: Double, now: Double, retryAfter: Double?, cuts: Bool = true) -> Double? {
         guard sentAt >= lastCut else { return nil }
         strikes += 1
         let pause = min(Self.longestPause, Double(1 << min(strikes - 1, 6)))
-        if isLearning && strikes == 1 {
+        if isLearning && strikes == 1 && cuts {
             let measured = sends.rate(over: 5, at: now)
             var cut = (rate ?? (measured > 0 ? measured : .infinity)) * Self.decrease
-            // What got through since the last cut, when enough did to say (a few answers say nothing).
-            if let runStart, answers >= 5 { cut = min(cut, Double(answers) / max(1, now - runStart) * 0.95) }
+            // What got through since the last change, when enough did over long enough to say.
+            if let runStart, answers >= 5, now - runStart >= 5 { cut = min(cut, Double(answers) / (now - runStart) * 0.95) }
             if cut.isFinite {
                 learned = max(Self.slowest, cut)
                 reference = 2 * max(Self.slowest, cut)
@@ -126,15 +128,20 @@ public struct LearnedRate: Sendable, Hashable {
     }
 
     /// The endpoint announced `limit` requests per `window` seconds (a minute is assumed when it
-    /// sends no reset time; `AllowanceWindow` finds shorter ones).
+    /// sends no reset time; `AllowanceWindow` finds shorter ones): paced at 98 % of it.
     public mutating func announce(_ limit: Int, per window: Double, now: Double) {
         guard isLearning, limit > 0, window > 0 else { return }
-        let perSecond = Double(limit) / window
+        let perSecond = Double(limit) / window * Self.announcedShare
         guard announced != perSecond else { return }
         announced = perSecond
         if let current = learned, current >= perSecond { learned = nil }
+        runStart = now
+        answers = 0
         set(now: now)
     }
+
+    /// The share of an announced allowance that is used, so windows seen a little off never overrun.
+    public static let announcedShare = 0.98
 
     private mutating func set(now: Double) {
         limiter.setRate(rate ?? 0, now: now)

@@ -14,7 +14,14 @@ extension Scheduler {
     mutating func learnFromFailure(_ dispatch: Dispatch, error: EngineError, now: Double) {
         let endpoint = dispatch.endpoint
         if error.isRateLimit {
-            let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter)
+            // Paced by an allowance its headers announced: the window was measured short; lengthen it
+            // instead of cutting the rate.
+            let announced = slots[endpoint].rate.source == .headers
+            let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !announced)
+            if announced, pause != nil, let allowance = slots[endpoint].provider?.limitRequests {
+                slots[endpoint].window.widen()
+                slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
+            }
             if let wait = pause ?? error.retryAfter { cool(endpoint, until: now + wait, reason: .tooManyRequests) }
             return
         }
@@ -35,7 +42,7 @@ extension Scheduler {
                     cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
                 }
             } else if let allowance = limits.limitRequests {
-                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt, inFlight: slot.inFlight)
+                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt)
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }
         }
