@@ -159,4 +159,51 @@ import Glibc
         await server.stop()
         #expect(rerun.status == 0 && server.arrivals == 3000)
     }
+
+    /// [ lowers the selected endpoint's in-flight cap: within a second nothing new is sent above
+    /// it, measured at the server; { lowers the global one; both are confirmed in the footer and the
+    /// Limit column shows the cap.
+    @Test func capKeysBoundWhatTheServerSees() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.3))
+        try harness.writeInput(Harness.prompts(4000))
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let command = [BinaryTests.binary.path, "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                       "--max_requests_per_second", "0", "--max_in_flight", "40", "--endpoint", server.baseURL, "--tui"]
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", command])
+        #expect(try await waitFor(5) { try tmux.screen().contains("RUNNING") })
+        try await Task.sleep(for: .seconds(1))
+        server.resetCounters()
+        try await Task.sleep(for: .seconds(1))
+        #expect(server.peakPending > 32, "\(server.peakPending) at most at the server before the keys")
+
+        for expected in ["in-flight cap 40 → 32", "in-flight cap 32 → 26"] {
+            try tmux.press("[")
+            #expect(try await waitFor(2) { try tmux.screen().contains(expected) })
+        }
+        try await Task.sleep(for: .seconds(1))
+        server.resetCounters()
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(server.peakPending <= 26, "\(server.peakPending) at the server after the cap went to 26")
+        #expect(try tmux.screen().contains("conc 26"))
+
+        try tmux.press("{")
+        #expect(try await waitFor(2) { try tmux.screen().contains("in-flight cap 40 → 32") })
+        try tmux.press("{")
+        try tmux.press("{")
+        try await Task.sleep(for: .seconds(1))
+        server.resetCounters()
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(server.peakPending <= 21, "the global cap went to 21, below the endpoint's; the server saw \(server.peakPending)")
+        let screen = try tmux.screen()
+        #expect(screen.contains("in flight 21 / 21") || screen.contains("/ 21 "), "global cap not shown:\n\(screen)")
+
+        try tmux.press("q")
+        #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
+        await server.stop()
+    }
 }
