@@ -5,7 +5,9 @@
 /// start. Latencies of successful answers are gathered in windows (at least 100 ms and one no-load
 /// latency long, at least 5 answers); a window's median against the no-load latency gives the
 /// gradient `clamp(baseline / median, 0.5, 1)`, and the cap becomes `cap · gradient + √cap / 2`,
-/// smoothed by half. Until latency first rises 20 % the cap doubles per window instead. The
+/// smoothed by half; while the median stays within 5 % of the baseline and the cap binds, it grows
+/// by a quarter instead. Until latency rises 20 % for two windows in a row the cap doubles per
+/// window (slow start; a single slow window may be connections opening). The
 /// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
 /// baselines, whichever is longer) by holding the cap at half for one clean window, as Envoy does,
 /// so it cannot drift up with load; at a cap of 2 or less every window is a baseline. The cap grows
@@ -29,6 +31,8 @@ public struct ConcurrencyLimit: Sendable {
     private var samples: [Double] = []
     private var windowStart: Double
     private var peak = 0
+    /// Slow-start windows in a row whose median rose 20 % over the baseline.
+    private var slowWindows = 0
 
     public init(now: Double = 0, initial: Double = Self.initial) {
         limit = min(Self.ceiling, max(Self.floor, initial))
@@ -92,14 +96,20 @@ public struct ConcurrencyLimit: Sendable {
         guard let baseline, baseline > 0 else { return }
         if isSlowStart {
             if median <= baseline * 1.2 {
+                slowWindows = 0
                 if binding { limit = min(Self.ceiling, limit * 2) }
                 return startProbeIfDue(now: now)
             }
+            // One slow window may be connections opening; two in a row are the knee.
+            slowWindows += 1
+            if slowWindows < 2 { return }
             isSlowStart = false
         }
         let gradient = min(1, max(0.5, baseline / median))
         let headroom = binding || gradient < 1 ? limit.squareRoot() / 2 : 0
-        let target = limit * gradient + headroom
+        // No queue to speak of (within 5 % of the no-load latency) and the cap binds: grow by a quarter,
+        // so a slow start cut short by a transient (connections opening) does not leave the cap low.
+        let target = binding && median <= baseline * 1.05 ? limit * 1.25 : limit * gradient + headroom
         limit = min(Self.ceiling, max(Self.floor, (limit + target) / 2))
         startProbeIfDue(now: now)
     }
