@@ -70,6 +70,8 @@ import Testing
             (["--max_in_flight", "lots"], "--max_in_flight"),
             (["--rate_limit_patience", "soon"], "--rate_limit_patience"),
             (["--rate_limit_patience", "30d"], "--rate_limit_patience"),
+            (["--rate_limit_patience", "-5"], "--rate_limit_patience"),
+            (["--max_in_flight", "-3"], "--max_in_flight"),
         ]
         for (arguments, expected) in cases {
             do {

@@ -87,7 +87,7 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], parsing: .unconditional, help: ArgumentHelp("Requests per window above which 429 is answered with Retry-After; every answer carries x-ratelimit-limit/remaining/reset-requests headers (0 = none).", valueName: "r"))
     var rateLimit: Double = 0
 
-    @Option(name: [.customLong("rate_limit_window"), .customLong("rate-limit-window")], help: ArgumentHelp("The rate limit's fixed window, e.g. 60s (default 1s).", valueName: "duration"))
+    @Option(name: [.customLong("rate_limit_window"), .customLong("rate-limit-window")], parsing: .unconditional, help: ArgumentHelp("The rate limit's fixed window, e.g. 60s.", valueName: "duration"))
     var rateLimitWindow = "1s"
 
     @Flag(name: [.customLong("no_retry_after"), .customLong("no-retry-after")], help: "429s from --rate_limit carry no Retry-After, as many proxies send them.")

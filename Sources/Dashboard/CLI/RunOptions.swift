@@ -32,7 +32,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer, or auto: each endpoint finds its own cap where more concurrency only adds latency (up to 10,000 each).", valueName: "n|auto"))
     var maxInFlight = InFlightOption.fixed(Defaults.maxInFlight)
 
-    @Option(name: .both("rate_limit_patience"), help: ArgumentHelp("How long a record may keep meeting 429s (rate limits, which spend no attempt) before it fails, e.g. 15m; 0 counts each 429 as a failed attempt.", valueName: "duration"))
+    @Option(name: .both("rate_limit_patience"), parsing: .unconditional, help: ArgumentHelp("How long a record may keep meeting 429s (rate limits, which spend no attempt) before it fails, e.g. 15m; 0 counts each 429 as a failed attempt.", valueName: "duration"))
     var rateLimitPatience = "15m"
 
     @Flag(name: .both("no_learn_limits"), help: "Do not learn endpoints' rates from 429s and x-ratelimit-limit headers (Retry-After and reset headers are still obeyed).")

@@ -54,9 +54,7 @@ public struct LearnedRate: Sendable, Hashable {
     }
 
     /// The limit in force, requests per second (nil: none).
-    public var rate: Double? {
-        [configured, announced, learned].compactMap { $0 }.min()
-    }
+    public var rate: Double? { Self.least(Self.least(configured, announced), learned) }
 
     /// Where `rate` comes from (nil: no limit).
     public var source: Source? {
@@ -67,7 +65,14 @@ public struct LearnedRate: Sendable, Hashable {
     }
 
     /// The ceiling a learned rate climbs back to (nil: none, it probes upward).
-    private var ceiling: Double? { [configured, announced].compactMap { $0 }.min() }
+    private var ceiling: Double? { Self.least(configured, announced) }
+
+    /// The lower of two limits, either of which may be absent (read on every answer: no array).
+    private static func least(_ first: Double?, _ second: Double?) -> Double? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return min(first, second)
+    }
 
     public func earliestAdmission(now: Double) -> Double { limiter.earliestAdmission(now: now) }
 

@@ -81,7 +81,7 @@ public struct Scheduler {
     public private(set) var isStopping = false
     public private(set) var sourceFinished = false
     var slots: [Slot]
-    public internal(set) var health: [EndpointHealth]
+    public private(set) var health: [EndpointHealth]
     /// Whether attempts are charged their estimated tokens: a token limit is set, or an endpoint has
     /// sent `x-ratelimit-remaining-tokens`. Otherwise no estimate is ever computed.
     var countsTokens: Bool
