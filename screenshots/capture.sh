@@ -46,3 +46,30 @@ tmux -L "$socket" send-keys -t shot '?'
 sleep 0.5
 shot dashboard-help
 tmux -L "$socket" send-keys -t shot x q
+
+# Learning limits nobody gave it: two mock GPU servers of capacity 16 and 64 behind --max_in_flight auto,
+# and a proxy allowing 120 requests a minute that says so only in x-ratelimit-limit/remaining headers.
+sleep 2
+tmux -L "$socket" kill-server 2>/dev/null || true
+mocks=()
+"$binary" mock-server --port 18495 --capacity 16 --latency 100ms --tokens_per_second 100 >/dev/null & mocks+=($!)
+"$binary" mock-server --port 18496 --capacity 64 --latency 100ms --tokens_per_second 100 >/dev/null & mocks+=($!)
+"$binary" mock-server --port 18497 --rate_limit 120 --rate_limit_window 60s --no_retry_after --no_reset_header >/dev/null & mocks+=($!)
+trap 'kill "${mocks[@]}" 2>/dev/null || true; tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+python3 -c "
+import json
+with open('$work/learn.jsonl', 'w') as out:
+    for i in range(1, 100001): out.write(json.dumps({'input': f'Summarise in two sentences: the ocean (#{i})'}) + '\n')"
+cat > "$work/endpoints.yaml" <<YAML
+- {name: gpu-small, url: "http://127.0.0.1:18495/v1"}
+- {name: gpu-large, url: "http://127.0.0.1:18496/v1"}
+- {name: proxy-120rpm, url: "http://127.0.0.1:18497/v1"}
+YAML
+sleep 1
+TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 120 -y 40 \
+  "$binary --requests_filepath $work/learn.jsonl --save_filepath $work/learn_results.jsonl --endpoints $work/endpoints.yaml --max_in_flight auto --max_requests_per_second 0 --tui"
+wait_for RUNNING 20
+sleep 20
+shot dashboard-learning
+tmux -L "$socket" send-keys -t shot q
+sleep 2

@@ -101,6 +101,22 @@ import Testing
         #expect(counted.sent[0] == Defaults.maxAttempts)
     }
 
+    /// An endpoint whose headers name a reset is held by them: a 429 there pauses it but cuts no rate.
+    @Test func resetHeadersGovern() {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(2))
+        simulation.scheduler.sourceDidFinish()
+        var answered = 0
+        simulation.run(for: 60) { _, now in
+            answered += 1
+            let limits = ProviderRateLimits(limitRequests: 300, remainingRequests: 10, resetRequests: 0.5)
+            if answered == 2 { return (now + 0.01, .failure(.http(status: 429, detail: nil, retryAfter: 1)), limits) }
+            return (now + 0.01, .success(ParsedAnswer(response: "ok")), limits)
+        }
+        #expect(simulation.succeeded == 2 && simulation.rateLimited == 1)
+        #expect(simulation.scheduler.limits(of: 0).rate == nil)
+    }
+
     /// With learning off, a 429 still spends no attempt, but the endpoint's rate is never cut.
     @Test func learningOff() {
         var simulation = Simulation(scheduler: scheduler(learns: false))

@@ -28,7 +28,7 @@ import Testing
     /// A per-minute allowance paced over its minute is left at a minute.
     @Test func minuteStays() {
         var window = AllowanceWindow()
-        for index in 0..<240 { window.observe(limit: 120, remaining: 119 - index % 120, sentAt: Double(index) * 0.5) }
+        for index in 0..<240 { window.observe(limit: 120, remaining: 119 - index % 120, sentAt: Double(index) * 0.5, inFlight: 0) }
         #expect(window.length == 60)
     }
 
@@ -36,18 +36,29 @@ import Testing
     /// grows back measures it.
     @Test func findsShorterWindows() {
         var window = AllowanceWindow()
-        window.observe(limit: 20, remaining: 19, sentAt: 0)
-        window.observe(limit: 20, remaining: 19, sentAt: 3)
+        window.observe(limit: 20, remaining: 19, sentAt: 0, inFlight: 0)
+        window.observe(limit: 20, remaining: 19, sentAt: 3, inFlight: 0)
         #expect(window.length == 30)
         // Within a 2 s window, remaining falls, then grows back at each new window.
         var time = 10.0
         for _ in 0..<3 {
             for left in stride(from: 19, through: 0, by: -1) {
-                window.observe(limit: 20, remaining: left, sentAt: time)
+                window.observe(limit: 20, remaining: left, sentAt: time, inFlight: 0)
                 time += 0.1
             }
         }
         #expect(abs(window.length - 2) < 0.2)
+    }
+
+    /// Requests on several connections reach the server in another order than they were sent: a
+    /// `remaining` one higher than the last, with others in flight, is not a new window.
+    @Test func reorderingIsNotAWindow() {
+        var window = AllowanceWindow()
+        window.observe(limit: 120, remaining: 117, sentAt: 0.001, inFlight: 7)
+        window.observe(limit: 120, remaining: 119, sentAt: 0.002, inFlight: 6)
+        window.observe(limit: 120, remaining: 116, sentAt: 0.003, inFlight: 5)
+        window.observe(limit: 120, remaining: 118, sentAt: 0.004, inFlight: 4)
+        #expect(window.length == 60)
     }
 }
 

@@ -27,8 +27,10 @@ public struct AllowanceWindow: Sendable, Hashable {
         length = min(Self.assumed * 60, length * 1.1)
     }
 
-    /// Takes one answer's headers, for a request sent at `sentAt`.
-    public mutating func observe(limit: Int, remaining: Int, sentAt: Double) {
+    /// Takes one answer's headers, for a request sent at `sentAt` while `inFlight` others to the
+    /// same endpoint were out (those may have reached the server first, so `remaining` may rise by
+    /// that many without a new window).
+    public mutating func observe(limit: Int, remaining: Int, sentAt: Double, inFlight: Int) {
         // Answers are read in the order their requests went; one that overtook a later one says nothing.
         if let lastSend, sentAt < lastSend { return }
         defer {
@@ -40,7 +42,7 @@ public struct AllowanceWindow: Sendable, Hashable {
             start = sentAt
             return
         }
-        if remaining > last {
+        if remaining > last + inFlight {
             // Each start is seen up to one send late, so a measurement may come out a little short
             // or long: a clearly shorter one replaces the length, a slightly longer one corrects it.
             if let start, startIsReset {

@@ -7,7 +7,8 @@
 /// gradient `clamp(baseline / median, 0.5, 1)`, and the cap becomes `cap · gradient + √cap / 2`,
 /// smoothed by half; while the median stays within 5 % of the baseline and the cap binds, it grows
 /// by a quarter instead. Until latency rises 20 % for two windows in a row the cap doubles per
-/// window (slow start; a single slow window may be connections opening). The
+/// window (slow start); the first slow window undoes the last doubling, since it may only be
+/// connections opening. The
 /// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
 /// baselines, whichever is longer) by holding the cap at half for one clean window, as Envoy does,
 /// so it cannot drift up with load; at a cap of 2 or less every window is a baseline. The cap grows
@@ -100,9 +101,13 @@ public struct ConcurrencyLimit: Sendable {
                 if binding { limit = min(Self.ceiling, limit * 2) }
                 return startProbeIfDue(now: now)
             }
-            // One slow window may be connections opening; two in a row are the knee.
+            // One slow window may be connections opening: undo the last doubling and look again; two
+            // in a row are the knee.
             slowWindows += 1
-            if slowWindows < 2 { return }
+            if slowWindows < 2 {
+                limit = max(Self.floor, limit / 2)
+                return
+            }
             isSlowStart = false
         }
         let gradient = min(1, max(0.5, baseline / median))

@@ -15,9 +15,11 @@ extension Scheduler {
         let endpoint = dispatch.endpoint
         if error.isRateLimit {
             // Paced by an allowance its headers announced: the window was measured short; lengthen it
-            // instead of cutting the rate.
+            // instead of cutting the rate. One whose headers name a reset is held by them (`observe`):
+            // a 429 there is a boundary race, which the pause covers.
             let announced = slots[endpoint].rate.source == .headers
-            let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !announced)
+            let governed = announced || slots[endpoint].provider?.resetRequests != nil
+            let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !governed)
             if announced, pause != nil, let allowance = slots[endpoint].provider?.limitRequests {
                 slots[endpoint].window.widen()
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
@@ -42,7 +44,7 @@ extension Scheduler {
                     cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
                 }
             } else if let allowance = limits.limitRequests {
-                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt)
+                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt, inFlight: slot.inFlight)
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }
         }
