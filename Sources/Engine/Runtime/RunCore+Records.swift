@@ -31,7 +31,7 @@ extension RunCore {
         let attempts = dispatch.attempt.number
         let endpoint = dispatch.endpoint
         // 429s about rate are the endpoint's capacity: they do not count against --max_attempts.
-        let rateLimited = if case .failure(let error) = result { error.isRateLimit && scheduler.rateLimitPatience > 0 } else { false }
+        let rateLimited = if case .failure(let error) = result { scheduler.waitsOutRateLimit(error) } else { false }
         let counted = dispatch.attempt.failures + (rateLimited ? 0 : 1)
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)

@@ -234,7 +234,7 @@ public struct Scheduler {
             }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             learnFromFailure(dispatch, error: error, now: now)
-            if error.isRateLimit && rateLimitPatience > 0 {
+            if waitsOutRateLimit(error) {
                 // The endpoint's capacity, not the record's fault: no attempt is spent, up to the patience.
                 let since = dispatch.attempt.rateLimitedSince ?? dispatch.sentAt
                 if now - since >= rateLimitPatience { return .failed(error) }
@@ -254,6 +254,9 @@ public struct Scheduler {
             }
         }
     }
+
+    /// Whether this failure is a 429 about rate that the record waits out without spending an attempt.
+    public func waitsOutRateLimit(_ error: EngineError) -> Bool { error.isRateLimit && rateLimitPatience > 0 }
 
     private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?) -> Outcome {
         sequence += 1

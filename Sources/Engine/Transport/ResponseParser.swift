@@ -49,9 +49,11 @@ public enum ResponseParser {
         guard (200..<300).contains(response.status) else {
             let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
                                                 retryAfter: response.header("retry-after"), wallClock: wallClock)
-            let detail = compression.map { "(the error body is \($0)-compressed)" } ?? errorMessage(response.body)
-            let code = compression == nil ? errorCode(response.body) : nil
-            return .failure(.http(status: response.status, detail: detail, retryAfter: retryAfter, code: code))
+            if let compression {
+                return .failure(.http(status: response.status, detail: "(the error body is \(compression)-compressed)", retryAfter: retryAfter))
+            }
+            let details = errorDetails(response.body)
+            return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
         if isEventStream(response) {
@@ -94,23 +96,21 @@ public enum ResponseParser {
     }
 
     /// The `error.message` of an OpenAI-style error body, else a short prefix of a text body.
-    static func errorMessage(_ body: [UInt8]) -> String? {
+    static func errorMessage(_ body: [UInt8]) -> String? { errorDetails(body).message }
+
+    /// The `error.code` of an OpenAI-style error body (`insufficient_quota`, `rate_limit_exceeded`), if any.
+    static func errorCode(_ body: [UInt8]) -> String? { errorDetails(body).code }
+
+    /// An error body's message and `error.code`, from one parse.
+    static func errorDetails(_ body: [UInt8]) -> (message: String?, code: String?) {
         if let json = try? JSONParser.parse(body) {
-            if let message = json["error"]?["message"]?.stringValue { return message }
-            if let message = json["error"]?.stringValue ?? json["message"]?.stringValue ?? json["detail"]?.stringValue {
-                return message
-            }
-            return nil
+            let code = json["error"]?["code"]?.stringValue
+            if let message = json["error"]?["message"]?.stringValue { return (message, code) }
+            return (json["error"]?.stringValue ?? json["message"]?.stringValue ?? json["detail"]?.stringValue, code)
         }
         // Whole: cutting here could leave part of an echoed key, which redaction would then miss.
         let text = String(decoding: body, as: UTF8.self).trimmingSpaces
-        return text.isEmpty ? nil : text
-    }
-
-    /// The `error.code` of an OpenAI-style error body (`insufficient_quota`, `rate_limit_exceeded`), if any.
-    static func errorCode(_ body: [UInt8]) -> String? {
-        guard body.count < 1 << 20, let json = try? JSONParser.parse(body) else { return nil }
-        return json["error"]?["code"]?.stringValue
+        return (text.isEmpty ? nil : text, nil)
     }
 
     static func isEventStream(_ response: TransportResponse) -> Bool {
