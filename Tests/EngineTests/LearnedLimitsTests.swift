@@ -11,17 +11,22 @@ import Testing
                   retryPolicy: RetryPolicy(maxAttempts: Defaults.maxAttempts), rateLimitPatience: patience, learnsLimits: learns)
     }
 
-    /// The proxy: 120 requests a minute in fixed windows, 429s without Retry-After, limit and
-    /// remaining headers without a reset. At default settings all 300 records are saved, none fails,
-    /// at most one 429 per record on average, within 4 minutes.
-    @Test func perMinuteProxyWithHeaders() {
+    /// 300 records at default settings through a proxy allowing 120 requests a minute in fixed
+    /// windows, answering 429 without Retry-After.
+    func throughPerMinuteProxy(sendsHeaders: Bool) -> Simulation {
         var simulation = Simulation(scheduler: scheduler())
         simulation.scheduler.enqueue(Simulation.records(300))
         simulation.scheduler.sourceDidFinish()
-        var proxy = WindowedProxy(limit: 120, window: 60, sendsHeaders: true)
+        var proxy = WindowedProxy(limit: 120, window: 60, sendsHeaders: sendsHeaders)
         simulation.run(for: 900) { _, now in proxy.answer(now: now) }
-        #expect(simulation.succeeded == 300)
-        #expect(simulation.failed.isEmpty)
+        return simulation
+    }
+
+    /// The proxy, with limit and remaining headers but no reset: all 300 records are saved,
+    /// none fails, at most one 429 per record on average, within 4 minutes.
+    @Test func perMinuteProxyWithHeaders() {
+        let simulation = throughPerMinuteProxy(sendsHeaders: true)
+        #expect(simulation.succeeded == 300 && simulation.failed.isEmpty)
         #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s")
         #expect((simulation.finishedAt ?? .infinity) <= 240, "finished at \(simulation.finishedAt ?? -1)")
         #expect(simulation.scheduler.limits(of: 0).rateSource == .headers)
@@ -30,13 +35,8 @@ import Testing
     /// The same proxy without any header: the rate is learned from 429s alone (AIMD with a growing
     /// pause); nothing fails, and 429s stay under one per record.
     @Test func perMinuteProxyWithoutHeaders() {
-        var simulation = Simulation(scheduler: scheduler())
-        simulation.scheduler.enqueue(Simulation.records(300))
-        simulation.scheduler.sourceDidFinish()
-        var proxy = WindowedProxy(limit: 120, window: 60, sendsHeaders: false)
-        simulation.run(for: 900) { _, now in proxy.answer(now: now) }
-        #expect(simulation.succeeded == 300)
-        #expect(simulation.failed.isEmpty)
+        let simulation = throughPerMinuteProxy(sendsHeaders: false)
+        #expect(simulation.succeeded == 300 && simulation.failed.isEmpty)
         #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s")
         #expect((simulation.finishedAt ?? .infinity) <= 360, "finished at \(simulation.finishedAt ?? -1)")
         #expect(simulation.scheduler.limits(of: 0).rateSource == .learned)
