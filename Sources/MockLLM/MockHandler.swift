@@ -61,10 +61,7 @@ final class MockHandler: ChannelInboundHandler {
         case .reply(let status, let headers, let body, let delay, let served):
             let keepAlive = head.isKeepAlive
             guard served else {
-                return reply(context: context, after: delay) { handler in
-                    handler.state.replied()
-                    handler.write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
-                }
+                return reply(context: context, after: delay) { $0.answer(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive) }
             }
             // The answer waits for one of the server's places and holds it for its whole latency.
             let loop = context.eventLoop
@@ -73,13 +70,18 @@ final class MockHandler: ChannelInboundHandler {
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.reply(context: context, after: delay) { handler in
-                        handler.state.replied()
-                        handler.write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
+                        handler.answer(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
                         handler.state.served()
                     }
                 }
             }
         }
+    }
+
+    /// Writes the answer to a counted request (it is no longer pending).
+    private func answer(context: ChannelHandlerContext, status: Int, headers: [(String, String)], body: [UInt8], keepAlive: Bool) {
+        state.replied()
+        write(context: context, status: status, headers: headers, body: body, keepAlive: keepAlive)
     }
 
     /// Runs `send` after `delay` seconds on the connection's event loop (at once for none).

@@ -69,15 +69,11 @@ final class MockState: Sendable {
 
     /// Starts `serve` when a place is free (now, or when an answer before it finishes).
     func serve(_ serve: @escaping @Sendable () -> Void) {
-        let now = counters.withLock { state in
-            if state.serving < state.behavior.capacity ?? .max {
-                state.serving += 1
-                return true
-            }
+        let ready = counters.withLock { state in
             state.waiting.append(serve)
-            return false
+            return state.admitWaiting()
         }
-        if now { serve() }
+        ready.forEach { $0() }
     }
 
     /// An answer that held a place is done: the next waiting one starts.

@@ -4,20 +4,26 @@ import Engine
 enum LimitText {
     /// The wide form; nil when the endpoint has no limit of its own.
     static func wide(_ limits: EndpointLimits) -> String? {
-        let parts = [limits.rate.map { rate($0) + " " + source(limits.rateSource) },
-                     limits.inFlightCap.map { "conc \(Format.count($0))" + (limits.capIsAuto ? " auto" : "") }]
+        let parts = [limits.rate.map { rate($0) + " " + source(limits.rateSource) }, capText(limits, count: Format.count)]
         let text = parts.compactMap { $0 }.joined(separator: " · ")
         return text.isEmpty ? nil : text
     }
+
+    /// `conc 48 auto`, `conc 40`; nil without a cap.
+    static func capText(_ limits: EndpointLimits, count: (Int) -> String) -> String? {
+        limits.inFlightCap.map { "conc \(count($0))" + (limits.capIsAuto ? " auto" : "") }
+    }
+
+    /// `118/m` below 10 per second, else `250/s`.
+    static func shortRate(_ perSecond: Double) -> String { rate(perSecond).replacingOccurrences(of: "/min", with: "/m") }
 
     /// The Limit column (at most 15 characters): `118/min learned`, `conc 48 auto`, or both as `118/m c48 auto`.
     static func column(_ limits: EndpointLimits) -> String? {
         switch (limits.rate, limits.inFlightCap) {
         case (nil, nil): return nil
         case (let perSecond?, nil): return rate(perSecond) + " " + source(limits.rateSource)
-        case (nil, let cap?): return "conc \(short(cap))" + (limits.capIsAuto ? " auto" : "")
-        case (let perSecond?, let cap?):
-            return rate(perSecond).replacingOccurrences(of: "/min", with: "/m") + " c\(short(cap))" + (limits.capIsAuto ? " auto" : "")
+        case (nil, _?): return capText(limits, count: short)
+        case (let perSecond?, let cap?): return shortRate(perSecond) + " c\(short(cap))" + (limits.capIsAuto ? " auto" : "")
         }
     }
 
@@ -30,7 +36,7 @@ enum LimitText {
 
     /// The compact form: `118/m c48`.
     static func narrow(_ limits: EndpointLimits) -> String? {
-        let parts = [limits.rate.map { rate($0).replacingOccurrences(of: "/min", with: "/m") },
+        let parts = [limits.rate.map(shortRate),
                      limits.inFlightCap.map { "c\(short($0))" }]
         let text = parts.compactMap { $0 }.joined(separator: " ")
         return text.isEmpty ? nil : text
