@@ -7,8 +7,13 @@ public struct MockBehavior: Sendable, Hashable {
     /// Spread of a log-normal latency: each answer waits `latency · e^(σ·N(0,1))` (0 = no spread),
     /// the long-tailed shape real model servers show.
     public var latencySigma: Double = 0
-    /// Added seconds per completion token (1 / tokens per second), 0 for none.
+    /// Seconds per completion token (1 / tokens per second), 0 for none: a streamed answer sends
+    /// its first token after the latency and one more every `secondsPerToken`; an unstreamed one
+    /// answers after the latency plus every token's time.
     public var secondsPerToken: Double = 0
+    /// Answers of exactly this many tokens (nil: an answer derived from the prompt); a request's
+    /// `max_tokens` cuts either.
+    public var outputTokens: Int?
     /// Share of requests answered 500 at random (0…1).
     public var errorRate: Double = 0
     /// The first `failFirst` requests for each prompt are answered `failStatus`, later ones succeed.

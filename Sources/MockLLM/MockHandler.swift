@@ -42,11 +42,22 @@ final class MockHandler: ChannelInboundHandler {
             write(context: context, status: 400, headers: [], body: MockReply.error(status: 400, message: "body is not a JSON object", type: "invalid_request_error"), keepAlive: head.isKeepAlive)
             return
         }
-        let decision = state.arrive(prompt: MockReply.prompt(of: json), model: json["model"]?.stringValue ?? "mock-model",
-                                    stream: json["stream"] == .bool(true), isChat: isChat)
+        let received = state.now
+        let decision = state.arrive(MockRequest(body: json, isChat: isChat))
         switch decision {
         case .hang:
             return
+        case .stream(let headers, let stream, let delay, let every, let requestID):
+            let plan = StreamPlan(headers: headers, stream: stream, delay: delay, every: every, requestID: requestID,
+                                  received: received, keepAlive: head.isKeepAlive)
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            state.serve {
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.startStream(plan, context: context)
+                }
+            }
         case .cut(let body, let delay):
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {
                 self.state.replied()
@@ -78,6 +89,54 @@ final class MockHandler: ChannelInboundHandler {
         }
     }
 
+    /// A streamed answer's parts and pace.
+    struct StreamPlan {
+        var headers: [(String, String)]
+        var stream: MockReply.Stream
+        var delay: Double
+        var every: Double
+        var requestID: String
+        /// When the request arrived, seconds since the server started (for the trace).
+        var received: Double
+        var keepAlive: Bool
+    }
+
+    /// Sends the head now and token `i` at `delay + i·every` from now (deadlines from one start, so
+    /// the pace does not drift), the closing events with the last; then frees the place.
+    private func startStream(_ plan: StreamPlan, context: ChannelHandlerContext) {
+        guard context.channel.isActive else {
+            state.replied()
+            state.served()
+            return
+        }
+        var headers = HTTPHeaders(plan.headers)
+        if !plan.keepAlive { headers.add(name: "connection", value: "close") }
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        let start = NIODeadline.now()
+        let deadline = { (index: Int) in start + .nanoseconds(Int64((plan.delay + Double(index) * plan.every) * 1e9)) }
+        func send(_ index: Int) {
+            guard context.channel.isActive else {
+                state.replied()
+                state.served()
+                return
+            }
+            let last = index == plan.stream.tokens.count - 1
+            var bytes = index == 0 ? plan.stream.opening + plan.stream.tokens[0] : plan.stream.tokens[index]
+            if last { bytes += plan.stream.closing }
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+            if index == 0 { state.traceFirstToken(requestID: plan.requestID, received: plan.received) }
+            guard last else {
+                context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline(index + 1)) { send(index + 1) }
+                return
+            }
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if !plan.keepAlive { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+            state.replied()
+            state.served()
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline(0)) { send(0) }
+    }
+
     /// Writes the answer to a counted request (it is no longer pending).
     private func answer(context: ChannelHandlerContext, status: Int, headers: [(String, String)], body: [UInt8], keepAlive: Bool) {
         state.replied()
@@ -90,13 +149,16 @@ final class MockHandler: ChannelInboundHandler {
         context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { send(self) }
     }
 
-    /// `GET /mock/stats` (what the server has seen) and `POST /mock/capacity` with
+    /// `GET /mock/stats` (what the server has seen), `GET /mock/trace` (streamed answers' first-token
+    /// times, `MockState.traceLines`) and `POST /mock/capacity` with
     /// `{"capacity": N}` (0 or null: no limit), to change a running server.
     private func administer(context: ChannelHandlerContext, head: HTTPRequestHead, path: String, body: [UInt8]) {
         let keepAlive = head.isKeepAlive
         switch (head.method, path) {
         case (.GET, "/mock/stats"):
             write(context: context, status: 200, headers: [], body: state.statistics.encodedBytes, keepAlive: keepAlive)
+        case (.GET, "/mock/trace"):
+            write(context: context, status: 200, headers: [("content-type", "application/x-ndjson")], body: state.traceLines, keepAlive: keepAlive)
         case (.POST, "/mock/capacity"):
             guard let json = try? JSONParser.parse(body), let value = json["capacity"], value == .null || (value.intValue ?? -1) >= 0 else {
                 return write(context: context, status: 400, headers: [],

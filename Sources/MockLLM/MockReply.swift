@@ -19,60 +19,113 @@ enum MockReply {
         return "Answer to: \(words)"
     }
 
-    static func usage(prompt: String, answer: String) -> JSONValue {
-        let promptTokens = max(1, prompt.utf8.count / 4)
-        let completionTokens = max(1, answer.utf8.count / 4)
-        return .object([JSONField("prompt_tokens", .number(promptTokens)),
-                        JSONField("completion_tokens", .number(completionTokens)),
-                        JSONField("total_tokens", .number(promptTokens + completionTokens))])
+    /// Words the answers of a fixed length are made of.
+    static let filler = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+
+    /// The answer to `prompt` as tokens (a token is about four bytes, as the usage counts them):
+    /// `outputTokens` tokens when given, else the prompt-derived answer cut into pieces; at most
+    /// `maxTokens` (then `isCut`).
+    static func tokens(to prompt: String, outputTokens: Int?, maxTokens: Int?) -> (pieces: [String], isCut: Bool) {
+        var pieces: [String]
+        if let outputTokens {
+            pieces = (0..<max(1, outputTokens)).map { ($0 == 0 ? "" : " ") + filler[$0 % filler.count] }
+        } else {
+            let characters = Array(answer(to: prompt))
+            let count = max(1, characters.count / 4)
+            pieces = (0..<count).map { index in
+                let from = index * characters.count / count
+                let to = (index + 1) * characters.count / count
+                return String(characters[from..<to])
+            }
+        }
+        guard let maxTokens, maxTokens > 0, pieces.count > maxTokens else { return (pieces, false) }
+        return (Array(pieces.prefix(maxTokens)), true)
     }
 
+    static func usage(promptTokens: Int, completionTokens: Int) -> JSONValue {
+        .object([JSONField("prompt_tokens", .number(promptTokens)),
+                 JSONField("completion_tokens", .number(completionTokens)),
+                 JSONField("total_tokens", .number(promptTokens + completionTokens))])
+    }
+
+    static func promptTokens(_ prompt: String) -> Int { max(1, prompt.utf8.count / 4) }
+
     /// A `chat.completion` (`choices[0].message`) or, for `/v1/completions`, a `text_completion` (`choices[0].text`).
-    static func completion(id: Int, model: String, prompt: String, chat: Bool) -> [UInt8] {
-        let text = answer(to: prompt)
+    static func completion(id: Int, model: String, prompt: String, pieces: [String], isCut: Bool, chat: Bool) -> [UInt8] {
+        let text = pieces.joined()
         let payload = chat
             ? JSONField("message", .object([JSONField("role", "assistant"), JSONField("content", .string(text))]))
             : JSONField("text", .string(text))
-        let choice = JSONValue.object([JSONField("index", 0), payload, JSONField("finish_reason", "stop")])
+        let choice = JSONValue.object([JSONField("index", 0), payload, JSONField("finish_reason", isCut ? "length" : "stop")])
         return JSONValue.object([
             JSONField("id", .string((chat ? "chatcmpl-mock" : "cmpl-mock") + String(id))),
             JSONField("object", chat ? "chat.completion" : "text_completion"),
             JSONField("created", 1_700_000_000),
             JSONField("model", .string(model)),
             JSONField("choices", [choice]),
-            JSONField("usage", usage(prompt: prompt, answer: text)),
+            JSONField("usage", usage(promptTokens: promptTokens(prompt), completionTokens: pieces.count)),
         ]).encodedBytes
     }
 
-    /// The answer as server-sent events: one chunk per word, a usage chunk, then `[DONE]`.
-    static func stream(id: Int, model: String, prompt: String) -> [UInt8] {
-        let text = answer(to: prompt)
-        var out: [UInt8] = []
-        func chunk(_ delta: JSONValue, finish: JSONValue, usage: JSONValue? = nil) {
+    /// An answer as server-sent events, one event per token: `opening` goes with the first token
+    /// (a chat stream's role chunk), `closing` after the last (the finish chunk, the usage chunk
+    /// when `includeUsage`, then `[DONE]`).
+    struct Stream: Sendable {
+        var opening: [UInt8]
+        var tokens: [[UInt8]]
+        var closing: [UInt8]
+    }
+
+    static func stream(id: Int, model: String, prompt: String, pieces: [String], isCut: Bool, chat: Bool, includeUsage: Bool) -> Stream {
+        let name = (chat ? "chatcmpl-mock" : "cmpl-mock") + String(id)
+        func event(_ choice: JSONValue?, usage: JSONValue? = nil) -> [UInt8] {
             var fields: [JSONField] = [
-                JSONField("id", .string("chatcmpl-mock\(id)")), JSONField("object", "chat.completion.chunk"),
+                JSONField("id", .string(name)), JSONField("object", chat ? "chat.completion.chunk" : "text_completion"),
                 JSONField("created", 1_700_000_000), JSONField("model", .string(model)),
-                JSONField("choices", usage == nil ? [.object([JSONField("index", 0), JSONField("delta", delta), JSONField("finish_reason", finish)])] : []),
+                JSONField("choices", choice.map { [$0] } ?? []),
             ]
             if let usage { fields.append(JSONField("usage", usage)) }
-            out.append(contentsOf: Array("data: ".utf8))
+            var out = Array("data: ".utf8)
             JSONValue.object(fields).encode(into: &out)
-            out.append(contentsOf: [0x0A, 0x0A])
+            out += [0x0A, 0x0A]
+            return out
         }
-        chunk(.object([JSONField("role", "assistant"), JSONField("content", "")]), finish: .null)
-        let words = text.split(separator: " ")
-        for (index, word) in words.enumerated() {
-            chunk(.object([JSONField("content", .string(index == 0 ? String(word) : " " + word))]), finish: .null)
+        func choice(_ text: String?, finish: JSONValue = .null, role: Bool = false) -> JSONValue {
+            guard chat else { return .object([JSONField("index", 0), JSONField("text", .string(text ?? "")), JSONField("finish_reason", finish)]) }
+            var delta: [JSONField] = role ? [JSONField("role", "assistant")] : []
+            if let text { delta.append(JSONField("content", .string(text))) }
+            return .object([JSONField("index", 0), JSONField("delta", .object(delta)), JSONField("finish_reason", finish)])
         }
-        chunk(.object([]), finish: "stop")
-        chunk(.null, finish: .null, usage: usage(prompt: prompt, answer: text))
-        out.append(contentsOf: Array("data: [DONE]\n\n".utf8))
-        return out
+        var closing = event(choice(chat ? nil : "", finish: isCut ? "length" : "stop"))
+        if includeUsage { closing += event(nil, usage: usage(promptTokens: promptTokens(prompt), completionTokens: pieces.count)) }
+        closing += Array("data: [DONE]\n\n".utf8)
+        return Stream(opening: chat ? event(choice("", role: true)) : [], tokens: pieces.map { event(choice($0)) }, closing: closing)
     }
 
     static func error(status: Int, message: String, type: String, code: String? = nil) -> [UInt8] {
         JSONValue.object([JSONField("error", .object([
             JSONField("message", .string(message)), JSONField("type", .string(type)), JSONField("code", code.map { .string($0) } ?? .null),
         ]))]).encodedBytes
+    }
+}
+
+/// What the mock reads from a request body.
+struct MockRequest: Sendable {
+    var prompt: String
+    var model: String
+    var stream: Bool
+    /// `stream_options.include_usage`: the stream ends with a usage chunk.
+    var includeUsage: Bool
+    /// `max_tokens` (or `max_completion_tokens`).
+    var maxTokens: Int?
+    var isChat: Bool
+
+    init(body json: JSONValue, isChat: Bool) {
+        prompt = MockReply.prompt(of: json)
+        model = json["model"]?.stringValue ?? "mock-model"
+        stream = json["stream"] == .bool(true)
+        includeUsage = json["stream_options"]?["include_usage"] == .bool(true)
+        maxTokens = json["max_tokens"]?.intValue ?? json["max_completion_tokens"]?.intValue
+        self.isChat = isChat
     }
 }

@@ -8,6 +8,9 @@ final class MockState: Sendable {
     enum Decision {
         /// `served`: the answer takes one of the `capacity` places for its whole latency.
         case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double, served: Bool = false)
+        /// Stream the answer: the first token after `after` seconds, then one every `every` seconds;
+        /// it holds one of the `capacity` places until its last token.
+        case stream(headers: [(String, String)], MockReply.Stream, after: Double, every: Double, requestID: String)
         /// Send the head and part of the body, then close.
         case cut(body: [UInt8], after: Double)
         case hang
@@ -27,6 +30,8 @@ final class MockState: Sendable {
         /// Answers holding a place now, and those waiting for one (oldest first).
         var serving = 0
         var waiting: Deque<@Sendable () -> Void> = []
+        /// Streamed answers' first-token times, for `GET /mock/trace`.
+        var trace: [TraceEntry] = []
 
         /// Takes places for waiting answers while there are places free; returns them to start.
         mutating func admitWaiting() -> [@Sendable () -> Void] {
@@ -41,6 +46,13 @@ final class MockState: Sendable {
 
     /// Arrival times kept for tests (the first million).
     static let timeLimit = 1_000_000
+
+    /// When a streamed answer's request arrived and its first token left, seconds since the start.
+    struct TraceEntry: Sendable {
+        var requestID: String
+        var received: Double
+        var firstToken: Double
+    }
 
     private let counters: Mutex<Counters>
     private let clock = ContinuousClock()
@@ -100,6 +112,29 @@ final class MockState: Sendable {
         counters.withLock { $0.pending -= 1 }
     }
 
+    /// Notes when a streamed answer's first token was written.
+    func traceFirstToken(requestID: String, received: Double) {
+        let now = self.now
+        counters.withLock { state in
+            if state.trace.count < Self.timeLimit { state.trace.append(TraceEntry(requestID: requestID, received: received, firstToken: now)) }
+        }
+    }
+
+    /// `GET /mock/trace`: one JSON line per streamed answer, `{"request_id", "received_ms", "first_token_ms", "ttft_ms"}`.
+    var traceLines: [UInt8] {
+        counters.withLock { state in
+            var out: [UInt8] = []
+            for entry in state.trace {
+                JSONValue.object([JSONField("request_id", .string(entry.requestID)),
+                                  JSONField("received_ms", .number((entry.received * 1e6).rounded() / 1000)),
+                                  JSONField("first_token_ms", .number((entry.firstToken * 1e6).rounded() / 1000)),
+                                  JSONField("ttft_ms", .number(((entry.firstToken - entry.received) * 1e6).rounded() / 1000))]).encode(into: &out)
+                out.append(0x0A)
+            }
+            return out
+        }
+    }
+
     var arrivals: Int { counters.withLock { $0.arrivals } }
     var arrivalsByPrompt: [String: Int] { counters.withLock { $0.byPrompt } }
     var arrivalTimes: [Double] { counters.withLock { $0.times } }
@@ -109,6 +144,7 @@ final class MockState: Sendable {
             state.arrivals = 0
             state.byPrompt = [:]
             state.times = []
+            state.trace = []
             state.peakPending = state.pending
         }
     }
@@ -119,7 +155,8 @@ final class MockState: Sendable {
     }
 
     /// Counts one request and decides its answer.
-    func arrive(prompt: String, model: String, stream: Bool, isChat: Bool) -> Decision {
+    func arrive(_ request: MockRequest) -> Decision {
+        let prompt = request.prompt
         let now = self.now
         return counters.withLock { state in
             state.arrivals += 1
@@ -161,13 +198,15 @@ final class MockState: Sendable {
             if behavior.invalidJSON {
                 return .reply(status: 200, headers: [("content-type", "text/html")], body: Array("<html>oops</html>".utf8), after: delay)
             }
-            let answer = MockReply.answer(to: prompt)
-            delay += behavior.secondsPerToken * Double(max(1, answer.utf8.count / 4))
-            if stream {
-                return .reply(status: 200, headers: [("content-type", "text/event-stream")] + answerHeaders,
-                              body: MockReply.stream(id: id, model: model, prompt: prompt), after: delay, served: true)
+            let (pieces, isCut) = MockReply.tokens(to: prompt, outputTokens: behavior.outputTokens, maxTokens: request.maxTokens)
+            if request.stream {
+                let stream = MockReply.stream(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut,
+                                              chat: request.isChat, includeUsage: request.includeUsage)
+                return .stream(headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")] + answerHeaders,
+                               stream, after: delay, every: behavior.secondsPerToken, requestID: "req_mock\(id)")
             }
-            var body = MockReply.completion(id: id, model: model, prompt: prompt, chat: isChat)
+            delay += behavior.secondsPerToken * Double(pieces.count)
+            var body = MockReply.completion(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut, chat: request.isChat)
             if behavior.padding > 0 {
                 body.removeLast()
                 body += Array(#","padding":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: behavior.padding) + Array("\"}".utf8)

@@ -6,7 +6,7 @@ import MockLLM
 struct MockServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-server",
-        abstract: "Serve OpenAI-compatible mock endpoints (chat and completions, SSE streaming) on local ports.",
+        abstract: "Serve OpenAI-compatible mock endpoints (chat and completions, SSE streamed token by token) on local ports.",
         discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM.")
 
     @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given).", valueName: "port"))
@@ -66,8 +66,11 @@ struct MockServerCommand: AsyncParsableCommand {
 
 /// How mock endpoints answer, shared by `mock-server` and `demo`.
 struct MockBehaviorOptions: ParsableArguments {
-    @Option(name: .customLong("latency"), help: ArgumentHelp("Time before each answer, e.g. 200ms.", valueName: "duration"))
+    @Option(name: [.customLong("latency"), .customLong("ttft")], help: ArgumentHelp("Time to the first token (for an unstreamed answer, before its tokens' time), e.g. 300ms; --ttft and --latency are one option.", valueName: "duration"))
     var latency = "0ms"
+
+    @Option(name: [.customLong("output_tokens"), .customLong("output-tokens")], parsing: .unconditional, help: ArgumentHelp("Answers of exactly n tokens, one stream chunk each (0 = an answer derived from the prompt, about a quarter of its bytes); a request's max_tokens cuts it.", valueName: "n"))
+    var outputTokens = 0
 
     @Option(name: [.customLong("latency_jitter"), .customLong("latency-jitter")], help: ArgumentHelp("Extra random latency, uniform from 0 to this.", valueName: "duration"))
     var latencyJitter = "0ms"
@@ -75,7 +78,7 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("latency_sigma"), .customLong("latency-sigma")], parsing: .unconditional, help: ArgumentHelp("Log-normal spread of the latency (e.g. 0.6 for a long tail; 0 = none).", valueName: "sigma"))
     var latencySigma: Double = 0
 
-    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], parsing: .unconditional, help: ArgumentHelp("The generation pace of an answer: each answer takes its completion tokens / n seconds on top of --latency (0 = none).", valueName: "n"))
+    @Option(name: [.customLong("tokens_per_second"), .customLong("tokens-per-second")], parsing: .unconditional, help: ArgumentHelp("The generation pace: a streamed answer sends one token every 1/n s after the first; an unstreamed one takes its tokens / n s on top of --ttft (0 = all at once).", valueName: "n"))
     var tokensPerSecond: Double = 0
 
     @Option(name: .customLong("capacity"), parsing: .unconditional, help: ArgumentHelp("Serve at most n answers at once; the rest queue, so throughput saturates at n while latency keeps growing (0 = no limit). Change it while running: POST /mock/capacity {\"capacity\": n}.", valueName: "n"))
@@ -106,6 +109,7 @@ struct MockBehaviorOptions: ParsableArguments {
         try Limits.check(tokensPerSecond, "--tokens_per_second", 0...1_000_000, "(0 = none)")
         try Limits.check(rateLimit, "--rate_limit", Limits.rate, "requests per window (0 = none)")
         try Limits.check(capacity, "--capacity", 0...1_000_000, "(0 = no limit)")
+        try Limits.check(outputTokens, "--output_tokens", 0...1_000_000, "(0 = derived from the prompt)")
         guard let window = DurationText.seconds(rateLimitWindow), window >= 0.001, window <= 86_400 else {
             throw ValidationError("--rate_limit_window must be a duration from 1ms to 24h, like 60s.")
         }
@@ -116,6 +120,7 @@ struct MockBehaviorOptions: ParsableArguments {
         behavior.rateLimitRetryAfter = !noRetryAfter
         behavior.rateLimitResetHeader = !noResetHeader
         behavior.capacity = capacity > 0 ? capacity : nil
+        behavior.outputTokens = outputTokens > 0 ? outputTokens : nil
         return behavior
     }
 }

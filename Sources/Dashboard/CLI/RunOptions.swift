@@ -38,6 +38,12 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .both("no_learn_limits"), help: "Do not learn endpoints' rates from 429s and x-ratelimit-limit headers (Retry-After and reset headers are still obeyed).")
     var noLearnLimits = false
 
+    @Flag(name: .customLong("stream"), help: "Ask every request for a stream (\"stream\": true, stream_options.include_usage), so time to first token, inter-token latency and exact token counts are measured per endpoint; lines that set stream themselves keep it.")
+    var stream = false
+
+    @Option(name: .customLong("slo"), help: ArgumentHelp("Service-level targets for goodput, any of ttft=500ms,tpot=50ms,e2e=10s: the share and rate of records meeting every one, live and in the summary (ttft and tpot need --stream or streaming lines).", valueName: "targets"))
+    var slo: String?
+
     @Option(name: .both("max_attempts"), parsing: .unconditional, help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
     var maxAttempts = Defaults.maxAttempts
 

@@ -88,6 +88,14 @@ extension RunOptions {
         configuration.tokensPerMinute = maxTokensPerMinute
         configuration.rateLimitPatience = patience
         configuration.learnsLimits = !noLearnLimits
+        configuration.stream = stream
+        if let slo {
+            let levels = try ServiceLevelText.parse(slo)
+            if levels.needsStreaming, !stream, !ServiceLevelText.inputStreams(requestsFilepath) {
+                throw ValidationError("--slo \(levels.ttft != nil ? "ttft" : "tpot") needs streamed answers to measure: add --stream (or set \"stream\": true in the input lines), or keep only e2e.")
+            }
+            configuration.serviceLevels = levels
+        }
         return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                        defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
                        connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,

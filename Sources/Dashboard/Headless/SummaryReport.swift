@@ -60,6 +60,7 @@ enum SummaryReport {
             ]
             lines.append("  " + Format.pad(endpoint.name, nameWidth) + "  " + columns.joined(separator: " "))
         }
+        lines += tokenLines(snapshot)
         lines.append("  saved:  \(savePath)")
         lines.append("  errors: \(errorsPath)")
         return lines

@@ -25,9 +25,10 @@ enum Format {
         value < 100 ? fixed(value, digits: 1) : count(Int(value.rounded()))
     }
 
-    /// A latency: `182ms`, `3.1s`, `2m05s`; `–` for none.
+    /// A latency: `4.2ms`, `182ms`, `3.1s`, `2m05s`; `–` for none.
     static func latency(_ seconds: Double?) -> String {
         guard let seconds else { return "–" }
+        if seconds < 0.00995 { return fixed(seconds * 1000, digits: 1) + "ms" }
         // Rounded first, so 999.6 ms reads 1.0s (not 1000ms) and the unit never flickers at the edge.
         let milliseconds = Int((seconds * 1000).rounded())
         if milliseconds < 1000 { return "\(milliseconds)ms" }

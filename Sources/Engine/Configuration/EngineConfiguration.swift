@@ -36,6 +36,11 @@ public struct EngineConfiguration: Sendable {
     public var rateLimitPatience = Defaults.rateLimitPatience
     /// Whether 429s and rate-limit headers teach endpoints their rate (`LearnedRate`).
     public var learnsLimits = true
+    /// `--stream`: every request asks for a stream with usage (`StreamNegotiation`); lines that set
+    /// `stream` themselves keep it.
+    public var stream = false
+    /// `--slo`: the targets a record must meet to count as goodput (nil: no goodput is counted).
+    public var serviceLevels: ServiceLevels?
 
     public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,

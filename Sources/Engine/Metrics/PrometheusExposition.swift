@@ -69,7 +69,7 @@ public enum PrometheusExposition {
         out.family("fanout_request_duration_seconds", "histogram", "Time from sending an attempt to its answer or failure, per endpoint.")
         for endpoint in endpoints {
             let buckets = endpoint.latencyBuckets
-            for (bound, count) in zip(LatencyBuckets.bounds, buckets.cumulativeCounts) {
+            for (bound, count) in zip(buckets.bounds, buckets.cumulativeCounts) {
                 out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": Output.number(bound)], count)
             }
             out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": "+Inf"], buckets.count)

@@ -1,6 +1,8 @@
 /// The JSON lines fanout writes: one per record, in the save file or the errors file.
 public enum OutputRecord {
-    /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "metadata"?}`
+    /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "request_id"?,
+    /// "ttft_ms"?, "e2e_ms"?, "tpot_ms"?, "output_tokens"?, "itl_ms"?, "metadata"?}`: the stream
+    /// fields for a streamed answer (`StreamTiming`).
     public static func success(record: RequestRecord, answer: ParsedAnswer, endpoint: String, attempts: Int,
                                latency: Double) -> JSONValue {
         var fields: [JSONField] = [
@@ -12,9 +14,23 @@ public enum OutputRecord {
             JSONField("latency_ms", .number((latency * 1000).rounded())),
         ]
         if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
+        if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
+        if let timing = answer.timing { fields += timingFields(timing) }
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }
+
+    /// A streamed answer's timing in milliseconds (two decimals), from the request's write:
+    /// `tpot_ms` = (`e2e_ms` − `ttft_ms`) / (`output_tokens` − 1), `itl_ms` the gaps between output chunks.
+    static func timingFields(_ timing: StreamTiming) -> [JSONField] {
+        var fields = [JSONField("ttft_ms", milliseconds(timing.ttft)), JSONField("e2e_ms", milliseconds(timing.duration))]
+        if let tpot = timing.tpot { fields.append(JSONField("tpot_ms", milliseconds(tpot))) }
+        fields.append(JSONField("output_tokens", .number(timing.outputTokens)))
+        fields.append(JSONField("itl_ms", .array(timing.itl.map(milliseconds))))
+        return fields
+    }
+
+    static func milliseconds(_ seconds: Double) -> JSONValue { .number((seconds * 100_000).rounded() / 100) }
 
     /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "url"?, "metadata"?}` for a
     /// record that failed its last attempt. Fed back as input, such a line is sent again as it was

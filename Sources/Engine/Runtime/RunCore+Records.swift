@@ -44,8 +44,10 @@ extension RunCore {
             if fatalError == nil {
                 actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency), success: true))
             }
+            let completionTokens = answer.usage?["completion_tokens"]?.intValue ?? answer.timing?.outputTokens ?? 0
             stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
-                                     completionTokens: answer.usage?["completion_tokens"]?.intValue ?? 0), finishedAt))
+                                     completionTokens: completionTokens, timing: answer.timing,
+                                     good: serviceLevels?.isMet(latency: latency, timing: answer.timing)), finishedAt))
         case .failed(let error):
             let message = redactor.message(for: error)
             actions.append(.log(.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)))

@@ -51,6 +51,7 @@ struct RunCore {
     let lines: OutputLines
     let names: [String]
     let maxAttempts: Int
+    let serviceLevels: ServiceLevels?
     let levels: RunLog.Levels
     var stats: [(StatsEvent, Double)] = []
     private var timerDeadline: Double?
@@ -73,6 +74,7 @@ struct RunCore {
         names = configuration.endpoints.map(\.name)
         lines = OutputLines(format: configuration.outputFormat, names: names)
         maxAttempts = configuration.retryPolicy.maxAttempts
+        serviceLevels = configuration.serviceLevels
         self.levels = levels
     }
 

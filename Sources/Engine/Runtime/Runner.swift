@@ -2,8 +2,8 @@
 ///
 /// One loop takes events from the inbox a batch at a time (results, commands, input, the timer, the
 /// 100 ms heartbeat), hands each to the `RunCore` and executes what comes back: requests started on
-/// the transport (their answers are parsed in the completion, on the connection's event loop, and
-/// posted back), lines written, figures published, timers armed. Generic over `Clock`, so a test
+/// the transport by the `AttemptSender` (their answers are parsed in the completion, on the
+/// connection's event loop, and posted back), lines written, figures published, timers armed. Generic over `Clock`, so a test
 /// can drive it with a manual clock; a run uses `ContinuousClock`.
 struct Runner<C: Clock> where C.Duration == Duration {
     static var readBatch: Int { 512 }
@@ -26,8 +26,7 @@ struct Runner<C: Clock> where C.Duration == Duration {
         let log = RunLog(configuration.logger)
         log.started(configuration)
         var core = RunCore(configuration: configuration, seed: configuration.seed ?? UInt64.random(in: .min ... .max), levels: log.levels)
-        let headers = configuration.endpoints.map(\.requestHeaders)
-        let keepBodies = configuration.outputFormat.keepsResponseBody
+        let sender = AttemptSender(configuration: configuration, transport: transport, inbox: inbox, wallClock: wallClock, now: now)
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         let reader = Task { [source, inbox] in
             for await _ in demand {
@@ -71,12 +70,7 @@ struct Runner<C: Clock> where C.Duration == Duration {
                 index += 1
                 switch action {
                 case .send(let dispatch, let sentAt):
-                    let request = TransportRequest(for: dispatch, configuration: configuration, headers: headers)
-                    transport.start(request) { [inbox, wallClock] response in
-                        let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }
-                        let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
-                        inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
-                    }
+                    sender.send(dispatch, sentAt: sentAt)
                 case .write(let line, let success):
                     writing { () throws(EngineError) in try success ? sink.writeSuccess(line) : sink.writeFailure(line) }
                 case .flush:

@@ -9,12 +9,16 @@ public struct StatsAccumulator: Sendable {
         var succeeded = 0
         var errors = 0
         var retries = 0
+        /// Records whose last attempt failed here.
+        var failedRecords = 0
         var lastError: String?
         var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
         /// Latency in microseconds, 1 µs to 1 hour, three significant digits.
         var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-        /// The same latencies at Prometheus bucket bounds.
+        /// The same latencies at Prometheus bucket bounds, and in log bins for the chart.
         var buckets = LatencyBuckets()
+        var distribution = Distribution()
+        var tokens = TokenCounters()
     }
 
     public static let recentErrorLimit = 8
@@ -29,8 +33,12 @@ public struct StatsAccumulator: Sendable {
     private var recentSends = RateMeter(bucketWidth: 0.5, buckets: 12)
     private var completions = RateMeter(bucketWidth: 0.5, buckets: 12)
     private var control = ControlState()
+    private var tokens = TokenCounters()
+    private let serviceLevels: ServiceLevels?
 
-    public init(endpoints: [EndpointConfiguration]) {
+    /// - Parameter serviceLevels: the `--slo` targets, shown beside the goodput they count.
+    public init(endpoints: [EndpointConfiguration], serviceLevels: ServiceLevels? = nil) {
+        self.serviceLevels = serviceLevels
         names = endpoints.map(\.name)
         urls = endpoints.map(\.url.description)
         initialWeights = endpoints.map(\.weight)
@@ -52,22 +60,23 @@ public struct StatsAccumulator: Sendable {
                 totals.retries += 1
                 endpoints[endpoint].retries += 1
             }
-        case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens):
+        case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens, let timing, let good):
             totals.succeeded += 1
             totals.promptTokens += promptTokens
             totals.completionTokens += completionTokens
             endpoints[endpoint].succeeded += 1
-            _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
-            endpoints[endpoint].buckets.record(latency)
+            recordLatency(latency, endpoint: endpoint)
+            endpoints[endpoint].tokens.record(promptTokens: promptTokens, completionTokens: completionTokens, timing: timing, good: good, at: now)
+            tokens.record(promptTokens: promptTokens, completionTokens: completionTokens, timing: timing, good: good, at: now)
             completions.add(at: now)
         case .failed(let endpoint, let kind, let latency, let message, let final):
             endpoints[endpoint].errors += 1
             endpoints[endpoint].lastError = message.range(of: " (attempt ", options: .backwards).map { String(message[..<$0.lowerBound]) } ?? message
             totals.errorsByKind[kind, default: 0] += 1
-            _ = endpoints[endpoint].latency.record(UInt64(max(1, latency * 1_000_000)))
-            endpoints[endpoint].buckets.record(latency)
+            recordLatency(latency, endpoint: endpoint)
             if final {
                 totals.failed += 1
+                endpoints[endpoint].failedRecords += 1
                 completions.add(at: now)
             }
             remember(ErrorEntry(at: now, source: names[endpoint], message: message))
@@ -81,6 +90,12 @@ public struct StatsAccumulator: Sendable {
             completions.add(at: now)
             remember(ErrorEntry(at: now, source: "input", message: "line \(line): \(reason)"))
         }
+    }
+
+    private mutating func recordLatency(_ latency: Double, endpoint: Int) {
+        _ = endpoints[endpoint].latency.record(TokenCounters.micros(latency))
+        endpoints[endpoint].buckets.record(latency)
+        endpoints[endpoint].distribution.record(latency)
     }
 
     /// Takes the scheduler's latest state (weights, in-flight counts, cooldowns, pause).
@@ -100,6 +115,8 @@ public struct StatsAccumulator: Sendable {
         snapshot.measuredRate = recentSends.rate(over: 5, at: now)
         snapshot.completionRate = completions.rate(over: 5, at: now)
         snapshot.rateHistory = sends.series(count: 60, at: now)
+        snapshot.tokens = tokens.figures(at: now)
+        snapshot.serviceLevels = serviceLevels
         let weights = control.endpoints.map(\.weight)
         let totalWeight = weights.filter { $0 > 0 }.reduce(0, +)
         let recentRates = endpoints.map { $0.recentSends.rate(over: 5, at: now) }
@@ -115,10 +132,13 @@ public struct StatsAccumulator: Sendable {
             endpoint.limits = live.limits
             endpoint.providerLimits = live.providerLimits
             endpoint.latencyBuckets = counters.buckets
+            endpoint.latencyDistribution = counters.distribution
+            endpoint.tokens = counters.tokens.figures(at: now)
             endpoint.sent = counters.sent
             endpoint.succeeded = counters.succeeded
             endpoint.errors = counters.errors
             endpoint.retries = counters.retries
+            endpoint.failedRecords = counters.failedRecords
             endpoint.lastError = counters.lastError
             endpoint.isFailing = live.isFailing
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0

@@ -3,8 +3,9 @@ public enum StatsEvent: Sendable {
     /// Non-blank input lines read.
     case read(count: Int)
     case sent(endpoint: Int, isRetry: Bool)
-    /// `latency` in seconds.
-    case succeeded(endpoint: Int, latency: Double, promptTokens: Int, completionTokens: Int)
+    /// `latency` in seconds; `timing` for a streamed answer; `good` whether it met the `--slo`
+    /// targets (nil when none were given).
+    case succeeded(endpoint: Int, latency: Double, promptTokens: Int, completionTokens: Int, timing: StreamTiming? = nil, good: Bool? = nil)
     /// An attempt failed; `final` when the record goes to the errors file.
     case failed(endpoint: Int, kind: ErrorKind, latency: Double, message: String, final: Bool)
     /// A bad input line (written straight to the errors file).

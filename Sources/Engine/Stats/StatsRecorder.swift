@@ -9,9 +9,10 @@ public actor StatsRecorder {
     private var frozenAt: Double?
 
     /// - Parameter clock: what elapsed time is read from (a manual clock in tests).
-    public init<C: Clock>(endpoints: [EndpointConfiguration], progress: @escaping @Sendable () -> SourceProgress = { SourceProgress() },
+    public init<C: Clock>(endpoints: [EndpointConfiguration], serviceLevels: ServiceLevels? = nil,
+                          progress: @escaping @Sendable () -> SourceProgress = { SourceProgress() },
                           clock: C = ContinuousClock()) where C.Duration == Duration {
-        accumulator = StatsAccumulator(endpoints: endpoints)
+        accumulator = StatsAccumulator(endpoints: endpoints, serviceLevels: serviceLevels)
         stopwatch = Stopwatch(clock: clock)
         self.progress = progress
     }

@@ -39,11 +39,18 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var firstBadLine: String?
     public var endpoints: [EndpointSnapshot] = []
     public var progress = SourceProgress()
+    /// Tokens, TTFT, ITL, TPOT and goodput over every endpoint.
+    public var tokens = TokenFigures()
+    /// The `--slo` targets goodput is counted against (nil: none given).
+    public var serviceLevels: ServiceLevels?
 
     public init() {}
 
     /// Records with a final outcome (saved, failed, or a bad line).
     public var done: Int { succeeded + failed }
+
+    /// The share of finished records that met every `--slo` target (nil before any finished).
+    public var goodShare: Double? { done > 0 ? Double(tokens.good) / Double(done) : nil }
 }
 
 /// One endpoint's figures.
@@ -64,6 +71,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var errors = 0
     /// Attempts sent here that were retries.
     public var retries = 0
+    /// Records whose last attempt failed here (went to the errors file).
+    public var failedRecords = 0
     /// Share of the weights of all endpoints with weight > 0.
     public var targetShare: Double = 0
     /// Share of the attempts sent over the last 5 s.
@@ -82,6 +91,15 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var isFailing = false
     /// Every answer's latency (errors included) at fixed bounds, for metrics.
     public var latencyBuckets = LatencyBuckets()
+    /// The same latencies in log bins, for the distribution chart.
+    public var latencyDistribution = Distribution()
+    /// Tokens, TTFT, ITL, TPOT and goodput of this endpoint's answers.
+    public var tokens = TokenFigures()
+
+    /// The share of the records finished here that met every `--slo` target (nil before any finished).
+    public var goodShare: Double? {
+        succeeded + failedRecords > 0 ? Double(tokens.good) / Double(succeeded + failedRecords) : nil
+    }
 
     public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
         self.name = name

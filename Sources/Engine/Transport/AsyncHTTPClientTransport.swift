@@ -34,12 +34,26 @@ public final class AsyncHTTPClientTransport: AsyncTransport {
         outgoing.headers.add(name: "accept", value: "application/json")
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        let clock = ContinuousClock()
+        let written = clock.now
         do {
             let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(request.timeout * 1000)))
-            let body = try await response.body.collect(upTo: maxResponseBytes)
             let headers = response.headers.map { HeaderField($0.name, $0.value) }
-            return .success(TransportResponse(status: Int(response.status.code), headers: headers,
-                                              body: Array(buffer: body)))
+            let status = Int(response.status.code)
+            if (200..<300).contains(status), response.headers["content-type"].first?.lowercased().hasPrefix("text/event-stream") == true {
+                // Timed as it arrives, like the NIO transport.
+                var stream = StreamAssembler(timed: true)
+                var received = 0
+                for try await piece in response.body {
+                    received += piece.readableBytes
+                    if received > maxResponseBytes { return .failure(.responseTooLarge(limit: maxResponseBytes)) }
+                    stream.feed(piece.readableBytesView, at: written.duration(to: clock.now).inSeconds)
+                }
+                let streamed = stream.finish(status: status, end: written.duration(to: clock.now).inSeconds)
+                return .success(TransportResponse(status: status, headers: headers, body: [], streamed: streamed))
+            }
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return .success(TransportResponse(status: status, headers: headers, body: Array(buffer: body)))
         } catch {
             return .failure(EngineError(transportError: error, timeout: request.timeout, limit: maxResponseBytes))
         }

@@ -6,6 +6,8 @@ import NIOHTTP1
 /// Takes an `Exchange` (request + completion) as its outbound message, so a request costs at most
 /// one hop onto the loop. Completes with a failure on timeout (and closes), on a body over the limit
 /// (and closes), and when the server closes before answering. Honours `Connection: close` by closing after the answer.
+/// A 2xx event stream is joined as it arrives (`StreamAssembler`), each piece timed from the
+/// moment the request was written, so TTFT and inter-token gaps are what the socket saw.
 final class HTTPExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
@@ -24,6 +26,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var headers: [HeaderField] = []
     private var body: ByteBuffer?
     private var closeAfter = false
+    /// When the request was written (uptime nanoseconds), the origin of a stream's timing.
+    private var writtenAt: UInt64 = 0
+    private var stream: StreamAssembler?
+    private var received = 0
     /// The head fields last built from a request's headers: requests to one endpoint share one
     /// header array, so this is built once per connection.
     private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
@@ -44,6 +50,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         status = 0
         headers = []
         body = nil
+        stream = nil
+        received = 0
         closeAfter = false
         let seconds = request.timeout
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
@@ -53,8 +61,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
+        writtenAt = NIODeadline.now().uptimeNanoseconds
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: writePromise)
     }
+
+    /// Seconds since the request was written.
+    private var sinceWritten: Double { Double(NIODeadline.now().uptimeNanoseconds &- writtenAt) / 1e9 }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard completion != nil else { return }
@@ -63,14 +75,24 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             status = Int(head.status.code)
             headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
+            if (200..<300).contains(status), head.headers["content-type"].first?.lowercased().hasPrefix("text/event-stream") == true {
+                stream = StreamAssembler(timed: true)
+            }
         case .body(var chunk):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > maxResponseBytes {
+            received += chunk.readableBytes
+            if received > maxResponseBytes {
                 fail(.responseTooLarge(limit: maxResponseBytes), context: context)
                 return
             }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            if stream != nil {
+                stream!.feed(chunk.readableBytesView, at: sinceWritten)
+            } else if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
-            let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [])
+            let streamed = stream.map { stream in
+                var stream = stream
+                return stream.finish(status: status, end: sinceWritten)
+            }
+            let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [], streamed: streamed)
             let completion = self.completion
             finish()
             if closeAfter { context.close(promise: nil) }
@@ -112,5 +134,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         timeout = nil
         completion = nil
         body = nil
+        stream = nil
     }
 }

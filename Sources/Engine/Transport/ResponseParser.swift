@@ -6,12 +6,15 @@ public struct ParsedAnswer: Sendable, Hashable {
     /// The whole body, only when asked for (Batch output); a stream is joined into one completion.
     public var body: JSONValue?
     public var status = 200
-    /// The server's `x-request-id`, when asked for the body.
+    /// The server's `x-request-id`, when it sent one.
     public var requestID: String?
+    /// How a streamed answer arrived (nil for answers that were not streamed, or arrived whole).
+    public var timing: StreamTiming?
 
-    public init(response: JSONValue, usage: JSONValue? = nil) {
+    public init(response: JSONValue, usage: JSONValue? = nil, requestID: String? = nil) {
         self.response = response
         self.usage = usage
+        self.requestID = requestID
     }
 
     /// This answer with the status and request id of the response it came from.
@@ -56,9 +59,11 @@ public enum ResponseParser {
             return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
-        if isEventStream(response) {
-            let streamed = assembleStream(response.body, status: response.status)
-            guard keepBody, case .success(var answer) = streamed else { return streamed }
+        if response.streamed != nil || isEventStream(response) {
+            let streamed = response.streamed ?? assembleStream(response.body, status: response.status)
+            guard case .success(var answer) = streamed else { return streamed }
+            answer.requestID = response.header("x-request-id")
+            guard keepBody else { return .success(answer) }
             answer.body = .object([
                 JSONField("object", "chat.completion"),
                 JSONField("choices", [.object([
@@ -72,8 +77,9 @@ public enum ResponseParser {
         }
         // Fast path: a chat completion or completion, scanned without building the rest of the tree.
         if !keepBody, let parts = JSONParser.completionParts(response.body) {
-            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage)) }
-            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage)) }
+            let requestID = response.header("x-request-id")
+            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage, requestID: requestID)) }
+            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage, requestID: requestID)) }
         }
         let json: JSONValue
         do {
@@ -90,6 +96,7 @@ public enum ResponseParser {
         } else {
             ParsedAnswer(response: json, usage: json["usage"])
         }
+        answer.requestID = response.header("x-request-id")
         guard keepBody else { return .success(answer) }
         answer.body = json
         return .success(answer.from(response))
@@ -118,26 +125,10 @@ public enum ResponseParser {
         return response.body.starts(with: Array("data:".utf8))
     }
 
-    /// Joins an OpenAI SSE stream: the `delta.content` of every chunk, and the last `usage` seen.
+    /// Joins an OpenAI SSE stream that arrived whole (no timing): the `delta.content` of every chunk, and the last `usage` seen.
     static func assembleStream(_ body: [UInt8], status: Int) -> Result<ParsedAnswer, EngineError> {
-        var text = ""
-        var usage: JSONValue?
-        var sawChunk = false
-        for rawLine in body.split(separator: 0x0A) {
-            var line = rawLine[...]
-            if line.last == 0x0D { line = line.dropLast() }
-            guard line.starts(with: Array("data:".utf8)) else { continue }
-            var payload = line.dropFirst(5)
-            while payload.first == 0x20 { payload = payload.dropFirst() }
-            if payload.elementsEqual("[DONE]".utf8) { break }
-            guard let chunk = try? JSONParser.parse(payload) else { return .failure(.invalidResponse(status: status, "stream chunk is not JSON")) }
-            sawChunk = true
-            if let piece = chunk["choices"]?[0]?["delta"]?["content"]?.stringValue ?? chunk["choices"]?[0]?["text"]?.stringValue {
-                text += piece
-            }
-            if let chunkUsage = chunk["usage"], chunkUsage != .null { usage = chunkUsage }
-        }
-        guard sawChunk else { return .failure(.invalidResponse(status: status, "empty event stream")) }
-        return .success(ParsedAnswer(response: .string(text), usage: usage))
+        var assembler = StreamAssembler(timed: false)
+        assembler.feed(body, at: 0)
+        return assembler.finish(status: status, end: 0)
     }
 }

@@ -41,6 +41,8 @@ public struct TransportRequest: Sendable {
     public var body: [UInt8]
     /// Whole-request timeout in seconds.
     public var timeout: Double
+    /// The body carries `stream_options` that `--stream` added (a 400 may send it again without).
+    public var carriesStreamOptions = false
 
     public init(endpoint: Int, url: EndpointURL, path: String, headers: [HeaderField], body: [UInt8], timeout: Double) {
         self.endpoint = endpoint
@@ -58,13 +60,16 @@ public struct TransportResponse: Sendable {
     /// Header names are lower-cased.
     public var headers: [HeaderField]
     public var body: [UInt8]
+    /// A 2xx event stream joined and timed as it arrived (then `body` is empty).
+    public var streamed: Result<ParsedAnswer, EngineError>?
 
-    public init(status: Int, headers: [HeaderField] = [], body: [UInt8]) {
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8], streamed: Result<ParsedAnswer, EngineError>? = nil) {
         self.status = status
         // Servers mostly send lower-case names already: then the array is kept as it is.
         self.headers = headers.allSatisfy(\.name.isLowercase) ? headers
             : headers.map { HeaderField($0.name.lowercased(), $0.value) }
         self.body = body
+        self.streamed = streamed
     }
 
     /// The first value of a header, by lower-case name.

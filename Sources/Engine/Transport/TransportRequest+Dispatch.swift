@@ -1,13 +1,26 @@
 extension TransportRequest {
     /// The HTTP request for a dispatch: the endpoint's model wins, its key and headers are added.
-    /// - Parameter headers: each endpoint's `requestHeaders`, built once per run (one shared array per
-    ///   endpoint lets the transport reuse what it made of them).
-    init(for dispatch: Dispatch, configuration: EngineConfiguration, headers: [[HeaderField]]? = nil) {
+    /// - Parameters:
+    ///   - headers: each endpoint's `requestHeaders`, built once per run (one shared array per
+    ///     endpoint lets the transport reuse what it made of them).
+    ///   - stream: under `--stream`, what endpoints accept; `stream` is then set and, unless
+    ///     `withoutOptions` or the endpoint refused them, `stream_options` (`carriesStreamOptions`).
+    init(for dispatch: Dispatch, configuration: EngineConfiguration, headers: [[HeaderField]]? = nil,
+         stream: StreamOptionsMemory? = nil, withoutOptions: Bool = false) {
         let endpoint = configuration.endpoints[dispatch.endpoint]
         let record = dispatch.attempt.record
         var body = record.body
         if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
+        var carries = false
+        if let stream {
+            if withoutOptions {
+                if body["stream"] == nil { body = body.setting("stream", to: .bool(true)) }
+            } else {
+                (body, carries) = stream.body(body, endpoint: dispatch.endpoint)
+            }
+        }
         self.init(endpoint: dispatch.endpoint, url: endpoint.url, path: endpoint.url.requestPath(batchPath: record.path),
                   headers: headers?[dispatch.endpoint] ?? endpoint.requestHeaders, body: body.encodedBytes, timeout: configuration.timeout)
+        carriesStreamOptions = carries
     }
 }

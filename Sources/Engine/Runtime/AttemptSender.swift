@@ -1,0 +1,44 @@
+/// Starts one attempt on the transport and posts its parsed result back to the runner.
+///
+/// The completion runs on the connection's event loop: it parses the answer there, and under
+/// `--stream` sends the request once more without `stream_options` when the endpoint refused them
+/// (`StreamOptionsMemory`), which spends no attempt.
+struct AttemptSender: Sendable {
+    let configuration: EngineConfiguration
+    let transport: any Transport
+    let inbox: RunnerInbox
+    /// Each endpoint's request headers, built once per run.
+    let headers: [[HeaderField]]
+    let stream: StreamOptionsMemory?
+    let keepBodies: Bool
+    let wallClock: @Sendable () -> Double
+    /// Seconds since the run started.
+    let now: @Sendable () -> Double
+
+    init(configuration: EngineConfiguration, transport: any Transport, inbox: RunnerInbox,
+         wallClock: @escaping @Sendable () -> Double, now: @escaping @Sendable () -> Double) {
+        self.configuration = configuration
+        self.transport = transport
+        self.inbox = inbox
+        headers = configuration.endpoints.map(\.requestHeaders)
+        stream = configuration.stream ? StreamOptionsMemory(endpoints: configuration.endpoints.count) : nil
+        keepBodies = configuration.outputFormat.keepsResponseBody
+        self.wallClock = wallClock
+        self.now = now
+    }
+
+    /// Sends `dispatch`, which the core sent at `sentAt`.
+    func send(_ dispatch: Dispatch, sentAt: Double, withoutOptions: Bool = false) {
+        let request = TransportRequest(for: dispatch, configuration: configuration, headers: headers,
+                                       stream: stream, withoutOptions: withoutOptions)
+        transport.start(request) { [self] response in
+            if let stream, stream.answered(response, endpoint: dispatch.endpoint, carriedOptions: request.carriesStreamOptions,
+                                           isFallback: withoutOptions) {
+                return send(dispatch, sentAt: sentAt, withoutOptions: true)
+            }
+            let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }
+            let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
+            inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
+        }
+    }
+}

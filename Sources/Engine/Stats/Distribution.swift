@@ -1,0 +1,46 @@
+import Foundation
+
+/// Durations counted in log-spaced bins, for drawing a distribution.
+///
+/// Eight bins per decade from 1 ms to 1,000 s (one bin is ×1.33), plus one below and one above;
+/// recording is one logarithm, so it costs about as much as a histogram record.
+public struct Distribution: Sendable, Hashable {
+    public static let binsPerDecade = 8
+    /// The lower edge of the first regular bin, seconds.
+    public static let floor = 0.001
+    static let decades = 6
+
+    /// Counts per bin: [0] below `floor`, then the regular bins, then the overflow.
+    public private(set) var counts = Array(repeating: 0, count: binsPerDecade * decades + 2)
+    public private(set) var total = 0
+
+    public init() {}
+
+    public mutating func record(_ seconds: Double) {
+        counts[Self.bin(of: seconds)] += 1
+        total += 1
+    }
+
+    static func bin(of seconds: Double) -> Int {
+        guard seconds >= floor else { return 0 }
+        let position = log10(seconds / floor) * Double(binsPerDecade)
+        return min(binsPerDecade * decades + 1, 1 + Int(position))
+    }
+
+    /// The lower edge of bin `index` in seconds (0 for the first).
+    public static func lowerEdge(of index: Int) -> Double {
+        index == 0 ? 0 : floor * pow(10, Double(index - 1) / Double(binsPerDecade))
+    }
+
+    /// The value below which `percent` of the counts fall, at the upper edge of its bin (nil when empty).
+    public func percentile(_ percent: Double) -> Double? {
+        guard total > 0 else { return nil }
+        let wanted = max(1, Int((Double(total) * percent / 100).rounded(.up)))
+        var running = 0
+        for (index, count) in counts.enumerated() {
+            running += count
+            if running >= wanted { return Self.lowerEdge(of: index + 1) }
+        }
+        return Self.lowerEdge(of: counts.count)
+    }
+}
