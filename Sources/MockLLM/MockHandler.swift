@@ -8,11 +8,16 @@ final class MockHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let state: MockState
+    private let wheels: TokenWheels
+    /// Where a stream's pre-framed tokens are written (straight to the socket).
+    private let raw: RawWriter
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
 
-    init(state: MockState) {
+    init(state: MockState, wheels: TokenWheels, raw: RawWriter) {
         self.state = state
+        self.wheels = wheels
+        self.raw = raw
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -92,7 +97,7 @@ final class MockHandler: ChannelInboundHandler {
     /// A streamed answer's parts and pace.
     struct StreamPlan {
         var headers: [(String, String)]
-        var stream: MockReply.Stream
+        var stream: StreamAnswer
         var delay: Double
         var every: Double
         var requestID: String
@@ -101,40 +106,21 @@ final class MockHandler: ChannelInboundHandler {
         var keepAlive: Bool
     }
 
-    /// Sends the head now and token `i` at `delay + i·every` from now (deadlines from one start, so
-    /// the pace does not drift), the closing events with the last; then frees the place.
+    /// Sends the head now and hands the tokens to the loop's `TokenWheel`: token `i` at
+    /// `delay + i·every` from now, the closing events with the last; then the place is freed.
     private func startStream(_ plan: StreamPlan, context: ChannelHandlerContext) {
-        guard context.channel.isActive else {
+        guard context.channel.isActive, let rawContext = raw.context else {
             state.replied()
             state.served()
             return
         }
         var headers = HTTPHeaders(plan.headers)
+        headers.add(name: "transfer-encoding", value: "chunked")
         if !plan.keepAlive { headers.add(name: "connection", value: "close") }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-        let start = NIODeadline.now()
-        let deadline = { (index: Int) in start + .nanoseconds(Int64((plan.delay + Double(index) * plan.every) * 1e9)) }
-        func send(_ index: Int) {
-            guard context.channel.isActive else {
-                state.replied()
-                state.served()
-                return
-            }
-            let last = index == plan.stream.tokens.count - 1
-            var bytes = index == 0 ? plan.stream.opening + plan.stream.tokens[0] : plan.stream.tokens[index]
-            if last { bytes += plan.stream.closing }
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
-            if index == 0 { state.traceFirstToken(requestID: plan.requestID, received: plan.received) }
-            guard last else {
-                context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline(index + 1)) { send(index + 1) }
-                return
-            }
-            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !plan.keepAlive { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
-            state.replied()
-            state.served()
-        }
-        context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline(0)) { send(0) }
+        let answer = StreamedAnswer(context: context, raw: rawContext, state: state, stream: plan.stream.encoded(), delay: plan.delay, every: plan.every,
+                                    requestID: plan.requestID, received: plan.received, keepAlive: plan.keepAlive)
+        wheels.wheel(for: context.eventLoop).add(answer)
     }
 
     /// Writes the answer to a counted request (it is no longer pending).

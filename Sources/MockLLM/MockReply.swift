@@ -67,39 +67,47 @@ enum MockReply {
         ]).encodedBytes
     }
 
-    /// An answer as server-sent events, one event per token: `opening` goes with the first token
-    /// (a chat stream's role chunk), `closing` after the last (the finish chunk, the usage chunk
-    /// when `includeUsage`, then `[DONE]`).
+    /// An answer as server-sent events in one buffer, one event per token: `ends[i]` is where token
+    /// `i`'s part ends. The first part opens with a chat stream's role chunk; the last carries the
+    /// finish chunk, the usage chunk when `includeUsage`, then `[DONE]`. Built from byte templates,
+    /// not JSON trees: the benchmark streams well over 100,000 tokens a second.
     struct Stream: Sendable {
-        var opening: [UInt8]
-        var tokens: [[UInt8]]
-        var closing: [UInt8]
+        var bytes: [UInt8]
+        var ends: [Int]
     }
 
     static func stream(id: Int, model: String, prompt: String, pieces: [String], isCut: Bool, chat: Bool, includeUsage: Bool) -> Stream {
-        let name = (chat ? "chatcmpl-mock" : "cmpl-mock") + String(id)
-        func event(_ choice: JSONValue?, usage: JSONValue? = nil) -> [UInt8] {
-            var fields: [JSONField] = [
-                JSONField("id", .string(name)), JSONField("object", chat ? "chat.completion.chunk" : "text_completion"),
-                JSONField("created", 1_700_000_000), JSONField("model", .string(model)),
-                JSONField("choices", choice.map { [$0] } ?? []),
-            ]
-            if let usage { fields.append(JSONField("usage", usage)) }
-            var out = Array("data: ".utf8)
-            JSONValue.object(fields).encode(into: &out)
-            out += [0x0A, 0x0A]
-            return out
+        var head = Array(#"data: {"id":""#.utf8) + Array(((chat ? "chatcmpl-mock" : "cmpl-mock") + String(id)).utf8)
+        head += Array(#"","object":"#.utf8) + Array((chat ? #""chat.completion.chunk""# : #""text_completion""#).utf8)
+        head += Array(#","created":1700000000,"model":"#.utf8)
+        JSONValue.encodeString(model, into: &head)
+        head += Array(#","choices":["#.utf8)
+        let contentOpen = Array((chat ? #"{"index":0,"delta":{"content":"# : #"{"index":0,"text":"#).utf8)
+        let contentClose = Array((chat ? #"},"finish_reason":null}]}"# : #","finish_reason":null}]}"#).utf8) + [0x0A, 0x0A]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pieces.count * (head.count + 64) + 512)
+        var ends: [Int] = []
+        if chat {
+            bytes += head + Array(#"{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#.utf8) + [0x0A, 0x0A]
         }
-        func choice(_ text: String?, finish: JSONValue = .null, role: Bool = false) -> JSONValue {
-            guard chat else { return .object([JSONField("index", 0), JSONField("text", .string(text ?? "")), JSONField("finish_reason", finish)]) }
-            var delta: [JSONField] = role ? [JSONField("role", "assistant")] : []
-            if let text { delta.append(JSONField("content", .string(text))) }
-            return .object([JSONField("index", 0), JSONField("delta", .object(delta)), JSONField("finish_reason", finish)])
+        for piece in pieces {
+            bytes += head
+            bytes += contentOpen
+            JSONValue.encodeString(piece, into: &bytes)
+            bytes += contentClose
+            ends.append(bytes.count)
         }
-        var closing = event(choice(chat ? nil : "", finish: isCut ? "length" : "stop"))
-        if includeUsage { closing += event(nil, usage: usage(promptTokens: promptTokens(prompt), completionTokens: pieces.count)) }
-        closing += Array("data: [DONE]\n\n".utf8)
-        return Stream(opening: chat ? event(choice("", role: true)) : [], tokens: pieces.map { event(choice($0)) }, closing: closing)
+        let finish = isCut ? #""length""# : #""stop""#
+        bytes += head + Array((chat ? #"{"index":0,"delta":{},"finish_reason":"# : #"{"index":0,"text":"","finish_reason":"#).utf8)
+            + Array(finish.utf8) + Array("}]}".utf8) + [0x0A, 0x0A]
+        if includeUsage {
+            bytes += head + Array("],\"usage\":".utf8)
+            usage(promptTokens: promptTokens(prompt), completionTokens: pieces.count).encode(into: &bytes)
+            bytes += Array("}".utf8) + [0x0A, 0x0A]
+        }
+        bytes += Array("data: [DONE]\n\n".utf8)
+        ends[ends.count - 1] = bytes.count
+        return Stream(bytes: bytes, ends: ends)
     }
 
     static func error(status: Int, message: String, type: String, code: String? = nil) -> [UInt8] {

@@ -26,6 +26,7 @@ public final class MockServer: Sendable {
     public static func start(behavior: MockBehavior = MockBehavior(), host: String = "127.0.0.1", port: Int = 0) async throws -> MockServer {
         let state = MockState(behavior: behavior)
         let tracker = ConnectionTracker()
+        let wheels = TokenWheels()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -34,8 +35,10 @@ public final class MockServer: Sendable {
                 tracker.add(channel)
                 channel.closeFuture.whenComplete { _ in tracker.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    let raw = RawWriter()
+                    try channel.pipeline.syncOperations.addHandler(raw)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
-                    try channel.pipeline.syncOperations.addHandler(MockHandler(state: state))
+                    try channel.pipeline.syncOperations.addHandler(MockHandler(state: state, wheels: wheels, raw: raw))
                 }
             }
             .bind(host: host, port: port).get()

@@ -10,7 +10,7 @@ final class MockState: Sendable {
         case reply(status: Int, headers: [(String, String)], body: [UInt8], after: Double, served: Bool = false)
         /// Stream the answer: the first token after `after` seconds, then one every `every` seconds;
         /// it holds one of the `capacity` places until its last token.
-        case stream(headers: [(String, String)], MockReply.Stream, after: Double, every: Double, requestID: String)
+        case stream(headers: [(String, String)], StreamAnswer, after: Double, every: Double, requestID: String)
         /// Send the head and part of the body, then close.
         case cut(body: [UInt8], after: Double)
         case hang
@@ -200,8 +200,9 @@ final class MockState: Sendable {
             }
             let (pieces, isCut) = MockReply.tokens(to: prompt, outputTokens: behavior.outputTokens, maxTokens: request.maxTokens)
             if request.stream {
-                let stream = MockReply.stream(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut,
-                                              chat: request.isChat, includeUsage: request.includeUsage)
+                // Encoded by the connection, outside this lock.
+                let stream = StreamAnswer(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut,
+                                          chat: request.isChat, includeUsage: request.includeUsage)
                 return .stream(headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")] + answerHeaders,
                                stream, after: delay, every: behavior.secondsPerToken, requestID: "req_mock\(id)")
             }
@@ -245,5 +246,20 @@ final class MockState: Sendable {
     private func retryHeaders(_ behavior: MockBehavior, status: Int) -> [(String, String)] {
         guard status == 429 || status == 503, let retryAfter = behavior.retryAfter else { return [] }
         return [("retry-after", retryAfter)]
+    }
+}
+
+/// What a streamed answer will say, encoded by its connection (`MockReply.stream`).
+struct StreamAnswer: Sendable {
+    var id: Int
+    var model: String
+    var prompt: String
+    var pieces: [String]
+    var isCut: Bool
+    var chat: Bool
+    var includeUsage: Bool
+
+    func encoded() -> MockReply.Stream {
+        MockReply.stream(id: id, model: model, prompt: prompt, pieces: pieces, isCut: isCut, chat: chat, includeUsage: includeUsage)
     }
 }

@@ -33,9 +33,11 @@ import Testing
         """#)
     }
 
-    /// The same run at 160×48: full columns with hosts, throughput, errors by kind beside the last errors.
+    /// The same run at 160×48: full columns with hosts, throughput, the charts, then errors by kind
+    /// beside the last errors.
     @Test func busyAt160x48() {
-        let top = Fixtures.text(Fixtures.busy(), width: 160, height: 48).split(separator: "\n", omittingEmptySubsequences: false).prefix(18)
+        let text = Fixtures.text(Fixtures.busy(), width: 160, height: 48)
+        let top = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(11)
         #expect(top.joined(separator: "\n") == #"""
          fanout  prompts.jsonl → prompts_results.jsonl                                                                              RUNNING   04:12 elapsed   ETA 12:15
          ██████████████████████████████████▎·······························································································  26.4%  264,118 / 1,000,000
@@ -48,14 +50,18 @@ import Testing
            gpu-b 10.0.0.6:8000                   2        33/34%       401    89,004        3      301   201ms   455ms  ready
            openai api.openai.com:443             1        17/15%       184    39,888      701    2,840   690ms    3.1s  cooling 2.4s (429)
            spare 10.0.0.9:8000                   0          0/0%         0         0        0        0       –       –  drained
-
-         Errors by kind                                Last errors
+        """#)
+        #expect(text.contains("Latency · gpu-a   p50 182ms  p99 410ms"))
+        let errors = text.components(separatedBy: "\n Errors by kind").last ?? ""
+        #expect(errors.contains(#"""
+                                        Last errors
            429 rate limited         2,611 (retried)    04:11 openai  HTTP 429: Rate limit reached (attempt 1/5, retry in 2.4s)
            5xx server                 702              04:09 openai  HTTP 503: upstream overloaded (attempt 2/5, retry in 1.2s)
            timeout                    190              04:00 input  line 88,214: not valid JSON
            connection                  76
            bad input line              14
-        """#)
+        """#))
+        #expect(text.firstRange(of: "Latency · gpu-a")!.lowerBound < text.firstRange(of: "Errors by kind")!.lowerBound)
     }
 
     /// Every frame has exactly `height` lines, none wider than `width`, the footer last.

@@ -64,3 +64,32 @@ enum Fixtures {
             .joined(separator: "\n")
     }
 }
+
+extension Fixtures {
+    /// A streaming run with `--slo`, built by feeding a real accumulator 200 s of answers: three
+    /// endpoints with different TTFTs and paces, one slowing down after 120 s.
+    static func streaming(seconds: Int = 200) -> StatsSnapshot {
+        let urls = ["http://10.0.0.5:8000/v1", "http://10.0.0.6:8000/v1", "https://api.example.com/v1"]
+        let configurations = zip(["gpu-a", "gpu-b", "hosted"], urls).map { name, url in
+            EndpointConfiguration(name: name, url: EndpointURL(url)!, weight: 1)
+        }
+        var stats = StatsAccumulator(endpoints: configurations, serviceLevels: ServiceLevels(ttft: 0.5, tpot: 0.05))
+        for second in 0..<seconds {
+            for endpoint in 0..<3 {
+                let answers = [12, 8, 4][endpoint] + (endpoint == 0 && second > 120 ? -6 : 0)
+                for index in 0..<answers {
+                    let time = Double(second) + Double(index) / Double(answers)
+                    let ttft = [0.18, 0.32, 0.65][endpoint] * (1 + Double(index % 5) / 10)
+                    let gap = [0.02, 0.035, 0.06][endpoint]
+                    let timing = StreamTiming(ttft: ttft, itl: Array(repeating: gap, count: 63), outputTokens: 64, tokensReported: true,
+                                              duration: ttft + 63 * gap)
+                    stats.record(.sent(endpoint: endpoint, isRetry: false), at: time - timing.duration)
+                    stats.record(.succeeded(endpoint: endpoint, latency: timing.duration, promptTokens: 30, completionTokens: 64,
+                                            timing: timing, good: ServiceLevels(ttft: 0.5, tpot: 0.05).isMet(latency: timing.duration, timing: timing)),
+                                 at: time)
+                }
+            }
+        }
+        return stats.snapshot(at: Double(seconds), progress: SourceProgress())
+    }
+}

@@ -9,16 +9,21 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "See fanout at work: no API key, no network — three local mock endpoints and a generated prompt file.",
         discussion: """
-            Endpoints: fast (20 ms), slow (a long-tailed 250 ms), flaky (5 % errors; allows 300 req/s, says so in x-ratelimit headers and answers 429 above it). \
-            Pause, change the rate and re-weight them from the dashboard and watch the effect.
+            Every answer streams token by token. Endpoints: fast (first token in 40 ms, 150 tokens/s), slow (a long-tailed 300 ms, \
+            40 tokens/s), flaky (5 % errors; allows 60 req/s, says so in x-ratelimit headers and answers 429 above it). \
+            Pause, change the rate, re-weight and cap them from the dashboard and watch the effect. With the dashboard the demo runs \
+            until q (exit 0) unless --size or --duration is given; with --no-tui it sends 10,000 prompts unless --size says otherwise.
             """)
 
-    @Option(name: .customLong("size"), parsing: .unconditional, help: ArgumentHelp("Prompts to generate.", valueName: "n"))
-    var size = 50_000
+    @Option(name: .customLong("size"), parsing: .unconditional, help: ArgumentHelp("Prompts to send (default: without end on the dashboard, 10,000 with --no-tui).", valueName: "n"))
+    var size: Int?
 
     @Option(name: [.customLong("rate"), .customLong("max_requests_per_second"), .customLong("max-requests-per-second")],
             parsing: .unconditional, help: ArgumentHelp("Starting rate limit, requests per second (0 = no limit).", valueName: "r"))
-    var rate: Double = 2000
+    var rate: Double = 500
+
+    @Option(name: .customLong("slo"), help: ArgumentHelp("Goodput targets shown live (see fanout run --slo).", valueName: "targets"))
+    var slo = "ttft=500ms,tpot=50ms"
 
     @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: run to the end).", valueName: "duration"))
     var duration: String?
@@ -29,7 +34,8 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func validate() throws {
-        guard size >= 1, size <= 100_000_000 else { throw ValidationError("--size must be between 1 and 100,000,000.") }
+        if let size { guard size >= 1, size <= 100_000_000 else { throw ValidationError("--size must be between 1 and 100,000,000.") } }
+        _ = try ServiceLevelText.parse(slo)
         try Limits.check(rate, "--rate", Limits.rate, "requests per second (0 = no limit)")
         if let duration {
             guard let seconds = DurationText.seconds(duration) else { throw ValidationError("--duration must be a duration like 30s or 2m, not \(duration).") }
@@ -43,18 +49,34 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// The three endpoints' characters.
-    static let endpoints: [(name: String, weight: Double, behavior: MockBehavior)] = [
-        ("fast", 3, MockBehavior(latency: 0.02, latencyJitter: 0.02)),
-        ("slow", 2, MockBehavior(latency: 0.25, latencySigma: 0.6)),
-        ("flaky", 1, MockBehavior(latency: 0.05, latencyJitter: 0.05, errorRate: 0.05, rateLimit: 300)),
-    ]
+    /// The three endpoints' characters: first-token delay, pace, answer length, failures, limits.
+    static let endpoints: [(name: String, weight: Double, behavior: MockBehavior)] = {
+        var fast = MockBehavior(latency: 0.04, latencyJitter: 0.02, secondsPerToken: 1.0 / 150)
+        fast.outputTokens = 48
+        var slow = MockBehavior(latency: 0.3, latencySigma: 0.6, secondsPerToken: 1.0 / 40)
+        slow.outputTokens = 64
+        var flaky = MockBehavior(latency: 0.08, latencyJitter: 0.05, secondsPerToken: 1.0 / 80, errorRate: 0.05, rateLimit: 60)
+        flaky.outputTokens = 32
+        return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky)]
+    }()
+
+    /// Prompts to send: `--size`, else none (without end) on the dashboard, else 10,000.
+    func promptCount(usesDashboard: Bool) -> Int? {
+        size ?? (usesDashboard && duration == nil ? nil : duration == nil ? 10_000 : nil)
+    }
 
     func run() async throws {
         let folder = try directory ?? Self.makeTemporaryDirectory()
-        let input = (folder as NSString).appendingPathComponent("prompts.jsonl")
-        Console.error("fanout demo: writing \(Format.count(size)) prompts to \(input)")
-        try SyntheticPrompts.write(count: size, to: input)
+        let count = promptCount(usesDashboard: display.usesDashboard)
+        let input: String
+        if let count {
+            input = (folder as NSString).appendingPathComponent("prompts.jsonl")
+            Console.error("fanout demo: writing \(Format.count(count)) prompts to \(input)")
+            try SyntheticPrompts.write(count: count, to: input)
+        } else {
+            input = (folder as NSString).appendingPathComponent("endless prompts")
+            Console.error("fanout demo: prompts are made as they are sent, without end; press q to stop")
+        }
 
         var servers: [MockServer] = []
         var endpoints: [EndpointConfiguration] = []
@@ -64,14 +86,19 @@ struct DemoCommand: AsyncParsableCommand {
             endpoints.append(EndpointConfiguration(name: endpoint.name, url: EndpointURL(server.baseURL)!, weight: endpoint.weight))
         }
         let save = (folder as NSString).appendingPathComponent("prompts_results.jsonl")
-        let plan = RunPlan(
-            configuration: EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: 4096,
-                                               retryPolicy: RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: 30),
-            inputPath: input, savePath: save, errorsPath: (folder as NSString).appendingPathComponent("errors.jsonl"),
-            defaults: RequestDefaults(model: "demo-model", maxTokens: 120), connectTimeout: 5)
-        let exit = await RunSession(plan: plan, display: display, stopAfter: duration.flatMap(DurationText.seconds)).execute()
+        var configuration = EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: 4096,
+                                                retryPolicy: RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: 30)
+        configuration.stream = true
+        configuration.serviceLevels = try ServiceLevelText.parse(slo)
+        var plan = RunPlan(configuration: configuration, inputPath: input, savePath: save,
+                           errorsPath: (folder as NSString).appendingPathComponent("errors.jsonl"),
+                           defaults: RequestDefaults(model: "demo-model", maxTokens: 120), connectTimeout: 5)
+        plan.generatesPrompts = count == nil
+        var session = RunSession(plan: plan, display: display, stopAfter: duration.flatMap(DurationText.seconds))
+        session.quitIsTheEnd = true
+        let exit = await session.execute()
         for server in servers { await server.stop() }
-        Console.error("fanout demo: files in \(folder): prompts.jsonl, prompts_results.jsonl, errors.jsonl")
+        Console.error("fanout demo: files in \(folder): \(count == nil ? "" : "prompts.jsonl, ")prompts_results.jsonl, errors.jsonl")
         throw exit
     }
 

@@ -1,5 +1,6 @@
 import Engine
 import Logging
+import MockLLM
 
 extension RunPlan {
     /// The run's logger when `--log_level` is set: to `--log_file`, else stderr, else (with the
@@ -12,9 +13,10 @@ extension RunPlan {
         return (Logger(label: "fanout") { LineLogHandler(label: $0, level: logLevel.level, output: output) }, output)
     }
 
-    /// The engine over the real file source, HTTP transport and file sink.
+    /// The engine over the real file source (or the demo's endless prompts), HTTP transport and file sink.
     func makeEngine() throws(EngineError) -> Engine {
-        let source = try JSONLFileSource(path: inputPath, defaults: defaults)
+        let source: any RequestSource = generatesPrompts ? SyntheticPromptSource(defaults: defaults)
+            : try JSONLFileSource(path: inputPath, defaults: defaults)
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
         let transport: any Transport = switch self.transport {
         case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,

@@ -21,6 +21,8 @@ struct RunPlan {
     var logFile: String?
     /// Things worth a look that do not stop the run (a key variable that is unset), said at start.
     var warnings: [String] = []
+    /// The demo's prompts, made as they are read without end (`inputPath` only names them).
+    var generatesPrompts = false
 }
 
 extension RunPlan {

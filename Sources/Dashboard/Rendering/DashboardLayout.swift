@@ -16,7 +16,7 @@ enum DashboardLayout {
         if wide { top.append(notice(snapshot, width: width, context: context)) }
         top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
         top.append(ScreenLine())
-        top.append(EndpointTable.header(width: width, wide: wide, limits: EndpointTable.showsLimits(snapshot)))
+        top.append(EndpointTable.header(width: width, wide: wide, shape: EndpointTable.Shape(snapshot)))
 
         let footerLine = footer(snapshot, view: view, width: width, height: height, wide: wide)
         var errors = ErrorPanel.render(snapshot, width: width, wide: wide)
@@ -30,6 +30,11 @@ enum DashboardLayout {
             errors = Array(errors.prefix(left))
         }
         var lines = top + EndpointTable.rows(snapshot, selected: view.selected, capacity: rows, width: width, wide: wide)
+        if width >= ChartPanel.minimumWidth, height >= ChartPanel.minimumHeight {
+            let left = room - rows - (errors.isEmpty ? 0 : errors.count + 1) - 1
+            let charts = ChartPanel.render(snapshot, selected: view.selected, width: width, lines: min(ChartPanel.maximumLines, left))
+            if !charts.isEmpty { lines += [ScreenLine()] + charts }
+        }
         if !errors.isEmpty {
             lines.append(ScreenLine())
             lines += errors
@@ -103,16 +108,37 @@ enum DashboardLayout {
             first.append("  retry \(Format.compact(snapshot.retries))")
         }
         var second = ScreenLine(" ")
-        let sparkWidth = wide ? min(60, width - 50) : min(60, width - 2)
-        second.append(Sparkline.render(snapshot.rateHistory, width: max(10, sparkWidth)), .accent)
         if wide {
-            second.append("  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   ")
-            second.append("tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))")
-            if snapshot.tokensPerMinute > 0 { second.append("  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min") }
-        } else if let port = metricsPort, second.width + 16 <= width {
-            second.append("  metrics :\(port)", .dim)
+            var text = "  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   "
+                + "tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))"
+            if snapshot.tokens.completionTokens > 0 { text += "  \(Format.rate(snapshot.tokens.outputTokensPerSecond)) tok/s" }
+            if snapshot.tokensPerMinute > 0 { text += "  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min" }
+            // The sparkline gives way to the figures.
+            second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - text.count))), .accent)
+            second.append(text)
+        } else {
+            second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2))), .accent)
+            if let share = snapshot.goodShare, snapshot.serviceLevels != nil, first.width + 10 <= width {
+                first.append("  good \(Format.fixed(share * 100, digits: 0))%", EndpointTable.goodStyle(share))
+            }
+            if let port = metricsPort, second.width + 16 <= width { second.append("  metrics :\(port)", .dim) }
         }
-        return [first, second]
+        guard wide, let levels = snapshot.serviceLevels else { return [first, second] }
+        return [first, second, goodput(snapshot, levels: levels, width: width)]
+    }
+
+    /// `Goodput  92.4% of 12,340 records met ttft ≤ 500ms, tpot ≤ 50ms   184/s now`.
+    static func goodput(_ snapshot: StatsSnapshot, levels: ServiceLevels, width: Int) -> ScreenLine {
+        var line = ScreenLine(" Goodput      ", .bold)
+        line.append(snapshot.goodShare.map(Format.percent) ?? "–", EndpointTable.goodStyle(snapshot.goodShare))
+        line.append(" of \(Format.count(snapshot.done)) records met \(levels.description(Format.latency))   "
+            + "\(Format.rate(snapshot.tokens.goodRate))/s now")
+        guard snapshot.tokens.streamed > 0 else { return line }
+        for part in ["   TTFT p50 \(Format.latency(snapshot.tokens.ttft.p50)) p99 \(Format.latency(snapshot.tokens.ttft.p99))",
+                     "   TPOT p50 \(Format.latency(snapshot.tokens.tpot.p50))"] where line.width + part.count <= width {
+            line.append(part, .dim)
+        }
+        return line
     }
 
     static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int = 24, wide: Bool) -> ScreenLine {

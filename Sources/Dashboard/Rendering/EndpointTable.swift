@@ -4,11 +4,39 @@ import Engine
 ///
 /// When any endpoint has a limit of its own (a rate, learned or set, or an in-flight cap) the wide
 /// table gains a Limit column and narrows Share and the latencies; below 140 columns it gives up
-/// Retries for it too.
+/// Retries for it too. Once answers stream (or `--slo` is given) it gains TTFT, ITL, output tokens/s
+/// and Good, and keeps the columns that fit by priority.
 enum EndpointTable {
+    /// What the table has to show beyond requests.
+    struct Shape: Hashable {
+        /// Some endpoint has a limit of its own.
+        var limits = false
+        /// Some answer was streamed: TTFT and ITL.
+        var streams = false
+        /// `--slo` was given: the Good column.
+        var goodput = false
+
+        init(limits: Bool = false, streams: Bool = false, goodput: Bool = false) {
+            self.limits = limits
+            self.streams = streams
+            self.goodput = goodput
+        }
+
+        init(_ snapshot: StatsSnapshot) {
+            limits = snapshot.endpoints.contains { $0.limits.rate != nil || $0.limits.inFlightCap != nil }
+            streams = snapshot.tokens.streamed > 0
+            goodput = snapshot.serviceLevels != nil
+        }
+
+        /// The LLM columns are on: the table fits its columns by priority.
+        var fitsByPriority: Bool { streams || goodput }
+        /// Narrower titles and cells.
+        var tight: Bool { limits || fitsByPriority }
+    }
+
     /// The wide table's columns after the name.
     enum Column: CaseIterable {
-        case weight, share, inFlight, ok, errors, retries, p50, p99, limit
+        case weight, share, inFlight, ok, errors, retries, p50, p99, ttft, ttftP99, itl, tokenRate, good, limit
 
         /// The title; narrower where the Limit column needs the room.
         func title(tight: Bool) -> String {
@@ -21,7 +49,27 @@ enum EndpointTable {
             case .retries: "Retries"
             case .p50: "p50"
             case .p99: "p99"
+            case .ttft: "TTFT"
+            case .ttftP99: "TTFT99"
+            case .itl: "ITL"
+            case .tokenRate: "tok/s"
+            case .good: "Good"
             case .limit: "Limit"
+            }
+        }
+
+        /// Which columns stay when not all fit (higher stays longer).
+        var priority: Int {
+            switch self {
+            case .weight: 10
+            case .inFlight, .ok: 9
+            case .ttft, .tokenRate, .good: 8
+            case .errors, .p99, .limit: 7
+            case .itl: 6
+            case .share: 5
+            case .p50: 4
+            case .ttftP99: 3
+            case .retries: 2
             }
         }
 
@@ -32,6 +80,10 @@ enum EndpointTable {
             case .inFlight, .ok: 10
             case .errors, .retries: 9
             case .p50, .p99: tight ? 7 : 8
+            case .ttft, .ttftP99: 8
+            case .itl: 8
+            case .tokenRate: 9
+            case .good: 7
             case .limit: 17
             }
         }
@@ -39,33 +91,46 @@ enum EndpointTable {
 
     /// Column widths of the compact table after the name.
     static let narrowColumns = [3, 8, 7, 8, 7, 7, 7]
+    /// The compact table's titles and widths once answers stream: TTFT and tokens/s take Share's and p50's place.
+    static let narrowLLMColumns = [("W", 3), ("Infl", 7), ("OK", 8), ("Err", 7), ("p99", 7), ("TTFT", 7), ("tok/s", 8)]
 
     /// The name column: wider on wide screens so names and hosts fit.
     static func nameWidth(width: Int, wide: Bool) -> Int { wide ? (width >= 140 ? 32 : 20) : 13 }
 
-    /// The wide table's columns at this width, with or without limits to show.
-    static func columns(width: Int, limits: Bool) -> [Column] {
-        Column.allCases.filter { column in
+    /// Columns left for the State column.
+    static let stateRoom = 12
+
+    /// The wide table's columns at this width for what there is to show.
+    static func columns(width: Int, shape: Shape) -> [Column] {
+        let applicable = Column.allCases.filter { column in
             switch column {
-            case .limit: limits
-            case .retries: !limits || width >= 140
+            case .limit: shape.limits
+            case .retries: shape.fitsByPriority || !shape.limits || width >= 140
+            case .ttft, .ttftP99, .itl: shape.streams
+            case .tokenRate: shape.fitsByPriority
+            case .good: shape.goodput
             default: true
             }
         }
+        guard shape.fitsByPriority else { return applicable }
+        var kept = applicable
+        let room = width - 3 - nameWidth(width: width, wide: true) - stateRoom
+        while kept.reduce(0, { $0 + $1.width(tight: true) }) > room,
+              let weakest = kept.enumerated().min(by: { ($0.element.priority, -$0.offset) < ($1.element.priority, -$1.offset) }) {
+            kept.remove(at: weakest.offset)
+        }
+        return kept
     }
 
-    /// Whether any endpoint has a limit of its own to show.
-    static func showsLimits(_ snapshot: StatsSnapshot) -> Bool {
-        snapshot.endpoints.contains { $0.limits.rate != nil || $0.limits.inFlightCap != nil }
-    }
-
-    static func header(width: Int, wide: Bool, limits: Bool = false) -> ScreenLine {
+    static func header(width: Int, wide: Bool, shape: Shape = Shape()) -> ScreenLine {
         let cells: String
         if wide {
-            cells = columns(width: width, limits: limits).map { column in
-                let (title, size) = (column.title(tight: limits), column.width(tight: limits))
+            cells = columns(width: width, shape: shape).map { column in
+                let (title, size) = (column.title(tight: shape.tight), column.width(tight: shape.tight))
                 return column == .limit ? "  " + Format.pad(title, size - 2) : Format.pad(title, size, right: true)
             }.joined()
+        } else if shape.streams {
+            cells = narrowLLMColumns.map { Format.pad($0.0, $0.1, right: true) }.joined()
         } else {
             cells = zip(["W", "Share", "Infl", "OK", "Err", "p50", "p99"], narrowColumns).map { Format.pad($0, $1, right: true) }.joined()
         }
@@ -76,12 +141,12 @@ enum EndpointTable {
     static func rows(_ snapshot: StatsSnapshot, selected: Int, capacity: Int, width: Int, wide: Bool) -> [ScreenLine] {
         let endpoints = snapshot.endpoints
         guard capacity > 0, !endpoints.isEmpty else { return [] }
-        let limits = showsLimits(snapshot)
+        let shape = Shape(snapshot)
         let fits = endpoints.count <= capacity
         let visible = fits ? endpoints.count : max(1, capacity - 1)
         let first = fits ? 0 : min(max(0, selected - visible + 1), endpoints.count - visible)
         var lines = endpoints[first..<first + visible].enumerated().map { offset, endpoint in
-            row(endpoint, isSelected: first + offset == selected, wide: wide, width: width, limits: limits)
+            row(endpoint, isSelected: first + offset == selected, wide: wide, width: width, shape: shape)
         }
         if !fits {
             let hidden = endpoints.count - visible
@@ -90,7 +155,7 @@ enum EndpointTable {
         return lines
     }
 
-    static func row(_ endpoint: EndpointSnapshot, isSelected: Bool, wide: Bool, width: Int, limits: Bool = false) -> ScreenLine {
+    static func row(_ endpoint: EndpointSnapshot, isSelected: Bool, wide: Bool, width: Int, shape: Shape = Shape()) -> ScreenLine {
         let marker = isSelected ? " ▶ " : "   "
         let share = "\(Int((endpoint.targetShare * 100).rounded()))/\(Int((endpoint.actualShare * 100).rounded()))%"
         let (stateText, stateStyle) = state(endpoint.state, wide: wide)
@@ -100,15 +165,24 @@ enum EndpointTable {
         let name = wide && endpoint.name != host ? "\(endpoint.name) \(host)" : endpoint.name
         line.append(Format.pad(name, nameWidth(width: width, wide: wide)), nameStyle)
         if wide {
-            for column in columns(width: width, limits: limits) {
+            for column in columns(width: width, shape: shape) {
                 let (text, style) = cell(column, endpoint, share: share)
-                let size = column.width(tight: limits)
+                let size = column.width(tight: shape.tight)
                 if column == .limit {
                     line.append("  " + Format.pad(text, size - 2), style)
                 } else {
                     line.append(Format.pad(text, size, right: true), style)
                 }
             }
+        } else if shape.streams {
+            let figures = endpoint.tokens
+            let cells: [(String, Style)] = [
+                (Format.weight(endpoint.weight), .normal), (Format.compact(endpoint.inFlight), .normal),
+                (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
+                (Format.latency(endpoint.p99), .normal), (Format.latency(figures.ttft.p50), .normal),
+                (Format.rate(figures.outputTokensPerSecond), .normal),
+            ]
+            for (cell, column) in zip(cells, narrowLLMColumns) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
         } else {
             let cells: [(String, Style)] = [
                 (Format.weight(endpoint.weight), .normal), (share, .normal), (Format.compact(endpoint.inFlight), .normal),
@@ -137,8 +211,19 @@ enum EndpointTable {
         case .retries: (Format.count(endpoint.retries), .normal)
         case .p50: (Format.latency(endpoint.p50), .normal)
         case .p99: (Format.latency(endpoint.p99), .normal)
+        case .ttft: (Format.latency(endpoint.tokens.ttft.p50), .normal)
+        case .ttftP99: (Format.latency(endpoint.tokens.ttft.p99), .normal)
+        case .itl: (Format.latency(endpoint.tokens.itl.p50), .normal)
+        case .tokenRate: (Format.rate(endpoint.tokens.outputTokensPerSecond), .normal)
+        case .good: (endpoint.goodShare.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–", goodStyle(endpoint.goodShare))
         case .limit: (LimitText.column(endpoint.limits) ?? "–", .normal)
         }
+    }
+
+    /// Red below 90 % good, yellow below 99 %.
+    static func goodStyle(_ share: Double?) -> Style {
+        guard let share else { return .normal }
+        return share < 0.9 ? .bad : share < 0.99 ? .warning : .good
     }
 
     /// `4,980 req · 1.9M tok left` from `x-ratelimit-remaining-*` (nil when neither was sent).

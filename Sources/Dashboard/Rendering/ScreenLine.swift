@@ -48,4 +48,6 @@ enum Style: Hashable, Sendable, CaseIterable {
     case accent
     /// A state label that must not be missed (reversed colour).
     case banner
+    /// The charts' series, one per endpoint (cyan, magenta, yellow, green, blue).
+    case series1, series2, series3, series4, series5
 }

@@ -38,6 +38,8 @@ final class Terminal: Screen, @unchecked Sendable {
             init_pair(3, Int16(COLOR_RED), -1)
             init_pair(4, Int16(COLOR_CYAN), -1)
             init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_YELLOW))
+            init_pair(6, Int16(COLOR_MAGENTA), -1)
+            init_pair(7, Int16(COLOR_BLUE), -1)
         }
         for style in Style.allCases { attributes[style] = attribute(for: style) }
     }
@@ -116,6 +118,11 @@ final class Terminal: Screen, @unchecked Sendable {
         case .bad: return colours ? pair(3) | fanout_a_bold() : fanout_a_bold()
         case .accent: return pair(4)
         case .banner: return colours ? pair(5) | fanout_a_bold() : fanout_a_reverse() | fanout_a_bold()
+        case .series1: return pair(4)
+        case .series2: return pair(6)
+        case .series3: return pair(2)
+        case .series4: return pair(1)
+        case .series5: return pair(7)
         }
     }
 }

@@ -58,10 +58,10 @@ extension JSONParser {
         }
     }
 
-    fileprivate var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     /// Consumes the `{` or `[` that opens a container at `depth`.
-    private mutating func open(_ bracket: UInt8, depth: Int) throws(JSONParseError) {
+    mutating func open(_ bracket: UInt8, depth: Int) throws(JSONParseError) {
         guard depth < Self.maxDepth else { throw JSONParseError("nesting deeper than \(Self.maxDepth)", at: index) }
         guard peek == bracket else {
             throw JSONParseError(bracket == UInt8(ascii: "{") ? "expected an object" : "expected an array", at: index)
@@ -71,7 +71,7 @@ extension JSONParser {
 
     /// Moves to an object's next member and returns its key, the parser positioned at the value
     /// (which the caller must consume); nil once the closing `}` is consumed.
-    private mutating func nextKey(_ started: inout Bool) throws(JSONParseError) -> String? {
+    mutating func nextKey(_ started: inout Bool) throws(JSONParseError) -> String? {
         guard try nextMember(&started, close: UInt8(ascii: "}")) else { return nil }
         guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected a key", at: index) }
         let key = try parseString()
@@ -84,7 +84,7 @@ extension JSONParser {
 
     /// Moves to an array's next element (which the caller must consume); false once the closing `]`
     /// is consumed.
-    private mutating func nextElement(_ started: inout Bool) throws(JSONParseError) -> Bool {
+    mutating func nextElement(_ started: inout Bool) throws(JSONParseError) -> Bool {
         try nextMember(&started, close: UInt8(ascii: "]"))
     }
 
@@ -106,7 +106,7 @@ extension JSONParser {
     }
 
     /// Checks and passes over one value without building it.
-    fileprivate mutating func skipValue(depth: Int) throws(JSONParseError) {
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
         var started = false
         switch peek {
         case UInt8(ascii: "{")?:

@@ -66,21 +66,43 @@ public enum PrometheusExposition {
                 if let left = limits.remainingTokens { out.sample("fanout_endpoint_ratelimit_remaining", ["endpoint": endpoint.name, "resource": "tokens"], left) }
             }
         }
-        out.family("fanout_request_duration_seconds", "histogram", "Time from sending an attempt to its answer or failure, per endpoint.")
+        out.histogram("fanout_request_duration_seconds", "Time from sending an attempt to its answer or failure, per endpoint.",
+                      endpoints.map { ($0.name, $0.latencyBuckets) })
+        out.histogram("fanout_endpoint_ttft_seconds", "Time from writing a streamed request to its first output chunk, per endpoint.",
+                      endpoints.map { ($0.name, $0.tokens.ttftBuckets) })
+        out.histogram("fanout_endpoint_itl_seconds", "Gaps between a streamed answer's output chunks (per token when the server reports usage per chunk), per endpoint.",
+                      endpoints.map { ($0.name, $0.tokens.itlBuckets) })
+        out.family("fanout_endpoint_tokens_total", "counter", "Tokens of saved answers (usage, else streamed chunks), per endpoint and type.")
         for endpoint in endpoints {
-            let buckets = endpoint.latencyBuckets
-            for (bound, count) in zip(buckets.bounds, buckets.cumulativeCounts) {
-                out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": Output.number(bound)], count)
-            }
-            out.sample("fanout_request_duration_seconds_bucket", ["endpoint": endpoint.name, "le": "+Inf"], buckets.count)
-            out.sample("fanout_request_duration_seconds_sum", ["endpoint": endpoint.name], buckets.sum)
-            out.sample("fanout_request_duration_seconds_count", ["endpoint": endpoint.name], buckets.count)
+            out.sample("fanout_endpoint_tokens_total", ["endpoint": endpoint.name, "type": "prompt"], endpoint.tokens.promptTokens)
+            out.sample("fanout_endpoint_tokens_total", ["endpoint": endpoint.name, "type": "completion"], endpoint.tokens.completionTokens)
+        }
+        out.family("fanout_endpoint_output_tokens_per_second", "gauge", "Output tokens per second over the last 5 s, per endpoint.")
+        for endpoint in endpoints {
+            out.sample("fanout_endpoint_output_tokens_per_second", ["endpoint": endpoint.name], endpoint.tokens.outputTokensPerSecond)
+        }
+        if snapshot.serviceLevels != nil {
+            out.family("fanout_endpoint_good_records_total", "counter", "Saved records that met every --slo target, per endpoint.")
+            for endpoint in endpoints { out.sample("fanout_endpoint_good_records_total", ["endpoint": endpoint.name], endpoint.tokens.good) }
         }
         return out.text
     }
 
     private struct Output {
         var text = ""
+
+        /// A histogram family with one series per endpoint: cumulative buckets, +Inf, sum and count.
+        mutating func histogram(_ name: String, _ help: String, _ series: [(endpoint: String, buckets: LatencyBuckets)]) {
+            family(name, "histogram", help)
+            for (endpoint, buckets) in series {
+                for (bound, count) in zip(buckets.bounds, buckets.cumulativeCounts) {
+                    sample(name + "_bucket", ["endpoint": endpoint, "le": Self.number(bound)], count)
+                }
+                sample(name + "_bucket", ["endpoint": endpoint, "le": "+Inf"], buckets.count)
+                sample(name + "_sum", ["endpoint": endpoint], buckets.sum)
+                sample(name + "_count", ["endpoint": endpoint], buckets.count)
+            }
+        }
 
         mutating func family(_ name: String, _ type: String, _ help: String) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"

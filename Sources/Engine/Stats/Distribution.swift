@@ -21,7 +21,7 @@ public struct Distribution: Sendable, Hashable {
         total += 1
     }
 
-    static func bin(of seconds: Double) -> Int {
+    public static func bin(of seconds: Double) -> Int {
         guard seconds >= floor else { return 0 }
         let position = log10(seconds / floor) * Double(binsPerDecade)
         return min(binsPerDecade * decades + 1, 1 + Int(position))

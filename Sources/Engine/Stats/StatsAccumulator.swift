@@ -143,11 +143,8 @@ public struct StatsAccumulator: Sendable {
             endpoint.isFailing = live.isFailing
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
             endpoint.actualShare = recentTotal > 0 ? recentRates[index] / recentTotal : 0
-            if counters.latency.totalCount > 0 {
-                endpoint.p50 = Double(counters.latency.valueAtPercentile(50)) / 1_000_000
-                endpoint.p90 = Double(counters.latency.valueAtPercentile(90)) / 1_000_000
-                endpoint.p99 = Double(counters.latency.valueAtPercentile(99)) / 1_000_000
-            }
+            let latency = Percentiles(counters.latency)
+            (endpoint.p50, endpoint.p90, endpoint.p99) = (latency.p50, latency.p90, latency.p99)
             return endpoint
         }
         return snapshot

@@ -89,11 +89,23 @@ public struct Percentiles: Sendable, Hashable {
         self.p99 = p99
     }
 
+    /// From a histogram of microseconds, in one walk over its recorded values (three
+    /// `valueAtPercentile` calls would scan its counts three times, at every frame).
     init(_ histogram: Histogram<UInt64>) {
         guard histogram.totalCount > 0 else { return }
-        p50 = Double(histogram.valueAtPercentile(50)) / 1_000_000
-        p90 = Double(histogram.valueAtPercentile(90)) / 1_000_000
-        p99 = Double(histogram.valueAtPercentile(99)) / 1_000_000
+        let total = Double(histogram.totalCount)
+        let wanted = [50.0, 90, 99].map { Swift.max(1, UInt64((($0.nextDown) * total / 100).rounded(.up))) }
+        var found: [Double] = []
+        var running: UInt64 = 0
+        for recorded in histogram.recordedValues() {
+            running += UInt64(recorded.count)
+            while found.count < wanted.count, running >= wanted[found.count] {
+                found.append(Double(Swift.min(recorded.value, histogram.maxRecorded)) / 1_000_000)
+            }
+            if found.count == wanted.count { break }
+        }
+        guard found.count == wanted.count else { return }
+        (p50, p90, p99) = (found[0], found[1], found[2])
     }
 }
 

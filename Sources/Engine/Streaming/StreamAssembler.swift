@@ -4,9 +4,11 @@
 /// same code joins a stream that arrived whole (untimed). Follows the SSE rules OpenAI-compatible
 /// servers rely on: `\n`, `\r\n` or `\r` line ends, an event's `data:` lines joined by newlines, an
 /// event ends at a blank line (or at the end of the stream), comments and other fields ignored,
-/// `[DONE]` ends it. A chunk that is an error object fails the attempt (retryable).
+/// `[DONE]` ends it. A chunk that is an error object fails the attempt (retryable). Lines are
+/// found by scanning whole buffers; only a line split across reads is copied.
 public struct StreamAssembler: Sendable {
-    private var line: [UInt8] = []
+    /// The start of a line that a read cut off.
+    private var partial: [UInt8] = []
     private var lastWasCR = false
     private var data: [UInt8]?
     private var text = ""
@@ -28,27 +30,54 @@ public struct StreamAssembler: Sendable {
     }
 
     /// Takes the next bytes of the body, which arrived `time` seconds after the request was written.
-    public mutating func feed(_ bytes: some Sequence<UInt8>, at time: Double) {
-        for byte in bytes {
-            guard !isDone, failure == nil else { return }
-            switch byte {
-            case 0x0A:
-                if lastWasCR { lastWasCR = false } else { endLine(at: time) }
-            case 0x0D:
-                endLine(at: time)
-                lastWasCR = true
-            default:
-                lastWasCR = false
-                line.append(byte)
+    public mutating func feed(_ bytes: some Collection<UInt8>, at time: Double) {
+        let fed: Void? = bytes.withContiguousStorageIfAvailable { feed($0, at: time) }
+        if fed == nil { Array(bytes).withUnsafeBufferPointer { feed($0, at: time) } }
+    }
+
+    private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at time: Double) {
+        var start = 0
+        var index = 0
+        while index < bytes.count, !isDone, failure == nil {
+            let byte = bytes[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index += 1
+                continue
             }
+            if byte == 0x0A, lastWasCR, index == start, partial.isEmpty {
+                // The LF of a CRLF whose CR ended the line already.
+                lastWasCR = false
+                index += 1
+                start = index
+                continue
+            }
+            if partial.isEmpty {
+                line(UnsafeBufferPointer(rebasing: bytes[start..<index]), at: time)
+            } else {
+                partial.append(contentsOf: bytes[start..<index])
+                let whole = partial
+                partial.removeAll(keepingCapacity: true)
+                whole.withUnsafeBufferPointer { line($0, at: time) }
+            }
+            lastWasCR = byte == 0x0D
+            index += 1
+            start = index
+        }
+        if start < bytes.count, !isDone, failure == nil {
+            lastWasCR = false
+            partial.append(contentsOf: bytes[start..<bytes.count])
         }
     }
 
     /// The joined answer (text, last usage, timing when timed), or why the stream is not one.
     /// - Parameter end: seconds from the write to the end of the body.
     public mutating func finish(status: Int, end: Double) -> Result<ParsedAnswer, EngineError> {
-        if !isDone {
-            if !line.isEmpty { endLine(at: end) }
+        if !isDone, failure == nil {
+            if !partial.isEmpty {
+                let whole = partial
+                partial = []
+                whole.withUnsafeBufferPointer { line($0, at: end) }
+            }
             if data != nil { dispatch(at: end) }
         }
         if let failure { return .failure(.invalidResponse(status: status, failure)) }
@@ -62,45 +91,42 @@ public struct StreamAssembler: Sendable {
         return .success(answer)
     }
 
-    private mutating func endLine(at time: Double) {
-        defer { line.removeAll(keepingCapacity: true) }
+    private static let dataField = Array("data:".utf8)
+
+    /// One whole line: a blank line ends the event, a `data:` line adds to it, others are ignored.
+    private mutating func line(_ line: UnsafeBufferPointer<UInt8>, at time: Double) {
         if line.isEmpty {
             if data != nil { dispatch(at: time) }
             return
         }
         guard line.starts(with: Self.dataField) else { return }
-        var payload = line.dropFirst(Self.dataField.count)
-        if payload.first == 0x20 { payload = payload.dropFirst() }
+        var from = Self.dataField.count
+        if from < line.count, line[from] == 0x20 { from += 1 }
+        let payload = UnsafeBufferPointer(rebasing: line[from...])
         if data == nil { data = Array(payload) } else { data!.append(0x0A); data!.append(contentsOf: payload) }
     }
-
-    private static let dataField = Array("data:".utf8)
-    private static let doneMarker = Array("[DONE]".utf8)
 
     /// Handles one whole event's data.
     private mutating func dispatch(at time: Double) {
         guard let payload = data else { return }
         data = nil
-        if payload.elementsEqual(Self.doneMarker) {
+        if payload.count == 6, payload.elementsEqual("[DONE]".utf8) {
             isDone = true
             return
         }
-        guard let chunk = try? JSONParser.parse(payload) else {
+        guard let chunk = payload.withUnsafeBufferPointer({ JSONParser.chunkParts($0) }) else {
             failure = "stream chunk is not JSON"
             return
         }
-        if let error = chunk["error"], error != .null {
+        if let error = chunk.error, error != .null {
             failure = "stream ended with an error: " + (error["message"]?.stringValue ?? error.stringValue ?? "no message")
             return
         }
         sawChunk = true
-        let choice = chunk["choices"]?[0]
-        let delta = choice?["delta"]
-        let piece = delta?["content"]?.stringValue ?? choice?["text"]?.stringValue
-        if let piece { text += piece }
-        let chunkUsage = chunk["usage"].flatMap { $0 == .null ? nil : $0 }
+        if let piece = chunk.piece { text += piece }
+        let chunkUsage = chunk.usage.flatMap { $0 == .null ? nil : $0 }
         if let chunkUsage { usage = chunkUsage }
-        guard Self.carriesOutput(piece: piece, delta: delta) else { return }
+        guard chunk.otherOutput || !(chunk.piece?.isEmpty ?? true) else { return }
         outputChunks += 1
         // Usage on an output chunk is cumulative (vLLM's continuous usage stats): the chunk's tokens.
         let cumulative = chunkUsage?["completion_tokens"]?.intValue
@@ -108,15 +134,5 @@ public struct StreamAssembler: Sendable {
         if cumulative != nil { reportedSoFar = cumulative }
         if let lastOutput { gaps.append((time - lastOutput) / Double(tokens)) } else { firstOutput = time }
         lastOutput = time
-    }
-
-    /// Whether a chunk carries output: text, reasoning or a tool call (a role-only delta does not).
-    private static func carriesOutput(piece: String?, delta: JSONValue?) -> Bool {
-        if let piece, !piece.isEmpty { return true }
-        for key in ["reasoning_content", "reasoning"] {
-            if let reasoning = delta?[key]?.stringValue, !reasoning.isEmpty { return true }
-        }
-        if case .array(let calls)? = delta?["tool_calls"], !calls.isEmpty { return true }
-        return false
     }
 }

@@ -20,6 +20,9 @@ final class HTTPConnection: Sendable {
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // One read per readable event: an answer (or a streamed token) mostly arrives whole, and a
+            // second read would only find the socket empty, a wasted system call each time.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations

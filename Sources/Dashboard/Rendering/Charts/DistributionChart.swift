@@ -1,0 +1,98 @@
+import Engine
+
+/// A distribution of durations as vertical bars on a log axis, with p50, p90 and p99 marked.
+///
+/// Pure: a `Distribution` in, styled lines out: `height` rows of bars (eighth blocks give the tops
+/// their height), an axis labelled at its ends and at each decade, and a row marking the
+/// percentiles (exact ones from the HDR histogram, placed in their bins).
+enum DistributionChart {
+    static let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    static func render(_ distribution: Distribution, marking percentiles: Percentiles, width: Int, height: Int) -> [ScreenLine] {
+        guard width >= 10, height >= 1 else { return [] }
+        guard distribution.total > 0, let range = binRange(distribution) else {
+            return [ScreenLine(" no answers yet", .dim)] + Array(repeating: ScreenLine(), count: height + 1)
+        }
+        let bins = Array(range)
+        // Each bin gets the same whole number of columns; what is left pads the right.
+        let perBin = max(1, width / bins.count)
+        let counts = bins.map { distribution.counts[$0] }
+        let peak = Double(counts.max() ?? 1)
+        var lines: [ScreenLine] = []
+        for row in (0..<height).reversed() {
+            var text = ""
+            for count in counts {
+                let eighths = Int((Double(count) / peak * Double(height * 8)).rounded()) - row * 8
+                let level = count > 0 && row == 0 ? max(1, min(8, eighths)) : max(0, min(8, eighths))
+                text += String(repeating: levels[level], count: perBin)
+            }
+            lines.append(ScreenLine(text, .accent))
+        }
+        lines.append(axis(bins: bins, perBin: perBin, width: width))
+        lines.append(marks(percentiles, bins: bins, perBin: perBin, width: width))
+        return lines
+    }
+
+    /// The bins worth showing: from one below the first count to one above the last, at least 8 wide.
+    static func binRange(_ distribution: Distribution) -> ClosedRange<Int>? {
+        guard let first = distribution.counts.firstIndex(where: { $0 > 0 }),
+              let last = distribution.counts.lastIndex(where: { $0 > 0 }) else { return nil }
+        var low = max(0, first - 1)
+        var high = min(distribution.counts.count - 1, last + 1)
+        while high - low < 7 {
+            if low > 0 { low -= 1 }
+            if high - low < 7, high < distribution.counts.count - 1 { high += 1 }
+            if low == 0, high == distribution.counts.count - 1 { break }
+        }
+        return low...high
+    }
+
+    /// The axis under the bars: the first bin's lower edge, each decade where its bin starts, the last bin's upper edge.
+    static func axis(bins: [Int], perBin: Int, width: Int) -> ScreenLine {
+        var characters = Array(repeating: Character(" "), count: width)
+        func place(_ text: String, at: Int) {
+            let label = Array(text)
+            guard at >= 0, at + label.count <= width, characters[at..<at + label.count].allSatisfy({ $0 == " " }) else { return }
+            characters.replaceSubrange(at..<at + label.count, with: label)
+        }
+        if let last = bins.last {
+            let end = label(Distribution.lowerEdge(of: last + 1))
+            place(end + "╵", at: bins.count * perBin - end.count - 1)
+        }
+        if let first = bins.first { place("╵" + label(Distribution.lowerEdge(of: first)), at: 0) }
+        for (position, bin) in bins.enumerated() where position > 0 && (bin - 1) % Distribution.binsPerDecade == 0 {
+            place("╵" + label(Distribution.lowerEdge(of: bin)), at: position * perBin)
+        }
+        return ScreenLine(String(characters), .dim)
+    }
+
+    /// A bin edge: `1.0ms`, `13ms`, `240ms`, `1.3s`, `10s`.
+    static func label(_ seconds: Double) -> String {
+        if seconds <= 0 { return "0" }
+        if seconds < 0.0095 { return Format.fixed(seconds * 1000, digits: 1) + "ms" }
+        if seconds < 0.95 { return "\(Int((seconds * 1000).rounded()))ms" }
+        return seconds < 9.5 ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(seconds.rounded()))s"
+    }
+
+    /// `▲p50`, `▲p90`, `▲p99` under the bins holding them (a bare `▲` where the label has no room).
+    static func marks(_ percentiles: Percentiles, bins: [Int], perBin: Int, width: Int) -> ScreenLine {
+        var characters = Array(repeating: Character(" "), count: width)
+        for (name, value) in [("p50", percentiles.p50), ("p90", percentiles.p90), ("p99", percentiles.p99)] {
+            guard let value, let position = bins.firstIndex(of: Distribution.bin(of: value)) else { continue }
+            let at = min(width - 1, position * perBin + perBin / 2)
+            let label = Array("▲" + name)
+            if at + label.count <= width, characters[at..<at + label.count].allSatisfy({ $0 == " " }) {
+                characters.replaceSubrange(at..<at + label.count, with: label)
+            } else if characters[at] == " " {
+                characters[at] = "▲"
+            }
+        }
+        return ScreenLine(String(characters), .bold)
+    }
+
+    /// `p50 212ms  p90 340ms  p99 1.2s` (empty before the first value).
+    static func describe(_ percentiles: Percentiles) -> String {
+        [("p50", percentiles.p50), ("p90", percentiles.p90), ("p99", percentiles.p99)]
+            .compactMap { name, value in value.map { "\(name) \(Format.latency($0))" } }.joined(separator: "  ")
+    }
+}

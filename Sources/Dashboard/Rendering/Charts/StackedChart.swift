@@ -1,0 +1,71 @@
+/// A stacked column chart in block characters: one column per time step, each endpoint's part of
+/// the column in its own glyph and colour, so endpoints stay apart even without colour.
+///
+/// Pure: series in, styled lines out. Cells are filled by what sits at their middle height, so a
+/// part smaller than half a cell may not show; the y label gives the scale of the tallest column.
+enum StackedChart {
+    /// Glyphs by series, from the first endpoint on (then repeated with the next colours).
+    static let glyphs: [Character] = ["█", "▓", "▒", "░"]
+    static let colours: [Style] = [.series1, .series2, .series3, .series4, .series5]
+
+    /// The glyph and style of series `index`.
+    static func mark(_ index: Int) -> (Character, Style) {
+        (glyphs[index % glyphs.count], colours[(index / glyphs.count + index) % colours.count])
+    }
+
+    /// - Parameters:
+    ///   - series: per endpoint, values per second, oldest first, all the same length.
+    ///   - step: values summed into one column (the column shows their mean).
+    ///   - width: columns for the plot, after the label.
+    ///   - label: the y label's unit, e.g. `/s`.
+    static func render(_ series: [[Double]], step: Int, width: Int, height: Int, labelWidth: Int, unit: String) -> [ScreenLine] {
+        guard width > 0, height > 0 else { return [] }
+        let columns = self.columns(series, step: step, width: width)
+        let peak = columns.map { $0.reduce(0, +) }.max() ?? 0
+        var lines: [ScreenLine] = []
+        for row in (0..<height).reversed() {
+            let label = row == height - 1 ? Format.compact(Int(peak.rounded())) + unit : row == 0 ? "0" : ""
+            var line = ScreenLine(Format.pad(label, labelWidth - 2, right: true) + (row == height - 1 || row == 0 ? " ┤" : " │"), .dim)
+            // The middle of this row, in the units of the values.
+            let middle = peak * (Double(row) + 0.5) / Double(height)
+            var runs: [(String, Style)] = []
+            for column in columns {
+                var top = 0.0
+                var cell: (Character, Style) = (" ", .normal)
+                for (index, value) in column.enumerated() {
+                    let bottom = top
+                    top += value
+                    if peak > 0, value > 0, middle >= bottom, middle < top {
+                        cell = mark(index)
+                        break
+                    }
+                }
+                if let last = runs.last, last.1 == cell.1 {
+                    runs[runs.count - 1].0.append(cell.0)
+                } else {
+                    runs.append((String(cell.0), cell.1))
+                }
+            }
+            for (text, style) in runs { line.append(text, style) }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// The last `width` columns: each the mean of `step` values per series (zeros before the start).
+    static func columns(_ series: [[Double]], step: Int, width: Int) -> [[Double]] {
+        let length = series.map(\.count).max() ?? 0
+        let step = max(1, step)
+        let count = min(width, length / step)
+        guard count > 0 else { return Array(repeating: Array(repeating: 0, count: series.count), count: width) }
+        let start = length - count * step
+        let filled = (0..<count).map { column in
+            series.map { values in
+                let from = start + column * step
+                let slice = values.count == length ? values[from..<from + step] : []
+                return slice.reduce(0, +) / Double(step)
+            }
+        }
+        return Array(repeating: Array(repeating: 0, count: series.count), count: width - count) + filled
+    }
+}

@@ -1,0 +1,72 @@
+/// What fanout needs of one streamed chunk (`chat.completion.chunk` or a completion chunk).
+struct ChunkParts {
+    /// `choices[0].delta.content`, else `choices[0].text`, when a string.
+    var piece: String?
+    /// `choices[0].delta` carries reasoning text or a tool call (output that is not content).
+    var otherOutput = false
+    var usage: JSONValue?
+    /// A top-level `error` (a stream that ends with an error event).
+    var error: JSONValue?
+}
+
+extension JSONParser {
+    /// The parts of a stream chunk, found in one pass that builds no tree for the rest (the
+    /// streaming counterpart of `completionParts`). Nil when the chunk is not one valid JSON object.
+    static func chunkParts(_ bytes: UnsafeBufferPointer<UInt8>) -> ChunkParts? {
+        var parser = JSONParser(bytes)
+        return try? parser.scanChunk()
+    }
+
+    private mutating func scanChunk() throws(JSONParseError) -> ChunkParts {
+        var parts = ChunkParts()
+        skipWhitespace()
+        try open(UInt8(ascii: "{"), depth: 0)
+        var started = false
+        while let key = try nextKey(&started) {
+            switch key {
+            case "usage": parts.usage = try parseValue(depth: 1)
+            case "error": parts.error = try parseValue(depth: 1)
+            case "choices" where peek == UInt8(ascii: "["):
+                try open(UInt8(ascii: "["), depth: 1)
+                var startedChoices = false
+                var first = true
+                while try nextElement(&startedChoices) {
+                    guard first, peek == UInt8(ascii: "{") else { try skipValue(depth: 2); continue }
+                    first = false
+                    try scanChunkChoice(&parts)
+                }
+            default: try skipValue(depth: 1)
+            }
+        }
+        skipWhitespace()
+        guard index == bytes.count else { throw JSONParseError("unexpected text after the JSON value", at: index) }
+        return parts
+    }
+
+    /// `choices[0]`: its `text`, and its `delta` (content, reasoning, tool calls).
+    private mutating func scanChunkChoice(_ parts: inout ChunkParts) throws(JSONParseError) {
+        try open(UInt8(ascii: "{"), depth: 2)
+        var started = false
+        var text: String?
+        while let key = try nextKey(&started) {
+            switch key {
+            case "text" where peek == UInt8(ascii: "\""): text = try parseString()
+            case "delta" where peek == UInt8(ascii: "{"):
+                try open(UInt8(ascii: "{"), depth: 3)
+                var startedDelta = false
+                while let key = try nextKey(&startedDelta) {
+                    switch key {
+                    case "content" where peek == UInt8(ascii: "\""): parts.piece = try parseString()
+                    case "reasoning_content" where peek == UInt8(ascii: "\""), "reasoning" where peek == UInt8(ascii: "\""):
+                        if try !parseString().isEmpty { parts.otherOutput = true }
+                    case "tool_calls" where peek == UInt8(ascii: "["):
+                        if case .array(let calls) = try parseValue(depth: 4), !calls.isEmpty { parts.otherOutput = true }
+                    default: try skipValue(depth: 4)
+                    }
+                }
+            default: try skipValue(depth: 3)
+            }
+        }
+        if parts.piece == nil { parts.piece = text }
+    }
+}
