@@ -11,6 +11,8 @@ public struct MockBehavior: Sendable, Hashable {
     /// its first token after the latency and one more every `secondsPerToken`; an unstreamed one
     /// answers after the latency plus every token's time.
     public var secondsPerToken: Double = 0
+    /// Answer 400 to requests that carry `stream_options`, as servers that predate it do.
+    public var refusesStreamOptions = false
     /// Answers of exactly this many tokens (nil: an answer derived from the prompt); a request's
     /// `max_tokens` cuts either.
     public var outputTokens: Int?

@@ -124,6 +124,8 @@ struct MockRequest: Sendable {
     var stream: Bool
     /// `stream_options.include_usage`: the stream ends with a usage chunk.
     var includeUsage: Bool
+    /// The body has `stream_options` at all.
+    var hasStreamOptions: Bool
     /// `max_tokens` (or `max_completion_tokens`).
     var maxTokens: Int?
     var isChat: Bool
@@ -133,6 +135,7 @@ struct MockRequest: Sendable {
         model = json["model"]?.stringValue ?? "mock-model"
         stream = json["stream"] == .bool(true)
         includeUsage = json["stream_options"]?["include_usage"] == .bool(true)
+        hasStreamOptions = json["stream_options"] != nil
         maxTokens = json["max_tokens"]?.intValue ?? json["max_completion_tokens"]?.intValue
         self.isChat = isChat
     }

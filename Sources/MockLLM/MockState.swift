@@ -177,6 +177,10 @@ final class MockState: Sendable {
             }
             if behavior.latencyJitter > 0 { delay += Double.random(in: 0...behavior.latencyJitter, using: &state.generator) }
             if behavior.hang { return .hang }
+            if behavior.refusesStreamOptions, request.hasStreamOptions {
+                return .reply(status: 400, headers: [], body: MockReply.error(
+                    status: 400, message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error"), after: 0)
+            }
             if let status = behavior.fixedStatus {
                 return .reply(status: status, headers: retryHeaders(behavior, status: status),
                               body: MockReply.error(status: status, message: "mock status \(status)", type: "mock_error"), after: delay)

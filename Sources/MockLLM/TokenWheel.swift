@@ -21,9 +21,14 @@ final class TokenWheel {
         self.loop = loop
     }
 
-    /// Milliseconds since the wheel's origin, rounded up (a token is never sent early).
+    /// Milliseconds since the wheel's origin: deadlines rounded up, the present down, so a token is
+    /// never sent early (and at most about a millisecond late).
     private func milliseconds(_ deadline: NIODeadline) -> Int64 {
         (Int64(deadline.uptimeNanoseconds) - Int64(origin.uptimeNanoseconds) + 999_999) / 1_000_000
+    }
+
+    private var elapsedMilliseconds: Int64 {
+        (Int64(NIODeadline.now().uptimeNanoseconds) - Int64(origin.uptimeNanoseconds)) / 1_000_000
     }
 
     /// Sends `stream`'s tokens from now on, each at its time.
@@ -32,7 +37,7 @@ final class TokenWheel {
         place(stream)
         guard !ticking else { return }
         ticking = true
-        cursor = max(cursor, milliseconds(.now()) - 1)
+        cursor = max(cursor, elapsedMilliseconds)
         scheduleTick()
     }
 
@@ -48,7 +53,7 @@ final class TokenWheel {
 
     /// Sends every token due by now, slot by slot.
     private func tick() {
-        let now = milliseconds(.now())
+        let now = elapsedMilliseconds
         while cursor <= now {
             let index = Int(cursor % Int64(Self.slotCount))
             let due = slots[index]

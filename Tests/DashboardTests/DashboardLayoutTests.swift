@@ -188,4 +188,25 @@ import Testing
         #expect(screen.contains(" no endpoint usable: waiting 59m for gpu-a (429)"))
         #expect(screen.contains("cooling 59m (429)"))
     }
+
+    /// Once answers stream the table gains TTFT, ITL, tok/s and Good and keeps what fits by priority;
+    /// the throughput block adds tokens/s and a goodput line; the compact table swaps in TTFT and tok/s.
+    @Test func llmColumns() {
+        let snapshot = Fixtures.streaming()
+        let wide = Fixtures.text(snapshot, width: 120, height: 30)
+        #expect(wide.contains("Endpoint             Weight     Share In flight        OK   Errors    p99    TTFT     ITL    tok/s   Good  State"))
+        #expect(wide.contains(" Goodput      81.5% of 4,326 records met ttft ≤ 500ms, tpot ≤ 50ms"))
+        #expect(wide.contains("tok/s") && !wide.contains("Retries"))
+        let narrowest = Fixtures.text(snapshot, width: 100, height: 30)
+        #expect(narrowest.contains("TTFT") && narrowest.contains("tok/s") && narrowest.contains("Good"))
+        let roomy = Fixtures.text(snapshot, width: 200, height: 50)
+        #expect(roomy.contains("TTFT99") && roomy.contains("Retries") && roomy.contains("p50"))
+        let compact = Fixtures.text(snapshot, width: 80, height: 24)
+        #expect(compact.contains("   Endpoint       W   Infl      OK    Err    p99   TTFT   tok/s  State"))
+        #expect(compact.contains("good 82%"))
+        for text in [wide, narrowest, roomy, compact] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.allSatisfy { $0.count <= 200 })
+        }
+    }
 }

@@ -147,4 +147,26 @@ import Testing
         try "- url: http://a:1/v1\n  tpm: 0\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--endpoints", file]).makePlan(environment: [:]) }
     }
+
+    /// --stream and --slo parse into the configuration; --slo takes any subset of ttft, tpot and e2e
+    /// once each, refuses what it does not know, and refuses ttft/tpot when nothing streams.
+    @Test func streamAndServiceLevels() throws {
+        let base = ["--requests_filepath", input, "--endpoint", "http://127.0.0.1:8001/v1"]
+        let plan = try RunOptions.parse(base + ["--stream", "--slo", "ttft=500ms, tpot=50ms,e2e=10s"]).makePlan(environment: [:])
+        #expect(plan.configuration.stream)
+        #expect(plan.configuration.serviceLevels == ServiceLevels(ttft: 0.5, tpot: 0.05, e2e: 10))
+        #expect(try RunOptions.parse(base).makePlan(environment: [:]).configuration.serviceLevels == nil)
+        for bad in ["ttft", "ttft=0", "speed=1s", "ttft=1s,ttft=2s", "", "e2e=2d"] {
+            do {
+                _ = try RunOptions.parse(base + ["--stream", "--slo", bad])
+                Issue.record("accepted --slo \(bad)")
+            } catch {
+                #expect(RunOptions.message(for: error).contains("--slo"), "\(bad)")
+            }
+        }
+        #expect(throws: (any Error).self) { try RunOptions.parse(base + ["--slo", "ttft=1s"]) }
+        #expect(try RunOptions.parse(base + ["--slo", "e2e=1s"]).makePlan(environment: [:]).configuration.serviceLevels?.e2e == 1)
+        try "{\"body\":{\"messages\":[],\"stream\":true}}\n".write(toFile: input, atomically: true, encoding: .utf8)
+        #expect(try RunOptions.parse(base + ["--slo", "tpot=20ms"]).makePlan(environment: [:]).configuration.serviceLevels?.tpot == 0.02)
+    }
 }

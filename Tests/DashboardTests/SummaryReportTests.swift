@@ -54,4 +54,15 @@ import Testing
         #expect(FanoutCommand.helpCommand(["--requests_filepath", "a"]) == "fanout run --help")
         #expect(MockServerCommand.helpMessage().contains("default 8001"))
     }
+
+    /// A streamed run's summary adds goodput against the targets, the run's TTFT/ITL/TPOT and a line
+    /// per endpoint with its streamed figures and good share.
+    @Test func tokenLines() {
+        let lines = SummaryReport.tokenLines(Fixtures.streaming()).joined(separator: "\n")
+        #expect(lines.contains("goodput: 3,526 of 4,326 records (81.5%) met ttft ≤ 500ms, tpot ≤ 50ms"))
+        #expect(lines.contains("streamed 4,326 answers: TTFT p50 "))
+        #expect(lines.contains("  endpoint streamed  TTFT p50  TTFT p99   ITL p50  TPOT p50   tok out     tok/s     good\n  gpu-a       1,926     198ms"))
+        #expect(lines.contains("  hosted        800     715ms"))
+        #expect(SummaryReport.tokenLines(Fixtures.busy()).isEmpty)
+    }
 }

@@ -42,4 +42,28 @@ import Testing
         }
         #expect(text.hasSuffix("\n"))
     }
+
+    /// Streamed figures: TTFT and ITL histograms, tokens by type and output tokens/s per endpoint,
+    /// and good records when --slo was given.
+    @Test func rendersTokenFigures() {
+        var snapshot = StatsSnapshot()
+        snapshot.serviceLevels = ServiceLevels(ttft: 0.5)
+        var endpoint = EndpointSnapshot(name: "gpu", url: "http://a:1/v1", weight: 1, initialWeight: 1, state: .ready)
+        endpoint.tokens.ttftBuckets.record(0.2)
+        endpoint.tokens.itlBuckets.record(0.004)
+        endpoint.tokens.itlBuckets.record(0.012)
+        endpoint.tokens.completionTokens = 64
+        endpoint.tokens.promptTokens = 9
+        endpoint.tokens.good = 1
+        snapshot.endpoints = [endpoint]
+        let text = PrometheusExposition.render(snapshot)
+        #expect(text.contains("# TYPE fanout_endpoint_ttft_seconds histogram"))
+        #expect(text.contains(#"fanout_endpoint_ttft_seconds_bucket{endpoint="gpu",le="0.25"} 1"#))
+        #expect(text.contains(#"fanout_endpoint_itl_seconds_bucket{endpoint="gpu",le="0.005"} 1"#))
+        #expect(text.contains(#"fanout_endpoint_itl_seconds_bucket{endpoint="gpu",le="0.02"} 2"#))
+        #expect(text.contains(#"fanout_endpoint_itl_seconds_count{endpoint="gpu"} 2"#))
+        #expect(text.contains(#"fanout_endpoint_tokens_total{endpoint="gpu",type="completion"} 64"#))
+        #expect(text.contains(#"fanout_endpoint_good_records_total{endpoint="gpu"} 1"#))
+        #expect(text.contains("fanout_endpoint_output_tokens_per_second"))
+    }
 }

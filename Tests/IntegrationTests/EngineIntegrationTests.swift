@@ -143,10 +143,11 @@ import TestSupport
         let harness = try Harness()
         defer { harness.cleanUp() }
         let server = try await MockServer.start()
-        let outcome = try await harness.run([#"{"messages":[{"role":"user","content":"one two three"}],"stream":true}"#],
+        let outcome = try await harness.run([#"{"messages":[{"role":"user","content":"one two three"}],"stream":true,"stream_options":{"include_usage":true}}"#],
                                             endpoints: [Harness.endpoint(server)])
         await server.stop()
         #expect(outcome.saved.first?["response"] == "Answer to: one two three")
         #expect(outcome.saved.first?["usage"]?["completion_tokens"] != nil)
+        #expect(outcome.saved.first?["ttft_ms"]?.doubleValue != nil && outcome.saved.first?["request_id"] != nil)
     }
 }

@@ -118,20 +118,38 @@ import TestSupport
         #expect(ResponseParser.errorCode(refusal.body) == "rate_limit_exceeded")
     }
 
-    /// `stream: true` is answered as well-formed SSE: JSON chunks, a usage chunk, then [DONE].
+    /// `stream: true` is answered as SSE one token at a time: the first after --ttft, then one every
+    /// 1/--tokens_per_second, as the client times them; usage only when stream_options asks for it.
     @Test func streaming() async throws {
-        let server = try await MockServer.start()
-        let response = try await post(server, body: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi there"}]}"#).get()
+        var behavior = MockBehavior(latency: 0.1, secondsPerToken: 0.02)
+        behavior.outputTokens = 6
+        let server = try await MockServer.start(behavior: behavior)
+        let plain = try await post(server, body: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi there"}]}"#).get()
+        let withUsage = try await post(server, body: #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#).get()
         await server.stop()
-        #expect(response.header("content-type") == "text/event-stream")
-        let events = String(decoding: response.body, as: UTF8.self).components(separatedBy: "\n\n").filter { !$0.isEmpty }
-        #expect(events.last == "data: [DONE]")
-        for event in events.dropLast() {
-            #expect(event.hasPrefix("data: "))
-            let chunk = try JSONParser.parse(String(event.dropFirst(6)))
-            #expect(chunk["object"] == "chat.completion.chunk")
-        }
-        #expect(try ResponseParser.interpret(response, wallClock: 0).get().response == "Answer to: hi there")
+        #expect(plain.header("content-type") == "text/event-stream")
+        let answer = try ResponseParser.interpret(plain, wallClock: 0).get()
+        #expect(answer.response == "alpha bravo charlie delta echo foxtrot" && answer.usage == nil)
+        let timing = try #require(answer.timing)
+        #expect(timing.ttft >= 0.1 && timing.ttft < 0.3, "\(timing)")
+        #expect(timing.itl.count == 5 && timing.itl.reduce(0, +) >= 0.09 && timing.itl.reduce(0, +) < 0.3, "\(timing.itl)")
+        #expect(!timing.tokensReported && timing.outputTokens == 6)
+        let counted = try ResponseParser.interpret(withUsage, wallClock: 0).get()
+        #expect(counted.usage?["completion_tokens"] == 6 && counted.timing?.tokensReported == true)
+    }
+
+    /// Streams of the derived answer are one chunk per token as the usage counts them, and
+    /// `max_tokens` cuts an answer (finish_reason length) streamed or not.
+    @Test func tokensAndMaxTokens() async throws {
+        let server = try await MockServer.start()
+        let streamed = try await post(server, body: #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"one two three four"}]}"#).get()
+        let cut = try await post(server, body: #"{"model":"m","max_tokens":2,"messages":[{"role":"user","content":"one two three four"}]}"#).get()
+        await server.stop()
+        let answer = try ResponseParser.interpret(streamed, wallClock: 0).get()
+        #expect(answer.response == "Answer to: one two three four")
+        #expect(answer.usage?["completion_tokens"]?.intValue == answer.timing?.itl.count.advanced(by: 1))
+        let body = try JSONParser.parse(cut.body)
+        #expect(body["choices"]?[0]?["finish_reason"] == "length" && body["usage"]?["completion_tokens"] == 2)
     }
 
     /// Completions get `choices[0].text`; unknown paths get a 404 with an OpenAI error body.

@@ -206,4 +206,32 @@ import Glibc
         #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
         await server.stop()
     }
+
+    /// `fanout demo` on the dashboard streams without end: at 120×40 the TTFT and tokens/s columns,
+    /// the goodput line and the charts show; q ends it with exit 0 and every answer written once.
+    @Test func endlessDemoQuitsWithZero() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let command = "'\(BinaryTests.binary.path)' demo --directory '\(harness.directory.path)'; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", command])
+        #expect(try await waitFor(15) { try tmux.screen().contains("endless prompts") })
+        #expect(try await waitFor(15) {
+            let screen = try tmux.screen()
+            return screen.contains("TTFT") && screen.contains("tok/s") && screen.contains("Goodput") && screen.contains("Answers/s")
+                && screen.contains("TTFT · fast")
+        }, "\((try? tmux.screen()) ?? "")")
+        try await Task.sleep(for: .seconds(2))
+        try tmux.press("q")
+        #expect(try await waitFor(20) { FileManager.default.fileExists(atPath: exitFile) })
+        let code = try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code == "0")
+        let saved = try Harness.read(harness.directory.appendingPathComponent("prompts_results.jsonl").path)
+        let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
+        let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count > 500 && Set(ids).count == ids.count)
+        #expect(saved.allSatisfy { $0["ttft_ms"] != nil })
+    }
 }

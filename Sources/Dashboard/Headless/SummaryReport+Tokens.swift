@@ -18,7 +18,9 @@ extension SummaryReport {
             + "output \(Format.rate(Double(tokens.completionTokens) / seconds)) tokens/s")
         let nameWidth = max(8, snapshot.endpoints.map(\.name.count).max() ?? 8)
         let good = snapshot.serviceLevels != nil
-        lines.append("  " + Format.pad("endpoint", nameWidth) + "  streamed  TTFT p50  TTFT p99   ITL p50  TPOT p50   tok out     tok/s" + (good ? "     good" : ""))
+        let titles = [("streamed", 8), ("TTFT p50", 9), ("TTFT p99", 9), ("ITL p50", 9), ("TPOT p50", 9), ("tok out", 9), ("tok/s", 9)]
+            + (good ? [("good", 8)] : [])
+        lines.append("  " + Format.pad("endpoint", nameWidth) + " " + titles.map { Format.pad($0.0, $0.1, right: true) }.joined(separator: " "))
         for endpoint in snapshot.endpoints {
             let figures = endpoint.tokens
             var columns = [

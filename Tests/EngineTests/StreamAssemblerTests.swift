@@ -1,0 +1,82 @@
+import Testing
+@testable import Engine
+
+@Suite struct StreamAssemblerTests {
+    static func event(_ json: String) -> String { "data: \(json)\n\n" }
+    static let role = event(#"{"choices":[{"delta":{"role":"assistant","content":""}}]}"#)
+    static func content(_ text: String) -> String { event(#"{"choices":[{"delta":{"content":"\#(text)"}}]}"#) }
+
+    /// Chunks fed as they arrive are timed from the write: TTFT is the first chunk with content (not
+    /// the role chunk), ITL the gaps after it, TPOT (end − TTFT) / (tokens − 1) with tokens from usage.
+    @Test func timesContentChunks() throws {
+        var assembler = StreamAssembler(timed: true)
+        assembler.feed(Array(Self.role.utf8), at: 0.05)
+        assembler.feed(Array(Self.content("Hel").utf8), at: 0.2)
+        assembler.feed(Array(Self.content("lo").utf8), at: 0.25)
+        assembler.feed(Array((Self.content("!") + Self.event(#"{"choices":[],"usage":{"completion_tokens":3}}"#) + "data: [DONE]\n\n").utf8), at: 0.32)
+        let answer = try assembler.finish(status: 200, end: 0.33).get()
+        #expect(answer.response == "Hello!")
+        let timing = try #require(answer.timing)
+        #expect(timing.ttft == 0.2 && timing.outputTokens == 3 && timing.tokensReported)
+        #expect(timing.itl.count == 2 && abs(timing.itl[0] - 0.05) < 1e-9 && abs(timing.itl[1] - 0.07) < 1e-9)
+        #expect(abs(try #require(timing.tpot) - 0.065) < 1e-9)
+    }
+
+    /// Lines split anywhere across reads, CRLF and CR line ends, comments, other fields and an event
+    /// of two data lines are all read as SSE says.
+    @Test func readsSSEAcrossReads() throws {
+        let body = ": keep-alive\r\nevent: message\r\ndata: {\"choices\":[{\"delta\":\r\ndata: {\"content\":\"a\"}}]}\r\n\r\n"
+            + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\r\rdata: [DONE]\r\r"
+        let bytes = Array(body.utf8)
+        for cut in 1..<bytes.count {
+            var assembler = StreamAssembler(timed: true)
+            assembler.feed(bytes[..<cut], at: 0.1)
+            assembler.feed(bytes[cut...], at: 0.2)
+            let answer = try assembler.finish(status: 200, end: 0.3).get()
+            #expect(answer.response == "ab", "cut at \(cut)")
+            #expect(answer.timing?.outputTokens == 2)
+        }
+    }
+
+    /// With usage on every chunk (vLLM's continuous usage stats) a gap is split over the chunk's tokens.
+    @Test func perChunkUsageMakesITLTokenBased() throws {
+        var assembler = StreamAssembler(timed: true)
+        assembler.feed(Array(Self.event(#"{"choices":[{"delta":{"content":"a"}}],"usage":{"completion_tokens":1}}"#).utf8), at: 0.1)
+        assembler.feed(Array(Self.event(#"{"choices":[{"delta":{"content":"bcd"}}],"usage":{"completion_tokens":4}}"#).utf8), at: 0.4)
+        let timing = try #require(try assembler.finish(status: 200, end: 0.4).get().timing)
+        #expect(timing.itl == [0.1] || abs(timing.itl[0] - 0.1) < 1e-9)
+        #expect(timing.outputTokens == 4)
+    }
+
+    /// Reasoning and tool-call deltas count as output for TTFT; a stream without any gives no timing.
+    @Test func reasoningCountsAsOutput() throws {
+        var assembler = StreamAssembler(timed: true)
+        assembler.feed(Array(Self.event(#"{"choices":[{"delta":{"reasoning_content":"hmm"}}]}"#).utf8), at: 0.1)
+        assembler.feed(Array(Self.content("ok").utf8), at: 0.3)
+        #expect(try assembler.finish(status: 200, end: 0.3).get().timing?.ttft == 0.1)
+        var empty = StreamAssembler(timed: true)
+        empty.feed(Array(Self.role.utf8), at: 0.1)
+        #expect(try empty.finish(status: 200, end: 0.2).get().timing == nil)
+    }
+
+    /// An error event, a chunk that is not JSON and a stream with no chunk fail the attempt, retryably.
+    @Test func brokenStreamsFail() {
+        for body in [Self.event(#"{"error":{"message":"overloaded"}}"#), "data: {nope\n\n", ": only a comment\n\n"] {
+            var assembler = StreamAssembler(timed: true)
+            assembler.feed(Array(body.utf8), at: 0.1)
+            guard case .failure(let error) = assembler.finish(status: 200, end: 0.2) else {
+                Issue.record("\(body) was accepted")
+                continue
+            }
+            #expect(error.isRetryable)
+        }
+    }
+
+    /// An untimed stream (one that arrived whole) is joined without timing.
+    @Test func untimedHasNoTiming() throws {
+        var assembler = StreamAssembler(timed: false)
+        assembler.feed(Array((Self.content("x") + "data: [DONE]\n\n").utf8), at: 0)
+        let answer = try assembler.finish(status: 200, end: 0).get()
+        #expect(answer.response == "x" && answer.timing == nil)
+    }
+}
