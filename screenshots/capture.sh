@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes screenshots/*.png from real `fanout demo` runs: tmux runs the release binary at 120×40,
+# Makes screenshots/*.png from real `fanout demo` runs: tmux runs the release binary at 120×40 (80×24 for the compact one),
 # capture-pane -e dumps the screen with its colours, ansi2png.py draws it.
 # Usage: screenshots/capture.sh   (from the repository root; installs tmux, fonts and Pillow if missing)
 set -euo pipefail
@@ -14,9 +14,9 @@ work="$(mktemp -d)"
 socket="fanout-shots-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-shot() { # name: capture the pane and render it
+shot() { # name [columns rows]: capture the pane and render it
   tmux -L "$socket" capture-pane -e -p -t shot > "$work/$1.ansi"
-  python3 screenshots/ansi2png.py "$work/$1.ansi" "screenshots/$1.png" 120 40
+  python3 screenshots/ansi2png.py "$work/$1.ansi" "screenshots/$1.png" "${2:-120}" "${3:-40}"
   echo "screenshots/$1.png"
 }
 wait_for() { # text, seconds
@@ -27,11 +27,17 @@ wait_for() { # text, seconds
   return 1
 }
 
-TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 120 -y 40 \
-  "$binary demo --size 200000 --rate 2000 --directory $work"
+# The demo as a new user sees it: three streaming endpoints, without end, charts filling in.
+TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 120 -y 40 "$binary demo --directory $work"
 wait_for RUNNING 20
-sleep 12
+sleep 45
 shot dashboard-busy
+
+# The slow endpoint selected: its long-tailed TTFT distribution beside the throughput chart.
+tmux -L "$socket" send-keys -t shot Down
+sleep 1
+shot dashboard-llm
+tmux -L "$socket" send-keys -t shot Up
 
 # Paused, caught while the flaky endpoint cools down: its rate-limit headers said its allowance was spent.
 for _ in $(seq 1 100); do
@@ -46,6 +52,16 @@ tmux -L "$socket" send-keys -t shot '?'
 sleep 0.5
 shot dashboard-help
 tmux -L "$socket" send-keys -t shot x q
+
+# The smallest supported terminal: the compact table keeps TTFT and tokens/s.
+sleep 3
+tmux -L "$socket" kill-server 2>/dev/null || true
+mkdir -p "$work/compact"
+TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 80 -y 24 "$binary demo --directory $work/compact"
+wait_for RUNNING 20
+sleep 15
+shot dashboard-compact 80 24
+tmux -L "$socket" send-keys -t shot q
 
 # Learning limits nobody gave it: two mock GPU servers of capacity 16 and 64 behind --max_in_flight auto,
 # and a proxy allowing 120 requests a minute that says so only in x-ratelimit-limit/remaining headers.

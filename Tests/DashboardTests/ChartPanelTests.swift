@@ -1,4 +1,3 @@
-import Foundation
 import Engine
 import Testing
 @testable import Dashboard
@@ -8,7 +7,6 @@ import Testing
     /// endpoint, the time axis, and the selected endpoint's TTFT distribution with p50/p90/p99 marked.
     @Test func chartsAtLargeSizes() {
         let text = Fixtures.text(Fixtures.streaming(), view: ViewState(selected: 1), width: 120, height: 40)
-        try? text.write(toFile: "/tmp/render.txt", atomically: true, encoding: .utf8)
         #expect(text.contains("Answers/s and output tokens/s, last 3m"))
         #expect(text.contains("█ gpu-a") && text.contains("▓ gpu-b") && text.contains("▒ hosted"))
         #expect(text.contains("TTFT · gpu-b"))
@@ -31,15 +29,26 @@ import Testing
     /// The stacked chart puts each series in its own glyph, scaled to the tallest column, the later
     /// series on top.
     @Test func stackedColumns() {
-        let lines = StackedChart.render([[4, 4], [0, 4]], step: 1, width: 2, height: 4, labelWidth: 6, unit: "/s")
+        let lines = StackedChart.render([[4, 4], [0, 4]], width: 2, height: 4, labelWidth: 6, unit: "/s")
         let plots = lines.map { String($0.text.suffix(2)) }
         #expect(plots == ["▓", "▓", "██", "██"].map { $0.count == 1 ? " " + $0 : $0 })
         #expect(lines[0].text.hasPrefix(" 8/s ┤") && lines[3].text.hasPrefix("   0 ┤"))
     }
 
-    /// Values are averaged `step` at a time, and a short history is padded with empty columns on the left.
-    @Test func columnsAverageSteps() {
-        #expect(StackedChart.columns([[1, 3, 5, 7]], step: 2, width: 3) == [[0], [2], [6]])
+    /// A long history is averaged into the columns; a short one is padded with empty columns on the left.
+    @Test func columnsAverageTheSpan() {
+        #expect(StackedChart.columns([[1, 3, 5, 7]], width: 2) == [[2], [6]])
+        #expect(StackedChart.columns([[1, 2, 3, 4, 5, 6]], width: 4) == [[1], [2.5], [4], [5.5]])
+        #expect(StackedChart.columns([[1, 3]], width: 3) == [[0], [1], [3]])
+    }
+
+    /// The chart's window grows with the run, a minute at least, up to three minutes.
+    @Test func windowGrowsWithTheRun() {
+        var snapshot = Fixtures.streaming(seconds: 40)
+        #expect(Fixtures.text(snapshot, width: 120, height: 40).contains("last 1m"))
+        snapshot.elapsed = 100
+        #expect(Fixtures.text(snapshot, width: 120, height: 40).contains("last 2m"))
+        #expect(Fixtures.text(Fixtures.streaming(seconds: 600), width: 120, height: 40).contains("last 3m"))
     }
 
     /// The distribution draws bars over the occupied bins, labels decades and marks its percentiles.

@@ -45,4 +45,10 @@ import Testing
         let resend7 = negotiation.answered(endpoint: 0, status: 500, message: "oops", carriedOptions: true, isFallback: false)
         #expect(!resend7)
     }
+
+    /// Only completion paths stream: an embeddings line under --stream is sent as it is.
+    @Test func onlyCompletionsStream() {
+        #expect(TransportRequest.streams("/v1/chat/completions") && TransportRequest.streams("/v1/completions?api-version=1"))
+        #expect(!TransportRequest.streams("/v1/embeddings") && !TransportRequest.streams("/v1/moderations?x=/completions"))
+    }
 }

@@ -17,6 +17,10 @@ enum SummaryReport {
                      "failed \(Format.count(snapshot.failed))", "attempt errors \(Format.count(attemptErrors))",
                      EndpointAvailability(snapshot.endpoints).summary]
         if let limits = LimitText.progress(snapshot.endpoints) { parts.append(limits) }
+        if snapshot.tokens.streamed > 0 {
+            parts.append("TTFT p50 \(Format.latency(snapshot.tokens.ttft.p50)) · \(Format.rate(snapshot.tokens.outputTokensPerSecond)) tok/s")
+        }
+        if snapshot.serviceLevels != nil, let share = snapshot.goodShare { parts.append("good \(Format.percent(share))") }
         if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
         return parts.joined(separator: " · ")
     }

@@ -12,15 +12,22 @@ extension TransportRequest {
         var body = record.body
         if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
         var carries = false
-        if let stream {
+        let path = endpoint.url.requestPath(batchPath: record.path)
+        // Only completions stream: an embeddings or moderation line is sent as it is.
+        if let stream, Self.streams(path) {
             if withoutOptions {
                 if body["stream"] == nil { body = body.setting("stream", to: .bool(true)) }
             } else {
                 (body, carries) = stream.body(body, endpoint: dispatch.endpoint)
             }
         }
-        self.init(endpoint: dispatch.endpoint, url: endpoint.url, path: endpoint.url.requestPath(batchPath: record.path),
+        self.init(endpoint: dispatch.endpoint, url: endpoint.url, path: path,
                   headers: headers?[dispatch.endpoint] ?? endpoint.requestHeaders, body: body.encodedBytes, timeout: configuration.timeout)
         carriesStreamOptions = carries
+    }
+
+    /// Whether requests to `path` can stream: chat completions and completions (a query aside).
+    static func streams(_ path: String) -> Bool {
+        (path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path).hasSuffix("/completions")
     }
 }

@@ -30,9 +30,10 @@ enum ChartPanel {
     /// The title with a legend, two stacked charts and the time axis.
     static func throughput(_ snapshot: StatsSnapshot, width: Int, lines: Int) -> [ScreenLine] {
         let plotWidth = max(10, width - labelWidth - 1)
+        // The window grows with the run (a minute at least, in half minutes) up to the history kept,
+        // so a young run fills the chart instead of a corner of it.
         let history = snapshot.endpoints.first?.tokens.answerHistory.count ?? 0
-        let step = max(1, (history + plotWidth - 1) / plotWidth)
-        let span = min(history, plotWidth * step)
+        let span = min(history, max(60, Int((snapshot.elapsed / 30).rounded(.up)) * 30))
         var title = ScreenLine(" Answers/s and output tokens/s, last \(shortSpan(span))  ", .bold)
         for (index, endpoint) in snapshot.endpoints.prefix(8).enumerated() {
             let (glyph, style) = StackedChart.mark(index)
@@ -41,12 +42,14 @@ enum ChartPanel {
         }
         let chartRows = lines - 3
         let answerRows = chartRows / 2
-        let answers = StackedChart.render(snapshot.endpoints.map(\.tokens.answerHistory), step: step, width: plotWidth,
+        let answers = StackedChart.render(snapshot.endpoints.map { Array($0.tokens.answerHistory.suffix(span)) }, width: plotWidth,
                                           height: answerRows, labelWidth: labelWidth, unit: "/s")
-        let tokens = StackedChart.render(snapshot.endpoints.map(\.tokens.tokenHistory), step: step, width: plotWidth,
+        let tokens = StackedChart.render(snapshot.endpoints.map { Array($0.tokens.tokenHistory.suffix(span)) }, width: plotWidth,
                                          height: chartRows - answerRows, labelWidth: labelWidth, unit: "")
         let tokenTitle = ScreenLine(Format.pad("", labelWidth) + "output tokens/s", .dim)
-        let axis = ScreenLine(Format.pad("", labelWidth) + timeAxis(span: span, width: plotWidth), .dim)
+        // The axis under the drawn columns (a short history leaves the plot's left edge empty).
+        let drawn = min(plotWidth, span)
+        let axis = ScreenLine(Format.pad("", labelWidth + plotWidth - drawn) + timeAxis(span: span, width: drawn), .dim)
         return [title] + answers + [tokenTitle] + tokens + [axis]
     }
 

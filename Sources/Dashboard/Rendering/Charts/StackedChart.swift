@@ -15,12 +15,11 @@ enum StackedChart {
 
     /// - Parameters:
     ///   - series: per endpoint, values per second, oldest first, all the same length.
-    ///   - step: values summed into one column (the column shows their mean).
     ///   - width: columns for the plot, after the label.
-    ///   - label: the y label's unit, e.g. `/s`.
-    static func render(_ series: [[Double]], step: Int, width: Int, height: Int, labelWidth: Int, unit: String) -> [ScreenLine] {
+    ///   - unit: the y label's unit, e.g. `/s`.
+    static func render(_ series: [[Double]], width: Int, height: Int, labelWidth: Int, unit: String) -> [ScreenLine] {
         guard width > 0, height > 0 else { return [] }
-        let columns = self.columns(series, step: step, width: width)
+        let columns = self.columns(series, width: width)
         let peak = columns.map { $0.reduce(0, +) }.max() ?? 0
         var lines: [ScreenLine] = []
         for row in (0..<height).reversed() {
@@ -52,20 +51,18 @@ enum StackedChart {
         return lines
     }
 
-    /// The last `width` columns: each the mean of `step` values per series (zeros before the start).
-    static func columns(_ series: [[Double]], step: Int, width: Int) -> [[Double]] {
-        let length = series.map(\.count).max() ?? 0
-        let step = max(1, step)
-        let count = min(width, length / step)
-        guard count > 0 else { return Array(repeating: Array(repeating: 0, count: series.count), count: width) }
-        let start = length - count * step
+    /// The series as `width` columns (fewer when there are fewer values, padded with empty columns on
+    /// the left): each column the mean of its share of the values, so the whole span fills the plot.
+    static func columns(_ series: [[Double]], width: Int) -> [[Double]] {
+        let length = series.map(\.count).min() ?? 0
+        let count = min(width, length)
+        let empty = Array(repeating: 0.0, count: series.count)
+        guard count > 0 else { return Array(repeating: empty, count: width) }
         let filled = (0..<count).map { column in
-            series.map { values in
-                let from = start + column * step
-                let slice = values.count == length ? values[from..<from + step] : []
-                return slice.reduce(0, +) / Double(step)
-            }
+            let from = column * length / count
+            let to = max(from + 1, (column + 1) * length / count)
+            return series.map { values in values[from..<to].reduce(0, +) / Double(to - from) }
         }
-        return Array(repeating: Array(repeating: 0, count: series.count), count: width - count) + filled
+        return Array(repeating: empty, count: width - count) + filled
     }
 }
