@@ -189,8 +189,9 @@ import Testing
         #expect(screen.contains("cooling 59m (429)"))
     }
 
-    /// Once answers stream the table gains TTFT, ITL, tok/s and Good and keeps what fits by priority;
-    /// the throughput block adds tokens/s and a goodput line; the compact table swaps in TTFT and tok/s.
+    /// Once answers stream the table gains TTFT, ITL, tok/s and Good and keeps what fits by priority
+    /// (the state short below 140 columns); the throughput block adds tokens/s and a goodput line; the
+    /// compact table swaps in TTFT and tok/s.
     @Test func llmColumns() {
         let snapshot = Fixtures.streaming()
         let wide = Fixtures.text(snapshot, width: 120, height: 30)
@@ -201,6 +202,10 @@ import Testing
         #expect(narrowest.contains("TTFT") && narrowest.contains("tok/s") && narrowest.contains("Good"))
         let roomy = Fixtures.text(snapshot, width: 200, height: 50)
         #expect(roomy.contains("TTFT99") && roomy.contains("Retries") && roomy.contains("p50"))
+        var cooling = snapshot
+        cooling.endpoints[2].state = .cooling(seconds: 2.4, reason: .tooManyRequests)
+        #expect(Fixtures.text(cooling, width: 120, height: 30).contains("cool 2.4s"))
+        #expect(Fixtures.text(cooling, width: 160, height: 30).contains("cooling 2.4s (429)"))
         let compact = Fixtures.text(snapshot, width: 80, height: 24)
         #expect(compact.contains("   Endpoint       W   Infl      OK    Err    p99   TTFT   tok/s  State"))
         #expect(compact.contains("good 82%"))

@@ -7,7 +7,7 @@ import MockLLM
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "See fanout at work: no API key, no network — three local mock endpoints and a generated prompt file.",
+        abstract: "See fanout at work: no API key, no network — three local mock endpoints streaming tokens, and synthetic prompts.",
         discussion: """
             Every answer streams token by token. Endpoints: fast (first token in 40 ms, 150 tokens/s), slow (a long-tailed 300 ms, \
             40 tokens/s), flaky (5 % errors; allows 60 req/s, says so in x-ratelimit headers and answers 429 above it). \
@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("slo"), help: ArgumentHelp("Goodput targets shown live (see fanout run --slo).", valueName: "targets"))
     var slo = "ttft=500ms,tpot=50ms"
 
-    @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: run to the end).", valueName: "duration"))
+    @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: until q on the dashboard, the last prompt otherwise).", valueName: "duration"))
     var duration: String?
 
     @Option(name: .customLong("directory"), help: ArgumentHelp("Where to write the prompt, save and errors files (default: a new temporary directory).", valueName: "path"))
@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Prompts to send: `--size`, else none (without end) on the dashboard, else 10,000.
     func promptCount(usesDashboard: Bool) -> Int? {
-        size ?? (usesDashboard && duration == nil ? nil : duration == nil ? 10_000 : nil)
+        size ?? (duration == nil && !usesDashboard ? 10_000 : nil)
     }
 
     func run() async throws {

@@ -97,8 +97,8 @@ enum EndpointTable {
     /// The name column: wider on wide screens so names and hosts fit.
     static func nameWidth(width: Int, wide: Bool) -> Int { wide ? (width >= 140 ? 32 : 20) : 13 }
 
-    /// Columns left for the State column.
-    static let stateRoom = 12
+    /// Columns left for the State column: the long form (`cooling 2.4s (429)`) from 140 columns up.
+    static func stateRoom(width: Int) -> Int { width >= 140 ? 20 : 12 }
 
     /// The wide table's columns at this width for what there is to show.
     static func columns(width: Int, shape: Shape) -> [Column] {
@@ -114,7 +114,7 @@ enum EndpointTable {
         }
         guard shape.fitsByPriority else { return applicable }
         var kept = applicable
-        let room = width - 3 - nameWidth(width: width, wide: true) - stateRoom
+        let room = width - 3 - nameWidth(width: width, wide: true) - stateRoom(width: width)
         while kept.reduce(0, { $0 + $1.width(tight: true) }) > room,
               let weakest = kept.enumerated().min(by: { ($0.element.priority, -$0.offset) < ($1.element.priority, -$1.offset) }) {
             kept.remove(at: weakest.offset)
@@ -158,7 +158,8 @@ enum EndpointTable {
     static func row(_ endpoint: EndpointSnapshot, isSelected: Bool, wide: Bool, width: Int, shape: Shape = Shape()) -> ScreenLine {
         let marker = isSelected ? " ▶ " : "   "
         let share = "\(Int((endpoint.targetShare * 100).rounded()))/\(Int((endpoint.actualShare * 100).rounded()))%"
-        let (stateText, stateStyle) = state(endpoint.state, wide: wide)
+        // With the LLM columns below 140 columns the state is given short (`cool 2.4s`), so it fits.
+        let (stateText, stateStyle) = state(endpoint.state, wide: wide && (width >= 140 || !shape.fitsByPriority))
         var line = ScreenLine(marker, isSelected ? .selected : .normal)
         let nameStyle: Style = isSelected ? .selected : .normal
         let host = hostName(endpoint.url)

@@ -50,9 +50,11 @@ enum DistributionChart {
     /// The axis under the bars: the first bin's lower edge, each decade where its bin starts, the last bin's upper edge.
     static func axis(bins: [Int], perBin: Int, width: Int) -> ScreenLine {
         var characters = Array(repeating: Character(" "), count: width)
+        // A label goes only where it and a space on each side are free, so labels never touch.
         func place(_ text: String, at: Int) {
             let label = Array(text)
-            guard at >= 0, at + label.count <= width, characters[at..<at + label.count].allSatisfy({ $0 == " " }) else { return }
+            guard at >= 0, at + label.count <= width,
+                  characters[max(0, at - 1)..<min(width, at + label.count + 1)].allSatisfy({ $0 == " " }) else { return }
             characters.replaceSubrange(at..<at + label.count, with: label)
         }
         if let last = bins.last {
@@ -66,12 +68,13 @@ enum DistributionChart {
         return ScreenLine(String(characters), .dim)
     }
 
-    /// A bin edge: `1.0ms`, `13ms`, `240ms`, `1.3s`, `10s`.
+    /// A bin edge: `1.0ms`, `13ms`, `240ms`, `1s`, `1.3s`, `10s`.
     static func label(_ seconds: Double) -> String {
         if seconds <= 0 { return "0" }
         if seconds < 0.0095 { return Format.fixed(seconds * 1000, digits: 1) + "ms" }
         if seconds < 0.95 { return "\(Int((seconds * 1000).rounded()))ms" }
-        return seconds < 9.5 ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(seconds.rounded()))s"
+        let whole = abs(seconds - seconds.rounded()) < 0.05
+        return seconds < 9.5 && !whole ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(seconds.rounded()))s"
     }
 
     /// `▲p50`, `▲p90`, `▲p99` under the bins holding them (a bare `▲` where the label has no room).
