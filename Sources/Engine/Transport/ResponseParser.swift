@@ -43,9 +43,13 @@ public struct ParsedAnswer: Sendable, Hashable {
 public enum ResponseParser {
     /// - Parameters:
     ///   - wallClock: Unix time in seconds, for `Retry-After` given as a date.
-    ///   - keepBody: also keep the whole body in `ParsedAnswer.body`, with the status and the
-    ///     `x-request-id` (for Batch output); the body is then parsed into a tree once, not scanned.
+    ///   - keepBody: also keep the whole body in `ParsedAnswer.body`, with the status (for Batch
+    ///     output); the body is then parsed into a tree once, not scanned.
     public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false) -> Result<ParsedAnswer, EngineError> {
+        answer(of: response, wallClock: wallClock, keepBody: keepBody).map { $0.from(response) }
+    }
+
+    private static func answer(of response: TransportResponse, wallClock: Double, keepBody: Bool) -> Result<ParsedAnswer, EngineError> {
         // A body compressed although fanout asked for `identity` (nil: not compressed).
         let compression = (response.header("content-encoding")?.lowercased().trimmingSpaces)
             .flatMap { $0.isEmpty || $0 == "identity" ? nil : $0 }
@@ -61,9 +65,7 @@ public enum ResponseParser {
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
         if response.streamed != nil || isEventStream(response) {
             let streamed = response.streamed ?? assembleStream(response.body, status: response.status)
-            guard case .success(var answer) = streamed else { return streamed }
-            answer.requestID = response.header("x-request-id")
-            guard keepBody else { return .success(answer) }
+            guard keepBody, case .success(var answer) = streamed else { return streamed }
             answer.body = .object([
                 JSONField("object", "chat.completion"),
                 JSONField("choices", [.object([
@@ -73,13 +75,12 @@ public enum ResponseParser {
                 ])]),
                 JSONField("usage", answer.usage ?? .null),
             ])
-            return .success(answer.from(response))
+            return .success(answer)
         }
         // Fast path: a chat completion or completion, scanned without building the rest of the tree.
         if !keepBody, let parts = JSONParser.completionParts(response.body) {
-            let requestID = response.header("x-request-id")
-            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage, requestID: requestID)) }
-            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage, requestID: requestID)) }
+            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage)) }
+            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage)) }
         }
         let json: JSONValue
         do {
@@ -96,10 +97,9 @@ public enum ResponseParser {
         } else {
             ParsedAnswer(response: json, usage: json["usage"])
         }
-        answer.requestID = response.header("x-request-id")
         guard keepBody else { return .success(answer) }
         answer.body = json
-        return .success(answer.from(response))
+        return .success(answer)
     }
 
     /// The `error.message` of an OpenAI-style error body, else a short prefix of a text body.
