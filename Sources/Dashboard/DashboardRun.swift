@@ -16,8 +16,9 @@ struct DashboardRun {
         let running = Task { await engine.run() }
         let total = self.total
         let probe = watcher.signalProbe
-        let context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
+        var context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
                                     metricsPort: metricsPort)
+        context.reportPath = plan.report?.html
         let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
                                          totalLines: { total.current }, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
         terminal.restore()

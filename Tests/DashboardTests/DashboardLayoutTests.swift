@@ -214,4 +214,12 @@ import Testing
             #expect(lines.allSatisfy { $0.count <= 200 })
         }
     }
+
+    /// With --report the DONE footer says where the report goes.
+    @Test func doneNamesTheReport() {
+        var context = Fixtures.context
+        context.reportPath = "/tmp/run.html"
+        let text = Fixtures.text(Fixtures.busy(state: .done), width: 120, height: 40, context: context)
+        #expect(text.contains("done — press q to exit (the report goes to /tmp/run.html)"))
+    }
 }

@@ -94,11 +94,12 @@ struct DemoCommand: AsyncParsableCommand {
                            errorsPath: (folder as NSString).appendingPathComponent("errors.jsonl"),
                            defaults: RequestDefaults(model: "demo-model", maxTokens: 120), connectTimeout: 5)
         plan.generatesPrompts = count == nil
+        plan.report = ReportFiles(html: (folder as NSString).appendingPathComponent("report.html"))
         var session = RunSession(plan: plan, display: display, stopAfter: duration.flatMap(DurationText.seconds))
         session.quitIsTheEnd = true
         let exit = await session.execute()
         for server in servers { await server.stop() }
-        Console.error("fanout demo: files in \(folder): \(count == nil ? "" : "prompts.jsonl, ")prompts_results.jsonl, errors.jsonl")
+        Console.error("fanout demo: files in \(folder): \(count == nil ? "" : "prompts.jsonl, ")prompts_results.jsonl, errors.jsonl, report.html, report.json")
         throw exit
     }
 

@@ -101,6 +101,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("metrics_port"), parsing: .unconditional, help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
     var metricsPort: Int?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp("At the end of the run (also after q, a signal or a fatal error) write a self-contained HTML report here, and its figures as JSON beside it (PATH.json).", valueName: "path.html"))
+    var report: String?
+
     @Option(name: .both("log_level"), help: ArgumentHelp("Log through swift-log at this level and above: trace (every answer), debug (retries), info (start, end, commands, cooldowns), notice (ejections), warning (failed records, bad lines), error; default off.", valueName: "level"))
     var logLevel: LogLevelOption?
 

@@ -23,6 +23,8 @@ struct RunPlan {
     var warnings: [String] = []
     /// The demo's prompts, made as they are read without end (`inputPath` only names them).
     var generatesPrompts = false
+    /// `--report`: where the run's report goes at its end.
+    var report: ReportFiles?
 }
 
 extension RunPlan {
@@ -74,6 +76,16 @@ extension RunOptions {
             try checkWritable(path, option: option)
         }
         try Self.checkDistinct(input: requestsFilepath, save: savePath, errors: errorsPath, log: logFile)
+        let reportFiles = try report.map { path in
+            let files = ReportFiles(html: path)
+            for file in [files.html, files.json] {
+                try checkWritable(file, option: "--report")
+                guard ![requestsFilepath, savePath, errorsPath].map(Self.canonical).contains(Self.canonical(file)) else {
+                    throw ValidationError("--report: \(file) is the input, save or errors file; give the report a path of its own.")
+                }
+            }
+            return files
+        }
 
         let (endpoints, warnings) = try makeEndpoints(environment: environment)
         guard endpoints.contains(where: { $0.weight > 0 }) else {
@@ -98,10 +110,12 @@ extension RunOptions {
             }
             configuration.serviceLevels = levels
         }
-        return RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
-                       defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                       connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
-                       metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
+        var plan = RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
+                           defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
+                           connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
+                           metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
+        plan.report = reportFiles
+        return plan
     }
 
     private func makeShard(environment: [String: String]) throws -> Shard? {

@@ -63,6 +63,7 @@ struct RunSession {
             }
         }
         let total = TotalLines(path: plan.inputPath, shards: plan.configuration.shard?.count ?? 1)
+        let startedAt = WallClock.now()
         let timer = stopAfter.map { seconds in
             Task {
                 try? await Task.sleep(for: .seconds(seconds))
@@ -79,10 +80,12 @@ struct RunSession {
             (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
         }
         await metrics?.stop()
+        let reportWritten = await writeReport(engine: engine, result: result, startedAt: startedAt)
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.rawValue,
                                             written: result.written)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
+            + (reportWritten.map { ["  report: \($0.html) (its figures: \($0.json))"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
         // The dashboard covered the warnings given at start: repeat them under the summary.
         if display.usesDashboard { for warning in plan.warnings { Console.error("fanout: warning: \(warning)") } }
@@ -108,5 +111,23 @@ struct RunSession {
         }
         // Failures an earlier run wrote count too: the job as a whole is what the code reports.
         return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
+    }
+
+    /// Writes `--report`'s files from the finished run; says on stderr when it cannot (the exit code
+    /// stays the run's). Returns the files written.
+    private func writeReport(engine: Engine, result: RunResult, startedAt: Double) async -> ReportFiles? {
+        guard let files = plan.report else { return nil }
+        let (timeline, actions) = await engine.stats.history()
+        let meta = ReportData.Meta(
+            command: ReportData.redactedCommand(["fanout"] + CommandLine.arguments.dropFirst()), startedAt: startedAt, endedAt: WallClock.now(),
+            version: FanoutCommand.configuration.version, source: "run", input: plan.inputPath, save: plan.savePath, errors: plan.errorsPath,
+            endpoints: plan.configuration.endpoints.map { ($0.name, $0.url.description) })
+        do {
+            try files.write(ReportData(meta: meta, snapshot: result.snapshot, timeline: timeline, actions: actions))
+            return files
+        } catch {
+            Console.error("fanout: \(error)")
+            return nil
+        }
     }
 }

@@ -18,7 +18,7 @@ enum DashboardLayout {
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide, shape: EndpointTable.Shape(snapshot)))
 
-        let footerLine = footer(snapshot, view: view, width: width, height: height, wide: wide)
+        let footerLine = footer(snapshot, view: view, width: width, height: height, wide: wide, context: context)
         var errors = ErrorPanel.render(snapshot, width: width, wide: wide)
         let room = height - top.count - 1
         let wanted = snapshot.endpoints.count
@@ -141,10 +141,12 @@ enum DashboardLayout {
         return line
     }
 
-    static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int = 24, wide: Bool) -> ScreenLine {
+    static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int = 24, wide: Bool,
+                       context: RenderContext = RenderContext(inputName: "", saveName: "")) -> ScreenLine {
         if let message = view.flashMessage(at: snapshot.elapsed) { return ScreenLine(" " + message, .warning) }
         if snapshot.state == .done {
-            return ScreenLine(view.quitRequested ? " done: writing the summary" : " done — press q to exit", .accent)
+            let report = context.reportPath.map { " (the report goes to \($0))" } ?? ""
+            return ScreenLine(view.quitRequested ? " done: writing the summary" + report : " done — press q to exit" + report, .accent)
         }
         if width < 80 || height < 24 {
             return ScreenLine(" \(width)×\(height) is below 80×24: columns are cut; enlarge the terminal  (? help, q quit)", .warning)

@@ -9,6 +9,8 @@ struct RenderContext: Hashable, Sendable {
     var totalLines: Int?
     /// The port `--metrics_port` serves on, when it does.
     var metricsPort: Int?
+    /// Where `--report` writes the report once the dashboard closes.
+    var reportPath: String?
 
     init(inputName: String, saveName: String, totalLines: Int? = nil, metricsPort: Int? = nil) {
         self.inputName = inputName

@@ -4,18 +4,22 @@ struct OutputLines {
     let format: OutputFormat
     /// Endpoint names by index, for fanout's lines.
     let names: [String]
+    /// Unix seconds at the run's time 0: `started_at` = this + the attempt's send time.
+    var wallStart: Double = 0
 
-    func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double) -> JSONValue {
+    func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double, sentAt: Double = 0) -> JSONValue {
         switch format {
-        case .fanout: OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint], attempts: attempts, latency: latency)
+        case .fanout: OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint], attempts: attempts, latency: latency,
+                                           startedAt: wallStart + sentAt)
         case .openAIBatch: BatchOutputRecord.success(record: record, answer: answer)
         }
     }
 
     /// - Parameter message: the error's redacted description.
-    func failure(_ record: RequestRecord, error: EngineError, message: String, endpoint: Int, attempts: Int) -> JSONValue {
+    func failure(_ record: RequestRecord, error: EngineError, message: String, endpoint: Int, attempts: Int, sentAt: Double = 0) -> JSONValue {
         switch format {
-        case .fanout: OutputRecord.failure(record: record, error: message, status: error.status, attempts: attempts, endpoint: names[endpoint])
+        case .fanout: OutputRecord.failure(record: record, error: message, status: error.status, attempts: attempts, endpoint: names[endpoint],
+                                           startedAt: wallStart + sentAt)
         case .openAIBatch: BatchOutputRecord.failure(record: record, error: error, message: message)
         }
     }

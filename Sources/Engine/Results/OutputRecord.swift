@@ -3,8 +3,9 @@ public enum OutputRecord {
     /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "request_id"?,
     /// "ttft_ms"?, "e2e_ms"?, "tpot_ms"?, "output_tokens"?, "itl_ms"?, "metadata"?}`: the stream
     /// fields for a streamed answer (`StreamTiming`).
+    /// - Parameter startedAt: Unix seconds the attempt was sent (`started_at`; nil leaves it out).
     public static func success(record: RequestRecord, answer: ParsedAnswer, endpoint: String, attempts: Int,
-                               latency: Double) -> JSONValue {
+                               latency: Double, startedAt: Double? = nil) -> JSONValue {
         var fields: [JSONField] = [
             JSONField("id", .string(record.id)),
             JSONField("input", record.input),
@@ -16,6 +17,7 @@ public enum OutputRecord {
         if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
         if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
         if let timing = answer.timing { fields += timingFields(timing) }
+        if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }
@@ -30,12 +32,16 @@ public enum OutputRecord {
         return fields
     }
 
+    /// Unix seconds with milliseconds.
+    static func unixSeconds(_ seconds: Double) -> JSONValue { .number((seconds * 1000).rounded() / 1000) }
+
     static func milliseconds(_ seconds: Double) -> JSONValue { .number((seconds * 100_000).rounded() / 100) }
 
     /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "url"?, "metadata"?}` for a
     /// record that failed its last attempt. Fed back as input, such a line is sent again as it was
     /// (`url` keeps a Batch line's path).
-    public static func failure(record: RequestRecord, error: String, status: Int?, attempts: Int, endpoint: String?) -> JSONValue {
+    public static func failure(record: RequestRecord, error: String, status: Int?, attempts: Int, endpoint: String?,
+                               startedAt: Double? = nil) -> JSONValue {
         var fields: [JSONField] = [
             JSONField("id", .string(record.id)),
             JSONField("input", record.input),
@@ -46,6 +52,7 @@ public enum OutputRecord {
             JSONField("line", .number(record.line)),
         ]
         if let path = record.path { fields.append(JSONField("url", .string(path))) }
+        if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }

@@ -42,7 +42,7 @@ extension RunCore {
         case .succeeded(let answer):
             if levels.traces { actions.append(.log(.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency))) }
             if fatalError == nil {
-                actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency), success: true))
+                actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt), success: true))
             }
             let completionTokens = answer.usage?["completion_tokens"]?.intValue ?? answer.timing?.outputTokens ?? 0
             stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
@@ -52,7 +52,7 @@ extension RunCore {
             let message = redactor.message(for: error)
             actions.append(.log(.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)))
             if fatalError == nil {
-                actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts), success: false))
+                actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts, sentAt: sentAt), success: false))
             }
             let why = rateLimited
                 ? "rate limited for \(Self.seconds(now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt))), \(attempts) sends"

@@ -62,7 +62,8 @@ struct RunCore {
     private(set) var abandoned = 0
     private(set) var isFinished = false
 
-    init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels()) {
+    /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
+    init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
         scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate, maxInFlight: configuration.maxInFlight,
                               retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
                               drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
@@ -72,7 +73,7 @@ struct RunCore {
         generator = SeededGenerator(seed: seed)
         redactor = Redactor(endpoints: configuration.endpoints)
         names = configuration.endpoints.map(\.name)
-        lines = OutputLines(format: configuration.outputFormat, names: names)
+        lines = OutputLines(format: configuration.outputFormat, names: names, wallStart: wallStart)
         maxAttempts = configuration.retryPolicy.maxAttempts
         serviceLevels = configuration.serviceLevels
         self.levels = levels
@@ -93,6 +94,7 @@ struct RunCore {
         switch event {
         case .command(let command):
             apply(command, now: now)
+            stats.append((.action(OperatorAction.describe(command, names: names)), now))
             if levels.infos { actions.append(.log(.command(command))) }
             actions.append(publication(now: now))
         case .itemsRead(let items):

@@ -25,7 +25,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
         let now: @Sendable () -> Double = { [clock] in start.duration(to: clock.now).inSeconds }
         let log = RunLog(configuration.logger)
         log.started(configuration)
-        var core = RunCore(configuration: configuration, seed: configuration.seed ?? UInt64.random(in: .min ... .max), levels: log.levels)
+        var core = RunCore(configuration: configuration, seed: configuration.seed ?? UInt64.random(in: .min ... .max), levels: log.levels,
+                           wallStart: wallClock() - now())
         let sender = AttemptSender(configuration: configuration, transport: transport, inbox: inbox, wallClock: wallClock, now: now)
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         let reader = Task { [source, inbox] in

@@ -35,6 +35,13 @@ public struct StatsAccumulator: Sendable {
     private var control = ControlState()
     private var tokens = TokenCounters()
     private let serviceLevels: ServiceLevels?
+    /// The figures over time and what the operator did, for the report.
+    public private(set) var timeline = Timeline()
+    public private(set) var actions: [OperatorAction] = []
+    /// The cumulative counts at the last timeline sample.
+    private var sampled: [String: Double] = [:]
+    /// Operator actions kept at most (a key held down for hours stays bounded).
+    public static let actionLimit = 10_000
 
     /// - Parameter serviceLevels: the `--slo` targets, shown beside the goodput they count.
     public init(endpoints: [EndpointConfiguration], serviceLevels: ServiceLevels? = nil) {
@@ -82,6 +89,8 @@ public struct StatsAccumulator: Sendable {
             remember(ErrorEntry(at: now, source: names[endpoint], message: message))
         case .resumed(let count):
             totals.resumed += count
+        case .action(let what):
+            if actions.count < Self.actionLimit { actions.append(OperatorAction(at: now, what: what)) }
         case .badLine(let line, let reason):
             totals.badLines += 1
             totals.failed += 1
@@ -96,6 +105,33 @@ public struct StatsAccumulator: Sendable {
         _ = endpoints[endpoint].latency.record(TokenCounters.micros(latency))
         endpoints[endpoint].buckets.record(latency)
         endpoints[endpoint].distribution.record(latency)
+    }
+
+    /// Samples the timeline at `now`: what the cumulative counters gained since the last sample,
+    /// and the gauges as they stand (names: `answers/NAME`, `failures/NAME`, `retries/NAME`,
+    /// `tokens/NAME`, `errors/KIND`; gauges `in_flight/NAME`, `cap/NAME`, `rate_limit/NAME`,
+    /// `weight/NAME`, `target_rate`, `max_in_flight`, `in_flight`).
+    public mutating func sampleTimeline(at now: Double) {
+        var cumulative: [String: Double] = [:]
+        var values: [String: Double] = ["target_rate": control.targetRate, "max_in_flight": Double(control.maxInFlight),
+                                        "in_flight": Double(control.inFlight)]
+        for (index, name) in names.enumerated() {
+            let counters = endpoints[index]
+            cumulative["answers/\(name)"] = Double(counters.succeeded)
+            cumulative["failures/\(name)"] = Double(counters.errors)
+            cumulative["retries/\(name)"] = Double(counters.retries)
+            cumulative["tokens/\(name)"] = Double(counters.tokens.completionTokens)
+            guard control.endpoints.indices.contains(index) else { continue }
+            let live = control.endpoints[index]
+            values["in_flight/\(name)"] = Double(live.inFlight)
+            values["weight/\(name)"] = live.weight
+            values["cap/\(name)"] = Double(live.limits.inFlightCap ?? 0)
+            values["rate_limit/\(name)"] = live.limits.rate ?? 0
+        }
+        for (kind, count) in totals.errorsByKind { cumulative["errors/\(kind.code)"] = Double(count) }
+        let deltas = cumulative.merging(sampled.mapValues { -$0 }, uniquingKeysWith: +)
+        timeline.sample(at: now, deltas: deltas, values: values)
+        sampled = cumulative
     }
 
     /// Takes the scheduler's latest state (weights, in-flight counts, cooldowns, pause).

@@ -12,4 +12,6 @@ public enum StatsEvent: Sendable {
     case badLine(line: Int, reason: String)
     /// Records skipped because an earlier run finished them.
     case resumed(count: Int)
+    /// The operator changed something (`OperatorAction.describe`).
+    case action(String)
 }

@@ -24,7 +24,13 @@ public actor StatsRecorder {
     public func record(_ events: [(StatsEvent, Double)], control: ControlState) {
         for (event, time) in events { accumulator.record(event, at: time) }
         accumulator.update(control)
+        accumulator.sampleTimeline(at: frozenAt ?? stopwatch.elapsed)
         if control.isFinished, frozenAt == nil { frozenAt = stopwatch.elapsed }
+    }
+
+    /// The figures over time and the operator's actions, for the report.
+    public func history() -> (timeline: Timeline, actions: [OperatorAction]) {
+        (accumulator.timeline, accumulator.actions)
     }
 
     /// The figures now (after the run has finished, frozen at its end).

@@ -134,3 +134,15 @@ public struct TokenFigures: Sendable, Hashable {
 
     public init() {}
 }
+
+/// Durations gathered into an HDR histogram outside a run (rebuilding a report from files).
+public struct DurationSamples: Sendable {
+    private var histogram = TokenCounters.histogram()
+
+    public init() {}
+
+    public mutating func record(_ seconds: Double) { _ = histogram.record(TokenCounters.micros(seconds)) }
+    public mutating func add(_ other: DurationSamples) { histogram.add(other.histogram) }
+    public var count: Int { Int(histogram.totalCount) }
+    public var percentiles: Percentiles { Percentiles(histogram) }
+}

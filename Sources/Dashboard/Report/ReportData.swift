@@ -1,0 +1,76 @@
+import Engine
+import Foundation
+
+/// Everything a report shows, from a finished run (or rebuilt from its files): the figures at the
+/// end, the timeline, the operator's actions and the run's metadata. The HTML and the JSON are both
+/// drawn from this one value.
+struct ReportData {
+    struct Meta {
+        /// The command line with keys and URL credentials removed (`ReportData.redactedCommand`).
+        var command: String
+        /// Unix seconds.
+        var startedAt: Double
+        var endedAt: Double
+        var version: String
+        /// `run` for a report written by the run, `files` for one rebuilt from its files.
+        var source: String
+        var input: String
+        var save: String
+        var errors: String
+        var endpoints: [(name: String, url: String)]
+    }
+
+    var meta: Meta
+    var snapshot: StatsSnapshot
+    var timeline: Timeline
+    var actions: [OperatorAction]
+
+    /// The argument list with secrets removed: URL userinfo and key-like query values become
+    /// `REDACTED`, and so does the value of any option whose name says key, token or secret.
+    static func redactedCommand(_ arguments: [String]) -> String {
+        var out: [String] = []
+        var hideNext = false
+        for argument in arguments {
+            if hideNext {
+                out.append("REDACTED")
+                hideNext = false
+                continue
+            }
+            let lower = argument.lowercased()
+            if lower.hasPrefix("--"), ["key", "token", "secret", "password"].contains(where: lower.contains), !lower.contains("_env"), !lower.contains("-env") {
+                if let equals = argument.firstIndex(of: "=") {
+                    out.append(String(argument[...equals]) + "REDACTED")
+                } else {
+                    out.append(argument)
+                    hideNext = true
+                }
+                continue
+            }
+            out.append(redactURLs(in: argument))
+        }
+        return out.map(quoted).joined(separator: " ")
+    }
+
+    /// `scheme://user:pass@host/…?api-key=…` → `scheme://REDACTED@host/…?api-key=REDACTED`.
+    static func redactURLs(in text: String) -> String {
+        guard let scheme = text.range(of: "://") else { return text }
+        var result = text
+        let rest = result[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+            result.replaceSubrange(scheme.upperBound..<at, with: "REDACTED")
+        }
+        guard let query = result.firstIndex(of: "?") else { return result }
+        let parameters = result[result.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            let name = parts.first.map { $0.lowercased() } ?? ""
+            let secret = ["key", "token", "sig", "secret", "password", "auth"].contains(where: name.contains)
+            return secret && parts.count == 2 ? "\(parts[0])=REDACTED" : String(pair)
+        }
+        return String(result[...query]) + parameters.joined(separator: "&")
+    }
+
+    private static func quoted(_ argument: String) -> String {
+        argument.isEmpty || argument.contains(where: { " \"'$\\".contains($0) }) ? "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'" : argument
+    }
+}

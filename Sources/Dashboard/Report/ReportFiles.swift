@@ -1,0 +1,33 @@
+import Engine
+import Foundation
+
+/// Where a report goes: `PATH.html` and, beside it, `PATH.json` with the same figures.
+struct ReportFiles: Sendable, Hashable {
+    let html: String
+
+    /// The JSON's path: the HTML's with `.json` for its extension (`.json` added when it has none).
+    var json: String {
+        let url = URL(fileURLWithPath: html)
+        return url.pathExtension.isEmpty ? html + ".json" : url.deletingPathExtension().path + ".json"
+    }
+
+    /// Writes both files (each through a temporary file renamed into place, so a reader never sees
+    /// half a report). Throws a sentence naming the file that could not be written.
+    func write(_ data: ReportData) throws(EngineError) {
+        try Self.write(ReportHTML.render(data), to: html)
+        var json = data.json.encodedString
+        json += "\n"
+        try Self.write(json, to: self.json)
+    }
+
+    private static func write(_ text: String, to path: String) throws(EngineError) {
+        let temporary = path + ".partial"
+        do {
+            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+            if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            unlink(temporary)
+            throw .outputUnwritable(path: path, "the report could not be written (\(error.localizedDescription))")
+        }
+    }
+}

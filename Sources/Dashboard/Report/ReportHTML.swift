@@ -1,0 +1,133 @@
+import Engine
+import Foundation
+
+/// The report as one self-contained HTML page: inline CSS and SVG drawn by `SVGChart`, the figures
+/// from `ReportData`; nothing is fetched from anywhere, so it opens offline and years later.
+enum ReportHTML {
+    static func render(_ data: ReportData) -> String {
+        let snapshot = data.snapshot
+        let times = data.timeline.times
+        let step = max(data.timeline.bucketSeconds, 0.001)
+        let names = snapshot.endpoints.map(\.name)
+        func perSecond(_ name: String) -> [Double] {
+            (data.timeline.counts[name] ?? Array(repeating: 0, count: times.count)).map { $0 / step }
+        }
+        func gauge(_ name: String) -> [Double] { data.timeline.gauges[name] ?? [] }
+        var body = header(data)
+        body += section("Summary", summary(snapshot) + endpointTable(snapshot))
+        body += section("Throughput", "<h3>Answers per second</h3>"
+            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond("answers/\($0)")) }, times: times,
+                             duration: snapshot.elapsed, unit: "/s", actions: data.actions)
+            + "<h3>Output tokens per second</h3>"
+            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond("tokens/\($0)")) }, times: times,
+                             duration: snapshot.elapsed, unit: "", actions: data.actions))
+        let kinds = ErrorKind.allCases.filter { data.timeline.counts["errors/\($0.code)"] != nil }
+        let retrySeries = names.map { perSecond("retries/\($0)") }
+        let retries = times.indices.map { index in retrySeries.reduce(0) { $0 + ($1.indices.contains(index) ? $1[index] : 0) } }
+        body += section("Errors and retries", SVGChart.lines(kinds.map { SVGChart.Series(label: $0.rawValue, values: perSecond("errors/\($0.code)")) }
+            + [SVGChart.Series(label: "retries sent", values: retries)], times: times, duration: snapshot.elapsed, unit: "/s", actions: data.actions))
+        var limits = [SVGChart.Series(label: "in flight (all)", values: gauge("in_flight"))]
+        if gauge("target_rate").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "rate limit (req/s)", values: gauge("target_rate"))) }
+        for name in names {
+            if gauge("cap/\(name)").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) in-flight cap", values: gauge("cap/\(name)"))) }
+            if gauge("rate_limit/\(name)").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) rate (req/s)", values: gauge("rate_limit/\(name)"))) }
+        }
+        body += section("Limits in force", SVGChart.lines(limits, times: times, duration: snapshot.elapsed, unit: "", actions: data.actions)
+            + "<h3>Weights</h3>" + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: gauge("weight/\($0)")) }, times: times,
+                                                 duration: snapshot.elapsed, unit: "", actions: data.actions))
+        var distributions = ""
+        for endpoint in snapshot.endpoints {
+            distributions += "<h3>\(SVGChart.escape(endpoint.name)): latency</h3>"
+                + SVGChart.distribution(endpoint.latencyDistribution, percentiles: Percentiles(p50: endpoint.p50, p90: endpoint.p90, p99: endpoint.p99))
+            if endpoint.tokens.streamed > 0 {
+                distributions += "<h3>\(SVGChart.escape(endpoint.name)): time to first token</h3>"
+                    + SVGChart.distribution(endpoint.tokens.ttftDistribution, percentiles: endpoint.tokens.ttft)
+            }
+        }
+        body += section("Latency per endpoint", distributions)
+        body += section("Operator actions", actionsTable(data.actions))
+        return page(title: "fanout report — \(data.meta.input)", body: body)
+    }
+
+    private static func header(_ data: ReportData) -> String {
+        let rows: [(String, String)] = [
+            ("command", data.meta.command), ("started", ReportData.iso(data.meta.startedAt)), ("ended", ReportData.iso(data.meta.endedAt)),
+            ("duration", Format.duration(data.snapshot.elapsed)), ("fanout", data.meta.version + (data.meta.source == "files" ? " (rebuilt from the files)" : "")),
+            ("input", data.meta.input), ("save file", data.meta.save), ("errors file", data.meta.errors),
+            ("endpoints", data.meta.endpoints.map { "\($0.name) \($0.url)" }.joined(separator: ", ")),
+        ] + (data.snapshot.serviceLevels.map { [("goodput targets", $0.description(Format.latency))] } ?? [])
+        return "<h1>fanout report</h1>" + table(rows.map { [$0.0, $0.1] }, head: nil, className: "meta")
+    }
+
+    private static func summary(_ snapshot: StatsSnapshot) -> String {
+        let seconds = max(snapshot.elapsed, 0.001)
+        var rows: [[String]] = [
+            ["records", Format.count(snapshot.done)], ["saved", Format.count(snapshot.succeeded)], ["failed", Format.count(snapshot.failed)],
+            ["bad input lines", Format.count(snapshot.badLines)], ["resumed (done earlier)", Format.count(snapshot.resumed)],
+            ["attempts", Format.count(snapshot.sent)], ["retries", Format.count(snapshot.retries)],
+            ["mean rate", Format.rate(Double(snapshot.sent) / seconds) + " req/s"],
+            ["tokens in / out", "\(Format.count(snapshot.promptTokens)) / \(Format.count(snapshot.completionTokens))"],
+        ]
+        let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { "\(kind.rawValue) \(Format.count($0))" } }
+        if !kinds.isEmpty { rows.append(["errors by kind", kinds.joined(separator: ", ")]) }
+        if snapshot.serviceLevels != nil {
+            rows.append(["goodput", "\(Format.count(snapshot.tokens.good)) (\(snapshot.goodShare.map(Format.percent) ?? "–"))"])
+        }
+        if snapshot.tokens.streamed > 0 {
+            let tokens = snapshot.tokens
+            rows.append(["TTFT p50 / p99", "\(Format.latency(tokens.ttft.p50)) / \(Format.latency(tokens.ttft.p99))"])
+            rows.append(["ITL p50 / TPOT p50", "\(Format.latency(tokens.itl.p50)) / \(Format.latency(tokens.tpot.p50))"])
+        }
+        return table(rows, head: nil, className: "summary")
+    }
+
+    private static func endpointTable(_ snapshot: StatsSnapshot) -> String {
+        let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good"]
+        let rows = snapshot.endpoints.map { endpoint in
+            [endpoint.name, Format.weight(endpoint.weight), Format.count(endpoint.sent), Format.count(endpoint.succeeded),
+             Format.count(endpoint.errors), Format.count(endpoint.retries), Format.latency(endpoint.p50), Format.latency(endpoint.p90),
+             Format.latency(endpoint.p99), Format.latency(endpoint.tokens.ttft.p50), Format.latency(endpoint.tokens.ttft.p99),
+             Format.count(endpoint.tokens.completionTokens), snapshot.serviceLevels == nil ? "–" : endpoint.goodShare.map(Format.percent) ?? "–"]
+        }
+        return table(rows, head: head, className: "endpoints")
+    }
+
+    private static func actionsTable(_ actions: [OperatorAction]) -> String {
+        guard !actions.isEmpty else { return #"<p class="empty">none: the run went as started</p>"# }
+        return table(actions.map { [Format.clock($0.at), $0.what] }, head: ["at", "action"], className: "actions")
+    }
+
+    private static func table(_ rows: [[String]], head: [String]?, className: String) -> String {
+        var html = #"<table class="\#(className)">"#
+        if let head { html += "<tr>" + head.map { "<th>\(SVGChart.escape($0))</th>" }.joined() + "</tr>" }
+        for row in rows { html += "<tr>" + row.map { "<td>\(SVGChart.escape($0))</td>" }.joined() + "</tr>" }
+        return html + "</table>"
+    }
+
+    private static func section(_ title: String, _ content: String) -> String {
+        "<section><h2>\(SVGChart.escape(title))</h2>\(content)</section>"
+    }
+
+    /// The page: inline style, and one line of script that counts the charts drawn (for the browser test).
+    private static func page(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(SVGChart.escape(title))</title>
+        <style>
+        body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;background:#fff}
+        h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:14px;margin:16px 0 4px}
+        table{border-collapse:collapse;margin:8px 0}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}
+        td:first-child,th:first-child{text-align:left}table.meta td{text-align:left;font-family:monospace;word-break:break-all}
+        .chart{display:block;max-width:100%;height:auto}.grid{stroke:#eee}.axis{stroke:#999}.tick{font-size:11px;fill:#666}
+        .bar{fill:#4a90c2}.percentile{stroke:#d62728;stroke-dasharray:4 3}.percentile-label{font-size:11px;fill:#d62728}
+        .action{stroke:#555;stroke-dasharray:2 3}.action-label{font-size:10px;fill:#333}
+        .legend span{margin-right:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+        .empty{color:#888}
+        </style></head><body>
+        \(body)
+        <script>document.body.dataset.charts=String(document.querySelectorAll("svg.chart polyline, svg.chart rect").length>0?document.querySelectorAll("svg.chart").length:0)</script>
+        </body></html>
+
+        """
+    }
+}

@@ -1,0 +1,137 @@
+import Engine
+import Foundation
+
+/// Rebuilds a report after the fact from a run's save and errors files (`fanout report`).
+///
+/// Each line is one record's last attempt: with fanout's own lines (`endpoint`, `latency_ms`,
+/// `started_at`, the stream fields) the records are replayed in the order they finished into the
+/// same accumulator a run uses, which gives the summary, per-endpoint figures, distributions and
+/// the timeline; Batch-format lines carry no times or endpoints, so they give the totals only.
+/// What the files never held — limits in force, the operator's actions — is absent.
+struct ReportRebuild {
+    struct Row {
+        var endpoint: String
+        var start: Double?
+        var latency: Double
+        var attempts: Int
+        var promptTokens: Int
+        var completionTokens: Int
+        var timing: StreamTiming?
+        var failure: ErrorKind?
+    }
+
+    private(set) var rows: [Row] = []
+    private(set) var names: [String] = []
+    /// Lines that were not records of either file (not JSON, or no `id`), skipped.
+    private(set) var skipped = 0
+    private var itl: [String: DurationSamples] = [:]
+
+    /// Reads one file's lines; `failures` for the errors file.
+    mutating func read(_ path: String, failures: Bool) throws(EngineError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .inputUnreadable(path: path, "cannot open it") }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw .inputUnreadable(path: path, "\(error.localizedDescription)") }
+            if data.isEmpty { break }
+            pending += data
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                line(pending[start..<newline], failures: failures)
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+        if !pending.isEmpty { line(pending[...], failures: failures) }
+    }
+
+    private mutating func line(_ bytes: ArraySlice<UInt8>, failures: Bool) {
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+        guard let value = try? JSONParser.parse(bytes), value.isObject, value["id"] != nil || value["custom_id"] != nil else {
+            skipped += 1
+            return
+        }
+        let endpoint = value["endpoint"]?.stringValue ?? "(batch)"
+        if !names.contains(endpoint) { names.append(endpoint) }
+        let usage = value["usage"] ?? value["response"]?["body"]?["usage"]
+        var row = Row(endpoint: endpoint, start: value["started_at"]?.doubleValue, latency: (value["latency_ms"]?.doubleValue ?? 0) / 1000,
+                      attempts: max(1, value["attempts"]?.intValue ?? 1), promptTokens: usage?["prompt_tokens"]?.intValue ?? 0,
+                      completionTokens: usage?["completion_tokens"]?.intValue ?? value["output_tokens"]?.intValue ?? 0)
+        let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
+        if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
+            row.failure = Self.kind(status: value["status"]?.intValue ?? value["response"]?["status_code"]?.intValue,
+                                    error: value["error"]?.stringValue ?? value["error"]?["message"]?.stringValue ?? "",
+                                    attempts: value["attempts"]?.intValue)
+            row.attempts = max(0, value["attempts"]?.intValue ?? 1)
+        } else if let ttft = value["ttft_ms"]?.doubleValue {
+            let gaps = value["itl_ms"].map { gaps -> [Double] in
+                if case .array(let items) = gaps { return items.compactMap(\.doubleValue).map { $0 / 1000 } }
+                return []
+            } ?? []
+            var samples = itl[endpoint] ?? DurationSamples()
+            for gap in gaps { samples.record(gap) }
+            itl[endpoint] = samples
+            row.timing = StreamTiming(ttft: ttft / 1000, itl: [], outputTokens: value["output_tokens"]?.intValue ?? row.completionTokens,
+                                      tokensReported: usage != nil, duration: (value["e2e_ms"]?.doubleValue ?? ttft) / 1000)
+        }
+        rows.append(row)
+    }
+
+    /// An errors line's kind from its status and text (what the run counted it as).
+    static func kind(status: Int?, error: String, attempts: Int?) -> ErrorKind {
+        if attempts == 0 { return .badInput }
+        if let status {
+            return status == 429 ? .rateLimited : status >= 500 ? .server : status >= 400 ? .client : .invalidResponse
+        }
+        let text = error.lowercased()
+        if text.contains("timeout") || text.contains("timed out") { return .timeout }
+        if text.contains("connect") || text.contains("closed") || text.contains("tls") { return .connection }
+        if text.contains("response") || text.contains("json") { return .invalidResponse }
+        return .other
+    }
+
+    /// The report: the rows replayed in the order they finished, the timeline sampled each second.
+    func data(save: String, errors: String) -> ReportData {
+        let configurations = names.map { EndpointConfiguration(name: $0, url: EndpointURL("http://rebuilt.invalid/v1")!, weight: 1) }
+        var stats = StatsAccumulator(endpoints: configurations)
+        let origin = rows.compactMap(\.start).min() ?? 0
+        let ordered = rows.map { row in (row, ((row.start ?? origin) - origin) + row.latency) }.sorted { $0.1 < $1.1 }
+        var second = 0.0
+        for (row, finish) in ordered {
+            while finish >= second + 1 {
+                second += 1
+                stats.sampleTimeline(at: second - 0.001)
+            }
+            let endpoint = names.firstIndex(of: row.endpoint) ?? 0
+            let sentAt = max(0, finish - row.latency)
+            for attempt in 0..<row.attempts { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
+            if let kind = row.failure {
+                if kind == .badInput {
+                    stats.record(.badLine(line: 0, reason: "bad input line"), at: finish)
+                } else {
+                    stats.record(.failed(endpoint: endpoint, kind: kind, latency: row.latency, message: kind.rawValue, final: true), at: finish)
+                }
+            } else {
+                stats.record(.succeeded(endpoint: endpoint, latency: row.latency, promptTokens: row.promptTokens,
+                                        completionTokens: row.completionTokens, timing: row.timing), at: finish)
+            }
+        }
+        let end = ordered.last?.1 ?? 0
+        stats.sampleTimeline(at: end)
+        var snapshot = stats.snapshot(at: end, progress: SourceProgress())
+        snapshot.state = .done
+        var all = DurationSamples()
+        for index in snapshot.endpoints.indices {
+            snapshot.endpoints[index].url = ""
+            if let samples = itl[snapshot.endpoints[index].name] {
+                snapshot.endpoints[index].tokens.itl = samples.percentiles
+                all.add(samples)
+            }
+        }
+        if all.count > 0 { snapshot.tokens.itl = all.percentiles }
+        let meta = ReportData.Meta(command: "", startedAt: origin, endedAt: origin + end, version: FanoutCommand.configuration.version,
+                                   source: "files", input: "", save: save, errors: errors, endpoints: names.map { ($0, "") })
+        return ReportData(meta: meta, snapshot: snapshot, timeline: stats.timeline, actions: [])
+    }
+}

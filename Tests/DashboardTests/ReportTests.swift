@@ -1,0 +1,106 @@
+import Engine
+import Foundation
+import Testing
+@testable import Dashboard
+
+@Suite struct ReportTests {
+    static func data(snapshot: StatsSnapshot = Fixtures.streaming(), timeline: Timeline? = nil) -> ReportData {
+        var built = Timeline()
+        if let timeline { built = timeline } else {
+            for second in 0..<200 {
+                built.sample(at: Double(second), deltas: ["answers/gpu-a": 12, "tokens/gpu-a": 768, "errors/server_error": second % 7 == 0 ? 1 : 0],
+                             values: ["weight/gpu-a": second < 100 ? 1 : 3, "in_flight": 40, "cap/gpu-a": 64])
+            }
+        }
+        let meta = ReportData.Meta(command: "fanout --requests_filepath in.jsonl", startedAt: 1_800_000_000, endedAt: 1_800_000_200,
+                                   version: "0.1.0", source: "run", input: "in.jsonl", save: "out.jsonl", errors: "errors.jsonl",
+                                   endpoints: [("gpu-a", "http://10.0.0.5:8000/v1")])
+        return ReportData(meta: meta, snapshot: snapshot, timeline: built,
+                          actions: [OperatorAction(at: 100, what: "weight gpu-a → 3"), OperatorAction(at: 150, what: "pause")])
+    }
+
+    /// The page is self-contained (no src, href, url() or import: nothing to fetch), draws a chart per
+    /// timeline and distribution, marks the operator's actions, and escapes what the run named.
+    @Test func selfContainedPage() {
+        var snapshot = Fixtures.streaming()
+        snapshot.endpoints[0].name = "<gpu & co>"
+        let html = ReportHTML.render(Self.data(snapshot: snapshot))
+        for reference in ["src=", "href=", "url(", "@import", "<link", "<iframe"] { #expect(!html.contains(reference), "\(reference)") }
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 8)
+        #expect(html.contains("weight gpu-a → 3") && html.contains(">pause<"))
+        #expect(html.contains("&lt;gpu &amp; co&gt;") && !html.contains("<gpu & co>"))
+        #expect(html.contains("p50 ") && html.contains("class=\"percentile\""))
+        #expect(html.contains("goodput targets") && html.contains("ttft ≤ 500ms, tpot ≤ 50ms"))
+    }
+
+    /// The JSON carries the same figures under schema fanout-report/1.
+    @Test func jsonSchema() throws {
+        let json = Self.data().json
+        #expect(json["schema"] == "fanout-report/1")
+        #expect(json["meta"]?["slo"]?["ttft_ms"] == 500 && json["meta"]?["started_at"] == "2027-01-15T08:00:00.000Z")
+        #expect(json["summary"]?["records"] == 4326 && json["summary"]?["good"] == 3526)
+        #expect(json["endpoints"]?[0]?["ttft_ms"]?["p50"] != nil && json["endpoints"]?[0]?["ttft_bins"]?["counts"] != nil)
+        #expect(json["timeline"]?["points"] == 200 && json["timeline"]?["counts"]?["answers/gpu-a"]?[0] == 12)
+        #expect(json["actions"]?[1]?["what"] == "pause" && json["actions"]?[1]?["at_s"] == 150)
+    }
+
+    /// A 10-hour run sampled every 100 ms makes a report well under 2 MB, HTML and JSON together.
+    @Test func tenHourReportStaysSmall() {
+        var timeline = Timeline()
+        for tenth in 0..<(36_000 * 10) {
+            let time = Double(tenth) / 10
+            var deltas: [String: Double] = [:]
+            var values: [String: Double] = ["in_flight": Double(tenth % 500), "target_rate": 2000]
+            for endpoint in ["a", "b", "c"] {
+                deltas["answers/\(endpoint)"] = 60
+                deltas["tokens/\(endpoint)"] = 3000
+                deltas["retries/\(endpoint)"] = tenth % 13 == 0 ? 1 : 0
+                values["weight/\(endpoint)"] = 1
+                values["cap/\(endpoint)"] = Double(100 + tenth % 7)
+            }
+            deltas["errors/rate_limited"] = tenth % 17 == 0 ? 1 : 0
+            timeline.sample(at: time, deltas: deltas, values: values)
+        }
+        var snapshot = Fixtures.streaming()
+        snapshot.elapsed = 36_000
+        let data = Self.data(snapshot: snapshot, timeline: timeline)
+        let size = ReportHTML.render(data).utf8.count + data.json.encodedBytes.count
+        #expect(size < 2_000_000, "\(size) bytes")
+        #expect(timeline.length <= Timeline.maxPoints)
+    }
+
+    /// Keys and credentials never reach the report's command line.
+    @Test func redactedCommand() {
+        let command = ReportData.redactedCommand(["fanout", "--endpoint", "https://user:hunter2@gpu:8000/v1?api-key=abc&x=1",
+                                                  "--api_key_env", "MY_KEY", "--token", "t0p", "--secret=s3"])
+        #expect(!command.contains("hunter2") && !command.contains("abc") && !command.contains("t0p") && !command.contains("s3"))
+        #expect(command.contains("https://REDACTED@gpu:8000/v1?api-key=REDACTED&x=1") && command.contains("--api_key_env MY_KEY"))
+        #expect(command.contains("--token REDACTED") && command.contains("--secret=REDACTED"))
+    }
+
+    /// Save and errors lines rebuild the summary, per-endpoint figures and the timeline; Batch lines
+    /// give totals; lines that are not records are counted, not trusted.
+    @Test func rebuildsFromFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var save = ""
+        for index in 0..<50 {
+            save += #"{"id":"\#(index)","input":"x","response":"y","endpoint":"\#(index % 2 == 0 ? "a" : "b")","attempts":1,"latency_ms":200,"usage":{"prompt_tokens":5,"completion_tokens":10},"ttft_ms":50,"e2e_ms":200,"output_tokens":10,"itl_ms":[10,20],"started_at":\#(1_800_000_000 + Double(index) / 10)}"# + "\n"
+        }
+        save += "not json\n"
+        let errors = #"{"id":"x","input":"x","error":"HTTP 503: busy","status":503,"attempts":3,"endpoint":"a","line":9,"started_at":1800000002.5}"# + "\n"
+        try save.write(toFile: directory + "/out.jsonl", atomically: true, encoding: .utf8)
+        try errors.write(toFile: directory + "/errors.jsonl", atomically: true, encoding: .utf8)
+        var rebuild = ReportRebuild()
+        try rebuild.read(directory + "/out.jsonl", failures: false)
+        try rebuild.read(directory + "/errors.jsonl", failures: true)
+        let data = rebuild.data(save: "out.jsonl", errors: "errors.jsonl")
+        #expect(rebuild.skipped == 1 && data.snapshot.succeeded == 50 && data.snapshot.failed == 1)
+        #expect(data.snapshot.errorsByKind[.server] == 1 && data.snapshot.sent == 53 && data.snapshot.retries == 2)
+        #expect(data.snapshot.endpoints.map(\.name) == ["a", "b"] && data.snapshot.endpoints[0].tokens.ttft.p50 != nil)
+        #expect(abs((data.snapshot.tokens.itl.p50 ?? 0) - 0.01) < 0.0001)
+        #expect(data.timeline.length >= 5 && data.timeline.counts["answers/a"]!.reduce(0, +) == 25)
+        #expect(data.meta.source == "files" && data.actions.isEmpty)
+    }
+}
