@@ -102,5 +102,13 @@ import Testing
         #expect(abs((data.snapshot.tokens.itl.p50 ?? 0) - 0.01) < 0.0001)
         #expect(data.timeline.length >= 5 && data.timeline.counts["answers/a"]!.reduce(0, +) == 25)
         #expect(data.meta.source == "files" && data.actions.isEmpty)
+
+        let batch = #"{"id":"batch_req_1","custom_id":"a","response":{"status_code":200,"body":{"usage":{"prompt_tokens":3,"completion_tokens":4}}},"error":null}"#
+            + "\n" + #"{"id":"batch_req_2","custom_id":"b","response":null,"error":{"code":"rate_limited","message":"HTTP 429"}}"# + "\n"
+        try batch.write(toFile: directory + "/batch.jsonl", atomically: true, encoding: .utf8)
+        var batchRebuild = ReportRebuild()
+        try batchRebuild.read(directory + "/batch.jsonl", failures: false)
+        let totals = batchRebuild.data(save: "batch.jsonl", errors: "").snapshot
+        #expect(totals.succeeded == 1 && totals.failed == 1 && totals.errorsByKind[.rateLimited] == 1 && totals.completionTokens == 4)
     }
 }

@@ -58,4 +58,21 @@ import Testing
             #expect(!loaded.stderr.contains("Uncaught") && !loaded.stderr.contains(":ERROR:CONSOLE"), "\(loaded.stderr)")
         }
     }
+
+    /// A report that cannot be written is said on stderr, and the exit code stays the run's.
+    @Test func unwritableReportKeepsTheExitCode() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(5))
+        let report = harness.directory.appendingPathComponent("r.html").path
+        // The report is written through r.html.partial: a directory there makes the write fail.
+        try FileManager.default.createDirectory(atPath: report + ".partial", withIntermediateDirectories: true)
+        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                            "--endpoint", server.baseURL, "--report", report, "--no-tui"])
+        await server.stop()
+        #expect(run.status == 0 && run.stderr.contains("the report could not be written"), "\(run.stderr)")
+        #expect(!run.stdout.contains("report: ") && !FileManager.default.fileExists(atPath: report))
+        #expect(try Harness.read(harness.savePath).count == 5)
+    }
 }

@@ -60,9 +60,12 @@ struct ReportRebuild {
                       completionTokens: usage?["completion_tokens"]?.intValue ?? value["output_tokens"]?.intValue ?? 0)
         let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
         if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
-            row.failure = Self.kind(status: value["status"]?.intValue ?? value["response"]?["status_code"]?.intValue,
-                                    error: value["error"]?.stringValue ?? value["error"]?["message"]?.stringValue ?? "",
-                                    attempts: value["attempts"]?.intValue)
+            // A Batch error line names its kind by code (`server_error`, `rate_limited`, …).
+            let code = value["error"]?["code"]?.stringValue
+            row.failure = ErrorKind.allCases.first { $0.code == code }
+                ?? Self.kind(status: value["status"]?.intValue ?? value["response"]?["status_code"]?.intValue,
+                             error: value["error"]?.stringValue ?? value["error"]?["message"]?.stringValue ?? "",
+                             attempts: value["attempts"]?.intValue)
             row.attempts = max(0, value["attempts"]?.intValue ?? 1)
         } else if let ttft = value["ttft_ms"]?.doubleValue {
             let gaps = value["itl_ms"].map { gaps -> [Double] in
