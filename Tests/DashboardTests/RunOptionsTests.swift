@@ -152,7 +152,7 @@ import Testing
     /// once each, refuses what it does not know, and refuses ttft/tpot when nothing streams.
     @Test func streamAndServiceLevels() throws {
         let base = ["--requests_filepath", input, "--endpoint", "http://127.0.0.1:8001/v1"]
-        let plan = try RunOptions.parse(base + ["--stream", "--slo", "ttft=500ms, tpot=50ms,e2e=10s"]).makePlan(environment: [:])
+        let plan = try RunOptions.parse(base + ["--stream", "--slo", "ttft = 500ms, TPOT=50ms,e2e=10s"]).makePlan(environment: [:])
         #expect(plan.configuration.stream)
         #expect(plan.configuration.serviceLevels == ServiceLevels(ttft: 0.5, tpot: 0.05, e2e: 10))
         #expect(try RunOptions.parse(base).makePlan(environment: [:]).configuration.serviceLevels == nil)

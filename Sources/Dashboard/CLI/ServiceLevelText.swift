@@ -9,7 +9,7 @@ enum ServiceLevelText {
         var seen: Set<String> = []
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         for part in parts {
-            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
+            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pieces.count == 2, let seconds = DurationText.seconds(pieces[1]), seconds > 0, seconds <= 86_400 else {
                 throw ValidationError("--slo takes targets like ttft=500ms,tpot=50ms,e2e=10s (each a duration above 0, at most 24h), not \"\(part)\".")
             }
