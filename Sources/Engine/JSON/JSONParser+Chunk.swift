@@ -27,14 +27,7 @@ extension JSONParser {
             case "usage": parts.usage = try parseValue(depth: 1)
             case "error": parts.error = try parseValue(depth: 1)
             case "choices" where peek == UInt8(ascii: "["):
-                try open(UInt8(ascii: "["), depth: 1)
-                var startedChoices = false
-                var first = true
-                while try nextElement(&startedChoices) {
-                    guard first, peek == UInt8(ascii: "{") else { try skipValue(depth: 2); continue }
-                    first = false
-                    try scanChunkChoice(&parts)
-                }
+                try firstChoice { parser throws(JSONParseError) in try parser.scanChunkChoice(&parts) }
             default: try skipValue(depth: 1)
             }
         }

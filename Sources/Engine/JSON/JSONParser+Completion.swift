@@ -21,14 +21,7 @@ extension JSONParser {
             case "usage":
                 usage = try parseValue(depth: 1)
             case "choices" where peek == UInt8(ascii: "["):
-                try open(UInt8(ascii: "["), depth: 1)
-                var startedChoices = false
-                var first = true
-                while try nextElement(&startedChoices) {
-                    guard first, peek == UInt8(ascii: "{") else { try skipValue(depth: 2); continue }
-                    first = false
-                    try scanChoice(content: &content, text: &text)
-                }
+                try firstChoice { parser throws(JSONParseError) in try parser.scanChoice(content: &content, text: &text) }
             default:
                 try skipValue(depth: 1)
             }
@@ -59,6 +52,19 @@ extension JSONParser {
     }
 
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// Passes over a `choices` array, handing its first element, when an object, to `scan` and
+    /// skipping the rest.
+    mutating func firstChoice(_ scan: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        try open(UInt8(ascii: "["), depth: 1)
+        var started = false
+        var first = true
+        while try nextElement(&started) {
+            guard first, peek == UInt8(ascii: "{") else { try skipValue(depth: 2); continue }
+            first = false
+            try scan(&self)
+        }
+    }
 
     /// Consumes the `{` or `[` that opens a container at `depth`.
     mutating func open(_ bracket: UInt8, depth: Int) throws(JSONParseError) {
