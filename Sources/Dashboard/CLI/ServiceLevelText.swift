@@ -28,21 +28,14 @@ enum ServiceLevelText {
     /// Whether the first record of the input asks for a stream itself (`"stream": true` on the
     /// line or in a Batch line's body); false for stdin and unreadable files.
     static func inputStreams(_ path: String) -> Bool {
-        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        var buffer: [UInt8] = []
-        while buffer.count < 4 << 20, let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
-            buffer += data
-            while let end = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[..<end]
-                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                    guard let value = try? JSONParser.parse(line) else { return false }
-                    return value["stream"] == .bool(true) || value["body"]?["stream"] == .bool(true)
-                        || value["input"]?["stream"] == .bool(true)
-                }
-                buffer.removeSubrange(...end)
-            }
+        guard path != "-" else { return false }
+        var streams = false
+        try? FileLines.forEach(in: path) { line in
+            guard !FileLines.isBlank(line) else { return true }
+            let value = try? JSONParser.parse(line)
+            streams = [value?["stream"], value?["body"]?["stream"], value?["input"]?["stream"]].contains(.bool(true))
+            return false
         }
-        return (try? JSONParser.parse(buffer)).map { $0["stream"] == .bool(true) || $0["body"]?["stream"] == .bool(true) } ?? false
+        return streams
     }
 }

@@ -28,26 +28,14 @@ struct ReportRebuild {
 
     /// Reads one file's lines; `failures` for the errors file.
     mutating func read(_ path: String, failures: Bool) throws(EngineError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .inputUnreadable(path: path, "cannot open it") }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        while true {
-            let data: Data
-            do { data = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw .inputUnreadable(path: path, "\(error.localizedDescription)") }
-            if data.isEmpty { break }
-            pending += data
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                line(pending[start..<newline], failures: failures)
-                start = newline + 1
-            }
-            pending.removeFirst(start)
+        try FileLines.forEach(in: path) { bytes in
+            line(bytes, failures: failures)
+            return true
         }
-        if !pending.isEmpty { line(pending[...], failures: failures) }
     }
 
     private mutating func line(_ bytes: ArraySlice<UInt8>, failures: Bool) {
-        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+        guard !FileLines.isBlank(bytes) else { return }
         guard let value = try? JSONParser.parse(bytes), value.isObject, value["id"] != nil || value["custom_id"] != nil else {
             skipped += 1
             return

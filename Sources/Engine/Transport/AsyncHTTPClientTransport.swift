@@ -40,7 +40,7 @@ public final class AsyncHTTPClientTransport: AsyncTransport {
             let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(request.timeout * 1000)))
             let headers = response.headers.map { HeaderField($0.name, $0.value) }
             let status = Int(response.status.code)
-            if (200..<300).contains(status), response.headers["content-type"].first?.lowercased().hasPrefix("text/event-stream") == true {
+            if ResponseParser.streams(status: status, contentType: response.headers["content-type"].first) {
                 // Timed as it arrives, like the NIO transport.
                 var stream = StreamAssembler(timed: true)
                 var received = 0

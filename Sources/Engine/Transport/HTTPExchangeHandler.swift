@@ -75,9 +75,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             status = Int(head.status.code)
             headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
-            if (200..<300).contains(status), head.headers["content-type"].first?.lowercased().hasPrefix("text/event-stream") == true {
-                stream = StreamAssembler(timed: true)
-            }
+            if ResponseParser.streams(status: status, contentType: head.headers["content-type"].first) { stream = StreamAssembler(timed: true) }
         case .body(var chunk):
             received += chunk.readableBytes
             if received > maxResponseBytes {
@@ -88,10 +86,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
                 stream!.feed(chunk.readableBytesView, at: sinceWritten)
             } else if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
-            let streamed = stream.map { stream in
-                var stream = stream
-                return stream.finish(status: status, end: sinceWritten)
-            }
+            let streamed = stream?.finish(status: status, end: sinceWritten)
             let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [], streamed: streamed)
             let completion = self.completion
             finish()

@@ -121,8 +121,14 @@ public enum ResponseParser {
     }
 
     static func isEventStream(_ response: TransportResponse) -> Bool {
-        if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true { return true }
+        if streams(status: response.status, contentType: response.header("content-type")) { return true }
         return response.body.starts(with: Array("data:".utf8))
+    }
+
+    /// Whether an answer with this status and `Content-Type` is an event stream to join as it
+    /// arrives: a 2xx `text/event-stream` (what the transports time token by token).
+    static func streams(status: Int, contentType: String?) -> Bool {
+        (200..<300).contains(status) && contentType?.lowercased().hasPrefix("text/event-stream") == true
     }
 
     /// Joins an OpenAI SSE stream that arrived whole (no timing): the `delta.content` of every chunk, and the last `usage` seen.
