@@ -5,7 +5,7 @@
 /// pass it through `Redactor.message(for:)`, which removes echoed secrets and only then shortens it.
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
-        case connect, connectTimeout, connectionLost, closedBeforeAnswer, timeout, httpStatus, invalidResponse, responseTooLarge
+        case connect, connectTimeout, connectionLost, closedBeforeAnswer, refused, timeout, httpStatus, invalidResponse, responseTooLarge
         /// A 429 whose `error.code` is `insufficient_quota`: the account is out of credit, not over a rate.
         case quotaExhausted
         case encodedResponse
@@ -30,6 +30,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func connectionLost(_ detail: String) -> EngineError { .init(.connectionLost, "connection lost: \(detail)") }
     /// The server closed the connection before any byte of the answer (typically a keep-alive race).
     public static let closedBeforeAnswer = EngineError(.closedBeforeAnswer, "connection closed by the server before answering")
+    /// An HTTP/2 server refused the request unprocessed (REFUSED_STREAM, or GOAWAY below its id):
+    /// safe to send again, spending no attempt.
+    public static let refused = EngineError(.refused, "the server refused the request before processing it (HTTP/2 REFUSED_STREAM or GOAWAY)")
     public static func timeout(seconds: Double) -> EngineError {
         .init(.timeout, "timeout after \(Self.format(seconds))s")
     }
@@ -70,7 +73,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// a 2xx body that is not the JSON promised. Other 4xx and bad input never are.
     public var isRetryable: Bool {
         switch code {
-        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .timeout, .invalidResponse: return true
+        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .refused, .timeout, .invalidResponse: return true
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
@@ -85,7 +88,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The bucket this error is counted in on the dashboard and in the summary.
     public var kind: ErrorKind {
         switch code {
-        case .connect, .connectionLost, .closedBeforeAnswer: return .connection
+        case .connect, .connectionLost, .closedBeforeAnswer, .refused: return .connection
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
@@ -113,6 +116,17 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the request may be sent again on a fresh connection without counting an attempt.
     public var isClosedBeforeAnswer: Bool { code == .closedBeforeAnswer }
+
+    /// Whether an HTTP/2 server refused the request unprocessed (`refused`).
+    public var isRefused: Bool { code == .refused }
+
+    /// The same failure, said as one of reaching `proxy`: a refused or unreachable proxy is named
+    /// as such (its credentials never are).
+    func reachingProxy(_ proxy: ProxyServer) -> EngineError {
+        guard code == .connect || code == .connectTimeout else { return self }
+        let detail = message.hasPrefix("connection failed: ") ? String(message.dropFirst("connection failed: ".count)) : message
+        return .init(code, "connection failed: cannot reach the proxy \(proxy): \(detail)")
+    }
 
     public var description: String { message }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOHTTP2
 import Synchronization
 import Testing
 @testable import Engine
@@ -20,7 +21,7 @@ import Testing
             let done = pending.withLock { $0.removeFirst() }
             let channel = EmbeddedChannel()
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-            done(.success(HTTPConnection(channel: channel)))
+            done(.success(HTTPConnection(http1: channel)))
         }
     }
 
@@ -108,5 +109,69 @@ import Testing
         #expect(opener.count == 1 && leases.count == 1)
         try opener.openOne()
         #expect(leases.connection(1) != nil && leases.connection(1) !== connection)
+    }
+}
+
+extension ConnectionPoolTests {
+    /// An HTTP/2 connection carrying `capacity` requests at once (its multiplexer is never used here).
+    static func multiplexed(capacity: Int) throws -> HTTPConnection {
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let multiplexer = HTTP2StreamMultiplexer(mode: .client, channel: channel, inboundStreamInitializer: nil)
+        return HTTPConnection(http2: channel, multiplexer: NIOLoopBound(multiplexer, eventLoop: channel.eventLoop), capacity: capacity,
+                              goingAway: GoAwayFlag(), host: "h", maxResponseBytes: 1)
+    }
+
+    /// An endpoint that may speak HTTP/2 opens one connection first; once it carries 4 streams,
+    /// 10 queued leases share it and two more connections, not ten.
+    @Test func multiplexesOnFewConnections() throws {
+        let pending = Mutex<[@Sendable (Result<HTTPConnection, EngineError>) -> Void]>([])
+        let pool = ConnectionPool(maxConnections: 100, maxOpening: 64, mayMultiplex: true) { done in pending.withLock { $0.append(done) } }
+        let leases = Leases()
+        for index in 0..<10 { pool.lease(leases.record(index)) }
+        #expect(pending.withLock { $0.count } == 1)
+        let first = try Self.multiplexed(capacity: 4)
+        pending.withLock { $0.removeFirst() }(.success(first))
+        #expect((0..<4).allSatisfy { leases.connection($0) === first } && leases.count == 4)
+        // Six wait: two more connections of four cover them.
+        #expect(pending.withLock { $0.count } == 2)
+        for _ in 0..<2 { pending.withLock { $0.removeFirst() }(.success(try Self.multiplexed(capacity: 4))) }
+        #expect(leases.count == 10 && pending.withLock { $0.count } == 0)
+        pool.release(first)
+        pool.lease(leases.record(10))
+        #expect(leases.connection(10) === first)
+    }
+
+    /// When that first connection fails, the leases queued behind it fail with it at once.
+    @Test func firstMultiplexedFailureFailsTheQueue() {
+        let pending = Mutex<[@Sendable (Result<HTTPConnection, EngineError>) -> Void]>([])
+        let pool = ConnectionPool(maxConnections: 100, mayMultiplex: true) { done in pending.withLock { $0.append(done) } }
+        let leases = Leases()
+        for index in 0..<5 { pool.lease(leases.record(index)) }
+        pending.withLock { $0.removeFirst() }(.failure(.connect("connection refused")))
+        #expect((0..<5).allSatisfy { leases.failed($0) != nil } && pending.withLock { $0.count } == 0)
+    }
+
+    /// A connection that got GOAWAY takes no new request; it closes when its last one is done.
+    @Test func goAwayDrains() throws {
+        let pending = Mutex<[@Sendable (Result<HTTPConnection, EngineError>) -> Void]>([])
+        let pool = ConnectionPool(maxConnections: 100, mayMultiplex: true) { done in pending.withLock { $0.append(done) } }
+        let leases = Leases()
+        pool.lease(leases.record(0))
+        pool.lease(leases.record(1))
+        let flag = GoAwayFlag()
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let connection = HTTPConnection(http2: channel, multiplexer: NIOLoopBound(HTTP2StreamMultiplexer(mode: .client, channel: channel, inboundStreamInitializer: nil), eventLoop: channel.eventLoop),
+                                        capacity: 8, goingAway: flag, host: "h", maxResponseBytes: 1)
+        pending.withLock { $0.removeFirst() }(.success(connection))
+        #expect(leases.connection(0) === connection && leases.connection(1) === connection)
+        flag.set()
+        pool.release(connection)
+        #expect(channel.isActive)
+        pool.lease(leases.record(2))
+        #expect(leases.count == 2 && pending.withLock { $0.count } == 1)
+        pool.release(connection)
+        #expect(!channel.isActive)
     }
 }

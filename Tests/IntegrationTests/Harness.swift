@@ -34,15 +34,13 @@ struct Harness {
         var allIDs: [String] { (saved + errors).compactMap { $0["id"]?.stringValue } }
     }
 
-    /// The two HTTP clients; tests that exercise the transport run against both.
+    /// How the transport reaches the servers; tests that exercise the transport run each way.
     enum Client: String, CaseIterable, Sendable {
-        case nio, ahc
+        /// Straight to the server.
+        case nio
 
         func make(_ endpoints: [EndpointConfiguration], maxInFlight: Int) throws -> any Transport {
-            switch self {
-            case .nio: try NIOHTTPTransport(endpoints: endpoints, connectionsPerEndpoint: maxInFlight, connectTimeout: 2)
-            case .ahc: AsyncHTTPClientTransport(connectionsPerHost: maxInFlight, connectTimeout: 2)
-            }
+            try NIOHTTPTransport(endpoints: endpoints, connectionsPerEndpoint: maxInFlight, connectTimeout: 2)
         }
     }
 

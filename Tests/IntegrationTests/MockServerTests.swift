@@ -1,17 +1,24 @@
 @testable import Engine
 import Foundation
+import Synchronization
 import MockLLM
 import Testing
 import TestSupport
 
 @Suite(.serialized, .tags(.integration)) struct MockServerTests {
-    /// One client for the whole process (a client must be shut down before it is freed; this one never is).
-    static let transport = AsyncHTTPClientTransport(connectionsPerHost: 64, connectTimeout: 2)
-
+    /// Posts through a transport of the server's own (kept for the process, so connections are reused).
     func post(_ server: MockServer, body: String, path: String = "/v1/chat/completions") async -> Result<TransportResponse, EngineError> {
-        await Self.transport.send(TransportRequest(endpoint: 0, url: EndpointURL(server.baseURL)!, path: path, headers: [],
-                                              body: Array(body.utf8), timeout: 10))
+        let url = EndpointURL(server.baseURL)!
+        let transport = Self.transports.withLock { transports in
+            if let known = transports[url] { return known }
+            let made = try! NIOHTTPTransport(endpoints: [EndpointConfiguration(url: url)], connectionsPerEndpoint: 64, connectTimeout: 2)
+            transports[url] = made
+            return made
+        }
+        return await transport.send(TransportRequest(endpoint: 0, url: url, path: path, headers: [], body: Array(body.utf8), timeout: 10))
     }
+
+    private static let transports = Mutex<[EndpointURL: NIOHTTPTransport]>([:])
 
     func chat(_ prompt: String) -> String { #"{"model":"m","messages":[{"role":"user","content":"\#(prompt)"}]}"# }
 

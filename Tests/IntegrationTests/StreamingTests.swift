@@ -55,17 +55,6 @@ import Testing
         #expect(server.arrivals == 6 && server.arrivalsByPrompt.values.sorted() == [1, 1, 1, 1, 2])
     }
 
-    /// The AsyncHTTPClient transport times streams as they arrive too.
-    @Test func ahcTimesStreams() async throws {
-        let harness = try Harness()
-        defer { harness.cleanUp() }
-        let server = try await Self.streamingServer()
-        let outcome = try await harness.run(Harness.prompts(3), endpoints: [Harness.endpoint(server)], client: .ahc) { $0.stream = true }
-        await server.stop()
-        #expect(outcome.saved.count == 3)
-        #expect(outcome.saved.allSatisfy { ($0["ttft_ms"]?.doubleValue ?? 0) >= 100 && $0["output_tokens"] == 8 })
-    }
-
     /// `--slo ttft=…` without streamed answers is refused with exit 2 and a sentence saying what to
     /// add; input lines that ask for a stream themselves are enough, and e2e alone needs nothing.
     @Test func sloNeedsStreaming() async throws {

@@ -86,8 +86,17 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 
-    @Option(name: .customLong("transport"), help: ArgumentHelp("HTTP client: nio (lean HTTP/1.1 on SwiftNIO, the fastest) or ahc (AsyncHTTPClient, with HTTP/2).", valueName: "nio|ahc"))
+    @Option(name: .customLong("transport"), help: ArgumentHelp("HTTP client: nio, fanout's own on SwiftNIO (HTTP/1.1 and HTTP/2). ahc is accepted as an alias: the AsyncHTTPClient transport it named was folded into nio.", valueName: "nio|ahc"))
     var transport: TransportKind = .nio
+
+    @Option(name: .customLong("proxy"), help: ArgumentHelp("Send every endpoint's requests through this HTTP proxy (CONNECT tunnels for https), or none to go direct; credentials in the URL are sent as Proxy-Authorization and never shown. Default: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY from the environment, as curl reads them (loopback hosts go direct).", valueName: "http://[user:pass@]host:port|none"))
+    var proxy: String?
+
+    @Option(name: .both("ca_file"), help: ArgumentHelp("A PEM file of certificate authorities to trust beside the system's (or SSL_CERT_FILE/SSL_CERT_DIR's), for servers with an internal CA; an endpoint may add its own ca_file.", valueName: "path"))
+    var caFile: String?
+
+    @Flag(name: .customLong("http1"), help: "Speak HTTP/1.1 only: do not offer HTTP/2 by ALPN to TLS endpoints (default: HTTP/2 when the server chooses it, many requests per connection).")
+    var http1 = false
 
     @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?

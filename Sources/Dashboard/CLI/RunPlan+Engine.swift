@@ -18,12 +18,9 @@ extension RunPlan {
         let source: any RequestSource = generatesPrompts ? SyntheticPromptSource(defaults: defaults)
             : try JSONLFileSource(path: inputPath, defaults: defaults)
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
-        let transport: any Transport = switch self.transport {
-        case .nio: try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,
-                                        connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
-        case .ahc: AsyncHTTPClientTransport(connectionsPerHost: configuration.maxInFlight ?? Defaults.autoInFlightCeiling, connectTimeout: connectTimeout,
-                                            maxResponseBytes: maxResponseBytes)
-        }
+        // `--transport ahc` is an alias: the one transport speaks HTTP/2 itself now.
+        let transport = try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,
+                                             connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
     }
 }

@@ -21,6 +21,8 @@ struct RunPlan {
     var logFile: String?
     /// Things worth a look that do not stop the run (a key variable that is unset), said at start.
     var warnings: [String] = []
+    /// Each endpoint's route and trust, said at start when a proxy or a TLS setting is in play.
+    var routeLines: [String] = []
     /// The demo's prompts, made as they are read without end (`inputPath` only names them).
     var generatesPrompts = false
     /// `--report`: where the run's report goes at its end.
@@ -115,6 +117,10 @@ extension RunOptions {
                            connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
                            metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
         plan.report = reportFiles
+        let proxyVariables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        let networkSet = proxy != nil || proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
+            || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && ($0.tls.rootsFile != nil || $0.tls.rootsDirectory != nil || !$0.tls.caFiles.isEmpty || $0.tls.clientCertificate != nil)) }
+        if networkSet { plan.routeLines = endpoints.map(\.routeLine) }
         return plan
     }
 
@@ -187,6 +193,7 @@ extension RunOptions {
                 warnings.append("endpoint \(endpoint.name) names api_key_env \(variable), which is not set: its requests go without a key")
             }
         }
+        try applyNetwork(to: &endpoints, environment: environment)
         var seen: [String: Int] = [:]
         for index in endpoints.indices {
             let name = endpoints[index].name

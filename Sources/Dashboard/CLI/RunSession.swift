@@ -15,6 +15,7 @@ struct RunSession {
         var failedBefore = 0
         var logOutput: LogOutput?
         for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
+        for line in plan.routeLines { Console.error("fanout: route: \(line)") }
         let owner = plan.owner
         for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
             if let other = OutputOwner.conflict(at: path, for: owner) {

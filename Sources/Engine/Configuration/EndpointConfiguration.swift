@@ -23,6 +23,12 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     /// The environment variable this endpoint's entry named for its key when that variable is unset
     /// (a warning at start: requests go without a key).
     public var missingKeyVariable: String?
+    /// The entry's own `proxy` (a URL, or `none`); nil when it sets none.
+    public var proxyChoice: ProxyChoice?
+    /// How requests reach it, direct or through which proxy: chosen at start (`ProxySettings`).
+    public var route = ProxyRoute.direct
+    /// What a TLS connection to it trusts and presents (`ca_file`, `client_cert`, `client_key`).
+    public var tls = TLSSettings()
 
     public init(name: String? = nil, url: EndpointURL, weight: Double = 1, apiKey: String? = nil, model: String? = nil,
                 maxInFlight: Int? = nil, headers: [HeaderField] = []) {

@@ -1,8 +1,11 @@
 import Yams
 
 /// Reads an endpoints file: a YAML or JSON list of `{name, url, weight, api_key_env, model, max_in_flight,
-/// headers, rps, rpm, tpm}` (`rps`/`rpm`: the endpoint's own request limit, the stricter if both;
-/// `tpm`: its own tokens-per-minute limit).
+/// headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key}` (`rps`/`rpm`: the endpoint's own
+/// request limit, the stricter if both; `tpm`: its own tokens-per-minute limit; `proxy`: a proxy URL
+/// or `none`; `ca_file`: a PEM file of authorities trusted beside the system's; `client_cert` and
+/// `client_key`: PEM files presented for mutual TLS). Paths are taken as given (relative ones from
+/// the current directory).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -43,7 +46,8 @@ public enum EndpointFile {
         for (index, entry) in entries.enumerated() {
             let position = "entry \(index + 1)"
             guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
-            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm"]
+            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm",
+                              "proxy", "ca_file", "client_cert", "client_key"]
             if let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
@@ -98,9 +102,33 @@ public enum EndpointFile {
             endpoint.requestsPerSecond = perSecond
             endpoint.adaptiveInFlight = adaptive
             endpoint.tokensPerMinute = try limit("tpm")
+            try readNetwork(map, position: position, into: &endpoint)
             result.append(endpoint)
         }
         return result
+    }
+
+    /// The entry's `proxy`, `ca_file`, `client_cert` and `client_key`.
+    private static func readNetwork(_ map: [String: Any], position: String, into endpoint: inout EndpointConfiguration) throws(EngineError) {
+        func path(_ key: String) throws(EngineError) -> String? {
+            guard let value = map[key] else { return nil }
+            guard let text = value as? String, !text.isEmpty else { throw .configuration("\(position) needs \(key) to be a file path") }
+            return text
+        }
+        if let value = map["proxy"] {
+            guard let text = value as? String else { throw .configuration("\(position) needs proxy to be a URL like http://proxy:3128, or none") }
+            do {
+                endpoint.proxyChoice = try ProxyChoice.parse(text)
+            } catch {
+                throw .configuration("\(position): \(error.description)")
+            }
+        }
+        if let caFile = try path("ca_file") { endpoint.tls.caFiles = [caFile] }
+        endpoint.tls.clientCertificate = try path("client_cert")
+        endpoint.tls.clientKey = try path("client_key")
+        guard (endpoint.tls.clientCertificate == nil) == (endpoint.tls.clientKey == nil) else {
+            throw .configuration("\(position) needs client_cert and client_key together, for mutual TLS")
+        }
     }
 
     /// Whether `node` and all it holds (aliases counted each time they are used) fit in `budget` nodes.

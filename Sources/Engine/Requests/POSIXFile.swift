@@ -30,6 +30,15 @@ enum POSIXFile {
         return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
+    enum Kind { case file, directory }
+
+    /// Whether `path` is a readable file or directory; nil when it is missing or unreadable.
+    static func kind(of path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0, access(path, R_OK) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFDIR ? .directory : .file
+    }
+
     /// A small file's bytes (nil when missing, unreadable or over `limit`).
     static func contents(of path: String, limit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

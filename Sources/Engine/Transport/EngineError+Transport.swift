@@ -1,11 +1,11 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 
 extension EngineError {
-    /// Reduces an error from either HTTP client (AsyncHTTPClient or the NIO transport) to words a user
+    /// Reduces an error from the NIO transport (HTTP/1.1, HTTP/2, TLS, proxies) to words a user
     /// can act on; the text names no header, no URL query and no type inside fanout, so it is safe to print.
     init(transportError error: any Error, timeout: Double, limit: Int) {
         self = Self.reduce(error, timeout: timeout, limit: limit)
@@ -13,15 +13,12 @@ extension EngineError {
 
     private static func reduce(_ error: any Error, timeout: Double, limit: Int) -> EngineError {
         if error is NIOTooManyBytesError { return .responseTooLarge(limit: limit) }
-        if let clientError = error as? HTTPClientError {
-            switch clientError {
-            case .deadlineExceeded: return .timeout(seconds: timeout)
-            case .readTimeout, .writeTimeout: return .timeout(seconds: timeout)
-            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout: return .connectTimeout(seconds: timeout)
-            case .remoteConnectionClosed: return .connectionLost("closed by the server")
-            case .cancelled: return .cancelled
-            default: return .connectionLost(clientError.shortDescription)
-            }
+        if let engine = error as? EngineError { return engine }
+        if let closed = error as? NIOHTTP2Errors.StreamClosed {
+            return closed.errorCode == .refusedStream ? .refused : .connectionLost("the server reset the request's HTTP/2 stream (\(closed.errorCode))")
+        }
+        if error is NIOHTTP2Errors.NoSuchStream || error is NIOHTTP2Errors.StreamIDTooSmall || error is NIOHTTP2Errors.CreatedStreamAfterGoaway {
+            return .refused
         }
         if let tls = tlsProblem(error) { return .connect("TLS: \(tls)") }
         if let parser = error as? HTTPParserError { return .connectionLost(describe(parser)) }

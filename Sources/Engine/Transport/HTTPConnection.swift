@@ -1,73 +1,84 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-import NIOSSL
+import NIOHTTP2
 
-/// One keep-alive HTTP/1.1 connection (plain or TLS) that carries one request at a time.
+/// One keep-alive connection (plain or TLS, direct or through a proxy): over HTTP/1.1 it carries
+/// one request at a time, over HTTP/2 up to `capacity` at once, each on a stream of its own.
 final class HTTPConnection: Sendable {
     let channel: any Channel
+    /// Requests it carries at once: 1 over HTTP/1.1; over HTTP/2 the server's
+    /// SETTINGS_MAX_CONCURRENT_STREAMS (at most `HTTP2Watcher.maxStreams`).
+    let capacity: Int
+    private let multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>?
+    private let goingAway: GoAwayFlag?
+    private let host: String
+    private let maxResponseBytes: Int
 
-    init(channel: any Channel) {
+    /// An HTTP/1.1 connection, its exchange handler already in the pipeline.
+    init(http1 channel: any Channel) {
         self.channel = channel
+        capacity = 1
+        multiplexer = nil
+        goingAway = nil
+        host = ""
+        maxResponseBytes = 0
     }
 
-    /// Opens a connection to `url`'s host (TLS when `tls` is given, reported once the handshake is
-    /// done, so a certificate problem is a connection failure) and reports it once.
-    static func connect(to url: EndpointURL, group: any EventLoopGroup, connectTimeout: Double, tls: NIOSSLContext?,
-                        maxResponseBytes: Int, _ done: @escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) {
-        let loop = group.next()
-        let handshake = tls.map { _ in loop.makePromise(of: Void.self) }
-        let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            // One read per readable event: an answer (or a streamed token) mostly arrives whole, and a
-            // second read would only find the socket empty, a wasted system call each time.
-            .channelOption(.maxMessagesPerRead, value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let tls, let handshake {
-                        try pipeline.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: url.host.isIPAddress ? nil : url.host))
-                        try pipeline.addHandler(TLSHandshakeWaiter(handshake))
-                    }
-                    try pipeline.addHTTPClientHandlers()
-                    try pipeline.addHandler(HTTPExchangeHandler(host: url.hostHeader, maxResponseBytes: maxResponseBytes))
-                }
-            }
-        var connected = bootstrap.connect(host: url.host, port: url.port)
-        if let handshake {
-            connected.whenFailure { handshake.fail($0) }
-            connected = connected.flatMap { channel in handshake.futureResult.map { channel } }
-        }
-        connected.whenComplete { result in
-            if case .failure(let error) = result, EngineError.isUnverifiedCertificate(error) {
-                return TLSDiagnosis.diagnose(url, group: group, connectTimeout: connectTimeout) { done(.failure(.connect("TLS: \($0)"))) }
-            }
-            done(result.map(HTTPConnection.init(channel:)).mapError {
-                EngineError(transportError: $0, timeout: connectTimeout, limit: maxResponseBytes)
-            })
-        }
+    /// An HTTP/2 connection: each request opens a stream with its own exchange handler.
+    init(http2 channel: any Channel, multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>, capacity: Int, goingAway: GoAwayFlag,
+         host: String, maxResponseBytes: Int) {
+        self.channel = channel
+        self.capacity = capacity
+        self.multiplexer = multiplexer
+        self.goingAway = goingAway
+        self.host = host
+        self.maxResponseBytes = maxResponseBytes
     }
+
+    var isHTTP2: Bool { multiplexer != nil }
 
     /// Sends one request and reports the whole answer, or the failure, once on the connection's
-    /// event loop. The request's timeout closes the connection.
+    /// event loop. The request's timeout closes the connection (HTTP/1.1) or resets its stream (HTTP/2).
     func execute(_ request: TransportRequest, completion: @escaping @Sendable (Result<TransportResponse, EngineError>) -> Void) {
         let channel = self.channel
         let exchange = HTTPExchangeHandler.Exchange(request: request, completion: completion)
-        // On the loop, an active channel still has our handler, which then owns the completion; a
-        // channel that closed since it was leased would drop the write without telling anyone.
-        let send: @Sendable () -> Void = {
-            if channel.isActive {
-                channel.writeAndFlush(exchange, promise: nil)
-            } else {
-                completion(.failure(.closedBeforeAnswer))
+        let send: @Sendable () -> Void
+        if let multiplexer {
+            let (host, limit, goingAway) = (host, maxResponseBytes, goingAway)
+            send = {
+                guard channel.isActive else { return completion(.failure(.closedBeforeAnswer)) }
+                let opened = channel.eventLoop.makePromise(of: (any Channel).self)
+                multiplexer.value.createStreamChannel(promise: opened) { stream in
+                    stream.eventLoop.makeCompletedFuture {
+                        let pipeline = stream.pipeline.syncOperations
+                        try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
+                        try pipeline.addHandler(HTTPExchangeHandler(host: host, maxResponseBytes: limit, goingAway: goingAway))
+                        // The handler owns the completion from here on.
+                        pipeline.writeAndFlush(NIOAny(exchange), promise: nil)
+                    }
+                }
+                // A stream that could not be opened never reached the server.
+                opened.futureResult.whenFailure { _ in completion(.failure(.refused)) }
+            }
+        } else {
+            // On the loop, an active channel still has our handler, which then owns the completion; a
+            // channel that closed since it was leased would drop the write without telling anyone.
+            send = {
+                if channel.isActive {
+                    channel.writeAndFlush(exchange, promise: nil)
+                } else {
+                    completion(.failure(.closedBeforeAnswer))
+                }
             }
         }
         if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
     }
 
-    /// Whether the connection can take another request.
-    var isReusable: Bool { channel.isActive }
+    /// Over HTTP/2, how many requests the server processed before it sent GOAWAY, if it did.
+    var processedBeforeGoAway: Int? { goingAway?.processed }
+
+    /// Whether the connection can take another request (HTTP/2: no GOAWAY yet).
+    var isReusable: Bool { channel.isActive && goingAway?.isSet != true }
 
     func close() { channel.close(promise: nil) }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 
 /// Writes one request and collects its answer on a connection's event loop.
 ///
@@ -20,6 +21,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
 
     private let host: String
     private let maxResponseBytes: Int
+    /// `http://host:port` before each path when the request goes to an HTTP proxy (absolute form).
+    private let absolutePrefix: String
+    /// The HTTP proxy plain http goes through, if any (its `Proxy-Authorization` is sent).
+    private let proxy: ProxyServer?
+    /// Over HTTP/2: set once the connection got GOAWAY, after which a stream closed before its
+    /// answer was one the server will not process (NIO closes those with CANCEL).
+    private let goingAway: GoAwayFlag?
     private var completion: (@Sendable (Result<TransportResponse, EngineError>) -> Void)?
     private var timeout: Scheduled<Void>?
     private var status = 0
@@ -34,9 +42,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     /// header array, so this is built once per connection.
     private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
 
-    init(host: String, maxResponseBytes: Int) {
+    init(host: String, maxResponseBytes: Int, absolutePrefix: String = "", proxy: ProxyServer? = nil, goingAway: GoAwayFlag? = nil) {
+        self.goingAway = goingAway
         self.host = host
         self.maxResponseBytes = maxResponseBytes
+        self.absolutePrefix = absolutePrefix
+        self.proxy = proxy
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
@@ -57,7 +68,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
             fail(.timeout(seconds: seconds), context: context)
         }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.path, headers: fields(for: request.headers))
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix + request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
@@ -73,6 +84,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = Int(head.status.code)
+            // The proxy itself refused (it often closes without reading the request, so the answer
+            // may be cut short by a reset): said like a refused tunnel.
+            if status == 407, let proxy {
+                let reason = ProxyTunnelHandler.explain(status: 407, reason: "", target: host, hasCredentials: proxy.authorization != nil)
+                return fail(.connect("the proxy \(proxy) \(reason)"), context: context)
+            }
             headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
             if ResponseParser.streams(status: status, contentType: head.headers["content-type"].first) { stream = StreamAssembler(timed: true) }
@@ -101,6 +118,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if status == 0, let closed = error as? NIOHTTP2Errors.StreamClosed, closed.errorCode == .cancel, goingAway?.isSet == true {
+            return fail(.refused, context: context)
+        }
         fail(EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
     }
 
@@ -113,6 +133,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         fields.add(name: "accept", value: "application/json")
         fields.add(name: "accept-encoding", value: "identity")
         for header in headers { fields.add(name: header.name, value: header.value) }
+        if let authorization = proxy?.authorization { fields.add(name: "proxy-authorization", value: authorization) }
         cachedHeaders = (headers, fields)
         return fields
     }

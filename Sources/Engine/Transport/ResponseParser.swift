@@ -108,6 +108,17 @@ public enum ResponseParser {
     /// The `error.code` of an OpenAI-style error body (`insufficient_quota`, `rate_limit_exceeded`), if any.
     static func errorCode(_ body: [UInt8]) -> String? { errorDetails(body).code }
 
+    /// What a TLS gateway's page about client certificates means (nginx words them so), if it is one.
+    static func clientCertificateProblem(_ text: String) -> String? {
+        if text.contains("No required SSL certificate was sent") {
+            return "the server requires a client certificate (mutual TLS): set client_cert and client_key for this endpoint"
+        }
+        if text.contains("The SSL certificate error") {
+            return "the server did not accept the client certificate (client_cert): it is not signed by an authority the server trusts, or it expired"
+        }
+        return nil
+    }
+
     /// An error body's message and `error.code`, from one parse.
     static func errorDetails(_ body: [UInt8]) -> (message: String?, code: String?) {
         if let json = try? JSONParser.parse(body) {
@@ -117,6 +128,7 @@ public enum ResponseParser {
         }
         // Whole: cutting here could leave part of an echoed key, which redaction would then miss.
         let text = String(decoding: body, as: UTF8.self).trimmingSpaces
+        if let clientCertificate = clientCertificateProblem(text) { return (clientCertificate, nil) }
         return (text.isEmpty ? nil : text, nil)
     }
 

@@ -20,23 +20,24 @@ enum TLSDiagnosis {
         return "the server's certificate is not trusted: it is self-signed or issued by an authority this machine does not trust (untrusted certificate)"
     }
 
-    /// Connects to `url` without verifying and reports the reason, or the generic one if the second
-    /// look fails too.
-    static func diagnose(_ url: EndpointURL, group: any EventLoopGroup, connectTimeout: Double,
-                         _ done: @escaping @Sendable (String) -> Void) {
+    /// Connects to the opener's endpoint once more, along the same route, without verifying, and
+    /// reports the reason, or the generic one if the second look fails too.
+    static func diagnose(_ opener: ConnectionOpener, _ done: @escaping @Sendable (String) -> Void) {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
         guard let context = try? NIOSSLContext(configuration: configuration) else { return done(EngineError.certificateNotTrusted) }
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = try NIOSSLClientHandler(context: context, serverHostname: url.host.isIPAddress ? nil : url.host)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    try channel.pipeline.syncOperations.addHandler(CertificateReader(done: done))
-                }
+        let url = opener.url
+        opener.reach(on: opener.group.next()).whenComplete { result in
+            guard case .success(let channel) = result else { return done(EngineError.certificateNotTrusted) }
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: url.host.isIPAddress ? nil : url.host))
+                try pipeline.addHandler(CertificateReader(done: done))
+            } catch {
+                channel.close(promise: nil)
+                done(EngineError.certificateNotTrusted)
             }
-        bootstrap.connect(host: url.host, port: url.port).whenFailure { _ in done(EngineError.certificateNotTrusted) }
+        }
     }
 
     private static func date(_ seconds: Double) -> String {

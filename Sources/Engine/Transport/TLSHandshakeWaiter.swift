@@ -1,21 +1,21 @@
 import NIOCore
 import NIOTLS
 
-/// Completes a promise when the TLS handshake is done, or fails it with the handshake's error, so a
+/// Completes a promise with the protocol ALPN chose (nil: none) when the TLS handshake is done, or fails it with the handshake's error, so a
 /// connection counts as open only once TLS is up. Removes itself after the handshake.
 final class TLSHandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
-    private var promise: EventLoopPromise<Void>?
+    private var promise: EventLoopPromise<String?>?
 
-    init(_ promise: EventLoopPromise<Void>) {
+    init(_ promise: EventLoopPromise<String?>) {
         self.promise = promise
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case TLSUserEvent.handshakeCompleted = event, let promise {
+        if case TLSUserEvent.handshakeCompleted(let negotiated) = event, let promise {
             self.promise = nil
-            promise.succeed()
+            promise.succeed(negotiated)
             context.pipeline.syncOperations.removeHandler(self, promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
