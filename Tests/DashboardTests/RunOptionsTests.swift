@@ -169,4 +169,59 @@ import Testing
         try "{\"body\":{\"messages\":[],\"stream\":true}}\n".write(toFile: input, atomically: true, encoding: .utf8)
         #expect(try RunOptions.parse(base + ["--slo", "tpot=20ms"]).makePlan(environment: [:]).configuration.serviceLevels?.tpot == 0.02)
     }
+
+    /// --proxy, --ca_file and --http1 reach every endpoint: the route and trust are printed at start
+    /// without credentials; the environment's proxy is read when --proxy is absent; `--transport ahc`
+    /// is still accepted.
+    @Test func networkOptions() throws {
+        let caFile = input + ".ca.pem"
+        try Self.fixtureCA.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let base = ["--requests_filepath", input, "--endpoint", "https://gpu.corp:8443/v1", "--endpoint", "http://127.0.0.1:8001/v1"]
+        let plan = try RunOptions.parse(base + ["--proxy", "http://me:s3cret@proxy.corp:3128", "--ca_file", caFile, "--http1", "--transport", "ahc"])
+            .makePlan(environment: [:])
+        let endpoints = plan.configuration.endpoints
+        #expect(endpoints.allSatisfy { $0.route.proxy?.host == "proxy.corp" && !$0.tls.offersHTTP2 && $0.tls.caFiles == [caFile] })
+        #expect(plan.routeLines.count == 2 && plan.routeLines.allSatisfy { $0.contains("via proxy http://***@proxy.corp:3128 (--proxy)") })
+        #expect(!plan.routeLines.joined().contains("s3cret"))
+        let environment = try RunOptions.parse(base).makePlan(environment: ["HTTPS_PROXY": "proxy.corp:3128", "HTTP_PROXY": "proxy.corp:3128", "NO_PROXY": "other.corp"])
+        #expect(environment.configuration.endpoints[0].route.description == "via proxy http://proxy.corp:3128 (HTTPS_PROXY)")
+        #expect(environment.configuration.endpoints[1].route.description == "direct (loopback, not proxied from HTTP_PROXY)")
+        #expect(try RunOptions.parse(base).makePlan(environment: [:]).routeLines.isEmpty)
+    }
+
+    /// A throwaway self-signed CA certificate (its key was thrown away), for reading only.
+    static let fixtureCA = """
+    -----BEGIN CERTIFICATE-----
+    MIIBjjCCATWgAwIBAgIUexmUP01Z7FuYo+Hq27bPwhBuB80wCgYIKoZIzj0EAwIw
+    HDEaMBgGA1UEAwwRZmFub3V0IGZpeHR1cmUgQ0EwIBcNMjYxMTMwMTA1NjQ0WhgP
+    MjEyNjExMDYxMDU2NDRaMBwxGjAYBgNVBAMMEWZhbm91dCBmaXh0dXJlIENBMFkw
+    EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3uCx4/ClWZVMxkMPsD67JUyvUXLOIPU/
+    kWBb44jSIxHISoNzDspyAI4sVt7trY6Gwe/s1mv7hoCQBIpzLVbEbKNTMFEwHQYD
+    VR0OBBYEFAw8ZCEn5ANb2g798CQEsfpbbSVwMB8GA1UdIwQYMBaAFAw8ZCEn5ANb
+    2g798CQEsfpbbSVwMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIg
+    GSKG1Or7hyobZvg2JECwAdsFrwWDOAR1WM+yHP9WqRkCIBiCVRLSCOAIx+rd0Bqt
+    VYC2HcFgNnWAL0sk4y+Z84Ol
+    -----END CERTIFICATE-----
+    """
+
+    /// A proxy fanout cannot use, or a CA file that is not there, is refused before anything is sent.
+    @Test func refusesBadNetworkSettings() throws {
+        let base = ["--requests_filepath", input, "--endpoint", "https://gpu.corp:8443/v1"]
+        let cases: [([String], [String: String], String)] = [
+            (["--proxy", "socks5://u:hunter2@h:1080"], [:], "--proxy: the proxy \"socks5://***@h:1080\" is a socks5:// proxy"),
+            ([], ["HTTPS_PROXY": "http://u:hunter2@h:99999"], "HTTPS_PROXY: the proxy"),
+            (["--ca_file", "/nonexistent/ca.pem"], [:], "ca_file /nonexistent/ca.pem does not exist"),
+            ([], ["SSL_CERT_FILE": "/nonexistent/bundle.pem"], "SSL_CERT_FILE /nonexistent/bundle.pem does not exist"),
+        ]
+        for (arguments, environment, message) in cases {
+            do {
+                _ = try RunOptions.parse(base + arguments).makePlan(environment: environment)
+                Issue.record("accepted \(arguments) \(environment)")
+            } catch {
+                let text = RunOptions.message(for: error)
+                #expect(text.contains(message) && !text.contains("hunter2"), "\(text)")
+            }
+        }
+    }
 }
+

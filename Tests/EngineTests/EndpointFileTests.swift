@@ -62,4 +62,31 @@ import Testing
         let endpoints = try EndpointFile.parse(shared, environment: [:], defaultKeyVariable: "K")
         #expect(endpoints.count == 2 && endpoints[1].headers == [HeaderField("X-Team", "blue")])
     }
+
+    /// `proxy`, `ca_file`, `client_cert` and `client_key` are read per endpoint; a certificate
+    /// without its key, or a proxy that is not a URL, is refused naming the entry.
+    @Test func networkKeys() throws {
+        let yaml = """
+        - url: https://gateway.corp/v1
+          proxy: http://u:pw@proxy.corp:3128
+          ca_file: /etc/corp/ca.pem
+          client_cert: /etc/corp/me.pem
+          client_key: /etc/corp/me.key
+        - url: http://10.0.0.5:8000/v1
+          proxy: none
+        """
+        let endpoints = try EndpointFile.parse(yaml, environment: [:], defaultKeyVariable: "OPENAI_API_KEY")
+        #expect(endpoints[0].proxyChoice == .proxy(try ProxyServer.parse("http://u:pw@proxy.corp:3128")))
+        #expect(endpoints[0].tls.caFiles == ["/etc/corp/ca.pem"] && endpoints[0].tls.clientCertificate == "/etc/corp/me.pem" && endpoints[0].tls.clientKey == "/etc/corp/me.key")
+        #expect(endpoints[1].proxyChoice == .direct && endpoints[1].tls == TLSSettings())
+        for (entry, message) in [("client_cert: /a.pem", "entry 1 needs client_cert and client_key together"),
+                                 ("proxy: 3128", "entry 1 needs proxy to be a URL"),
+                                 ("proxy: socks5://h:1", "entry 1: the proxy \"socks5://h:1\" is a socks5:// proxy"),
+                                 ("ca_file: ''", "entry 1 needs ca_file to be a file path")] {
+            #expect { try EndpointFile.parse("- url: https://h/v1\n  \(entry)\n", environment: [:], defaultKeyVariable: "K") } throws: {
+                ($0 as? EngineError)?.description.contains(message) == true
+            }
+        }
+    }
 }
+

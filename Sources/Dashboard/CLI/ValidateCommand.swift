@@ -74,6 +74,7 @@ struct ValidateCommand: AsyncParsableCommand {
             if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(tpm))) tpm" }
             return text
         }.joined(separator: "; "))
+        for route in plan.routeLines { lines.append("  route: \(route)") }
         for warning in plan.warnings { lines.append("  warning: \(warning)") }
         if !survey.examples.isEmpty {
             lines.append("  would go to the errors file\(survey.refused > survey.examples.count ? " (first \(survey.examples.count))" : ""):")
