@@ -162,9 +162,13 @@ enum LogLevelOption: String, ExpressibleByArgument, CaseIterable, Sendable {
     var level: Logger.Level { Logger.Level(rawValue: rawValue)! }
 }
 
-/// Which HTTP client a run uses.
+/// The HTTP client a run names: there is one since AsyncHTTPClient left, and `ahc` stays accepted
+/// so scripts that chose it keep working.
 enum TransportKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     case nio, ahc
+
+    /// What the summary calls it, whichever spelling chose it.
+    var name: String { "nio" }
 }
 
 extension NameSpecification {

@@ -83,7 +83,7 @@ struct RunSession {
         await metrics?.stop()
         let reportWritten = await writeReport(engine: engine, result: result, startedAt: startedAt)
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
-                                            stopped: result.wasStopped, transport: plan.transport.rawValue,
+                                            stopped: result.wasStopped, transport: plan.transport.name,
                                             written: result.written)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
             + (reportWritten.map { ["  report: \($0.html) (its figures: \($0.json))"] } ?? [])

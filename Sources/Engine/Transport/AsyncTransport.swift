@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A transport written as one async function: each started request runs in a task of its own,
-/// which `cancelAll` cancels (for AsyncHTTPClient and test doubles; the NIO transport needs no task).
+/// which `cancelAll` cancels (for test doubles; the NIO transport needs no task).
 public protocol AsyncTransport: Transport {
     /// Sends one request and returns its answer; cancellation should end it early.
     func exchange(_ request: TransportRequest) async -> Result<TransportResponse, EngineError>
