@@ -32,8 +32,12 @@ import TestSupport
         let proxy = try Tinyproxy(credentials: ("fanout", "pr0xy-s3cret"))
         defer { proxy.stop() }
         try harness.writeInput(Harness.prompts(30))
-        let run = try binary.fanout(arguments(harness, server.baseURL, ["--proxy", "http://fanout:pr0xy-s3cret@127.0.0.1:\(proxy.port)"]))
+        let log = harness.directory.appendingPathComponent("fanout.log").path
+        let run = try binary.fanout(arguments(harness, server.baseURL, ["--proxy", "http://fanout:pr0xy-s3cret@127.0.0.1:\(proxy.port)",
+                                                                        "--log_level", "info", "--log_file", log]))
         #expect(run.status == 0, "\(run.stderr)")
+        let logText = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(logText.contains("endpoint route") && logText.contains("via proxy http://***@127.0.0.1:\(proxy.port)") && !logText.contains("pr0xy-s3cret"))
         try expectEveryRecordOnce(harness, count: 30, saved: 30)
         #expect(run.stderr.contains("route: 127.0.0.1:\(server.port) (\(server.baseURL)): via proxy http://***@127.0.0.1:\(proxy.port) (--proxy)"), "\(run.stderr)")
         #expect(proxy.requestCount >= 30 && proxy.log.contains("POST http://127.0.0.1:\(server.port)/v1/chat/completions"))

@@ -62,6 +62,10 @@ struct RunLog {
             "max_in_flight": .string(configuration.maxInFlight.map(String.init) ?? "auto"), "max_attempts": "\(configuration.retryPolicy.maxAttempts)",
             "output_format": .string(configuration.outputFormat.rawValue),
         ])
+        // Each endpoint's way out, once: direct or via which proxy (never its credentials).
+        for endpoint in configuration.endpoints {
+            logger.info("endpoint route", metadata: ["endpoint": .string(endpoint.name), "route": .string(endpoint.route.description)])
+        }
     }
 
     func command(_ command: EngineCommand) {
