@@ -33,7 +33,7 @@ public enum ProxyChoice: Sendable, Hashable {
     /// `none` (or an empty value) is direct; anything else must be a proxy URL.
     public static func parse(_ text: String) throws(EngineError) -> ProxyChoice {
         let trimmed = String(Substring(text).trimmingWhitespace)
-        if trimmed.isEmpty || trimmed.lowercased() == "none" || trimmed.lowercased() == "direct" { return .direct }
+        if trimmed.isEmpty || trimmed.lowercased() == "none" { return .direct }
         return .proxy(try ProxyServer.parse(trimmed))
     }
 }

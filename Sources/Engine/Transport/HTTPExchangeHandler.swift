@@ -43,11 +43,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
 
     init(host: String, maxResponseBytes: Int, absolutePrefix: String = "", proxy: ProxyServer? = nil, goingAway: GoAwayFlag? = nil) {
-        self.goingAway = goingAway
         self.host = host
         self.maxResponseBytes = maxResponseBytes
         self.absolutePrefix = absolutePrefix
         self.proxy = proxy
+        self.goingAway = goingAway
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
@@ -68,7 +68,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
             fail(.timeout(seconds: seconds), context: context)
         }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix + request.path, headers: fields(for: request.headers))
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
