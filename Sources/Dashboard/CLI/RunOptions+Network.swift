@@ -27,7 +27,7 @@ extension RunOptions {
             endpoint.tls.rootsDirectory = base.rootsDirectory
             endpoint.tls.caFiles = (caFile.map { [$0] } ?? []) + endpoint.tls.caFiles
             endpoint.tls.offersHTTP2 = !http1
-            if endpoint.url.isTLS, endpoint.tls != TLSSettings(), checked.insert(endpoint.tls).inserted {
+            if endpoint.url.isTLS, endpoint.tls.isCustom, checked.insert(endpoint.tls).inserted {
                 do {
                     _ = try endpoint.tls.makeContext()
                 } catch {

@@ -119,7 +119,7 @@ extension RunOptions {
         plan.report = reportFiles
         let proxyVariables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
         let networkSet = proxy != nil || proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
-            || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && ($0.tls.rootsFile != nil || $0.tls.rootsDirectory != nil || !$0.tls.caFiles.isEmpty || $0.tls.clientCertificate != nil)) }
+            || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && $0.tls.isCustom) }
         if networkSet { plan.routeLines = endpoints.map(\.routeLine) }
         return plan
     }

@@ -31,24 +31,9 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
             rest = rest[..<mark]
             if query?.isEmpty == true { query = nil }
         }
-        var host = Substring(authority)
-        var port = scheme == "https" ? 443 : 80
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            let after = host[host.index(after: close)...]
-            host = host[host.index(after: host.startIndex)..<close]
-            if after.hasPrefix(":") {
-                guard let value = Int(after.dropFirst()), (1...65535).contains(value) else { return nil }
-                port = value
-            } else if !after.isEmpty { return nil }
-        } else if let colon = host.lastIndex(of: ":") {
-            guard let value = Int(host[host.index(after: colon)...]), (1...65535).contains(value) else { return nil }
-            port = value
-            host = host[..<colon]
-        }
-        guard !host.isEmpty, !host.contains(" ") else { return nil }
+        guard let (host, port) = URLText.hostAndPort(authority, defaultPort: scheme == "https" ? 443 : 80), !host.contains(" ") else { return nil }
         self.scheme = scheme
-        self.host = String(host)
+        self.host = host
         self.port = port
         var path = String(rest)
         while path.hasSuffix("/") { path.removeLast() }

@@ -32,7 +32,7 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
             credentials = String(rest[..<at]).removingPercentEncoding
             rest = rest[rest.index(after: at)...]
         }
-        guard let (host, port) = Self.hostAndPort(rest) else {
+        guard let (host, port) = URLText.hostAndPort(rest, defaultPort: defaultPort) else {
             throw .configuration("the proxy \"\(shown)\" is not a proxy URL like http://proxy.example.com:3128")
         }
         return ProxyServer(host: host, port: port, credentials: credentials)
@@ -42,26 +42,6 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.credentials = credentials.flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    private static func hostAndPort(_ authority: Substring) -> (String, Int)? {
-        var host = authority
-        var port = defaultPort
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            let after = host[host.index(after: close)...]
-            host = host[host.index(after: host.startIndex)..<close]
-            if after.hasPrefix(":") {
-                guard let value = Int(after.dropFirst()), (1...65535).contains(value) else { return nil }
-                port = value
-            } else if !after.isEmpty { return nil }
-        } else if let colon = host.lastIndex(of: ":") {
-            guard let value = Int(host[host.index(after: colon)...]), (1...65535).contains(value) else { return nil }
-            port = value
-            host = host[..<colon]
-        }
-        guard !host.isEmpty else { return nil }
-        return (String(host), port)
     }
 
     /// The `Proxy-Authorization` value, when the URL carried credentials.

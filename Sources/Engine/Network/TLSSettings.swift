@@ -19,6 +19,12 @@ public struct TLSSettings: Sendable, Hashable {
 
     public init() {}
 
+    /// Whether the trust or the client certificate differs from the system's defaults (what a run
+    /// checks at start and says on its route lines; the HTTP/2 offer does not count).
+    public var isCustom: Bool {
+        rootsFile != nil || rootsDirectory != nil || !caFiles.isEmpty || clientCertificate != nil || clientKey != nil
+    }
+
     /// Roots from `SSL_CERT_FILE`/`SSL_CERT_DIR` in `environment` (empty values ignored).
     public init(environment: [String: String]) {
         rootsFile = environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }

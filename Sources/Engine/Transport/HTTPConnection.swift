@@ -9,19 +9,23 @@ final class HTTPConnection: Sendable {
     /// Requests it carries at once: 1 over HTTP/1.1; over HTTP/2 the server's
     /// SETTINGS_MAX_CONCURRENT_STREAMS (at most `HTTP2Watcher.maxStreams`).
     let capacity: Int
-    private let multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>?
-    private let goingAway: GoAwayFlag?
-    private let host: String
-    private let maxResponseBytes: Int
+    /// nil over HTTP/1.1.
+    private let streams: Streams?
+
+    /// What an HTTP/2 connection needs to open a stream per request.
+    private struct Streams: Sendable {
+        let multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>
+        let goingAway: GoAwayFlag
+        /// The `Host` (`:authority`) value and the answer size limit, for each stream's exchange handler.
+        let host: String
+        let maxResponseBytes: Int
+    }
 
     /// An HTTP/1.1 connection, its exchange handler already in the pipeline.
     init(http1 channel: any Channel) {
         self.channel = channel
         capacity = 1
-        multiplexer = nil
-        goingAway = nil
-        host = ""
-        maxResponseBytes = 0
+        streams = nil
     }
 
     /// An HTTP/2 connection: each request opens a stream with its own exchange handler.
@@ -29,13 +33,8 @@ final class HTTPConnection: Sendable {
          host: String, maxResponseBytes: Int) {
         self.channel = channel
         self.capacity = capacity
-        self.multiplexer = multiplexer
-        self.goingAway = goingAway
-        self.host = host
-        self.maxResponseBytes = maxResponseBytes
+        streams = Streams(multiplexer: multiplexer, goingAway: goingAway, host: host, maxResponseBytes: maxResponseBytes)
     }
-
-    var isHTTP2: Bool { multiplexer != nil }
 
     /// Sends one request and reports the whole answer, or the failure, once on the connection's
     /// event loop. The request's timeout closes the connection (HTTP/1.1) or resets its stream (HTTP/2).
@@ -43,16 +42,16 @@ final class HTTPConnection: Sendable {
         let channel = self.channel
         let exchange = HTTPExchangeHandler.Exchange(request: request, completion: completion)
         let send: @Sendable () -> Void
-        if let multiplexer {
-            let (host, limit, goingAway) = (host, maxResponseBytes, goingAway)
+        if let streams {
             send = {
                 guard channel.isActive else { return completion(.failure(.closedBeforeAnswer)) }
                 let opened = channel.eventLoop.makePromise(of: (any Channel).self)
-                multiplexer.value.createStreamChannel(promise: opened) { stream in
+                streams.multiplexer.value.createStreamChannel(promise: opened) { stream in
                     stream.eventLoop.makeCompletedFuture {
                         let pipeline = stream.pipeline.syncOperations
                         try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
-                        try pipeline.addHandler(HTTPExchangeHandler(host: host, maxResponseBytes: limit, goingAway: goingAway))
+                        try pipeline.addHandler(HTTPExchangeHandler(host: streams.host, maxResponseBytes: streams.maxResponseBytes,
+                                                                    goingAway: streams.goingAway))
                         // The handler owns the completion from here on.
                         pipeline.writeAndFlush(NIOAny(exchange), promise: nil)
                     }
@@ -75,10 +74,10 @@ final class HTTPConnection: Sendable {
     }
 
     /// Over HTTP/2, how many requests the server processed before it sent GOAWAY, if it did.
-    var processedBeforeGoAway: Int? { goingAway?.processed }
+    var processedBeforeGoAway: Int? { streams?.goingAway.processed }
 
     /// Whether the connection can take another request (HTTP/2: no GOAWAY yet).
-    var isReusable: Bool { channel.isActive && goingAway?.isSet != true }
+    var isReusable: Bool { channel.isActive && streams?.goingAway.isSet != true }
 
     func close() { channel.close(promise: nil) }
 }
