@@ -9,7 +9,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A 429 whose `error.code` is `insufficient_quota`: the account is out of credit, not over a rate.
         case quotaExhausted
         case encodedResponse
-        case inputUnreadable, outputUnwritable, configuration, cancelled
+        case inputUnreadable, outputUnwritable, configuration, cancelled, inputChanged
     }
 
     private let code: Code
@@ -67,6 +67,15 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.outputUnwritable, "cannot write \(path): \(reason)")
     }
     public static func configuration(_ reason: String) -> EngineError { .init(.configuration, reason) }
+    /// A resumed run found that input line `line` is not the line an earlier run wrote its record for.
+    public static func inputChanged(line: Int) -> EngineError {
+        .init(.inputChanged, "line \(line) of the input is not the line an earlier run answered as record \(line): the input changed since the "
+            + "save and errors files were written, so resuming would skip or resend the wrong prompts. Give each line an \"id\" "
+            + "(records then match by id), start over with --restart, or write to new output files")
+    }
+
+    /// Whether this is `inputChanged`: a usage problem (exit 2), not a broken file.
+    public var isInputChanged: Bool { code == .inputChanged }
     public static let cancelled = EngineError(.cancelled, "cancelled before an answer arrived")
 
     /// Whether another attempt may succeed: connection trouble, timeouts, 408, 409, 429, 5xx and
@@ -77,7 +86,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return false
+        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged: return false
         }
     }
 
@@ -91,7 +100,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connect, .connectionLost, .closedBeforeAnswer, .refused: return .connection
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
-        case .inputUnreadable, .outputUnwritable, .configuration, .cancelled: return .other
+        case .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged: return .other
         case .httpStatus, .quotaExhausted:
             switch status ?? 0 {
             case 429: return .rateLimited

@@ -77,4 +77,31 @@ import Testing
         #expect(apply(.interrupt, view: first.view).forceQuit)
         #expect(apply(.quit, Fixtures.busy(state: .done)).commands.isEmpty)
     }
+
+    /// Hundreds of presses of + ] } → keep every value inside Limits' ranges, and each confirmation
+    /// renders without trapping (they once overflowed after ~170 presses).
+    @Test func keysStayInsideLimits() {
+        var snapshot = Fixtures.busy()
+        var view = ViewState()
+        for _ in 0..<400 {
+            for command in [DashboardCommand.rateUp, .capUp, .totalCapUp, .weightUp] {
+                let effect = DashboardController.apply(command, snapshot: snapshot, view: view)
+                view = effect.view
+                for engineCommand in effect.commands {
+                    switch engineCommand {
+                    case .setRate(let rate): snapshot.targetRate = rate
+                    case .setMaxInFlight(let cap): snapshot.maxInFlight = cap
+                    case .setEndpointMaxInFlight(let endpoint, let cap): snapshot.endpoints[endpoint].maxInFlight = cap
+                    case .setWeight(let endpoint, let weight): snapshot.endpoints[endpoint].weight = weight
+                    default: break
+                    }
+                }
+            }
+        }
+        #expect(Limits.rate.contains(snapshot.targetRate) && snapshot.targetRate == Limits.rate.upperBound)
+        #expect(Limits.inFlight.contains(snapshot.maxInFlight) && snapshot.maxInFlight == Limits.inFlight.upperBound)
+        #expect(snapshot.endpoints.allSatisfy { Limits.inFlight.contains($0.maxInFlight ?? 1) && Limits.weight.contains($0.weight) })
+        #expect(DashboardController.step(Int.max, up: true) == Limits.inFlight.upperBound && DashboardController.step(Int.min, up: false) == 1)
+        #expect(DashboardController.rateText(9.1e21) == "9.1e+21/s" && DashboardController.rateText(.infinity) == "inf/s")
+    }
 }

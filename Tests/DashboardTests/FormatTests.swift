@@ -15,4 +15,21 @@ import Testing
         #expect(Format.rate(812.34) == "812" && Format.rate(12.34) == "12.3")
         #expect(Format.pad("abcdef", 4) == "abc…" && Format.pad("ab", 4, right: true) == "  ab")
     }
+
+    /// Numbers at the ends of their types (read from a hostile file, or grown by keys) format without trapping.
+    @Test func extremesNeverTrap() {
+        #expect(Format.count(Int.min) == "-9,223,372,036,854,775,808" && Format.count(Int.max).hasPrefix("9,223"))
+        #expect(Format.compact(Int.min).hasSuffix("M"))
+        for value in [Double.infinity, -.infinity, .nan, 1e309, 9e15, 1e300, -1e300] {
+            _ = Format.rate(value)
+            _ = Format.latency(value)
+            _ = Format.clock(value)
+            _ = Format.duration(value)
+            _ = Format.wait(value)
+            _ = Format.fixed(value, digits: 2)
+            _ = Format.weight(value)
+            _ = Format.percent(value)
+        }
+        #expect(Format.latency(.infinity) == "–" && Format.fixed(1e300, digits: 1) == "1e+300")
+    }
 }

@@ -78,6 +78,14 @@ import Testing
         #expect(command.contains("--token REDACTED") && command.contains("--secret=REDACTED"))
     }
 
+    /// Only real secrets are hidden: an endpoint's @weight is not userinfo and --max_tokens holds no token.
+    @Test func redactsOnlySecrets() {
+        let command = ReportData.redactedCommand(["fanout", "--endpoint", "http://127.0.0.1:8001@3", "--max_tokens", "64",
+                                                  "--endpoint", "http://u:pw@gpu:8000/v1@2", "--api_key=sk-live"])
+        #expect(command.contains("http://127.0.0.1:8001@3") && command.contains("--max_tokens 64"), "\(command)")
+        #expect(command.contains("http://REDACTED@gpu:8000/v1@2") && command.contains("--api_key=REDACTED") && !command.contains("sk-live"))
+    }
+
     /// Save and errors lines rebuild the summary, per-endpoint figures and the timeline; Batch lines
     /// give totals; lines that are not records are counted, not trusted.
     @Test func rebuildsFromFiles() throws {

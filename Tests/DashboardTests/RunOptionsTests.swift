@@ -28,12 +28,12 @@ import Testing
         }
     }
 
-    /// Defaults: save path from the input name, errors.jsonl beside it, OpenAI's URL, the documented limits.
+    /// Defaults: save path from the input name, an errors file named after it, OpenAI's URL, the documented limits.
     @Test func defaults() throws {
         let options = try RunOptions.parse(["--requests_filepath", input])
         let plan = try options.makePlan(environment: ["OPENAI_API_KEY": "sk-test-key-123456"])
         #expect(plan.savePath == directory + "/prompts_results.jsonl")
-        #expect(plan.errorsPath == directory + "/errors.jsonl")
+        #expect(plan.errorsPath == directory + "/prompts_results_errors.jsonl" && plan.errorsPathIsDefault)
         #expect(plan.configuration.endpoints.map(\.url.description) == ["https://api.openai.com/v1"])
         #expect(plan.configuration.endpoints.first?.apiKey == "sk-test-key-123456")
         #expect(plan.configuration.rate == 100 && plan.configuration.maxInFlight == 1024)

@@ -28,4 +28,17 @@ import Testing
             }
         }
     }
+
+    /// Proxy credentials are secrets in every form a proxy could echo: decoded, as written, the
+    /// password alone, and the Base64 of Proxy-Authorization.
+    @Test func proxyCredentials() throws {
+        var endpoint = EndpointConfiguration(url: EndpointURL("http://gpu:8000")!, weight: 1)
+        let proxy = try ProxyServer.parse("http://alice:s%40cret-pw@proxy:3128")
+        endpoint.route = ProxyRoute(proxy: proxy, reason: "--proxy")
+        let redactor = Redactor(endpoints: [endpoint])
+        let base64 = Base64.encode(Array("alice:s@cret-pw".utf8))
+        let echoed = "407 bad Proxy-Authorization Basic \(base64) for alice:s@cret-pw (alice:s%40cret-pw) pw=s@cret-pw"
+        let text = redactor.redact(echoed)
+        #expect(!text.contains("s@cret-pw") && !text.contains(base64) && !text.contains("s%40cret"), "\(text)")
+    }
 }

@@ -11,7 +11,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("save_filepath"), help: ArgumentHelp("Where answers go (default: the input path with .jsonl replaced by _results.jsonl).", valueName: "path"))
     var saveFilepath: String?
 
-    @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: errors.jsonl beside the save file).", valueName: "path"))
+    @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"))
     var errorsFilepath: String?
 
     @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3.", valueName: "url[@weight]"))

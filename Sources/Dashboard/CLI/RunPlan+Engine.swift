@@ -13,10 +13,15 @@ extension RunPlan {
         return (Logger(label: "fanout") { LineLogHandler(label: $0, level: logLevel.level, output: output) }, output)
     }
 
+    /// The input: the file (or stdin), or the demo's endless prompts.
+    func makeSource() throws(EngineError) -> any RequestSource {
+        generatesPrompts ? SyntheticPromptSource(defaults: defaults) : try JSONLFileSource(path: inputPath, defaults: defaults)
+    }
+
     /// The engine over the real file source (or the demo's endless prompts), HTTP transport and file sink.
-    func makeEngine() throws(EngineError) -> Engine {
-        let source: any RequestSource = generatesPrompts ? SyntheticPromptSource(defaults: defaults)
-            : try JSONLFileSource(path: inputPath, defaults: defaults)
+    func makeEngine(source given: (any RequestSource)? = nil) throws(EngineError) -> Engine {
+        let source: any RequestSource
+        if let given { source = given } else { source = try makeSource() }
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
         // `--transport ahc` is an alias: the one transport speaks HTTP/2 itself now.
         let transport = try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,

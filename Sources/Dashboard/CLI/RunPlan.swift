@@ -8,6 +8,8 @@ struct RunPlan {
     var inputPath: String
     var savePath: String
     var errorsPath: String
+    /// Whether `errorsPath` was chosen by fanout (`defaultErrorsPath`), not named: said at start.
+    var errorsPathIsDefault = false
     var defaults: RequestDefaults
     var connectTimeout: Double
     var transport: TransportKind = .nio
@@ -36,6 +38,11 @@ extension RunPlan {
             URL(fileURLWithPath: RunOptions.canonical(path)).resolvingSymlinksInPath().path
         }
         return OutputOwner(input: inputPath == "-" ? "-" : absolute(inputPath), save: absolute(savePath), errors: absolute(errorsPath))
+    }
+
+    /// The files this run writes and so claims (`OutputClaims`): save, errors, and the report.
+    var claimedOutputs: [(option: String, path: String)] {
+        [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] + (report.map { [("--report", $0.html)] } ?? [])
     }
 
     /// Whether `path` is a device or pipe (`/dev/stdout`), which is written to but never resumed from.
@@ -73,7 +80,7 @@ extension RunOptions {
 
         try checkReadable(requestsFilepath)
         let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
-        let errorsPath = errorsFilepath ?? Self.sibling(of: savePath, named: "errors.jsonl")
+        let errorsPath = errorsFilepath ?? Self.defaultErrorsPath(save: savePath, input: requestsFilepath)
         for (option, path) in [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] {
             try checkWritable(path, option: option)
         }
@@ -117,6 +124,7 @@ extension RunOptions {
                            connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
                            metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
         plan.report = reportFiles
+        plan.errorsPathIsDefault = errorsFilepath == nil
         let proxyVariables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
         let networkSet = proxy != nil || proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
             || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && $0.tls.isCustom) }
@@ -235,6 +243,26 @@ extension RunOptions {
         if input == "-" { return "stdin_results.jsonl" }
         if input.hasSuffix(".jsonl") { return String(input.dropLast(6)) + "_results.jsonl" }
         return input + "_results.jsonl"
+    }
+
+    /// The errors file when none is named: the shared `errors.jsonl` beside the save file when it
+    /// already holds this input's failures (or an earlier fanout wrote it for this save file
+    /// without recording owners); otherwise one named after the save file (`out.jsonl` →
+    /// `out_errors.jsonl`), so two inputs in one directory never share it.
+    static func defaultErrorsPath(save: String, input: String) -> String {
+        let shared = sibling(of: save, named: "errors.jsonl")
+        if FileManager.default.fileExists(atPath: shared) {
+            let thisInput = input == "-" ? "-" : URL(fileURLWithPath: canonical(input)).resolvingSymlinksInPath().path
+            let sharedPath = URL(fileURLWithPath: canonical(shared)).resolvingSymlinksInPath().path
+            switch (OutputOwner.recorded(for: shared), OutputOwner.recorded(for: save)) {
+            case (let owner?, _) where owner.input == thisInput: return shared
+            case (nil, let saveOwner?) where saveOwner.errors == sharedPath: return shared
+            case (nil, nil) where FileManager.default.fileExists(atPath: save): return shared
+            default: break
+            }
+        }
+        let stem = save.hasSuffix(".jsonl") ? String(save.dropLast(6)) : save
+        return stem + "_errors.jsonl"
     }
 
     static func sibling(of path: String, named name: String) -> String {

@@ -16,6 +16,32 @@ struct RunSession {
         var logOutput: LogOutput?
         for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
         for line in plan.routeLines { Console.error("fanout: route: \(line)") }
+        // An input that is not JSONL at all stops here, before any file is touched.
+        let source: any RequestSource
+        do {
+            source = try plan.makeSource()
+            if let file = source as? JSONLFileSource, let problem = try await file.formatProblem() {
+                Console.error("fanout: --requests_filepath \(plan.inputPath == "-" ? "(stdin)" : plan.inputPath): \(problem); nothing was sent or written")
+                return .usage
+            }
+        } catch {
+            Console.error("fanout: \(error)")
+            return .fatalIO
+        }
+        // Before any resume scan or torn-line repair: one run per file set.
+        let claims: OutputClaims
+        switch OutputClaims.claim(plan.claimedOutputs) {
+        case .claimed(let held, let warnings):
+            claims = held
+            for warning in warnings { Console.error("fanout: warning: \(warning)") }
+        case .busy(let sentence):
+            Console.error("fanout: \(sentence)")
+            return .usage
+        case .failed(let error):
+            Console.error("fanout: \(error)")
+            return .fatalIO
+        }
+        defer { claims.release() }
         let owner = plan.owner
         for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
             if let other = OutputOwner.conflict(at: path, for: owner) {
@@ -39,6 +65,7 @@ struct RunSession {
                     + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
                     + "; --restart starts over")
             }
+            if plan.errorsPathIsDefault { Console.error("fanout: failed records go to \(plan.errorsPath) (--errors_filepath to choose)") }
             failedBefore = index.failedBefore
             var plan = self.plan
             plan.configuration.finished = index.finished
@@ -46,7 +73,7 @@ struct RunSession {
                 plan.configuration.logger = log.logger
                 logOutput = log.output
             }
-            engine = try plan.makeEngine()
+            engine = try plan.makeEngine(source: source)
         } catch {
             Console.error("fanout: \(error)")
             return .fatalIO
@@ -96,7 +123,7 @@ struct RunSession {
         // When several apply, the first wins: fatal I/O, a signal, unreachable endpoints, an early quit.
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
-            return .fatalIO
+            return fatal.isInputChanged ? .usage : .fatalIO
         }
         if let signal { return RunExit(code: 128 + signal) }
         if let unreachable = result.unreachable {

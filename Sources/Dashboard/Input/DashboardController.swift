@@ -39,7 +39,11 @@ enum DashboardController {
                 }
                 next = max(1, snapshot.measuredRate.rounded())
             } else {
-                next = max(1, (command == .rateUp ? current * rateStep : current / rateStep).rounded())
+                next = min(Limits.rate.upperBound, max(1, (command == .rateUp ? current * rateStep : current / rateStep).rounded()))
+            }
+            guard next != current else {
+                view.confirm("rate \(rateText(current)) is the \(command == .rateUp ? "highest" : "lowest") the keys set (0 lifts it: --max_requests_per_second 0)", at: now)
+                return Effect(view: view)
             }
             commands.append(.setRate(next))
             view.confirm("rate \(rateText(current)) → \(rateText(next))", at: now)
@@ -50,7 +54,7 @@ enum DashboardController {
         case .weightUp, .weightDown, .drain:
             guard count > 0 else { break }
             let endpoint = snapshot.endpoints[view.selected]
-            let weight = command == .drain ? 0 : max(0, endpoint.weight + (command == .weightUp ? 1 : -1))
+            let weight = command == .drain ? 0 : min(Limits.weight.upperBound, max(0, endpoint.weight + (command == .weightUp ? 1 : -1)))
             commands.append(.setWeight(endpoint: view.selected, weight: weight))
             view.confirm("\(endpoint.name) weight \(Format.weight(endpoint.weight)) → \(Format.weight(weight))"
                          + (weight == 0 ? " (drained)" : ""), at: now)
@@ -93,11 +97,19 @@ enum DashboardController {
         return Effect(commands: commands, view: view)
     }
 
-    /// One ×1.25 step of a cap, by at least 1, never below 1.
+    /// One ×1.25 step of a cap, by at least 1, inside `Limits.inFlight` whatever `value` was.
     static func step(_ value: Int, up: Bool) -> Int {
+        let range = Limits.inFlight
+        let value = min(range.upperBound, max(range.lowerBound, value))
         let scaled = Int((up ? Double(value) * rateStep : Double(value) / rateStep).rounded())
-        return up ? max(value + 1, scaled) : max(1, min(value - 1, scaled))
+        let next = up ? max(value + 1, scaled) : min(value - 1, scaled)
+        return min(range.upperBound, max(range.lowerBound, next))
     }
 
-    static func rateText(_ rate: Double) -> String { rate <= 0 ? "unlimited" : "\(Format.count(Int(rate.rounded())))/s" }
+    /// `1,600/s`, or `unlimited` for 0; any finite or infinite value is shown without trapping.
+    static func rateText(_ rate: Double) -> String {
+        guard rate > 0 else { return "unlimited" }
+        guard rate < 1e15 else { return "\(rate)/s" }
+        return "\(Format.count(Int(rate.rounded())))/s"
+    }
 }

@@ -2,7 +2,7 @@
 enum Format {
     /// `1234567` → `1,234,567`.
     static func count(_ value: Int) -> String {
-        let digits = String(abs(value))
+        let digits = String(value.magnitude)
         var out = ""
         for (index, character) in digits.enumerated() {
             if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
@@ -13,7 +13,7 @@ enum Format {
 
     /// A count in at most ~6 characters: `950`, `12.3k`, `134.5k`, `1.2M`.
     static func compact(_ value: Int) -> String {
-        switch abs(value) {
+        switch value.magnitude {
         case ..<10_000: return count(value)
         case ..<1_000_000: return fixed(Double(value) / 1000, digits: 1) + "k"
         default: return fixed(Double(value) / 1_000_000, digits: 1) + "M"
@@ -22,7 +22,8 @@ enum Format {
 
     /// A rate in requests per second: `812.3`, `2,004`.
     static func rate(_ value: Double) -> String {
-        value < 100 ? fixed(value, digits: 1) : count(Int(value.rounded()))
+        guard let whole = integer(value), value >= 100 else { return fixed(value, digits: 1) }
+        return count(whole)
     }
 
     /// A latency: `4.2ms`, `182ms`, `3.1s`, `2m05s`; `–` for none.
@@ -30,7 +31,7 @@ enum Format {
         guard let seconds else { return "–" }
         if seconds < 0.00995 { return fixed(seconds * 1000, digits: 1) + "ms" }
         // Rounded first, so 999.6 ms reads 1.0s (not 1000ms) and the unit never flickers at the edge.
-        let milliseconds = Int((seconds * 1000).rounded())
+        guard let milliseconds = integer(seconds * 1000) else { return "–" }
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if seconds < 59.95 { return fixed(seconds, digits: 1) + "s" }
         return clock(seconds.rounded())
@@ -39,14 +40,15 @@ enum Format {
     /// A wait still to go: `2.4s` below 10 s, `42s` below a minute, `4m 30s` below 10 minutes, then
     /// `59m`, `1h 05m` (rounded up).
     static func wait(_ seconds: Double) -> String {
+        guard !seconds.isNaN else { return "–" }
         if seconds < 9.95 { return fixed(max(0, seconds), digits: 1) + "s" }
         if seconds < 600 || seconds >= 3600 { return duration(seconds) }
-        return "\(Int((seconds / 60).rounded(.up)))m"
+        return "\(integer((seconds / 60).rounded(.up)) ?? 0)m"
     }
 
     /// `mm:ss` below an hour, `h:mm:ss` above.
     static func clock(_ seconds: Double) -> String {
-        let total = max(0, Int(seconds.rounded(.down)))
+        let total = max(0, integer(seconds.rounded(.down)) ?? 0)
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
         let mm = minutes < 10 ? "0\(minutes)" : "\(minutes)"
         let ss = secs < 10 ? "0\(secs)" : "\(secs)"
@@ -55,7 +57,7 @@ enum Format {
 
     /// A long span, coarsely: `45s`, `12m 30s`, `3h 05m` (rounded up).
     static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.up))
+        guard let total = integer(seconds.rounded(.up)) else { return "–" }
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m \(total % 60 < 10 ? "0" : "")\(total % 60)s" }
         let minutes = total / 60 % 60
@@ -67,10 +69,9 @@ enum Format {
 
     /// `value` rounded to `digits` decimals, always showing them.
     static func fixed(_ value: Double, digits: Int) -> String {
-        guard value.isFinite else { return "–" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((abs(value) * scale).rounded())
+        guard let scaled = integer((abs(value) * scale).rounded()) else { return value.isFinite ? "\(value)" : "–" }
         let whole = scaled / Int(scale)
         var fraction = String(scaled % Int(scale))
         while fraction.count < digits { fraction = "0" + fraction }
@@ -80,7 +81,14 @@ enum Format {
 
     /// A weight: `3`, `1.5`.
     static func weight(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : fixed(value, digits: 1)
+        value == value.rounded() ? integer(value).map(String.init) ?? "\(value)" : fixed(value, digits: 1)
+    }
+
+    /// `value` as an Int when it is finite and fits (below 2⁶³ by a margin); nil otherwise, so a
+    /// number read from a file or grown by keys can never trap a conversion.
+    static func integer(_ value: Double) -> Int? {
+        guard value.isFinite, abs(value) < 9.0e18 else { return nil }
+        return Int(value.rounded())
     }
 
     /// `text` cut or padded to exactly `width` characters (cut text ends in `…`).

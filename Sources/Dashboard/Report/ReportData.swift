@@ -25,8 +25,12 @@ struct ReportData {
     var timeline: Timeline
     var actions: [OperatorAction]
 
+    /// Options whose value is itself a secret. Only these are hidden whole: a name is never judged
+    /// by what it contains (`--max_tokens` holds no token).
+    static let secretOptions: Set<String> = ["--api_key", "--api-key", "--control_token", "--control-token", "--password", "--secret", "--token"]
+
     /// The argument list with secrets removed: URL userinfo and key-like query values become
-    /// `REDACTED`, and so does the value of any option whose name says key, token or secret.
+    /// `REDACTED`, and so does the value of every option in `secretOptions`.
     static func redactedCommand(_ arguments: [String]) -> String {
         var out: [String] = []
         var hideNext = false
@@ -36,10 +40,10 @@ struct ReportData {
                 hideNext = false
                 continue
             }
-            let lower = argument.lowercased()
-            if lower.hasPrefix("--"), ["key", "token", "secret", "password"].contains(where: lower.contains), !lower.contains("_env"), !lower.contains("-env") {
-                if let equals = argument.firstIndex(of: "=") {
-                    out.append(String(argument[...equals]) + "REDACTED")
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if secretOptions.contains(name.lowercased()) {
+                if argument.contains("=") {
+                    out.append(name + "=REDACTED")
                 } else {
                     out.append(argument)
                     hideNext = true
@@ -51,13 +55,19 @@ struct ReportData {
         return out.map(quoted).joined(separator: " ")
     }
 
-    /// `scheme://user:pass@host/…?api-key=…` → `scheme://REDACTED@host/…?api-key=REDACTED`.
+    /// `scheme://user:pass@host/…?api-key=…` → `scheme://REDACTED@host/…?api-key=REDACTED`. An
+    /// endpoint's `@weight` after the authority (`http://host:8000@3`) is a weight, not userinfo.
     static func redactURLs(in text: String) -> String {
         guard let scheme = text.range(of: "://") else { return text }
         var result = text
         let rest = result[scheme.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+        var authority = rest[..<authorityEnd]
+        if authorityEnd == rest.endIndex, let at = authority.lastIndex(of: "@"),
+           Double(authority[authority.index(after: at)...]) != nil {
+            authority = authority[..<at]
+        }
+        if let at = authority.lastIndex(of: "@") {
             result.replaceSubrange(scheme.upperBound..<at, with: "REDACTED")
         }
         guard let query = result.firstIndex(of: "?") else { return result }

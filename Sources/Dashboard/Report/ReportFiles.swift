@@ -21,13 +21,6 @@ struct ReportFiles: Sendable, Hashable {
     }
 
     private static func write(_ text: String, to path: String) throws(EngineError) {
-        let temporary = path + ".partial"
-        do {
-            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-            if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        } catch {
-            unlink(temporary)
-            throw .outputUnwritable(path: path, "the report could not be written (\(error.localizedDescription))")
-        }
+        try AtomicFile.write(Array(text.utf8), to: path)
     }
 }

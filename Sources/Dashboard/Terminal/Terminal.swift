@@ -1,4 +1,5 @@
 import CNcurses
+import Engine
 import Foundation
 
 /// The real terminal, through ncursesw: the only file that imports CNcurses.
@@ -16,6 +17,8 @@ final class Terminal: Screen, @unchecked Sendable {
     /// Colour when the terminal has it and `NO_COLOR` is not set.
     init(colour: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) {
         setlocale(LC_ALL, "")
+        // Before ncurses changes the modes: a crash later puts them back.
+        CrashRestore.install(terminal: isatty(STDOUT_FILENO) != 0 ? STDOUT_FILENO : STDIN_FILENO)
         // With the input on stdin (`-`), keys come from the controlling terminal instead.
         if isatty(STDIN_FILENO) == 0, let tty = fopen("/dev/tty", "r") {
             _ = newterm(nil, fdopen(STDOUT_FILENO, "w"), tty)
@@ -66,7 +69,9 @@ final class Terminal: Screen, @unchecked Sendable {
                 // Leave the bottom-right cell empty: writing it would scroll the screen.
                 let room = row == height - 1 ? width - 1 - column : width - column
                 guard room > 0 else { break }
-                let text = span.text.count > room ? String(span.text.prefix(room)) : span.text
+                // A server's text or a name from a file must not act on the terminal.
+                let safe = TerminalText.sanitized(span.text, keepsLayout: false)
+                let text = safe.count > room ? String(safe.prefix(room)) : safe
                 let attribute = attributes[span.style] ?? fanout_a_normal()
                 fanout_attr_on(window, attribute)
                 waddnstr(window, text, -1)

@@ -37,31 +37,63 @@ extension JSONValue {
     }
 
     /// Appends `text` as a JSON string literal; newlines and other control characters are escaped,
-    /// so the result never spans two lines of a JSONL file.
+    /// so the result never spans two lines of a JSONL file. C1 controls (U+0080–U+009F), the line
+    /// and paragraph separators and the bidirectional controls are escaped as `\uXXXX` too: JSON
+    /// allows them raw, but a terminal `cat`ing the file would act on them.
     public static func encodeString(_ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
             // Fast path: most strings need no escaping and are copied in one go.
-            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            // 0xC2, 0xD8 and 0xE2 lead the UTF-8 of the characters escaped beyond ASCII.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) {
                 out.append(contentsOf: bytes)
                 out.append(UInt8(ascii: "\""))
                 return
             }
-            for byte in bytes {
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte >= 0xC2, let (scalar, length) = unsafeScalar(bytes, at: index - 1) {
+                    appendEscape(scalar, into: &out)
+                    index += length - 1
+                    continue
+                }
                 switch byte {
                 case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
                 case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
                 case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
                 case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                case 0..<0x20: appendEscape(UInt32(byte), into: &out)
                 default: out.append(byte)
                 }
             }
             out.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// The character at `start` when it is one to escape beyond ASCII (C1, U+061C, U+200E/F,
+    /// U+2028/9, U+202A–E, U+2066–9), with its UTF-8 length.
+    private static func unsafeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (UInt32, Int)? {
+        let lead = bytes[start]
+        if lead == 0xC2, start + 1 < bytes.count, (0x80...0x9F).contains(bytes[start + 1]) {
+            return (UInt32(bytes[start + 1]), 2)
+        }
+        if lead == 0xD8, start + 1 < bytes.count, bytes[start + 1] == 0x9C { return (0x061C, 2) }
+        guard lead == 0xE2, start + 2 < bytes.count else { return nil }
+        let scalar = 0x2000 | (UInt32(bytes[start + 1] & 0x3F) << 6) | UInt32(bytes[start + 2] & 0x3F)
+        guard bytes[start + 1] == 0x80 || bytes[start + 1] == 0x81 else { return nil }
+        switch scalar {
+        case 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return (scalar, 3)
+        default: return nil
+        }
+    }
+
+    private static func appendEscape(_ scalar: UInt32, into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((scalar >> UInt32(shift)) & 0xF)]) }
     }
 }

@@ -74,10 +74,12 @@ public final class LogOutput: Sendable {
         self.init(descriptor: descriptor, owns: true)
     }
 
-    /// Writes one line whole; a line that cannot be written (a full disk, a closed pipe) is dropped,
+    /// Writes one line whole, with control and bidirectional characters shown as escapes
+    /// (`TerminalText`); a line that cannot be written (a full disk, a closed pipe) is dropped,
     /// never the run.
     public func write(_ line: String) {
-        descriptor.withLock { _ = POSIXFile.writeAll($0, Array(line.utf8)) }
+        let safe = TerminalText.sanitized(line)
+        descriptor.withLock { _ = POSIXFile.writeAll($0, Array(safe.utf8)) }
     }
 
     public func close() {

@@ -5,6 +5,8 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
     public let port: Int
     /// `user:password` as the URL gave it, percent-decoded; a secret.
     let credentials: String?
+    /// The userinfo as written in the URL (percent-encoded), when it differs from `credentials`.
+    private var writtenCredentials: String?
 
     /// Curl's default when a proxy URL names no port.
     public static let defaultPort = 1080
@@ -28,14 +30,31 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
             throw .configuration("the proxy \"\(shown)\" has a path; a proxy URL is http://host:port")
         }
         var credentials: String?
+        var written: String?
         if let at = rest.lastIndex(of: "@") {
-            credentials = String(rest[..<at]).removingPercentEncoding
+            written = String(rest[..<at])
+            credentials = written?.removingPercentEncoding
             rest = rest[rest.index(after: at)...]
         }
         guard let (host, port) = URLText.hostAndPort(rest, defaultPort: defaultPort) else {
             throw .configuration("the proxy \"\(shown)\" is not a proxy URL like http://proxy.example.com:3128")
         }
-        return ProxyServer(host: host, port: port, credentials: credentials)
+        var server = ProxyServer(host: host, port: port, credentials: credentials)
+        server.writtenCredentials = written == credentials ? nil : written
+        return server
+    }
+
+    /// Every form in which this proxy's credentials could come back in an answer, for the redactor:
+    /// `user:password` decoded and as written, the password alone, and the Base64 of
+    /// `Proxy-Authorization` (a proxy may echo the header it was sent).
+    public var secrets: [String] {
+        guard let credentials else { return [] }
+        var forms = [credentials, Base64.encode(Array(credentials.utf8))]
+        if let writtenCredentials { forms.append(writtenCredentials) }
+        if let colon = credentials.firstIndex(of: ":") {
+            forms.append(String(credentials[credentials.index(after: colon)...]))
+        }
+        return forms
     }
 
     init(host: String, port: Int, credentials: String? = nil) {

@@ -36,7 +36,8 @@ public struct InputSurvey: Sendable {
             if examples.count < Self.exampleLimit { examples.append(bad) }
         case .otherShard:
             otherShard += 1
-        case .alreadyDone:
+        case .alreadyDone, .changed:
+            // A survey has no earlier run to compare with.
             break
         }
     }

@@ -19,6 +19,13 @@ public struct FileIdentity: Sendable, Hashable {
         self.init(info)
     }
 
+    /// The entry at `path` itself (a symlink is not followed); nil when there is none.
+    public init?(linkAt path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
     /// The open file `descriptor` (e.g. 0 for stdin); nil when it is not open.
     public init?(descriptor: Int32) {
         var info = stat()

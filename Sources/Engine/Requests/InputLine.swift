@@ -9,6 +9,12 @@ public enum InputLine {
     ///   - bytes: the line without its newline (a trailing `\r` is tolerated).
     ///   - line: the 1-based physical line number, which is also the id when the line names none.
     public static func classify<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults) -> SourceItem {
+        var item = classifyContent(bytes, line: line, defaults: defaults)
+        item.fingerprint = LineFingerprint.of(bytes)
+        return item
+    }
+
+    private static func classifyContent<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults) -> SourceItem {
         let fallbackID = String(line)
         let value: JSONValue
         do {

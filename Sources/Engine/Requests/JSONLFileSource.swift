@@ -67,6 +67,26 @@ public final class JSONLFileSource: RequestSource {
         }
     }
 
+    /// The first item without taking it (the next `next` still returns it); nil for an empty input.
+    public func peekFirst() async throws -> SourceItem? {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(with: Result {
+                    let first = try self.fill(max: 1).first
+                    if let first { state.withLock { $0.ready.insert(first, at: 0) } }
+                    return first
+                })
+            }
+        }
+    }
+
+    /// The reason the input is not JSONL at all (a JSON array, CSV), judged from its first line;
+    /// nil when it reads as JSONL (its lines may still be bad one by one).
+    public func formatProblem() async throws -> String? {
+        guard case .bad(let bad)? = try await peekFirst() else { return nil }
+        return InputLine.formatHint(firstLine: bad.raw)
+    }
+
     /// Runs on `queue`: reads until `max` items are ready or the input ends.
     private func fill(max: Int) throws -> [SourceItem] {
         try state.withLock { state in
@@ -95,7 +115,9 @@ public final class JSONLFileSource: RequestSource {
                 if !state.sawFirstItem, let first = items.first {
                     state.sawFirstItem = true
                     if case .bad(let bad) = first, let hint = InputLine.formatHint(firstLine: bad.raw) {
-                        items[0] = .bad(BadLine(id: bad.id, line: bad.line, raw: bad.raw, reason: "\(bad.reason); \(hint)", namedID: bad.namedID))
+                        var hinted = BadLine(id: bad.id, line: bad.line, raw: bad.raw, reason: "\(bad.reason); \(hint)", namedID: bad.namedID)
+                        hinted.fingerprint = bad.fingerprint
+                        items[0] = .bad(hinted)
                     }
                 }
                 state.ready.append(contentsOf: items)
@@ -111,8 +133,10 @@ public final class JSONLFileSource: RequestSource {
         case .text(let bytes):
             return InputLine.classify(bytes, line: line, defaults: defaults)
         case .oversized(let prefix, let length):
-            return .bad(BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
-                                reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit", namedID: false))
+            var bad = BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
+                              reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit", namedID: false)
+            bad.fingerprint = LineFingerprint.finalise(LineFingerprint.of(prefix) ^ UInt64(length))
+            return .bad(bad)
         }
     }
 

@@ -25,6 +25,9 @@ public struct RequestRecord: Sendable, Hashable {
     public let path: String?
     /// Passed through untouched to the output record.
     public let metadata: JSONValue?
+    /// The input line's fingerprint (`LineFingerprint`), so a resumed run can tell that line N is
+    /// still the line an earlier run answered as record N; 0 when unknown.
+    public var fingerprint: UInt64 = 0
 
     /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,
@@ -53,6 +56,8 @@ public struct BadLine: Sendable, Hashable {
     /// The raw line as text (invalid UTF-8 replaced, very long lines cut).
     public let raw: String
     public let reason: String
+    /// The input line's fingerprint (`LineFingerprint`); 0 when unknown.
+    public var fingerprint: UInt64 = 0
 
     public init(id: String, line: Int, raw: String, reason: String, namedID: Bool? = nil) {
         self.id = id
@@ -67,4 +72,24 @@ public struct BadLine: Sendable, Hashable {
 public enum SourceItem: Sendable, Hashable {
     case record(RequestRecord)
     case bad(BadLine)
+
+    /// The fingerprint of the line either came from.
+    public var fingerprint: UInt64 {
+        get {
+            switch self {
+            case .record(let record): record.fingerprint
+            case .bad(let bad): bad.fingerprint
+            }
+        }
+        set {
+            switch self {
+            case .record(var record):
+                record.fingerprint = newValue
+                self = .record(record)
+            case .bad(var bad):
+                bad.fingerprint = newValue
+                self = .bad(bad)
+            }
+        }
+    }
 }

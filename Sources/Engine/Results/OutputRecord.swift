@@ -1,5 +1,14 @@
 /// The JSON lines fanout writes: one per record, in the save file or the errors file.
 public enum OutputRecord {
+    /// The key of the input line's fingerprint, written in the records of lines named by their
+    /// number (`LineFingerprint`): a resumed run checks it before taking such a record as done.
+    public static let fingerprintKey = "line_fingerprint"
+
+    /// `line_fingerprint` for a line named by its number; nothing for a named id (matched by id).
+    static func fingerprintField(namedID: Bool, _ fingerprint: UInt64) -> [JSONField] {
+        namedID || fingerprint == 0 ? [] : [JSONField(fingerprintKey, .string(LineFingerprint.text(fingerprint)))]
+    }
+
     /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "request_id"?,
     /// "ttft_ms"?, "e2e_ms"?, "tpot_ms"?, "output_tokens"?, "itl_ms"?, "metadata"?}`: the stream
     /// fields for a streamed answer (`StreamTiming`).
@@ -18,6 +27,7 @@ public enum OutputRecord {
         if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
         if let timing = answer.timing { fields += timingFields(timing) }
         if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
+        fields += fingerprintField(namedID: record.namedID, record.fingerprint)
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }
@@ -53,6 +63,7 @@ public enum OutputRecord {
         ]
         if let path = record.path { fields.append(JSONField("url", .string(path))) }
         if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
+        fields += fingerprintField(namedID: record.namedID, record.fingerprint)
         if let metadata = record.metadata { fields.append(JSONField("metadata", metadata)) }
         return .object(fields)
     }
@@ -67,6 +78,6 @@ public enum OutputRecord {
             JSONField("attempts", 0),
             JSONField("endpoint", .null),
             JSONField("line", .number(bad.line)),
-        ])
+        ] + fingerprintField(namedID: false, bad.fingerprint))
     }
 }

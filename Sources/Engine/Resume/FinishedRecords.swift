@@ -10,9 +10,21 @@ public struct FinishedRecords: Sendable {
     /// fanout did before it kept them apart).
     public var refusedLines: Set<Int>?
 
-    public init(ids: IDSet = IDSet(), refusedLines: Set<Int>? = nil) {
+    /// The fingerprints of the lines (by number) whose records carry one (`line_fingerprint`):
+    /// records of lines named by their number, and refused lines.
+    public var fingerprints: [Int: UInt64]
+
+    public init(ids: IDSet = IDSet(), refusedLines: Set<Int>? = nil, fingerprints: [Int: UInt64] = [:]) {
         self.ids = ids
         self.refusedLines = refusedLines
+        self.fingerprints = fingerprints
+    }
+
+    /// Whether the line numbered `line` is the line its record was written for: true when the
+    /// record carries no fingerprint (written before fanout kept them) or the line's is unknown.
+    public func matches(line: Int, _ fingerprint: UInt64) -> Bool {
+        guard fingerprint != 0, let recorded = fingerprints[line] else { return true }
+        return recorded == fingerprint
     }
 
     /// Whether the refused line `line` (with id `id`) already has its error record.

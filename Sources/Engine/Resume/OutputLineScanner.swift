@@ -1,7 +1,7 @@
 /// Finds the few fields a resumed run needs in the lines of a save or errors file, streaming, so a
 /// line of any length (a 40 MiB answer, a prompt echoed whole) is read without being held.
 ///
-/// Only the top-level `id`, `custom_id`, `attempts` and `line`, and `code` and `message` inside a
+/// Only the top-level `id`, `custom_id`, `attempts`, `line` and `line_fingerprint`, and `code` and `message` inside a
 /// top-level `error` object (Batch output), are kept; every other value is skipped byte by byte.
 /// A line ends at each newline, whatever state a malformed line left the scanner in.
 struct OutputLineScanner {
@@ -13,9 +13,10 @@ struct OutputLineScanner {
         var line: [UInt8]?
         var errorCode: [UInt8]?
         var errorMessage: [UInt8]?
+        var fingerprint: [UInt8]?
     }
 
-    private enum Field { case id, customID, attempts, line, error, errorCode, errorMessage }
+    private enum Field { case id, customID, attempts, line, error, errorCode, errorMessage, fingerprint }
 
     /// Longest kept value of a field other than the ids (a message needs only its `line N:` start).
     static let shortFieldLimit = 256
@@ -65,7 +66,7 @@ struct OutputLineScanner {
             return
         }
         if stringIsKey {
-            if key.count <= 16 { key.append(byte) }
+            if key.count <= 24 { key.append(byte) }
         } else if capturing != nil {
             keep(byte)
         }
@@ -136,6 +137,7 @@ struct OutputLineScanner {
         case .line: fields.line = captured
         case .errorCode: fields.errorCode = captured
         case .errorMessage: fields.errorMessage = captured
+        case .fingerprint: fields.fingerprint = captured
         case .error: break
         }
     }
@@ -148,6 +150,7 @@ struct OutputLineScanner {
             case Array("attempts".utf8): return .attempts
             case Array("line".utf8): return .line
             case Array("error".utf8): return .error
+            case Array(OutputRecord.fingerprintKey.utf8): return .fingerprint
             default: return nil
             }
         }

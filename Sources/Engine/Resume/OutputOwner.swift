@@ -33,24 +33,18 @@ public struct OutputOwner: Sendable, Equatable {
         return OutputOwner(input: input, save: json["save"]?.stringValue ?? "", errors: json["errors"]?.stringValue ?? "")
     }
 
-    /// Records this owner beside the output at `path` (written whole, then renamed into place).
+    /// Records this owner beside the output at `path` (written whole, then renamed into place);
+    /// `path` is this owner's save file or its errors file, however either is spelled.
     public func record(beside path: String) throws(EngineError) {
         let sidecar = Self.sidecarPath(for: path)
+        let isSave = FileIdentity(path: path).map { $0 == FileIdentity(path: save) } ?? (path == save)
         let json = JSONValue.object([
-            JSONField("fanout_output", .string(path == save ? "save" : "errors")),
+            JSONField("fanout_output", .string(isSave ? "save" : "errors")),
             JSONField("input", .string(input)),
             JSONField("save", .string(save)),
             JSONField("errors", .string(errors)),
         ])
-        let temporary = sidecar + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .outputUnwritable(path: sidecar, POSIXFile.errorText) }
-        let written = POSIXFile.writeAll(descriptor, json.encodedBytes + [0x0A])
-        close(descriptor)
-        guard written, rename(temporary, sidecar) == 0 else {
-            unlink(temporary)
-            throw .outputUnwritable(path: sidecar, POSIXFile.errorText)
-        }
+        try AtomicFile.write(json.encodedBytes + [0x0A], to: sidecar)
     }
 
     /// The owner of the output at `path` when it is another input's: recorded, for a different

@@ -15,6 +15,9 @@ public struct RecordFilter: Sendable {
         case reject(BadLine)
         /// Another shard's record: not this run's business.
         case otherShard
+        /// An earlier run finished a record for this line number from a different line: the input
+        /// changed, and skipping or sending it would both be wrong.
+        case changed(line: Int)
     }
 
     private let finished: FinishedRecords
@@ -39,13 +42,17 @@ public struct RecordFilter: Sendable {
         case .bad(let bad):
             if let shard, !shard.contains(bad.id) { return .otherShard }
             _ = claim(bad.id, line: bad.line, named: bad.namedID)
-            return finished.hasRefused(line: bad.line, id: bad.id) ? .alreadyDone : .reject(bad)
+            guard finished.hasRefused(line: bad.line, id: bad.id) else { return .reject(bad) }
+            return finished.matches(line: bad.line, bad.fingerprint) ? .alreadyDone : .changed(line: bad.line)
         case .record(let record):
             if let shard, !shard.contains(record.id) { return .otherShard }
             if claim(record.id, line: record.line, named: record.namedID) {
-                return finished.hasRefused(line: record.line, id: record.id) ? .alreadyDone : .reject(Self.duplicate(record))
+                guard finished.hasRefused(line: record.line, id: record.id) else { return .reject(Self.duplicate(record)) }
+                return finished.matches(line: record.line, record.fingerprint) ? .alreadyDone : .changed(line: record.line)
             }
-            return finished.ids.contains(record.id) ? .alreadyDone : .send(record)
+            guard finished.ids.contains(record.id) else { return .send(record) }
+            // Named ids match by id alone: editing a named line does not resend it.
+            return record.namedID || finished.matches(line: record.line, record.fingerprint) ? .alreadyDone : .changed(line: record.line)
         }
     }
 
@@ -70,7 +77,9 @@ public struct RecordFilter: Sendable {
         let reason = record.namedID
             ? "duplicate id \"\(record.id)\" (an earlier line has it; this one is not sent)"
             : "duplicate id \"\(record.id)\" (this line names no id, so its line number is its id, and an earlier line names \"\(record.id)\" as its id; this one is not sent)"
-        return BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
-                       reason: reason, namedID: record.namedID)
+        var bad = BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
+                          reason: reason, namedID: record.namedID)
+        bad.fingerprint = record.fingerprint
+        return bad
     }
 }

@@ -23,6 +23,8 @@ public struct ResumeIndex: Sendable {
     public var tornLines = 0
     /// Whole lines of the errors file: records an earlier run gave up on.
     public var failedBefore = 0
+    /// Fingerprints of the input lines records were written for, by line number (`FinishedRecords`).
+    public var fingerprints: [Int: UInt64] = [:]
 
     public init() {}
 
@@ -30,7 +32,7 @@ public struct ResumeIndex: Sendable {
     public var done: IDSet { answered.union(refusedIDs) }
 
     /// What a run needs to skip what is finished.
-    public var finished: FinishedRecords { FinishedRecords(ids: answered, refusedLines: refusedLines) }
+    public var finished: FinishedRecords { FinishedRecords(ids: answered, refusedLines: refusedLines, fingerprints: fingerprints) }
 
     /// Reads both files (missing ones count as empty), repairing torn last lines.
     /// With `restart`, empties both files instead and returns an empty index.
@@ -85,7 +87,12 @@ public struct ResumeIndex: Sendable {
     private mutating func add(_ fields: OutputLineScanner.Fields) {
         guard let id = fields.recordID else { return }
         lines += 1
-        if let line = fields.refusedLine {
+        let refused = fields.refusedLine
+        if let token = fields.fingerprint, let fingerprint = LineFingerprint.parse(token),
+           let line = refused ?? fields.line.flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) ?? RecordFilter.lineNumber(id) {
+            fingerprints[line] = fingerprint
+        }
+        if let line = refused {
             refusedLines.insert(line)
             refusedIDs.insert(id)
         } else {

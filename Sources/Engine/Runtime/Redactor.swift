@@ -1,6 +1,7 @@
 /// Removes secrets from text that may reach a file, a log or the screen.
 ///
-/// Replaces every configured secret (API keys, extra header values) and anything shaped like an
+/// Replaces every configured secret (API keys, extra header values, proxy credentials in every
+/// form a proxy could echo) and anything shaped like an
 /// OpenAI key (`sk-` and 8+ key characters, which servers echo masked in 401 messages).
 public struct Redactor: Sendable {
     private let secrets: [String]
@@ -10,7 +11,7 @@ public struct Redactor: Sendable {
     }
 
     public init(endpoints: [EndpointConfiguration]) {
-        self.init(secrets: endpoints.flatMap { [$0.apiKey].compactMap { $0 } + $0.headers.map(\.value) })
+        self.init(secrets: endpoints.flatMap { [$0.apiKey].compactMap { $0 } + $0.headers.map(\.value) + ($0.route.proxy?.secrets ?? []) })
     }
 
     /// Characters of an error message kept for files, logs and the screen.

@@ -13,6 +13,12 @@ extension RunCore {
             case .send(let record): records.append(record)
             case .alreadyDone: resumed += 1
             case .otherShard: break
+            case .changed(let line):
+                // Nothing of this batch is sent: the files describe another input.
+                if resumed > 0 { stats.append((.resumed(count: resumed), now)) }
+                scheduler.sourceDidFinish()
+                fail(.inputChanged(line: line), now: now, into: &actions)
+                return
             case .reject(let bad):
                 actions.append(.log(.badLine(bad)))
                 if fatalError == nil { actions.append(.write(lines.badLine(bad), success: false)) }

@@ -155,7 +155,7 @@ struct RunCore {
     }
 
     /// Stops the run for good on the first fatal error (later ones are not news).
-    private mutating func fail(_ error: EngineError, now: Double, into actions: inout [Action]) {
+    mutating func fail(_ error: EngineError, now: Double, into actions: inout [Action]) {
         if fatalError == nil { actions.append(.log(.fatal(error))) }
         fatalError = fatalError ?? error
         scheduler.stop(now: now)

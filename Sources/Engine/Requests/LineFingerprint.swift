@@ -1,0 +1,48 @@
+/// A 64-bit fingerprint of one input line, kept in the records of lines named by their number
+/// (`line_fingerprint`), so a resumed run takes record N as done only while line N is the same line.
+///
+/// FNV-1a over the line's bytes (a trailing `\r` left out, as the parser ignores it), then a
+/// 64-bit finaliser. Two different lines at the same number share a fingerprint with probability
+/// about 2⁻⁶⁴.
+public enum LineFingerprint {
+    public static func of<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var pendingCR = false
+        for byte in bytes {
+            if pendingCR {
+                hash ^= 0x0D
+                hash &*= 0x0000_0100_0000_01B3
+                pendingCR = false
+            }
+            if byte == 0x0D {
+                pendingCR = true
+                continue
+            }
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return finalise(hash)
+    }
+
+    /// Mixes the bits so similar lines spread (the finaliser of MurmurHash3).
+    static func finalise(_ value: UInt64) -> UInt64 {
+        var hash = value
+        hash ^= hash >> 33
+        hash &*= 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        hash &*= 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 33)
+    }
+
+    /// The 16 lower-case hex digits written in records.
+    public static func text(_ fingerprint: UInt64) -> String {
+        let digits = String(fingerprint, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The fingerprint from its text; nil when it is not 16 hex digits.
+    public static func parse<Text: Collection<UInt8>>(_ text: Text) -> UInt64? {
+        guard text.count == 16 else { return nil }
+        return UInt64(String(decoding: text, as: UTF8.self), radix: 16)
+    }
+}
