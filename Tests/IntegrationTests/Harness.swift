@@ -14,7 +14,8 @@ struct Harness {
 
     var inputPath: String { directory.appendingPathComponent("in.jsonl").path }
     var savePath: String { directory.appendingPathComponent("out.jsonl").path }
-    var errorsPath: String { directory.appendingPathComponent("errors.jsonl").path }
+    /// The default errors file of a run whose save file is `savePath`.
+    var errorsPath: String { directory.appendingPathComponent("out_errors.jsonl").path }
 
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 

@@ -59,8 +59,10 @@ import Glibc
         #expect(try Harness.read(harness.savePath).count == 5)
     }
 
-    /// Two inputs in one directory share the default errors.jsonl: the second run refuses to resume
-    /// from (or restart) the first's errors, exit 2, naming --errors_filepath; with its own it runs.
+    /// Two inputs in one directory run side by side with default options: each gets its own errors
+    /// file named after its save file, and says where it is. A shared errors file named on the command
+    /// line still refuses another input's records (exit 2, naming --errors_filepath), and an
+    /// errors.jsonl from before owners were recorded keeps working for its input.
     @Test func errorsFileBelongsToItsInput() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
@@ -70,21 +72,31 @@ import Glibc
         try "{\"input\":\"x\"}\n".write(toFile: a, atomically: true, encoding: .utf8)
         try "{\"input\":\"y\"}\n".write(toFile: b, atomically: true, encoding: .utf8)
         let first = try binary.fanout(["--requests_filepath", a, "--endpoint", server.baseURL, "--no-tui"])
-        #expect(first.status == 1)
-        let errors = harness.directory.appendingPathComponent("errors.jsonl").path
+        let second = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui"])
+        #expect(first.status == 1 && second.status == 1, "\(first.stderr)\n\(second.stderr)")
+        let aErrors = harness.directory.appendingPathComponent("a_results_errors.jsonl").path
+        #expect(first.stderr.contains("failed records go to \(aErrors)"))
+        #expect(try Harness.read(aErrors).count == 1 && server.arrivals == 2)
+        #expect(try Harness.read(harness.directory.appendingPathComponent("b_results_errors.jsonl").path).count == 1)
+
+        let shared = harness.directory.appendingPathComponent("errors.jsonl").path
+        let named = try binary.fanout(["--requests_filepath", a, "--endpoint", server.baseURL, "--no-tui", "--save_filepath",
+                                       harness.directory.appendingPathComponent("a2.jsonl").path, "--errors_filepath", shared])
+        #expect(named.status == 1 && server.arrivals == 3)
         for extra in [[String](), ["--restart"]] {
-            let second = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui"] + extra)
-            #expect(second.status == 2 && second.stderr.contains("--errors_filepath"), "\(second.stderr)")
+            let other = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui", "--errors_filepath", shared] + extra)
+            #expect(other.status == 2 && other.stderr.contains("--errors_filepath"), "\(other.stderr)")
         }
-        #expect(try Harness.read(errors).count == 1 && server.arrivals == 1)
-        let own = try binary.fanout(["--requests_filepath", b, "--endpoint", server.baseURL, "--no-tui",
-                                     "--errors_filepath", harness.directory.appendingPathComponent("b_errors.jsonl").path])
-        #expect(own.status == 1 && server.arrivals == 2)
-        // An errors file from before owners were recorded keeps working for its input.
-        try FileManager.default.removeItem(atPath: OutputOwner.sidecarPath(for: errors))
+        #expect(try Harness.read(shared).count == 1 && server.arrivals == 3)
+
+        // Files from before owners were recorded: a's save file and errors.jsonl beside it, no sidecars.
+        let legacySave = harness.directory.appendingPathComponent("a_results.jsonl").path
+        for path in [legacySave, aErrors] { try FileManager.default.removeItem(atPath: OutputOwner.sidecarPath(for: path)) }
+        for path in [shared, OutputOwner.sidecarPath(for: shared)] { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: aErrors, toPath: shared)
         let resumed = try binary.fanout(["--requests_filepath", a, "--endpoint", server.baseURL, "--no-tui"])
         await server.stop()
-        #expect(resumed.status == 1 && resumed.stdout.contains("resumed: 1 already done") && server.arrivals == 2)
+        #expect(resumed.status == 1 && resumed.stdout.contains("resumed: 1 already done") && server.arrivals == 3, "\(resumed.stdout)")
     }
 
     /// Save or errors paths that are the input through a symlink or a hard link are refused (exit 2).
