@@ -54,6 +54,32 @@ import Testing
         guard case .failure(let invalid) = interpret(200, "<html>") else { Issue.record("html accepted"); return }
         #expect(invalid.isRetryable && invalid.kind == .invalidResponse)
     }
+    /// finish_reason is kept (length shows an answer cut at max_tokens), with the refusal, logprobs and
+    /// tool calls when present, on the fast path and the full parse alike; the save line carries them.
+    @Test func keepsHowTheAnswerEnded() throws {
+        let cut = try interpret(200, #"{"choices":[{"message":{"content":"Once upon"},"finish_reason":"length","logprobs":{"content":[{"token":"Once"}]}}]}"#).get()
+        #expect(cut.finishReason == "length" && cut.logprobs?["content"]?[0]?["token"] == "Once")
+        let refused = try interpret(200, #"{"choices":[{"message":{"content":null,"refusal":"I can't help"},"finish_reason":"stop"}]}"#).get()
+        #expect(refused.refusal == "I can't help" && refused.finishReason == "stop")
+        let tool = try interpret(200, #"{"choices":[{"message":{"content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}]}"#).get()
+        #expect(tool.toolCalls?[0]?["function"]?["arguments"] == "{\"a\":1}" && tool.finishReason == "tool_calls")
+        guard case .record(let record) = InputLine.classify(Array(#"{"input":"x"}"#.utf8), line: 1, defaults: RequestDefaults()) else { return }
+        let line = OutputRecord.success(record: record, answer: tool, endpoint: "e", attempts: 1, latency: 0.1)
+        #expect(line["finish_reason"] == "tool_calls" && line["tool_calls"]?[0]?["id"] == "c1")
+        let plain = OutputRecord.success(record: record, answer: ParsedAnswer(response: "y"), endpoint: "e", attempts: 1, latency: 0.1)
+        #expect(plain["finish_reason"] == .null)
+    }
+
+    /// --save_response full saves the whole body; a joined stream becomes one completion with its
+    /// finish_reason and tool calls.
+    @Test func fullResponse() throws {
+        let body = #"{"id":"cmpl-1","choices":[{"message":{"content":"hi"},"finish_reason":"stop"}],"system_fingerprint":"fp"}"#
+        let whole = try ResponseParser.interpret(TransportResponse(status: 200, body: Array(body.utf8)), wallClock: 0, keepBody: true).get()
+        #expect(whole.withWholeBody.response["system_fingerprint"] == "fp")
+        var streamed = ParsedAnswer(response: "a")
+        streamed.finishReason = "length"
+        #expect(streamed.withWholeBody.response["choices"]?[0]?["finish_reason"] == "length")
+    }
 }
 
 @Suite struct TLSWordsTests {
@@ -77,4 +103,5 @@ import Testing
         guard case .failure(let limited) = rate else { Issue.record("accepted"); return }
         #expect(limited.isRetryable && limited.isRateLimit)
     }
+
 }

@@ -79,4 +79,24 @@ import Testing
         let answer = try assembler.finish(status: 200, end: 0).get()
         #expect(answer.response == "x" && answer.timing == nil)
     }
+
+    /// Streamed tool calls are assembled by index (arguments joined exactly as sent), and the last
+    /// finish_reason, the refusal and logprobs are kept.
+    @Test func assemblesToolCalls() throws {
+        var assembler = StreamAssembler(timed: false)
+        let chunks = [
+            #"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]}}]}"#,
+            #"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]}}]}"#,
+            #"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"logprobs":{"content":[{"token":"x"}]}}]}"#,
+            #"{"choices":[{"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ]
+        assembler.feed(Array((chunks.map(Self.event).joined() + "data: [DONE]\n\n").utf8), at: 0)
+        let answer = try assembler.finish(status: 200, end: 0).get()
+        #expect(answer.finishReason == "tool_calls" && answer.logprobs?["content"]?[0]?["token"] == "x")
+        let call = try #require(answer.toolCalls?[0])
+        #expect(call["id"] == "call_1" && call["function"]?["name"] == "get_weather" && call["function"]?["arguments"] == #"{"city":"Paris"}"#)
+        var refusing = StreamAssembler(timed: false)
+        refusing.feed(Array((Self.event(#"{"choices":[{"delta":{"refusal":"No."},"finish_reason":"stop"}]}"#) + "data: [DONE]\n\n").utf8), at: 0)
+        #expect(try refusing.finish(status: 200, end: 0).get().refusal == "No.")
+    }
 }

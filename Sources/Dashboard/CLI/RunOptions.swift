@@ -104,6 +104,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("output_format"), help: ArgumentHelp("Line shape of the save and errors files: fanout ({id, input, response, …}) or openai-batch (the OpenAI Batch API's output lines).", valueName: "fanout|openai-batch"))
     var outputFormat: OutputFormat = .fanout
 
+    @Option(name: .both("save_response"), help: ArgumentHelp("What a save line's response holds: text (the answer's text; finish_reason, refusal, tool_calls and logprobs beside it) or full (the whole response body, a stream joined into one completion).", valueName: "text|full"))
+    var saveResponse: SaveResponse = .text
+
     @Option(name: .both("max_tokens_per_minute"), parsing: .unconditional, help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit.", valueName: "tokens"))
     var maxTokensPerMinute: Double = 0
 
@@ -125,6 +128,11 @@ struct RunOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `--save_response`: the answer's text, or its whole body.
+enum SaveResponse: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, full
+}
 
 /// `--max_in_flight`: a number, or `auto`.
 enum InFlightOption: ExpressibleByArgument, Hashable, Sendable {

@@ -108,6 +108,7 @@ extension RunOptions {
         configuration.ejectAfter = ejectAfter
         configuration.unreachableAfter = unreachableAfter
         configuration.outputFormat = outputFormat
+        configuration.savesFullResponse = saveResponse == .full
         configuration.tokensPerMinute = maxTokensPerMinute
         configuration.rateLimitPatience = patience
         configuration.learnsLimits = !noLearnLimits

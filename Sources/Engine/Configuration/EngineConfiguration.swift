@@ -31,6 +31,8 @@ public struct EngineConfiguration: Sendable {
     public var logger = Logger.disabled
     /// The shape of the save and errors files' lines.
     public var outputFormat = OutputFormat.fanout
+    /// Save each answer's whole response body as `response` (`--save_response full`), not its text.
+    public var savesFullResponse = false
 
     /// Seconds a record may keep meeting 429s before it fails; 0 counts 429s as failed attempts.
     public var rateLimitPatience = Defaults.rateLimitPatience

@@ -7,6 +7,14 @@ struct ChunkParts {
     var usage: JSONValue?
     /// A top-level `error` (a stream that ends with an error event).
     var error: JSONValue?
+    /// `choices[0].finish_reason`, when a string.
+    var finishReason: String?
+    /// `choices[0].delta.tool_calls`: pieces of tool calls, by index.
+    var toolCalls: [JSONValue] = []
+    /// `choices[0].delta.refusal`, when a string.
+    var refusal: String?
+    /// `choices[0].logprobs.content`: this chunk's token log probabilities.
+    var logprobs: [JSONValue] = []
 }
 
 extension JSONParser {
@@ -44,6 +52,9 @@ extension JSONParser {
         while let key = try nextKey(&started) {
             switch key {
             case "text" where peek == UInt8(ascii: "\""): text = try parseString()
+            case "finish_reason" where peek == UInt8(ascii: "\""): parts.finishReason = try parseString()
+            case "logprobs" where peek == UInt8(ascii: "{"):
+                if case .array(let content)? = try parseValue(depth: 3)["content"] { parts.logprobs = content }
             case "delta" where peek == UInt8(ascii: "{"):
                 try open(UInt8(ascii: "{"), depth: 3)
                 var startedDelta = false
@@ -53,7 +64,16 @@ extension JSONParser {
                     case "reasoning_content" where peek == UInt8(ascii: "\""), "reasoning" where peek == UInt8(ascii: "\""):
                         if try !parseString().isEmpty { parts.otherOutput = true }
                     case "tool_calls" where peek == UInt8(ascii: "["):
-                        if case .array(let calls) = try parseValue(depth: 4), !calls.isEmpty { parts.otherOutput = true }
+                        if case .array(let calls) = try parseValue(depth: 4), !calls.isEmpty {
+                            parts.otherOutput = true
+                            parts.toolCalls = calls
+                        }
+                    case "refusal" where peek == UInt8(ascii: "\""):
+                        let refusal = try parseString()
+                        if !refusal.isEmpty {
+                            parts.refusal = refusal
+                            parts.otherOutput = true
+                        }
                     default: try skipValue(depth: 4)
                     }
                 }

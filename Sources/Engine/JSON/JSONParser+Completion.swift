@@ -1,49 +1,70 @@
+/// What fanout keeps of a completion body: the text, the usage, and what says how the answer ended
+/// or what else it carried (`finish_reason`, a refusal, log probabilities, tool calls).
+public struct CompletionParts: Sendable, Hashable {
+    /// `choices[0].message.content`.
+    public var content: JSONValue?
+    /// `choices[0].text` (legacy completions).
+    public var text: JSONValue?
+    public var usage: JSONValue?
+    /// `choices[0].finish_reason`.
+    public var finishReason: JSONValue?
+    /// `choices[0].message.refusal`.
+    public var refusal: JSONValue?
+    /// `choices[0].logprobs`.
+    public var logprobs: JSONValue?
+    /// `choices[0].message.tool_calls`.
+    public var toolCalls: JSONValue?
+}
+
 extension JSONParser {
     /// The parts of a completion body fanout keeps, found by one pass that builds no tree for the
-    /// rest: `choices[0].message.content`, `choices[0].text` and `usage`. Nil when the body is not
-    /// one valid JSON object (the caller then reports it as invalid).
-    public static func completionParts(_ bytes: [UInt8]) -> (content: JSONValue?, text: JSONValue?, usage: JSONValue?)? {
+    /// rest. Nil when the body is not one valid JSON object (the caller then reports it as invalid).
+    public static func completionParts(_ bytes: [UInt8]) -> CompletionParts? {
         bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
             return try? parser.scanCompletion()
         }
     }
 
-    fileprivate mutating func scanCompletion() throws(JSONParseError) -> (content: JSONValue?, text: JSONValue?, usage: JSONValue?) {
-        var content: JSONValue?
-        var text: JSONValue?
-        var usage: JSONValue?
+    fileprivate mutating func scanCompletion() throws(JSONParseError) -> CompletionParts {
+        var parts = CompletionParts()
         skipWhitespace()
         try open(UInt8(ascii: "{"), depth: 0)
         var started = false
         while let key = try nextKey(&started) {
             switch key {
             case "usage":
-                usage = try parseValue(depth: 1)
+                parts.usage = try parseValue(depth: 1)
             case "choices" where peek == UInt8(ascii: "["):
-                try firstChoice { parser throws(JSONParseError) in try parser.scanChoice(content: &content, text: &text) }
+                try firstChoice { parser throws(JSONParseError) in try parser.scanChoice(&parts) }
             default:
                 try skipValue(depth: 1)
             }
         }
         skipWhitespace()
         guard index == bytes.count else { throw JSONParseError("unexpected text after the JSON value", at: index) }
-        return (content, text, usage)
+        return parts
     }
 
-    /// `choices[0]`: its `text`, and its `message.content`.
-    private mutating func scanChoice(content: inout JSONValue?, text: inout JSONValue?) throws(JSONParseError) {
+    /// `choices[0]`: its `text`, `finish_reason`, `logprobs`, and its message's content, refusal and tool calls.
+    private mutating func scanChoice(_ parts: inout CompletionParts) throws(JSONParseError) {
         try open(UInt8(ascii: "{"), depth: 2)
         var started = false
         while let key = try nextKey(&started) {
             switch key {
-            case "text":
-                text = try parseValue(depth: 3)
+            case "text": parts.text = try parseValue(depth: 3)
+            case "finish_reason": parts.finishReason = try parseValue(depth: 3)
+            case "logprobs": parts.logprobs = try parseValue(depth: 3)
             case "message" where peek == UInt8(ascii: "{"):
                 try open(UInt8(ascii: "{"), depth: 3)
                 var startedMessage = false
                 while let key = try nextKey(&startedMessage) {
-                    if key == "content" { content = try parseValue(depth: 4) } else { try skipValue(depth: 4) }
+                    switch key {
+                    case "content": parts.content = try parseValue(depth: 4)
+                    case "refusal": parts.refusal = try parseValue(depth: 4)
+                    case "tool_calls": parts.toolCalls = try parseValue(depth: 4)
+                    default: try skipValue(depth: 4)
+                    }
                 }
             default:
                 try skipValue(depth: 3)

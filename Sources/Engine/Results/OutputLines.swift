@@ -6,11 +6,14 @@ struct OutputLines {
     let names: [String]
     /// Unix seconds at the run's time 0: `started_at` = this + the attempt's send time.
     var wallStart: Double = 0
+    /// `--save_response full`: `response` is the whole body (a joined stream as one completion).
+    var fullResponse = false
 
     func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double, sentAt: Double = 0) -> JSONValue {
         switch format {
-        case .fanout: OutputRecord.success(record: record, answer: answer, endpoint: names[endpoint], attempts: attempts, latency: latency,
-                                           startedAt: wallStart + sentAt)
+        case .fanout:
+            OutputRecord.success(record: record, answer: fullResponse ? answer.withWholeBody : answer, endpoint: names[endpoint],
+                                 attempts: attempts, latency: latency, startedAt: wallStart + sentAt)
         case .openAIBatch: BatchOutputRecord.success(record: record, answer: answer)
         }
     }

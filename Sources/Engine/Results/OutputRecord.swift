@@ -9,7 +9,8 @@ public enum OutputRecord {
         namedID || fingerprint == 0 ? [] : [JSONField(fingerprintKey, .string(LineFingerprint.text(fingerprint)))]
     }
 
-    /// `{"id", "input", "response", "endpoint", "attempts", "latency_ms", "usage"?, "request_id"?,
+    /// `{"id", "input", "response", "finish_reason", "endpoint", "attempts", "latency_ms", "refusal"?,
+    /// "tool_calls"?, "logprobs"?, "usage"?, "request_id"?,
     /// "ttft_ms"?, "e2e_ms"?, "tpot_ms"?, "output_tokens"?, "itl_ms"?, "metadata"?}`: the stream
     /// fields for a streamed answer (`StreamTiming`).
     /// - Parameter startedAt: Unix seconds the attempt was sent (`started_at`; nil leaves it out).
@@ -19,10 +20,14 @@ public enum OutputRecord {
             JSONField("id", .string(record.id)),
             JSONField("input", record.input),
             JSONField("response", answer.response),
+            JSONField("finish_reason", answer.finishReason.map(JSONValue.string) ?? .null),
             JSONField("endpoint", .string(endpoint)),
             JSONField("attempts", .number(attempts)),
             JSONField("latency_ms", .number((latency * 1000).rounded())),
         ]
+        if let refusal = answer.refusal { fields.append(JSONField("refusal", refusal)) }
+        if let toolCalls = answer.toolCalls { fields.append(JSONField("tool_calls", toolCalls)) }
+        if let logprobs = answer.logprobs { fields.append(JSONField("logprobs", logprobs)) }
         if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
         if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
         if let timing = answer.timing { fields += timingFields(timing) }

@@ -22,7 +22,7 @@ struct AttemptSender: Sendable {
         self.inbox = inbox
         headers = configuration.endpoints.map(\.requestHeaders)
         stream = configuration.stream ? StreamOptionsMemory(endpoints: configuration.endpoints.count) : nil
-        keepBodies = configuration.outputFormat.keepsResponseBody
+        keepBodies = configuration.outputFormat.keepsResponseBody || configuration.savesFullResponse
         self.wallClock = wallClock
         self.now = now
     }

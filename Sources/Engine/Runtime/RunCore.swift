@@ -73,7 +73,7 @@ struct RunCore {
         generator = SeededGenerator(seed: seed)
         redactor = Redactor(endpoints: configuration.endpoints)
         names = configuration.endpoints.map(\.name)
-        lines = OutputLines(format: configuration.outputFormat, names: names, wallStart: wallStart)
+        lines = OutputLines(format: configuration.outputFormat, names: names, wallStart: wallStart, fullResponse: configuration.savesFullResponse)
         maxAttempts = configuration.retryPolicy.maxAttempts
         serviceLevels = configuration.serviceLevels
         self.levels = levels

@@ -23,6 +23,10 @@ public struct StreamAssembler: Sendable {
     private var outputChunks = 0
     /// The last cumulative `usage.completion_tokens` seen on an output chunk (per-chunk usage).
     private var reportedSoFar: Int?
+    private var finishReason: String?
+    private var toolCalls = ToolCallAssembler()
+    private var refusal: String?
+    private var logprobs: [JSONValue]?
 
     /// - Parameter timed: whether the times given to `feed` are real arrival times (else no timing is reported).
     public init(timed: Bool) {
@@ -83,6 +87,10 @@ public struct StreamAssembler: Sendable {
         if let failure { return .failure(.invalidResponse(status: status, failure)) }
         guard sawChunk else { return .failure(.invalidResponse(status: status, "empty event stream")) }
         var answer = ParsedAnswer(response: .string(text), usage: usage)
+        answer.finishReason = finishReason
+        answer.refusal = refusal.map(JSONValue.string)
+        answer.logprobs = logprobs.map { .object([JSONField("content", .array($0))]) }
+        if !toolCalls.isEmpty { answer.toolCalls = toolCalls.toolCalls }
         if timed, let firstOutput {
             let reported = usage?["completion_tokens"]?.intValue
             answer.timing = StreamTiming(ttft: firstOutput, itl: gaps, outputTokens: reported ?? outputChunks,
@@ -124,6 +132,10 @@ public struct StreamAssembler: Sendable {
         }
         sawChunk = true
         if let piece = chunk.piece { text += piece }
+        if let reason = chunk.finishReason { finishReason = reason }
+        if !chunk.toolCalls.isEmpty { toolCalls.add(chunk.toolCalls) }
+        if let piece = chunk.refusal { refusal = (refusal ?? "") + piece }
+        if !chunk.logprobs.isEmpty { logprobs = (logprobs ?? []) + chunk.logprobs }
         let chunkUsage = chunk.usage.flatMap { $0 == .null ? nil : $0 }
         if let chunkUsage { usage = chunkUsage }
         guard chunk.otherOutput || !(chunk.piece?.isEmpty ?? true) else { return }

@@ -10,11 +10,52 @@ public struct ParsedAnswer: Sendable, Hashable {
     public var requestID: String?
     /// How a streamed answer arrived (nil for answers that were not streamed, or arrived whole).
     public var timing: StreamTiming?
+    /// `finish_reason` (`stop`, `length`, `tool_calls`, …); nil when the server gave none.
+    public var finishReason: String?
+    /// The model's refusal text, when it refused.
+    public var refusal: JSONValue?
+    /// `logprobs`, when the request asked for them.
+    public var logprobs: JSONValue?
+    /// Tool calls in OpenAI's shape (`id`, `type`, `function` {`name`, `arguments` as a JSON string}),
+    /// streamed ones assembled.
+    public var toolCalls: JSONValue?
 
     public init(response: JSONValue, usage: JSONValue? = nil, requestID: String? = nil) {
         self.response = response
         self.usage = usage
         self.requestID = requestID
+    }
+
+    /// This answer with what a completion's first choice says beside its text.
+    func with(_ parts: CompletionParts) -> ParsedAnswer {
+        var answer = self
+        answer.finishReason = parts.finishReason?.stringValue
+        answer.refusal = parts.refusal.flatMap { $0 == .null ? nil : $0 }
+        answer.logprobs = parts.logprobs.flatMap { $0 == .null ? nil : $0 }
+        answer.toolCalls = parts.toolCalls.flatMap { $0 == .null ? nil : $0 }
+        return answer
+    }
+
+    /// This answer with the whole body as its response (`--save_response full`).
+    var withWholeBody: ParsedAnswer {
+        var answer = self
+        answer.response = body ?? joinedBody
+        return answer
+    }
+
+    /// A chat completion standing for a joined stream (Batch output, `--save_response full`).
+    var joinedBody: JSONValue {
+        var message: [JSONField] = [JSONField("role", "assistant"), JSONField("content", response)]
+        if let refusal { message.append(JSONField("refusal", refusal)) }
+        if let toolCalls { message.append(JSONField("tool_calls", toolCalls)) }
+        var choice: [JSONField] = [JSONField("index", 0), JSONField("message", .object(message))]
+        if let logprobs { choice.append(JSONField("logprobs", logprobs)) }
+        choice.append(JSONField("finish_reason", finishReason.map(JSONValue.string) ?? .null))
+        return .object([
+            JSONField("object", "chat.completion"),
+            JSONField("choices", [.object(choice)]),
+            JSONField("usage", usage ?? .null),
+        ])
     }
 
     /// This answer with the status and request id of the response it came from.
@@ -66,21 +107,14 @@ public enum ResponseParser {
         if response.streamed != nil || isEventStream(response) {
             let streamed = response.streamed ?? assembleStream(response.body, status: response.status)
             guard keepBody, case .success(var answer) = streamed else { return streamed }
-            answer.body = .object([
-                JSONField("object", "chat.completion"),
-                JSONField("choices", [.object([
-                    JSONField("index", 0),
-                    JSONField("message", .object([JSONField("role", "assistant"), JSONField("content", answer.response)])),
-                    JSONField("finish_reason", "stop"),
-                ])]),
-                JSONField("usage", answer.usage ?? .null),
-            ])
+            answer.body = answer.joinedBody
             return .success(answer)
         }
         // Fast path: a chat completion or completion, scanned without building the rest of the tree.
         if !keepBody, let parts = JSONParser.completionParts(response.body) {
-            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage)) }
-            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage)) }
+            // A null content (a tool call, a refusal) keeps the whole body as the response, as before.
+            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage).with(parts)) }
+            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage).with(parts)) }
         }
         let json: JSONValue
         do {
@@ -90,12 +124,16 @@ public enum ResponseParser {
         }
         guard json.isObject else { return .failure(.invalidResponse(status: response.status, "body is not a JSON object")) }
         let choice = json["choices"]?[0]
-        var answer = if let content = choice?["message"]?["content"], content != .null {
-            ParsedAnswer(response: content, usage: json["usage"])
-        } else if let text = choice?["text"] {
-            ParsedAnswer(response: text, usage: json["usage"])
+        let message = choice?["message"]
+        let parts = CompletionParts(content: message?["content"], text: choice?["text"], usage: json["usage"],
+                                    finishReason: choice?["finish_reason"], refusal: message?["refusal"],
+                                    logprobs: choice?["logprobs"], toolCalls: message?["tool_calls"])
+        var answer = if let content = parts.content, content != .null {
+            ParsedAnswer(response: content, usage: json["usage"]).with(parts)
+        } else if let text = parts.text {
+            ParsedAnswer(response: text, usage: json["usage"]).with(parts)
         } else {
-            ParsedAnswer(response: json, usage: json["usage"])
+            ParsedAnswer(response: json, usage: json["usage"]).with(parts)
         }
         guard keepBody else { return .success(answer) }
         answer.body = json
