@@ -170,6 +170,24 @@ import Testing
         #expect(try RunOptions.parse(base + ["--slo", "tpot=20ms"]).makePlan(environment: [:]).configuration.serviceLevels?.tpot == 0.02)
     }
 
+    /// Durations take units everywhere (a bare number stays seconds, 0 included); an --slo target
+    /// without a unit is refused with a hint, never read as seconds.
+    @Test func durationsTakeUnits() throws {
+        let base = ["--requests_filepath", input, "--endpoint", "http://127.0.0.1:8001/v1"]
+        let plan = try RunOptions.parse(base + ["--timeout", "30s", "--connect_timeout", "500ms", "--drain_timeout", "0",
+                                                "--unreachable_after", "2m"]).makePlan(environment: [:])
+        #expect(plan.configuration.timeout == 30 && plan.connectTimeout == 0.5)
+        #expect(plan.configuration.drainTimeout == 0 && plan.configuration.unreachableAfter == 120)
+        #expect(try RunOptions.parse(base + ["--timeout", "45"]).makePlan(environment: [:]).configuration.timeout == 45)
+        #expect(throws: (any Error).self) { try RunOptions.parse(base + ["--timeout", "30 parsecs"]) }
+        do {
+            _ = try RunOptions.parse(base + ["--stream", "--slo", "ttft=500"])
+            Issue.record("a bare --slo target was accepted")
+        } catch {
+            #expect(RunOptions.message(for: error).contains("ttft=500ms"))
+        }
+    }
+
     /// --proxy, --ca_file and --http1 reach every endpoint: the route and trust are printed at start
     /// without credentials; the environment's proxy is read when --proxy is absent; `--transport ahc`
     /// is still accepted.

@@ -1,5 +1,13 @@
-/// Parses durations as operators write them: `200ms`, `1.5s`, `2m`, or a bare number of seconds.
+import ArgumentParser
+import Foundation
+
+/// Parses durations as operators write them: `200ms`, `1.5s`, `2m`, `1h`, or a bare number of seconds.
 enum DurationText {
+    /// Whether `text` names its unit (`500ms`), rather than being a bare number.
+    static func hasUnit(_ text: String) -> Bool {
+        text.trimmingCharacters(in: .whitespaces).last.map(\.isLetter) ?? false
+    }
+
     static func seconds(_ text: String) -> Double? {
         let trimmed = text.lowercased().filter { !$0.isWhitespace }
         let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
@@ -9,5 +17,24 @@ enum DurationText {
         }
         guard let value = Double(trimmed), value >= 0, value.isFinite else { return nil }
         return value
+    }
+}
+
+/// A duration option's value in seconds: a bare number is seconds (`30`, `0`), and a unit may be
+/// given (`30s`, `500ms`, `2m`, `1h`).
+struct Seconds: ExpressibleByArgument, Hashable, Sendable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    var value: Double
+
+    init(_ value: Double) { self.value = value }
+    init(floatLiteral value: Double) { self.value = value }
+    init(integerLiteral value: Int) { self.value = Double(value) }
+
+    init?(argument: String) {
+        guard let seconds = DurationText.seconds(argument) else { return nil }
+        value = seconds
+    }
+
+    var defaultValueDescription: String {
+        value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))s" : "\(value)s"
     }
 }

@@ -47,11 +47,11 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("max_attempts"), parsing: .unconditional, help: ArgumentHelp("Attempts per record, the first one included.", valueName: "n"))
     var maxAttempts = Defaults.maxAttempts
 
-    @Option(name: .customLong("timeout"), parsing: .unconditional, help: ArgumentHelp("Whole-request timeout in seconds.", valueName: "seconds"))
-    var timeout = Defaults.timeout
+    @Option(name: .customLong("timeout"), parsing: .unconditional, help: ArgumentHelp("Whole-request timeout: seconds, or a duration like 30s, 500ms, 10m.", valueName: "duration"))
+    var timeout = Seconds(Defaults.timeout)
 
-    @Option(name: .both("connect_timeout"), parsing: .unconditional, help: ArgumentHelp("Connection timeout in seconds.", valueName: "seconds"))
-    var connectTimeout = Defaults.connectTimeout
+    @Option(name: .both("connect_timeout"), parsing: .unconditional, help: ArgumentHelp("Connection timeout: seconds, or a duration like 5s, 500ms.", valueName: "duration"))
+    var connectTimeout = Seconds(Defaults.connectTimeout)
 
     @Option(name: .customLong("model"), help: ArgumentHelp("\"model\" for bodies that lack one (an endpoint's own model wins).", valueName: "name"))
     var model: String?
@@ -65,8 +65,8 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("temperature"), parsing: .unconditional, help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
     var temperature: Double?
 
-    @Option(name: .both("drain_timeout"), parsing: .unconditional, help: ArgumentHelp("On q, SIGINT or SIGTERM, seconds to wait for requests in flight before leaving them unwritten (a resumed run resends them).", valueName: "seconds"))
-    var drainTimeout = Defaults.drainTimeout
+    @Option(name: .both("drain_timeout"), parsing: .unconditional, help: ArgumentHelp("On q, SIGINT or SIGTERM, how long to wait for requests in flight before leaving them unwritten (a resumed run resends them): seconds, or a duration like 30s, 2m.", valueName: "duration"))
+    var drainTimeout = Seconds(Defaults.drainTimeout)
 
     @Option(name: .both("max_response_bytes"), parsing: .unconditional, help: ArgumentHelp("A larger answer body fails the attempt instead of growing memory.", valueName: "bytes"))
     var maxResponseBytes = Defaults.maxResponseBytes
@@ -74,8 +74,8 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("eject_after"), parsing: .unconditional, help: ArgumentHelp("Consecutive connection failures, timeouts or 5xx that take an endpoint out of rotation (1 s, doubling to 60 s, then one probe).", valueName: "n"))
     var ejectAfter = Defaults.ejectAfter
 
-    @Option(name: .both("unreachable_after"), parsing: .unconditional, help: ArgumentHelp("Stop the run (exit 4) when every endpoint has failed — connection, DNS, TLS, timeouts, 5xx — for this many seconds with no answer; waiting on rate limits never counts (1 to 86,400).", valueName: "seconds"))
-    var unreachableAfter = Defaults.unreachableAfter
+    @Option(name: .both("unreachable_after"), parsing: .unconditional, help: ArgumentHelp("Stop the run (exit 4) when every endpoint has failed — connection, DNS, TLS, timeouts, 5xx — for this long with no answer (seconds, or a duration like 10m); waiting on rate limits never counts (1s to 24h).", valueName: "duration"))
+    var unreachableAfter = Seconds(Defaults.unreachableAfter)
 
     @Option(name: .customLong("shard"), help: ArgumentHelp("Process only shard i of n (0-based), chosen by a stable hash of each record's id, so n machines can split one file.", valueName: "i/n"))
     var shard: String?

@@ -61,14 +61,14 @@ extension RunOptions {
             throw ValidationError("--rate_limit_patience must be a duration like 15m, 90s or 0, not \(rateLimitPatience).")
         }
         try Limits.check(patience, "--rate_limit_patience", Limits.patience, "seconds (0 counts 429s as attempts)")
-        try Limits.check(timeout, "--timeout", Limits.timeout, "seconds")
-        try Limits.check(connectTimeout, "--connect_timeout", Limits.connectTimeout, "seconds")
+        try Limits.check(timeout.value, "--timeout", Limits.timeout, "seconds")
+        try Limits.check(connectTimeout.value, "--connect_timeout", Limits.connectTimeout, "seconds")
         if let maxTokens { try Limits.check(maxTokens, "--max_tokens", Limits.maxTokens) }
         if let temperature { try Limits.check(temperature, "--temperature", 0...2) }
-        try Limits.check(drainTimeout, "--drain_timeout", Limits.drainTimeout, "seconds")
+        try Limits.check(drainTimeout.value, "--drain_timeout", Limits.drainTimeout, "seconds")
         try Limits.check(maxResponseBytes, "--max_response_bytes", Limits.responseBytes, "bytes")
         try Limits.check(ejectAfter, "--eject_after", Limits.ejectAfter)
-        try Limits.check(unreachableAfter, "--unreachable_after", Limits.unreachableAfter, "seconds")
+        try Limits.check(unreachableAfter.value, "--unreachable_after", Limits.unreachableAfter, "seconds")
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics_port must be a TCP port, 1 to 65535 (or 0 for any free port), not \(metricsPort).")
         }
@@ -102,11 +102,11 @@ extension RunOptions {
         }
         var configuration = EngineConfiguration(
             endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight.cap,
-            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout, seed: seed)
-        configuration.drainTimeout = drainTimeout
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout.value, seed: seed)
+        configuration.drainTimeout = drainTimeout.value
         configuration.shard = try makeShard(environment: environment)
         configuration.ejectAfter = ejectAfter
-        configuration.unreachableAfter = unreachableAfter
+        configuration.unreachableAfter = unreachableAfter.value
         configuration.outputFormat = outputFormat
         configuration.savesFullResponse = saveResponse == .full
         configuration.tokensPerMinute = maxTokensPerMinute
@@ -122,7 +122,7 @@ extension RunOptions {
         }
         var plan = RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                            defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
-                           connectTimeout: connectTimeout, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
+                           connectTimeout: connectTimeout.value, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
                            metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
         plan.report = reportFiles
         plan.errorsPathIsDefault = errorsFilepath == nil

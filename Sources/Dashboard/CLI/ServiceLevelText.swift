@@ -10,6 +10,9 @@ enum ServiceLevelText {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         for part in parts {
             let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pieces.count == 2, !pieces[1].isEmpty, !DurationText.hasUnit(pieces[1]), Double(pieces[1]) != nil {
+                throw ValidationError("--slo \(pieces[0])=\(pieces[1]) has no unit: write \(pieces[0])=\(pieces[1])ms (or \(pieces[1])s); a bare number is never taken as a target.")
+            }
             guard pieces.count == 2, let seconds = DurationText.seconds(pieces[1]), seconds > 0, seconds <= 86_400 else {
                 throw ValidationError("--slo takes targets like ttft=500ms,tpot=50ms,e2e=10s (each a duration above 0, at most 24h), not \"\(part)\".")
             }
