@@ -170,6 +170,34 @@ import Testing
         #expect(try RunOptions.parse(base + ["--slo", "tpot=20ms"]).makePlan(environment: [:]).configuration.serviceLevels?.tpot == 0.02)
     }
 
+    /// The OpenAI cookbook script's flags carry over: --request_url is an endpoint, the per-minute rate
+    /// is divided by 60, --logging_level takes Python's numbers; --api_key is refused without echoing it.
+    @Test func cookbookFlags() throws {
+        let plan = try RunOptions.parse(["--requests_filepath", input, "--request_url", "http://127.0.0.1:8001/v1/chat/completions",
+                                         "--max_requests_per_minute", "1500", "--logging_level", "20", "--token_encoding_name", "cl100k_base"])
+            .makePlan(environment: [:])
+        #expect(plan.configuration.endpoints.map(\.url.description) == ["http://127.0.0.1:8001/v1"])
+        #expect(plan.configuration.rate == 25 && plan.logLevel == .info)
+        #expect(plan.warnings.contains { $0.contains("--token_encoding_name") })
+        do {
+            _ = try RunOptions.parse(["--requests_filepath", input, "--api_key", "sk-secret-from-argv"])
+            Issue.record("--api_key accepted")
+        } catch {
+            let message = RunOptions.message(for: error)
+            #expect(message.contains("OPENAI_API_KEY") && !message.contains("sk-secret-from-argv"))
+        }
+    }
+
+    /// Mistyped options and subcommands get the nearest real name; unrelated words get none.
+    @Test func didYouMean() {
+        #expect(DidYouMean.sentence(for: "Missing expected argument", arguments: ["--request_filepath", "x"])
+                == "unknown option --request_filepath — did you mean --requests_filepath?")
+        #expect(DidYouMean.sentence(for: "", arguments: ["valdiate", "--requests_filepath", "x"])?.contains("fanout validate") == true)
+        #expect(DidYouMean.sentence(for: "", arguments: ["--requests_filepath", "x", "--zzzzzzzzzzzz"]) == "unknown option --zzzzzzzzzzzz")
+        #expect(DidYouMean.sentence(for: "", arguments: ["--requests_filepath", "x", "--timeout", "3"]) == nil)
+        #expect(DidYouMean.options(of: RunCommand.self).contains("--max_requests_per_minute"))
+    }
+
     /// Durations take units everywhere (a bare number stays seconds, 0 included); an --slo target
     /// without a unit is refused with a hint, never read as seconds.
     @Test func durationsTakeUnits() throws {

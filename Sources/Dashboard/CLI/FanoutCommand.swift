@@ -35,7 +35,8 @@ struct FanoutCommand: AsyncParsableCommand {
             if code == .success {
                 Self.exit(withError: error)
             }
-            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            let parsed = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            let message = DidYouMean.sentence(for: parsed, arguments: Array(CommandLine.arguments.dropFirst())) ?? parsed
             Console.error("fanout: \(message) (see \(helpCommand()))")
             Foundation.exit(2)
         }

@@ -122,6 +122,24 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("log_file"), help: ArgumentHelp("Append the log to this file (default: stderr without the dashboard, fanout.log beside the save file with it — the log never draws on the screen).", valueName: "path"))
     var logFile: String?
 
+    // The OpenAI cookbook script's flags (api_request_parallel_processor.py), so its command lines
+    // carry over: each means what fanout's own option means, or is answered with it.
+
+    @Option(name: .both("request_url"), help: ArgumentHelp("The cookbook script's --request_url: an endpoint like --endpoint (a trailing /chat/completions is dropped).", valueName: "url", visibility: .hidden))
+    var requestURL: String?
+
+    @Option(name: .both("max_requests_per_minute"), parsing: .unconditional, help: ArgumentHelp("The cookbook script's rate: --max_requests_per_second is this / 60.", valueName: "rate", visibility: .hidden))
+    var maxRequestsPerMinute: Double?
+
+    @Option(name: .both("token_encoding_name"), help: ArgumentHelp("Accepted from the cookbook script and not needed: fanout estimates tokens as characters / 4 and corrects by the usage each answer reports.", valueName: "name", visibility: .hidden))
+    var tokenEncodingName: String?
+
+    @Option(name: .both("logging_level"), help: ArgumentHelp("The cookbook script's --logging_level (10 debug, 20 info, 30 warning, 40 error, or a name): --log_level.", valueName: "level", visibility: .hidden))
+    var loggingLevel: String?
+
+    @Option(name: .both("api_key"), help: ArgumentHelp("Refused: a key on the command line is seen by every user of the machine (ps) and kept in shell history; export OPENAI_API_KEY (or name the variable with --api_key_env).", valueName: "key", visibility: .hidden))
+    var apiKey: String?
+
     func validate() throws {
         _ = try makePlan(environment: ProcessInfo.processInfo.environment)
     }

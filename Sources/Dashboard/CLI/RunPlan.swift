@@ -54,7 +54,11 @@ extension RunPlan {
 extension RunOptions {
     /// Checks every option and builds the plan; each failure is one sentence naming the option.
     func makePlan(environment: [String: String]) throws -> RunPlan {
-        try Limits.check(maxRequestsPerSecond, "--max_requests_per_second", Limits.rate, "requests per second (0 = no limit)")
+        if apiKey != nil {
+            throw ValidationError("--api_key: fanout never takes a key on the command line (every user of the machine can read it with ps, and the shell keeps it in its history); export OPENAI_API_KEY=sk-… instead, or name another variable with --api_key_env.")
+        }
+        let rate = try cookbookRate()
+        try Limits.check(rate, "--max_requests_per_second", Limits.rate, "requests per second (0 = no limit)")
         try Limits.check(maxAttempts, "--max_attempts", Limits.attempts)
         if let cap = maxInFlight.cap { try Limits.check(cap, "--max_in_flight", Limits.inFlight, "(or auto)") }
         guard let patience = DurationText.seconds(rateLimitPatience) else {
@@ -101,7 +105,7 @@ extension RunOptions {
             throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
         }
         var configuration = EngineConfiguration(
-            endpoints: endpoints, rate: maxRequestsPerSecond, maxInFlight: maxInFlight.cap,
+            endpoints: endpoints, rate: rate, maxInFlight: maxInFlight.cap,
             retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timeout: timeout.value, seed: seed)
         configuration.drainTimeout = drainTimeout.value
         configuration.shard = try makeShard(environment: environment)
@@ -123,14 +127,35 @@ extension RunOptions {
         var plan = RunPlan(configuration: configuration, inputPath: requestsFilepath, savePath: savePath, errorsPath: errorsPath,
                            defaults: RequestDefaults(model: model, systemPrompt: systemPrompt, maxTokens: maxTokens, temperature: temperature),
                            connectTimeout: connectTimeout.value, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
-                           metricsPort: metricsPort, logLevel: logLevel, logFile: logFile, warnings: warnings)
+                           metricsPort: metricsPort, logLevel: try cookbookLogLevel() ?? logLevel, logFile: logFile, warnings: warnings)
         plan.report = reportFiles
+        if tokenEncodingName != nil {
+            plan.warnings.append("--token_encoding_name is not needed: fanout estimates tokens as characters / 4 and corrects by the usage each answer reports")
+        }
         plan.errorsPathIsDefault = errorsFilepath == nil
         let proxyVariables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
         let networkSet = proxy != nil || proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
             || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && $0.tls.isCustom) }
         if networkSet { plan.routeLines = endpoints.map(\.routeLine) }
         return plan
+    }
+
+    /// Requests per second from --max_requests_per_second, or from the cookbook's per-minute rate.
+    private func cookbookRate() throws -> Double {
+        guard let perMinute = maxRequestsPerMinute else { return maxRequestsPerSecond }
+        guard maxRequestsPerSecond == Defaults.rate else {
+            throw ValidationError("--max_requests_per_minute and --max_requests_per_second say the same thing; give one.")
+        }
+        try Limits.check(perMinute, "--max_requests_per_minute", Limits.rate.lowerBound...(Limits.rate.upperBound * 60), "(0 = no limit)")
+        return perMinute / 60
+    }
+
+    /// `--logging_level` as Python's logging numbers or names.
+    private func cookbookLogLevel() throws -> LogLevelOption? {
+        guard let loggingLevel else { return nil }
+        let numbers: [String: LogLevelOption] = ["10": .debug, "20": .info, "30": .warning, "40": .error, "50": .critical]
+        if let level = numbers[loggingLevel] ?? LogLevelOption(rawValue: loggingLevel.lowercased()) { return level }
+        throw ValidationError("--logging_level takes 10, 20, 30, 40 or 50 (Python's logging levels) or one of \(LogLevelOption.allCases.map(\.rawValue).joined(separator: ", ")), not \(loggingLevel).")
     }
 
     private func makeShard(environment: [String: String]) throws -> Shard? {
@@ -164,7 +189,10 @@ extension RunOptions {
         }
         var warnings: [String] = []
         var endpoints: [EndpointConfiguration] = []
-        for spec in endpoint {
+        let cookbookURL = requestURL.map { url in
+            url.hasSuffix("/chat/completions") ? String(url.dropLast("/chat/completions".count)) : url
+        }
+        for spec in endpoint + (cookbookURL.map { [$0] } ?? []) {
             do {
                 let (url, weight) = try EndpointFile.parseSpec(spec)
                 endpoints.append(EndpointConfiguration(url: url, weight: weight, apiKey: key))
