@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: until q on the dashboard, the last prompt otherwise).", valueName: "duration"))
     var duration: String?
 
-    @Option(name: .customLong("directory"), help: ArgumentHelp("Where to write the prompt, save and errors files (default: a new temporary directory).", valueName: "path"))
+    @Option(name: .customLong("directory"), help: ArgumentHelp("Where to write the prompt, save and errors files (default: a new temporary directory).", valueName: "path"), completion: .directory)
     var directory: String?
 
     @OptionGroup var display: DisplayOptions

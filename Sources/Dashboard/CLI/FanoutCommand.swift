@@ -21,6 +21,14 @@ struct FanoutCommand: AsyncParsableCommand {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         FileLimits.raiseOpenFileLimit()
         Console.ignoreBrokenPipes()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first?.hasPrefix("--generate-completion-script") == true {
+            let shell = arguments.first!.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? arguments.dropFirst().first ?? ""
+            if let script = CompletionScript.generate(for: shell) {
+                Console.out(script)
+                Foundation.exit(0)
+            }
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

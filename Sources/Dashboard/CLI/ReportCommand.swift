@@ -13,13 +13,13 @@ struct ReportCommand: AsyncParsableCommand {
             OpenAI Batch output files carry no times or endpoints: they give the totals only.
             """)
 
-    @Argument(help: ArgumentHelp("The save file (fanout's or OpenAI Batch output lines).", valueName: "save.jsonl"))
+    @Argument(help: ArgumentHelp("The save file (fanout's or OpenAI Batch output lines).", valueName: "save.jsonl"), completion: .file())
     var save: String
 
-    @Argument(help: ArgumentHelp("The errors file (default: errors.jsonl beside the save file, when it exists).", valueName: "errors.jsonl"))
+    @Argument(help: ArgumentHelp("The errors file (default: errors.jsonl beside the save file, when it exists).", valueName: "errors.jsonl"), completion: .file())
     var errors: String?
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Where the HTML goes; its figures go beside it as PATH.json (default: the save file's name with _report.html).", valueName: "path.html"))
+    @Option(name: .customLong("output"), help: ArgumentHelp("Where the HTML goes; its figures go beside it as PATH.json (default: the save file's name with _report.html).", valueName: "path.html"), completion: .file())
     var output: String?
 
     var errorsPath: String? {

@@ -5,19 +5,19 @@ import Foundation
 
 /// The options of a run; every multi-word option takes the seed's snake_case and kebab-case.
 struct RunOptions: ParsableArguments {
-    @Option(name: .both("requests_filepath"), help: ArgumentHelp("JSONL input, one request per line; - reads stdin.", valueName: "path"))
+    @Option(name: .both("requests_filepath"), help: ArgumentHelp("JSONL input, one request per line; - reads stdin.", valueName: "path"), completion: .file())
     var requestsFilepath: String
 
-    @Option(name: .both("save_filepath"), help: ArgumentHelp("Where answers go (default: the input path with .jsonl replaced by _results.jsonl).", valueName: "path"))
+    @Option(name: .both("save_filepath"), help: ArgumentHelp("Where answers go (default: the input path with .jsonl replaced by _results.jsonl).", valueName: "path"), completion: .file())
     var saveFilepath: String?
 
-    @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"))
+    @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"), completion: .file())
     var errorsFilepath: String?
 
     @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3.", valueName: "url[@weight]"))
     var endpoint: [String] = []
 
-    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key} (rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS).", valueName: "file"))
+    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key} (rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS).", valueName: "file"), completion: .file())
     var endpointsFile: String?
 
     @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (default OPENAI_API_KEY; unset: no Authorization header).", valueName: "var"))
@@ -92,7 +92,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("proxy"), help: ArgumentHelp("Send every endpoint's requests through this HTTP proxy (CONNECT tunnels for https), or none to go direct; credentials in the URL are sent as Proxy-Authorization and never shown. Default: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY from the environment, as curl reads them (loopback hosts go direct).", valueName: "http://[user:pass@]host:port|none"))
     var proxy: String?
 
-    @Option(name: .both("ca_file"), help: ArgumentHelp("A PEM file of certificate authorities to trust beside the system's (or SSL_CERT_FILE/SSL_CERT_DIR's), for servers with an internal CA; an endpoint may add its own ca_file.", valueName: "path"))
+    @Option(name: .both("ca_file"), help: ArgumentHelp("A PEM file of certificate authorities to trust beside the system's (or SSL_CERT_FILE/SSL_CERT_DIR's), for servers with an internal CA; an endpoint may add its own ca_file.", valueName: "path"), completion: .file())
     var caFile: String?
 
     @Flag(name: .customLong("http1"), help: "Speak HTTP/1.1 only: do not offer HTTP/2 by ALPN to TLS endpoints (default: HTTP/2 when the server chooses it, many requests per connection).")
@@ -113,13 +113,13 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("metrics_port"), parsing: .unconditional, help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
     var metricsPort: Int?
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("At the end of the run (also after q, a signal or a fatal error) write a self-contained HTML report here, and its figures as JSON beside it (PATH.json).", valueName: "path.html"))
+    @Option(name: .customLong("report"), help: ArgumentHelp("At the end of the run (also after q, a signal or a fatal error) write a self-contained HTML report here, and its figures as JSON beside it (PATH.json).", valueName: "path.html"), completion: .file())
     var report: String?
 
     @Option(name: .both("log_level"), help: ArgumentHelp("Log through swift-log at this level and above: trace (every answer), debug (retries), info (start, end, commands, cooldowns), notice (ejections), warning (failed records, bad lines), error; default off.", valueName: "level"))
     var logLevel: LogLevelOption?
 
-    @Option(name: .both("log_file"), help: ArgumentHelp("Append the log to this file (default: stderr without the dashboard, fanout.log beside the save file with it — the log never draws on the screen).", valueName: "path"))
+    @Option(name: .both("log_file"), help: ArgumentHelp("Append the log to this file (default: stderr without the dashboard, fanout.log beside the save file with it — the log never draws on the screen).", valueName: "path"), completion: .file())
     var logFile: String?
 
     // The OpenAI cookbook script's flags (api_request_parallel_processor.py), so its command lines
