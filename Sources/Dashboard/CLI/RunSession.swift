@@ -90,7 +90,7 @@ struct RunSession {
                 return .usage
             }
         }
-        let total = TotalLines(path: plan.inputPath, shards: plan.configuration.shard?.count ?? 1)
+        let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
         let startedAt = WallClock.now()
         let timer = stopAfter.map { seconds in
             Task {

@@ -5,11 +5,12 @@ import Synchronization
 final class TotalLines: Sendable {
     private let value = Mutex<Int?>(nil)
 
-    /// - Parameter shards: with n shards, this run's share is about a 1/n of the lines.
-    init(path: String, shards: Int = 1) {
+    /// - Parameter shard: with a shard, only its own records count (each line's id is read, as the
+    ///   run's filter reads it), so progress never passes 100 %.
+    init(path: String, shard: Shard? = nil) {
         Task.detached(priority: .utility) { [self] in
-            let count = await LineCounter.countRecords(path: path)
-            self.value.withLock { $0 = count.map { ($0 + shards - 1) / max(1, shards) } }
+            let count = if let shard { await LineCounter.countRecords(path: path, shard: shard) } else { await LineCounter.countRecords(path: path) }
+            self.value.withLock { $0 = count }
         }
     }
 
