@@ -222,4 +222,21 @@ import Testing
         let text = Fixtures.text(Fixtures.busy(state: .done), width: 120, height: 40, context: context)
         #expect(text.contains("done — press q to exit (the report goes to /tmp/run.html)"))
     }
+
+    /// Under auto, an endpoint held at its learned cap well below its weight's share says so in the
+    /// Share cell ("cap", in the warning colour); one that keeps its share does not.
+    @Test func capBoundShare() {
+        var endpoint = EndpointSnapshot(name: "gpu-b", url: "http://gpu-b:8000/v1", weight: 2, initialWeight: 2, state: .ready)
+        endpoint.limits.capIsAuto = true
+        endpoint.maxInFlight = 8
+        endpoint.inFlight = 8
+        endpoint.succeeded = 100
+        endpoint.targetShare = 0.4
+        endpoint.actualShare = 0.14
+        #expect(endpoint.isCapBound)
+        let row = EndpointTable.row(endpoint, isSelected: false, wide: true, width: 120)
+        #expect(row.spans.contains { $0.text.contains("40/14% cap") && $0.style == .warning })
+        endpoint.actualShare = 0.38
+        #expect(!endpoint.isCapBound)
+    }
 }

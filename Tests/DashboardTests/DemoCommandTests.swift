@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Dashboard
 
@@ -16,5 +17,16 @@ import Testing
         #expect(DemoCommand.endpoints.map(\.name) == ["fast", "slow", "flaky"])
         #expect(DemoCommand.endpoints.allSatisfy { $0.behavior.secondsPerToken > 0 && ($0.behavior.outputTokens ?? 0) > 0 })
         #expect(throws: (any Error).self) { try DemoCommand.parse(["--slo", "ttft=never"]) }
+    }
+
+    /// --directory is created, parents included, when it does not exist.
+    @Test func directoryIsCreated() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let nested = base + "/a/b"
+        #expect(try DemoCommand.makeDirectory(nested) == nested)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: nested, isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(throws: (any Error).self) { try DemoCommand.parse(["--directory", "/etc/hostname"]) }
     }
 }

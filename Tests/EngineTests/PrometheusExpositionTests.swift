@@ -66,4 +66,17 @@ import Testing
         #expect(text.contains(#"fanout_endpoint_good_records_total{endpoint="gpu"} 1"#))
         #expect(text.contains("fanout_endpoint_output_tokens_per_second"))
     }
+
+    /// Under --max_in_flight auto, fanout_max_in_flight is the sum of the endpoints' learned caps, not the ceiling.
+    @Test func autoCapInForce() {
+        var snapshot = StatsSnapshot()
+        snapshot.inFlightIsAuto = true
+        snapshot.maxInFlight = 30_000
+        for cap in [12, 30] {
+            var endpoint = EndpointSnapshot(name: "e\(cap)", url: "http://e:1/v1", weight: 1, initialWeight: 1, state: .ready)
+            endpoint.maxInFlight = cap
+            snapshot.endpoints.append(endpoint)
+        }
+        #expect(PrometheusExposition.render(snapshot).contains("fanout_max_in_flight 42\n"))
+    }
 }

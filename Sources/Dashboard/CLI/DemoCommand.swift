@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("duration"), help: ArgumentHelp("Stop gracefully after this long (e.g. 30s, 2m; default: until q on the dashboard, the last prompt otherwise).", valueName: "duration"))
     var duration: String?
 
-    @Option(name: .customLong("directory"), help: ArgumentHelp("Where to write the prompt, save and errors files (default: a new temporary directory).", valueName: "path"), completion: .directory)
+    @Option(name: .customLong("directory"), help: ArgumentHelp("Where to write the prompt, save and errors files, created when missing (default: a new temporary directory).", valueName: "path"), completion: .directory)
     var directory: String?
 
     @OptionGroup var display: DisplayOptions
@@ -43,8 +43,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if let directory {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--directory: \(directory) is not an existing directory.")
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--directory: \(directory) is a file, not a directory.")
             }
         }
     }
@@ -60,13 +60,23 @@ struct DemoCommand: AsyncParsableCommand {
         return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky)]
     }()
 
+    /// `--directory`, created (with its parents) when it does not exist yet.
+    static func makeDirectory(_ path: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--directory: cannot create \(path) (\(error.localizedDescription)).")
+        }
+        return path
+    }
+
     /// Prompts to send: `--size`, else none (without end) on the dashboard, else 10,000.
     func promptCount(usesDashboard: Bool) -> Int? {
         size ?? (duration == nil && !usesDashboard ? 10_000 : nil)
     }
 
     func run() async throws {
-        let folder = try directory ?? Self.makeTemporaryDirectory()
+        let folder = try directory.map(Self.makeDirectory) ?? Self.makeTemporaryDirectory()
         let count = promptCount(usesDashboard: display.usesDashboard)
         let input: String
         if let count {

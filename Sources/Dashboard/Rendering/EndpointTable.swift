@@ -158,6 +158,7 @@ enum EndpointTable {
     static func row(_ endpoint: EndpointSnapshot, isSelected: Bool, wide: Bool, width: Int, shape: Shape = Shape()) -> ScreenLine {
         let marker = isSelected ? " ▶ " : "   "
         let share = "\(Int((endpoint.targetShare * 100).rounded()))/\(Int((endpoint.actualShare * 100).rounded()))%"
+            + (wide && endpoint.isCapBound ? " cap" : "")
         // With the LLM columns below 140 columns the state is given short (`cool 2.4s`), so it fits.
         let (stateText, stateStyle) = state(endpoint.state, wide: wide && (width >= 140 || !shape.fitsByPriority))
         var line = ScreenLine(marker, isSelected ? .selected : .normal)
@@ -186,7 +187,7 @@ enum EndpointTable {
             for (cell, column) in zip(cells, narrowLLMColumns) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
         } else {
             let cells: [(String, Style)] = [
-                (Format.weight(endpoint.weight), .normal), (share, .normal), (Format.compact(endpoint.inFlight), .normal),
+                (Format.weight(endpoint.weight), .normal), (share, endpoint.isCapBound ? .warning : .normal), (Format.compact(endpoint.inFlight), .normal),
                 (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
                 (Format.latency(endpoint.p50), .normal), (Format.latency(endpoint.p99), .normal),
             ]
@@ -205,7 +206,7 @@ enum EndpointTable {
     static func cell(_ column: Column, _ endpoint: EndpointSnapshot, share: String) -> (String, Style) {
         switch column {
         case .weight: (Format.weight(endpoint.weight), .normal)
-        case .share: (share, .normal)
+        case .share: (share, endpoint.isCapBound ? .warning : .normal)
         case .inFlight: (Format.count(endpoint.inFlight), .normal)
         case .ok: (Format.count(endpoint.succeeded), .normal)
         case .errors: (Format.count(endpoint.errors), endpoint.errors > 0 ? .bad : .normal)
@@ -251,5 +252,15 @@ enum EndpointTable {
     static func hostName(_ url: String) -> String {
         guard let url = EndpointURL(url) else { return url }
         return url.hostAndPort
+    }
+}
+
+extension EndpointSnapshot {
+    /// Whether a learned in-flight cap (`--max_in_flight auto`), not the weight, holds this endpoint
+    /// well below its share: it is at its cap and gets under four fifths of what its weight asks.
+    /// The Share cell then says `cap` (in yellow).
+    var isCapBound: Bool {
+        guard limits.capIsAuto, let cap = maxInFlight, inFlight >= max(1, cap - 1), succeeded > 0 else { return false }
+        return actualShare < targetShare * 0.8
     }
 }

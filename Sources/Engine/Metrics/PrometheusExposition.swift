@@ -20,7 +20,9 @@ public enum PrometheusExposition {
             out.sample("fanout_errors_total", ["kind": kind.code], snapshot.errorsByKind[kind] ?? 0)
         }
         out.metric("fanout_in_flight", "gauge", "Requests awaiting an answer.", snapshot.inFlight)
-        out.metric("fanout_max_in_flight", "gauge", "Cap on requests awaiting an answer.", snapshot.maxInFlight)
+        // Under auto the ceiling is not what holds: the endpoints' learned caps are.
+        let capInForce = snapshot.inFlightIsAuto ? snapshot.endpoints.reduce(0) { $0 + ($1.maxInFlight ?? 0) } : snapshot.maxInFlight
+        out.metric("fanout_max_in_flight", "gauge", "Cap on requests awaiting an answer in force (under auto, the sum of the endpoints' learned caps).", capInForce)
         out.metric("fanout_target_rate", "gauge", "Requests per second allowed (0: no limit).", snapshot.targetRate)
         out.metric("fanout_send_rate", "gauge", "Requests sent per second over the last 5 s.", snapshot.measuredRate)
         out.family("fanout_tokens_total", "counter", "Tokens the answers reported, by type.")
