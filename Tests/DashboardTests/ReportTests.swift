@@ -86,6 +86,31 @@ import Testing
         #expect(command.contains("http://REDACTED@gpu:8000/v1@2") && command.contains("--api_key=REDACTED") && !command.contains("sk-live"))
     }
 
+    /// Hostile numbers (latency 9e15 or 1e309, tokens ±2⁶³, started_at 0 beside now) are skipped like
+    /// non-records, and extremes inside the bounds (a week's latency, a 26-year span) rebuild at once.
+    @Test func hostileNumbersAreSkipped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let now = 1_800_000_000
+        let lines = [
+            #"{"id":"1","endpoint":"a","latency_ms":9e15,"started_at":\#(now)}"#,
+            #"{"id":"2","endpoint":"a","latency_ms":1e309,"started_at":\#(now)}"#,
+            #"{"id":"3","endpoint":"a","latency_ms":100,"started_at":0}"#,
+            #"{"id":"4","endpoint":"a","latency_ms":100,"started_at":\#(now),"usage":{"prompt_tokens":-9223372036854775808,"completion_tokens":9223372036854775807}}"#,
+            #"{"id":"5","endpoint":"a","latency_ms":100,"started_at":\#(now),"itl_ms":[1,-5]}"#,
+            #"{"id":"6","endpoint":"a","latency_ms":604800000,"started_at":\#(now),"usage":{"prompt_tokens":1000000000000,"completion_tokens":5}}"#,
+            #"{"id":"7","endpoint":"a","latency_ms":100,"attempts":1000000,"started_at":1000000000}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/out.jsonl", atomically: true, encoding: .utf8)
+        var rebuild = ReportRebuild()
+        try rebuild.read(directory + "/out.jsonl", failures: false)
+        #expect(rebuild.skipped == 5 && rebuild.rows.count == 2)
+        let data = rebuild.data(save: "out.jsonl", errors: "")
+        #expect(data.snapshot.succeeded == 2)
+        _ = ReportHTML.render(data)
+    }
+
     /// Save and errors lines rebuild the summary, per-endpoint figures and the timeline; Batch lines
     /// give totals; lines that are not records are counted, not trusted.
     @Test func rebuildsFromFiles() throws {

@@ -10,7 +10,8 @@ import Foundation
 /// What the files never held — limits in force, the operator's actions — is absent.
 struct ReportRebuild {
     struct Row {
-        var endpoint: String
+        /// Index into `names`.
+        var endpoint: Int
         var start: Double?
         var latency: Double
         var attempts: Int
@@ -36,16 +37,56 @@ struct ReportRebuild {
 
     private mutating func line(_ bytes: ArraySlice<UInt8>, failures: Bool) {
         guard !FileLines.isBlank(bytes) else { return }
-        guard let value = try? JSONParser.parse(bytes), value.isObject, value["id"] != nil || value["custom_id"] != nil else {
+        guard let value = try? JSONParser.parse(bytes), value.isObject, value["id"] != nil || value["custom_id"] != nil,
+              let row = row(value, failures: failures) else {
             skipped += 1
             return
         }
-        let endpoint = value["endpoint"]?.stringValue ?? "(batch)"
-        if !names.contains(endpoint) { names.append(endpoint) }
+        rows.append(row)
+    }
+
+    /// The plausible range of each number a record holds; a record with one outside it (a hostile
+    /// or corrupt file: `latency_ms` 1e309, `prompt_tokens` −2⁶³, `started_at` 0) is not a record.
+    enum Bounds {
+        /// Unix seconds: 2000-01-01 to 2100-01-01.
+        static let startedAt = 946_684_800.0...4_102_444_800
+        /// Milliseconds: up to a week.
+        static let milliseconds = 0.0...604_800_000
+        static let tokens = 0.0...1e12
+        static let attempts = 0.0...1_000_000
+    }
+
+    /// The number at `value` when it is within `range`; `.some(nil)` when absent; nil when present
+    /// but not a number in range.
+    static func number(_ value: JSONValue?, in range: ClosedRange<Double>) -> Double?? {
+        guard let value, value != .null else { return .some(nil) }
+        guard let number = value.doubleValue, number.isFinite, range.contains(number) else { return nil }
+        return .some(number)
+    }
+
+    private mutating func row(_ value: JSONValue, failures: Bool) -> Row? {
         let usage = value["usage"] ?? value["response"]?["body"]?["usage"]
-        var row = Row(endpoint: endpoint, start: value["started_at"]?.doubleValue, latency: (value["latency_ms"]?.doubleValue ?? 0) / 1000,
-                      attempts: max(1, value["attempts"]?.intValue ?? 1), promptTokens: usage?["prompt_tokens"]?.intValue ?? 0,
-                      completionTokens: usage?["completion_tokens"]?.intValue ?? value["output_tokens"]?.intValue ?? 0)
+        guard let start = Self.number(value["started_at"], in: Bounds.startedAt),
+              let latency = Self.number(value["latency_ms"], in: Bounds.milliseconds),
+              let attempts = Self.number(value["attempts"], in: Bounds.attempts),
+              let prompt = Self.number(usage?["prompt_tokens"], in: Bounds.tokens),
+              let completion = Self.number(usage?["completion_tokens"], in: Bounds.tokens),
+              let output = Self.number(value["output_tokens"], in: Bounds.tokens),
+              let ttft = Self.number(value["ttft_ms"], in: Bounds.milliseconds),
+              let e2e = Self.number(value["e2e_ms"], in: Bounds.milliseconds) else { return nil }
+        let gaps: [Double]
+        switch value["itl_ms"] {
+        case .array(let items)?:
+            let read = items.map { Self.number($0, in: Bounds.milliseconds) ?? nil }
+            guard read.allSatisfy({ $0 != nil }) else { return nil }
+            gaps = read.compactMap { $0 }.map { $0 / 1000 }
+        case nil, .null?: gaps = []
+        default: return nil
+        }
+        let name = value["endpoint"]?.stringValue ?? "(batch)"
+        let endpoint = names.firstIndex(of: name) ?? { names.append(name); return names.count - 1 }()
+        var row = Row(endpoint: endpoint, start: start, latency: (latency ?? 0) / 1000, attempts: max(1, Int(attempts ?? 1)),
+                      promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
         let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
         if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
             // A Batch error line names its kind by code (`server_error`, `rate_limited`, …).
@@ -54,19 +95,15 @@ struct ReportRebuild {
                 ?? Self.kind(status: value["status"]?.intValue ?? value["response"]?["status_code"]?.intValue,
                              error: value["error"]?.stringValue ?? value["error"]?["message"]?.stringValue ?? "",
                              attempts: value["attempts"]?.intValue)
-            row.attempts = max(0, value["attempts"]?.intValue ?? 1)
-        } else if let ttft = value["ttft_ms"]?.doubleValue {
-            let gaps = value["itl_ms"].map { gaps -> [Double] in
-                if case .array(let items) = gaps { return items.compactMap(\.doubleValue).map { $0 / 1000 } }
-                return []
-            } ?? []
-            var samples = itl[endpoint] ?? DurationSamples()
+            row.attempts = Int(attempts ?? 1)
+        } else if let ttft {
+            var samples = itl[name] ?? DurationSamples()
             for gap in gaps { samples.record(gap) }
-            itl[endpoint] = samples
-            row.timing = StreamTiming(ttft: ttft / 1000, itl: [], outputTokens: value["output_tokens"]?.intValue ?? row.completionTokens,
-                                      tokensReported: usage != nil, duration: (value["e2e_ms"]?.doubleValue ?? ttft) / 1000)
+            itl[name] = samples
+            row.timing = StreamTiming(ttft: ttft / 1000, itl: [], outputTokens: output.map { Int($0) } ?? row.completionTokens,
+                                      tokensReported: usage != nil, duration: (e2e ?? ttft) / 1000)
         }
-        rows.append(row)
+        return row
     }
 
     /// An errors line's kind from its status and text (what the run counted it as).
@@ -91,10 +128,11 @@ struct ReportRebuild {
         var second = 0.0
         for (row, finish) in ordered {
             while finish >= second + 1 {
-                second += 1
+                // Across a long quiet gap the empty seconds are not sampled one by one.
+                second = finish - second > 60 ? finish.rounded(.down) : second + 1
                 stats.sampleTimeline(at: second - 0.001)
             }
-            let endpoint = names.firstIndex(of: row.endpoint) ?? 0
+            let endpoint = row.endpoint
             let sentAt = max(0, finish - row.latency)
             for attempt in 0..<row.attempts { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
             if let kind = row.failure {

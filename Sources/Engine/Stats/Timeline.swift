@@ -25,6 +25,8 @@ public struct Timeline: Sendable, Hashable {
     /// Adds `deltas` to the bucket holding `time` and sets `values` there. A gauge holds its value
     /// into later buckets until it is sampled again; series first seen now read zero before.
     public mutating func sample(at time: Double, deltas: [String: Double], values: [String: Double]) {
+        // A time no clock gives (a corrupt file's) is not sampled.
+        guard time.isFinite, time < 1e12 else { return }
         var index = Int(max(0, time) / bucketSeconds)
         while index >= Self.maxPoints {
             halve()
