@@ -32,6 +32,21 @@ import Testing
         #expect(simulation.scheduler.limits(of: 0).rateSource == .headers)
     }
 
+    /// LiteLLM 1.80 with rpm 120: a rolling minute, no Retry-After, and a `remaining` header that
+    /// never goes down. The 429 outranks the header, which is distrusted: all 300 saved, at most one
+    /// 429 per record, within 4 minutes.
+    @Test func headersThatLie() {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(300))
+        simulation.scheduler.sourceDidFinish()
+        var proxy = RollingWindowProxy(limit: 120, window: 60)
+        simulation.run(for: 900) { _, now in proxy.answer(now: now) }
+        #expect(simulation.succeeded == 300 && simulation.failed.isEmpty)
+        #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s")
+        #expect((simulation.finishedAt ?? .infinity) <= 240, "finished at \(simulation.finishedAt ?? -1)")
+        #expect(simulation.scheduler.limits(of: 0).headersDistrusted)
+    }
+
     /// The same proxy without any header: the rate is learned from 429s alone (AIMD with a growing
     /// pause); nothing fails, and 429s stay under one per record.
     @Test func perMinuteProxyWithoutHeaders() {

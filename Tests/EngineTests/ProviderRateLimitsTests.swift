@@ -103,4 +103,29 @@ import Testing
         rate.announce(120, per: 60, now: 0)
         #expect(rate.rate == nil)
     }
+
+    /// A 429 before any answer, with no rate in force, pauses but learns nothing (no rate from a burst).
+    @Test func learnsNothingBeforeAnAnswer() {
+        var rate = LearnedRate(configured: nil)
+        for step in 0..<340 { rate.admit(now: Double(step) / 340) }
+        #expect(rate.rateLimited(sentAt: 0.9, now: 1, retryAfter: nil) == 1)
+        #expect(rate.rate == nil && rate.source == nil)
+        rate.succeeded(now: 3, isHeldBack: false)
+        for step in 0..<10 { rate.admit(now: 3 + Double(step) / 10) }
+        _ = rate.rateLimited(sentAt: 3.9, now: 4, retryAfter: nil)
+        #expect(rate.source == .learned)
+    }
+
+    /// A 429 while the headers claimed most of the allowance left (LiteLLM's constant remaining)
+    /// distrusts them: the announced pace goes, 429s cut the rate from then on, and later headers are ignored.
+    @Test func distrustsHeadersThatA429Contradicts() {
+        var rate = LearnedRate(configured: nil)
+        rate.announce(120, per: 1, now: 0)
+        #expect(rate.source == .headers)
+        rate.succeeded(now: 0.5, isHeldBack: true)
+        rate.distrustHeaders(now: 1)
+        #expect(rate.headersDistrusted && rate.rate == nil)
+        rate.announce(120, per: 60, now: 2)
+        #expect(rate.rate == nil)
+    }
 }

@@ -117,6 +117,24 @@ struct WindowedProxy {
     }
 }
 
+/// LiteLLM's proxy with `rpm`: a rolling window of `window` seconds, 429s without Retry-After, and
+/// success headers whose `remaining` never goes down (`limit` and `remaining` both say `limit`).
+struct RollingWindowProxy {
+    let limit: Int
+    let window: Double
+    var accepted: [Double] = []
+
+    mutating func answer(now: Double) -> (finishAt: Double, result: Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?) {
+        let finish = now + 0.01
+        accepted.removeAll { $0 <= now - window }
+        guard accepted.count < limit else {
+            return (finish, .failure(.http(status: 429, detail: "Rate limit exceeded", code: "429")), nil)
+        }
+        accepted.append(now)
+        return (finish, .success(ParsedAnswer(response: "ok")), ProviderRateLimits(limitRequests: limit, remainingRequests: limit))
+    }
+}
+
 /// A model server that serves `capacity` requests at once, each for `service` seconds (±10 %), and
 /// queues the rest in order.
 struct QueueingServer {

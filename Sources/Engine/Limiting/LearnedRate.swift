@@ -6,7 +6,11 @@
 /// only pause it, 1 s, 2 s, 4 s … 60 s. While answers succeed and the rate holds records back, it
 /// rises by 1 % of twice the cut rate per second: back to a configured limit, or slowly past the
 /// last 429 when none is configured. `x-ratelimit-limit-requests` without a reset header is paced
-/// evenly over its window (`AllowanceWindow`). Times are seconds on a monotonic clock.
+/// evenly over its window (`AllowanceWindow`) — until a 429 arrives while those headers claimed
+/// allowance left: a 429 outranks any header, and the headers are distrusted for good. A 429
+/// before any answer cuts only a rate already in force; with none it pauses the endpoint and sets
+/// no rate (there is nothing yet to learn from).
+/// Times are seconds on a monotonic clock.
 public struct LearnedRate: Sendable, Hashable {
     /// Where the limit in force comes from.
     public enum Source: String, Sendable, Hashable {
@@ -46,6 +50,11 @@ public struct LearnedRate: Sendable, Hashable {
     private var runStart: Double?
     private var answers = 0
     private var sends = RateMeter(bucketWidth: 1, buckets: 8)
+    /// An answer has come: until one does, a 429 cuts only a rate already in force.
+    private var hasAnswered = false
+    /// A 429 came while the endpoint's headers claimed allowance left: its rate-limit headers are
+    /// ignored from then on, and 429s alone set the pace.
+    public private(set) var headersDistrusted = false
 
     public init(configured: Double?, isLearning: Bool = true, now: Double = 0) {
         self.configured = configured.flatMap { $0 > 0 ? $0 : nil }
@@ -95,7 +104,9 @@ public struct LearnedRate: Sendable, Hashable {
         guard sentAt >= lastCut else { return nil }
         strikes += 1
         let pause = min(Self.longestPause, Double(1 << min(strikes - 1, 6)))
-        if isLearning && strikes == 1 && cuts {
+        // Before any answer only a rate in force can be cut: halving the burst the sends happened to
+        // reach would be a rate learned from nothing.
+        if isLearning && strikes == 1 && cuts && (hasAnswered || rate != nil) {
             let measured = sends.rate(over: 5, at: now)
             var cut = (rate ?? (measured > 0 ? measured : .infinity)) * Self.decrease
             // What got through since the last change, when enough did over long enough to say.
@@ -118,6 +129,7 @@ public struct LearnedRate: Sendable, Hashable {
     ///   keeps them, so a rate nobody needs never builds up into a burst.
     public mutating func succeeded(now: Double, isHeldBack: Bool) {
         strikes = 0
+        hasAnswered = true
         answers += 1
         guard let current = learned, now - lastRise >= 1 else { return }
         let elapsed = min(now - lastRise, 2)
@@ -135,13 +147,22 @@ public struct LearnedRate: Sendable, Hashable {
     /// The endpoint announced `limit` requests per `window` seconds (a minute is assumed when it
     /// sends no reset time; `AllowanceWindow` finds shorter ones): paced at 98 % of it.
     public mutating func announce(_ limit: Int, per window: Double, now: Double) {
-        guard isLearning, limit > 0, window > 0 else { return }
+        guard isLearning, !headersDistrusted, limit > 0, window > 0 else { return }
         let perSecond = Double(limit) / window * Self.announcedShare
         guard announced != perSecond else { return }
         announced = perSecond
         if let current = learned, current >= perSecond { learned = nil }
         runStart = now
         answers = 0
+        set(now: now)
+    }
+
+    /// The endpoint's headers claimed allowance left and it answered 429: a 429 outranks any header.
+    /// The announced pace is dropped and never taken again; the caller then cuts as for any 429.
+    public mutating func distrustHeaders(now: Double) {
+        guard !headersDistrusted else { return }
+        headersDistrusted = true
+        announced = nil
         set(now: now)
     }
 

@@ -14,11 +14,18 @@ extension Scheduler {
     mutating func learnFromFailure(_ dispatch: Dispatch, error: EngineError, now: Double) {
         let endpoint = dispatch.endpoint
         if error.isRateLimit {
+            // A 429 outranks any header: headers that claimed plenty left (at least half the
+            // allowance, beyond what is in flight) are a source that lies, distrusted from now on.
+            if headersContradicted(by: endpoint) {
+                slots[endpoint].rate.distrustHeaders(now: now)
+                slots[endpoint].window = AllowanceWindow()
+            }
             // Paced by an allowance its headers announced: the window was measured short; lengthen it
             // instead of cutting the rate. One whose headers name a reset is held by them (`observe`):
             // a 429 there is a boundary race, which the pause covers.
+            let distrusted = slots[endpoint].rate.headersDistrusted
             let announced = slots[endpoint].rate.source == .headers
-            let governed = announced || slots[endpoint].provider?.resetRequests != nil
+            let governed = !distrusted && (announced || slots[endpoint].provider?.resetRequests != nil)
             let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !governed)
             if announced, pause != nil, let allowance = slots[endpoint].provider?.limitRequests {
                 slots[endpoint].window.widen()
@@ -31,6 +38,15 @@ extension Scheduler {
         if error.isEndpointFailure && !error.isNoConnection { slots[endpoint].concurrency?.overloaded(now: now) }
     }
 
+    /// Whether the endpoint's last rate-limit headers claimed allowance a 429 just denied: at least
+    /// half the announced requests left, and more than the requests in flight could use up.
+    func headersContradicted(by endpoint: Int) -> Bool {
+        guard let provider = slots[endpoint].provider, let remaining = provider.remainingRequests,
+              !slots[endpoint].rate.headersDistrusted else { return false }
+        let half = provider.limitRequests.map { ($0 + 1) / 2 } ?? 1
+        return remaining >= max(1, half) && remaining > slots[endpoint].inFlight
+    }
+
     /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
     /// what is already in flight (plus the next request): until the reset the header names. An
     /// allowance announced without a reset time paces the endpoint instead (`AllowanceWindow`).
@@ -38,7 +54,7 @@ extension Scheduler {
         let endpoint = dispatch.endpoint
         slots[endpoint].provider = limits
         let slot = slots[endpoint]
-        if let remaining = limits.remainingRequests {
+        if let remaining = limits.remainingRequests, !slot.rate.headersDistrusted {
             if let reset = limits.resetRequests {
                 if remaining <= slot.inFlight, reset > 0 {
                     cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
@@ -65,6 +81,7 @@ extension Scheduler {
         limits.inFlightCap = slot.cap
         limits.capIsAuto = slot.concurrency != nil
         limits.baselineLatency = slot.concurrency?.baseline
+        limits.headersDistrusted = slot.rate.headersDistrusted
         return limits
     }
 
@@ -102,6 +119,8 @@ public struct EndpointLimits: Sendable, Hashable {
     public var capIsAuto = false
     /// The no-load latency the automatic cap measured, seconds.
     public var baselineLatency: Double?
+    /// The endpoint's rate-limit headers were contradicted by a 429 and are ignored.
+    public var headersDistrusted = false
 
     public init() {}
 }
