@@ -5,7 +5,7 @@
 /// pass it through `Redactor.message(for:)`, which removes echoed secrets and only then shortens it.
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
-        case connect, connectTimeout, connectionLost, closedBeforeAnswer, refused, timeout, httpStatus, invalidResponse, responseTooLarge
+        case connect, connectTimeout, connectionLost, closedBeforeAnswer, refused, noStreams, timeout, httpStatus, invalidResponse, responseTooLarge
         /// A 429 whose `error.code` is `insufficient_quota`: the account is out of credit, not over a rate.
         case quotaExhausted
         case encodedResponse
@@ -33,6 +33,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An HTTP/2 server refused the request unprocessed (REFUSED_STREAM, or GOAWAY below its id):
     /// safe to send again, spending no attempt.
     public static let refused = EngineError(.refused, "the server refused the request before processing it (HTTP/2 REFUSED_STREAM or GOAWAY)")
+    /// An HTTP/2 server's SETTINGS allow no streams at all (`SETTINGS_MAX_CONCURRENT_STREAMS` 0):
+    /// no request can be sent on its connections.
+    public static let noStreams = EngineError(.noStreams, "the server allows no HTTP/2 streams (SETTINGS_MAX_CONCURRENT_STREAMS 0), so no request can be sent to it")
     public static func timeout(seconds: Double) -> EngineError {
         .init(.timeout, "timeout after \(Self.format(seconds))s")
     }
@@ -82,7 +85,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// a 2xx body that is not the JSON promised. Other 4xx and bad input never are.
     public var isRetryable: Bool {
         switch code {
-        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .refused, .timeout, .invalidResponse: return true
+        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .refused, .noStreams, .timeout, .invalidResponse: return true
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
@@ -97,7 +100,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The bucket this error is counted in on the dashboard and in the summary.
     public var kind: ErrorKind {
         switch code {
-        case .connect, .connectionLost, .closedBeforeAnswer, .refused: return .connection
+        case .connect, .connectionLost, .closedBeforeAnswer, .refused, .noStreams: return .connection
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged: return .other
@@ -113,7 +116,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// True for failures that say the endpoint itself is unhealthy (not the request).
     public var isEndpointFailure: Bool {
         switch code {
-        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .timeout: return true
+        case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .noStreams, .timeout: return true
         case .httpStatus: return (status ?? 0) >= 500
         default: return false
         }
@@ -121,7 +124,12 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True when no connection could be made (refused, DNS, TLS, connect timeout): the request never
     /// reached the server, so it cannot be the request's fault.
-    public var isNoConnection: Bool { code == .connect || code == .connectTimeout }
+    public var isNoConnection: Bool { code == .connect || code == .connectTimeout || code == .noStreams }
+
+    /// Whether the server provably did not process the request (a keep-alive race, REFUSED_STREAM,
+    /// GOAWAY below its stream, no streams allowed): it is sent again without spending an attempt,
+    /// through the limiter like any send (`Scheduler.freeResends` at most).
+    public var isUnprocessed: Bool { code == .closedBeforeAnswer || code == .refused || code == .noStreams }
 
     /// Whether the request may be sent again on a fresh connection without counting an attempt.
     public var isClosedBeforeAnswer: Bool { code == .closedBeforeAnswer }

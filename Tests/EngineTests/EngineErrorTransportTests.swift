@@ -28,10 +28,10 @@ import Testing
     }
 
     /// The watcher reports the server's first SETTINGS_MAX_CONCURRENT_STREAMS (100 when unset, at
-    /// least 1, at most 1,000) and marks the connection on GOAWAY with the requests it processed.
+    /// most 1,000; 0 fails the connection as allowing no streams) and marks the connection on GOAWAY
+    /// with the requests it processed.
     @Test func watcherReadsSettingsAndGoAway() throws {
         for (settings, expected) in [([HTTP2Setting(parameter: .maxConcurrentStreams, value: 128)], 128), ([], 100),
-                                     ([HTTP2Setting(parameter: .maxConcurrentStreams, value: 0)], 1),
                                      ([HTTP2Setting(parameter: .maxConcurrentStreams, value: 1 << 20)], 1_000)] {
             let channel = EmbeddedChannel()
             let ready = channel.eventLoop.makePromise(of: Int.self)
@@ -44,5 +44,13 @@ import Testing
             #expect(flag.isSet && flag.processed == 5)
             _ = try? channel.finish()
         }
+        let channel = EmbeddedChannel()
+        let ready = channel.eventLoop.makePromise(of: Int.self)
+        try channel.pipeline.syncOperations.addHandler(HTTP2Watcher(ready: ready, goingAway: GoAwayFlag()))
+        try channel.writeInbound(HTTP2Frame(streamID: .rootStream, payload: .settings(.settings([HTTP2Setting(parameter: .maxConcurrentStreams, value: 0)]))))
+        let outcome = Result { try ready.futureResult.wait() }
+        #expect((try? outcome.get()) == nil)
+        if case .failure(let error) = outcome { #expect(error as? EngineError == .noStreams) }
+        #expect(EngineError.noStreams.isUnprocessed && EngineError.noStreams.isNoConnection)
     }
 }

@@ -16,9 +16,10 @@ import Testing
     }
 
     /// A 400 naming stream_options refuses them for good; an unnamed 400 before any answer is tried
-    /// once without, and remembered only when that resend is answered.
+    /// once without: refused again without them, the options are ruled out (later 400s are sent
+    /// once); answered without them, they are refused for good.
     @Test func learnsRefusals() {
-        var negotiation = StreamNegotiation(endpoints: 2)
+        var negotiation = StreamNegotiation(endpoints: 3)
         let resend1 = negotiation.answered(endpoint: 0, status: 400, message: "Unrecognized field stream_options", carriedOptions: true, isFallback: false)
         #expect(resend1)
         #expect(negotiation.support[0] == .refused && !negotiation.body(body, endpoint: 0).carriesOptions)
@@ -27,11 +28,13 @@ import Testing
         #expect(negotiation.support[1] == .unknown)
         let resend3 = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: false, isFallback: true)
         #expect(!resend3)
-        #expect(negotiation.support[1] == .unknown)
-        _ = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
-        let resend4 = negotiation.answered(endpoint: 1, status: 200, message: nil, carriedOptions: false, isFallback: true)
+        #expect(negotiation.support[1] == .accepted)
+        let resendRuledOut = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
+        #expect(!resendRuledOut)
+        _ = negotiation.answered(endpoint: 2, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
+        let resend4 = negotiation.answered(endpoint: 2, status: 200, message: nil, carriedOptions: false, isFallback: true)
         #expect(!resend4)
-        #expect(negotiation.support[1] == .refused)
+        #expect(negotiation.support[2] == .refused)
     }
 
     /// Once an endpoint answered a request with options, a 400 that does not name them is the request's own.

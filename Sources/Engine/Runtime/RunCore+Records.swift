@@ -38,7 +38,8 @@ extension RunCore {
         let endpoint = dispatch.endpoint
         // 429s about rate are the endpoint's capacity: they do not count against --max_attempts.
         let rateLimited = if case .failure(let error) = result { scheduler.waitsOutRateLimit(error) } else { false }
-        let counted = dispatch.attempt.failures + (rateLimited ? 0 : 1)
+        let unprocessed = if case .failure(let error) = result { scheduler.spendsNoAttempt(dispatch, error) } else { false }
+        let counted = dispatch.attempt.failures + (rateLimited || unprocessed ? 0 : 1)
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)
         if let before {
@@ -72,6 +73,8 @@ extension RunCore {
             }
             let message = if rateLimited {
                 "\(reason) (rate limited: resent at the endpoints' pace, no attempt spent)"
+            } else if unprocessed {
+                "\(reason) (not processed: resent in \(Self.seconds(wait)), no attempt spent)"
             } else if counted < maxAttempts {
                 "\(reason) (attempt \(counted)/\(maxAttempts), retry in \(Self.seconds(wait)))"
             } else {

@@ -12,6 +12,8 @@ public struct Attempt: Sendable {
     public var rateLimitedSince: Double?
     /// The previous try met a 429: this one waits for an endpoint's rate, not for the retry budget.
     public var afterRateLimit = false
+    /// Sends the server did not process (`EngineError.isUnprocessed`), which spent no attempt.
+    public var freeResends = 0
 
     public init(record: RequestRecord, number: Int, previousEndpoint: Int?) {
         self.record = record

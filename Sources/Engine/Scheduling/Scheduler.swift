@@ -234,6 +234,15 @@ public struct Scheduler {
             }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             learnFromFailure(dispatch, error: error, now: now)
+            if spendsNoAttempt(dispatch, error) {
+                // Not processed by the server: sent again through the limiter, at once the first
+                // time (a keep-alive race), then after a growing wait, so a server refusing every
+                // stream is never flooded.
+                let resends = dispatch.attempt.freeResends
+                let delay = resends == 0 ? 0 : retryPolicy.jitteredBackoff(attempt: resends, using: &generator)
+                return requeue(dispatch, error: error, at: now + delay, failures: dispatch.attempt.failures,
+                               rateLimitedSince: dispatch.attempt.rateLimitedSince, freeResends: resends + 1)
+            }
             if waitsOutRateLimit(error) {
                 // The endpoint's capacity, not the record's fault: no attempt is spent, up to the patience.
                 let since = dispatch.attempt.rateLimitedSince ?? dispatch.sentAt
@@ -258,10 +267,20 @@ public struct Scheduler {
     /// Whether this failure is a 429 about rate that the record waits out without spending an attempt.
     public func waitsOutRateLimit(_ error: EngineError) -> Bool { error.isRateLimit && rateLimitPatience > 0 }
 
-    private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?) -> Outcome {
+    /// Resends of a record the server did not process that spend no attempt; later ones count.
+    public static let freeResends = 8
+
+    /// Whether this failure is one the server did not process, resent without spending an attempt.
+    public func spendsNoAttempt(_ dispatch: Dispatch, _ error: EngineError) -> Bool {
+        error.isUnprocessed && dispatch.attempt.freeResends < Self.freeResends
+    }
+
+    private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?,
+                                  freeResends: Int? = nil) -> Outcome {
         sequence += 1
         var next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
         next.failures = failures
+        next.freeResends = freeResends ?? dispatch.attempt.freeResends
         next.rateLimitedSince = rateLimitedSince
         next.afterRateLimit = error.isRateLimit && failures == dispatch.attempt.failures
         retries.insert(PendingRetry(due: due, sequence: sequence, attempt: next))

@@ -37,8 +37,11 @@ struct StreamNegotiation: Sendable, Hashable {
     mutating func answered(endpoint: Int, status: Int?, message: String?, carriedOptions: Bool, isFallback: Bool) -> Bool {
         let refusal = status == 400 || status == 422
         if isFallback {
-            // Sent again without the options and answered: they were the problem.
-            if let status, (200..<300).contains(status), support[endpoint] == .unknown { support[endpoint] = .refused }
+            // Sent again without the options and answered: they were the problem. Refused the same
+            // way without them: they were not, so later 400s are sent once, as the requests' own.
+            if let status, support[endpoint] == .unknown {
+                if (200..<300).contains(status) { support[endpoint] = .refused } else if refusal { support[endpoint] = .accepted }
+            }
             return false
         }
         guard carriedOptions else { return false }

@@ -30,7 +30,13 @@ final class HTTP2Watcher: ChannelInboundHandler {
             if let ready {
                 self.ready = nil
                 let limit = settings.last(where: { $0.parameter == .maxConcurrentStreams })?.value ?? Self.unlimitedStreams
-                ready.succeed(min(max(limit, 1), Self.maxStreams))
+                guard limit > 0 else {
+                    // No stream would ever open: say so now rather than time out waiting for one.
+                    ready.fail(EngineError.noStreams)
+                    context.close(promise: nil)
+                    return
+                }
+                ready.succeed(min(limit, Self.maxStreams))
             }
         case .goAway(let lastStreamID, _, _):
             goingAway.set(lastStreamID: Int(lastStreamID))

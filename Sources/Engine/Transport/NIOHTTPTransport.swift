@@ -8,19 +8,13 @@ import Synchronization
 /// Measured on this project's benchmark it spends a fraction of AsyncHTTPClient's CPU per request
 /// (see README, "Performance"). TLS through NIOSSL, with HTTP/2 when the server chooses it by ALPN;
 /// proxies and private CAs per endpoint (`ConnectionOpener`).
-/// A request that fails because a reused idle connection was closed by the server before any byte
-/// of the answer is sent once more on a fresh connection, so keep-alive races cost no attempt; one
-/// an HTTP/2 server refused unprocessed (REFUSED_STREAM, GOAWAY) is sent again up to eight times.
-/// A request is a lease, a write and a callback on the connection's event loop: no task, no
+/// A request the server provably did not process (a keep-alive race, REFUSED_STREAM, GOAWAY) fails
+/// with an error that says so; the scheduler sends it again without spending an attempt, through
+/// the limiter and with backoff, so every send is seen and paced. A request is a lease, a write and a callback on the connection's event loop: no task, no
 /// continuation.
 public final class NIOHTTPTransport: Transport {
     private let pools: [ConnectionPool]
     private let cancelled = Atomic(false)
-
-    /// Resends of a request closed before its answer (a keep-alive race).
-    private static let closedResends = 1
-    /// Resends of a request an HTTP/2 server refused unprocessed.
-    private static let refusedResends = 8
 
     /// - Parameters:
     ///   - endpoints: one pool each, in configuration order (requests name their endpoint by index);
@@ -48,11 +42,6 @@ public final class NIOHTTPTransport: Transport {
     }
 
     public func start(_ request: TransportRequest, completion: @escaping @Sendable (Result<TransportResponse, EngineError>) -> Void) {
-        start(request, closed: Self.closedResends, refused: Self.refusedResends, completion: completion)
-    }
-
-    private func start(_ request: TransportRequest, closed: Int, refused: Int,
-                       completion: @escaping @Sendable (Result<TransportResponse, EngineError>) -> Void) {
         let pool = pools[request.endpoint]
         pool.lease { [self] leased in
             let connection: HTTPConnection
@@ -62,15 +51,7 @@ public final class NIOHTTPTransport: Transport {
             }
             connection.execute(request) { [self] result in
                 pool.release(connection)
-                if case .failure(let error) = result {
-                    if isCancelled { return completion(.failure(.cancelled)) }
-                    if error.isClosedBeforeAnswer && closed > 0 {
-                        return start(request, closed: closed - 1, refused: refused, completion: completion)
-                    }
-                    if error.isRefused && refused > 0 {
-                        return start(request, closed: closed, refused: refused - 1, completion: completion)
-                    }
-                }
+                if case .failure = result, isCancelled { return completion(.failure(.cancelled)) }
                 completion(result)
             }
         }
