@@ -195,4 +195,24 @@ import Testing
         guard case .dispatch(let next) = scheduler.nextAction(now: 0) else { Issue.record("nothing sent"); return }
         #expect(next.endpoint == 1)
     }
+
+    /// A server that refuses every request unprocessed (REFUSED_STREAM): each resend spends no attempt
+    /// but goes through the limiter with a growing wait, so sends stay within the rate, and after
+    /// the free resends the refusals count as attempts and the records end.
+    @Test func refusedResendsArePaced() {
+        let scheduler = Scheduler(endpoints: SchedulerSimulation.endpoints(1), rate: 2, maxInFlight: 64,
+                                  retryPolicy: RetryPolicy(maxAttempts: 2), learnsLimits: false)
+        var simulation = SchedulerSimulation(scheduler: scheduler)
+        simulation.scheduler.enqueue(SchedulerSimulation.records(10))
+        simulation.scheduler.sourceDidFinish()
+        var sendTimes: [Double] = []
+        simulation.run(for: 600) { endpoint, now in
+            sendTimes.append(now)
+            return (now + 0.01, .failure(.refused), nil)
+        }
+        let span = (sendTimes.last ?? 0) - (sendTimes.first ?? 0)
+        #expect(sendTimes.count == 10 * (Scheduler.freeResends + 2), "\(sendTimes.count) sends")
+        #expect(Double(sendTimes.count) <= span * 2 + 2, "\(sendTimes.count) sends in \(span) s")
+        #expect(simulation.failed.count == 10 && simulation.failed.allSatisfy(\.isRefused))
+    }
 }

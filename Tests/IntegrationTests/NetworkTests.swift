@@ -245,6 +245,23 @@ import TestSupport
         #expect(try Harness.read(harness.savePath).allSatisfy { $0["attempts"] == 1 })
     }
 
+    /// A server whose SETTINGS allow no streams (nginx http2_max_concurrent_streams 0): the run says
+    /// so, never "timeout", writes no error record for requests never sent, and ends as unreachable.
+    @Test func serverAllowingNoStreams() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        let pki = try TestPKI(in: harness.directory)
+        let nginx = try Nginx(backendPort: server.port, pki: pki, extra: "http2_max_concurrent_streams 0;")
+        defer { nginx.stop() }
+        try harness.writeInput(Harness.prompts(10))
+        let run = try binary.fanout(arguments(harness, "https://localhost:\(nginx.port)/v1",
+                                              ["--ca_file", pki.caCertificate, "--max_requests_per_second", "2", "--unreachable_after", "3", "--timeout", "5"]))
+        await server.stop()
+        #expect(run.status == 4 && run.stderr.contains("allows no HTTP/2 streams") && !run.stderr.contains("timeout after"), "\(run.stderr)")
+        #expect(try Harness.read(harness.errorsPath).isEmpty && server.arrivals == 0)
+    }
+
     /// Streamed answers over HTTP/2 are timed as they arrive, like over HTTP/1.1.
     @Test func streamsOverHTTP2() async throws {
         let harness = try Harness()

@@ -63,16 +63,25 @@ import Testing
     @Test func unwritableReportKeepsTheExitCode() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
-        let server = try await MockServer.start()
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 2))
         try harness.writeInput(Harness.prompts(5))
         let report = harness.directory.appendingPathComponent("r.html").path
-        // The report is written through r.html.partial: a directory there makes the write fail.
-        try FileManager.default.createDirectory(atPath: report + ".partial", withIntermediateDirectories: true)
-        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
-                                            "--endpoint", server.baseURL, "--report", report, "--no-tui"])
+        // A directory with something in it at the report's path, made once the run has started,
+        // makes the rename into place fail.
+        let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                         "--endpoint", server.baseURL, "--report", report, "--no-tui"]
+        let output = Pipe(), errors = Pipe()
+        let process = try BinaryTests.launch(arguments, stdout: output, stderr: errors)
+        try await Task.sleep(for: .milliseconds(700))
+        try FileManager.default.createDirectory(atPath: report + "/occupied", withIntermediateDirectories: true)
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let run = BinaryTests.Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
         await server.stop()
         #expect(run.status == 0 && run.stderr.contains("the report could not be written"), "\(run.stderr)")
-        #expect(!run.stdout.contains("report: ") && !FileManager.default.fileExists(atPath: report))
+        var isDirectory: ObjCBool = false
+        #expect(!run.stdout.contains("report: ") && FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory) && isDirectory.boolValue)
         #expect(try Harness.read(harness.savePath).count == 5)
     }
 }

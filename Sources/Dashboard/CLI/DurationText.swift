@@ -29,8 +29,10 @@ struct Seconds: ExpressibleByArgument, Hashable, Sendable, ExpressibleByFloatLit
     init(floatLiteral value: Double) { self.value = value }
     init(integerLiteral value: Int) { self.value = Double(value) }
 
+    /// A duration, or any number (`inf`, `nan` and negatives included, so the range check names
+    /// the option instead of the parser refusing the text).
     init?(argument: String) {
-        guard let seconds = DurationText.seconds(argument) else { return nil }
+        guard let seconds = DurationText.seconds(argument) ?? Double(argument.trimmingCharacters(in: .whitespaces)) else { return nil }
         value = seconds
     }
 

@@ -21,6 +21,6 @@ struct ReportFiles: Sendable, Hashable {
     }
 
     private static func write(_ text: String, to path: String) throws(EngineError) {
-        try AtomicFile.write(Array(text.utf8), to: path)
+        try AtomicFile.write(Array(text.utf8), to: path, what: "the report could not be written")
     }
 }

@@ -12,8 +12,10 @@ public enum AtomicFile {
     /// The temporary file gets a new unique name and is created with `O_EXCL | O_NOFOLLOW`: a
     /// symbolic link or a stale file planted under a predictable name is neither followed nor in
     /// the way. `rename` replaces whatever entry is at `path` (a planted link included) without
-    /// following it. Throws the system's reason.
-    public static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
+    /// following it. Throws the system's reason, after `what` when given ("the report could not be
+    /// written (Is a directory)").
+    public static func write(_ bytes: [UInt8], to path: String, what: String? = nil) throws(EngineError) {
+        func failure(_ reason: String) -> EngineError { .outputUnwritable(path: path, what.map { "\($0) (\(reason))" } ?? reason) }
         var attempt = 0
         while true {
             let temporary = "\(path).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp"
@@ -21,19 +23,19 @@ public enum AtomicFile {
             if descriptor < 0 {
                 attempt += 1
                 if errno == EEXIST && attempt < 16 { continue }
-                throw .outputUnwritable(path: path, POSIXFile.errorText)
+                throw failure(POSIXFile.errorText)
             }
             let written = POSIXFile.writeAll(descriptor, bytes)
             let reason = POSIXFile.errorText
             close(descriptor)
             guard written else {
                 unlink(temporary)
-                throw .outputUnwritable(path: path, reason)
+                throw failure(reason)
             }
             guard rename(temporary, path) == 0 else {
                 let reason = POSIXFile.errorText
                 unlink(temporary)
-                throw .outputUnwritable(path: path, reason)
+                throw failure(reason)
             }
             return
         }

@@ -34,7 +34,8 @@ extension RunCore {
                            sentAt: Double, finishedAt: Double, now: Double, into actions: inout [Action]) {
         let latency = finishedAt - sentAt
         let record = dispatch.attempt.record
-        let attempts = dispatch.attempt.number
+        // Sends the server never processed (free resends) are not attempts: they are in the stats only.
+        let attempts = dispatch.attempt.number - dispatch.attempt.freeResends
         let endpoint = dispatch.endpoint
         // 429s about rate are the endpoint's capacity: they do not count against --max_attempts.
         let rateLimited = if case .failure(let error) = result { scheduler.waitsOutRateLimit(error) } else { false }
