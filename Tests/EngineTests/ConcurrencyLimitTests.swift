@@ -46,6 +46,25 @@ import Testing
         #expect((simulation.scheduler.limits(of: 0).inFlightCap ?? 0) >= 4000)
     }
 
+    /// A server without a knee whose latency is noise (uniform 10–500 ms at any load): noise is not
+    /// read as queueing, so auto gets at least 0.6 of what a fixed cap of 64 gets.
+    @Test func noiseIsNotQueueing() {
+        func throughput(maxInFlight: Int?) -> Double {
+            var generator = SeededGenerator(seed: 3)
+            var simulation = Simulation(scheduler: Scheduler(endpoints: Simulation.endpoints(1), rate: 0, maxInFlight: maxInFlight,
+                                                             retryPolicy: RetryPolicy(maxAttempts: 3)))
+            simulation.scheduler.enqueue(Simulation.records(20_000))
+            simulation.scheduler.sourceDidFinish()
+            simulation.run(for: 600) { _, now in
+                (now + Double.random(in: 0.01...0.5, using: &generator), .success(ParsedAnswer(response: "ok")), nil)
+            }
+            return Double(simulation.succeeded) / (simulation.finishedAt ?? .infinity)
+        }
+        let fixed = throughput(maxInFlight: 64)
+        let auto = throughput(maxInFlight: nil)
+        #expect(auto >= 0.6 * fixed, "auto \(auto)/s against fixed 64 \(fixed)/s")
+    }
+
     /// The baseline is measured again at half the cap after a minute, so it cannot drift up with
     /// load; answers that were slow under the old load do not count in the measurement.
     @Test func remeasuresTheBaseline() {

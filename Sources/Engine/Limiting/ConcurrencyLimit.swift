@@ -6,7 +6,10 @@
 /// latency long, at least 5 answers); a window's median against the no-load latency gives the
 /// gradient `clamp(baseline / median, 0.5, 1)`, and the cap becomes `cap · gradient + √cap / 2`,
 /// smoothed by half; while the median stays within 5 % of the baseline and the cap binds, it grows
-/// by a quarter instead. Until latency rises 20 % for two windows in a row the cap doubles per
+/// by a quarter instead. A window's median is uncertain by its own spread (its standard error, from
+/// the window's interquartile range): the baseline is the lowest window median *plus twice that*,
+/// so on a server whose latency is noise (uniform 10–500 ms at any load) the lowest of many noisy
+/// medians is not taken for the no-load latency, and noise is not read as queueing. Until latency rises 20 % for two windows in a row the cap doubles per
 /// window (slow start); the first slow window undoes the last doubling, since it may only be
 /// connections opening. The
 /// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
@@ -34,6 +37,9 @@ public struct ConcurrencyLimit: Sendable {
     private var peak = 0
     /// Slow-start windows in a row whose median rose 20 % over the baseline.
     private var slowWindows = 0
+    /// The longest answer of the last window: a window lasts at least that long, so its answers are
+    /// a fair sample (a short window right after a burst of sends holds only the quickest answers).
+    private var longestAnswer = 0.0
 
     public init(now: Double = 0, initial: Double = Self.initial) {
         limit = min(Self.ceiling, max(Self.floor, initial))
@@ -56,7 +62,7 @@ public struct ConcurrencyLimit: Sendable {
     public mutating func answered(sentAt: Double, now: Double) {
         if let probe, sentAt < probe.countsFrom { return }
         samples.append(now - sentAt)
-        guard samples.count >= Self.samplesPerWindow, now - windowStart >= max(Self.shortestWindow, baseline ?? 0) else { return }
+        guard samples.count >= Self.samplesPerWindow, now - windowStart >= max(Self.shortestWindow, baseline ?? 0, longestAnswer) else { return }
         closeWindow(now: now)
     }
 
@@ -80,18 +86,25 @@ public struct ConcurrencyLimit: Sendable {
     private mutating func closeWindow(now: Double) {
         samples.sort()
         let median = samples[samples.count / 2]
+        // What the no-load latency can be from this window: its median plus twice its standard error.
+        let candidate = median + 2 * Self.standardError(ofMedian: samples)
         let binding = Double(peak) >= limit * 0.9 - 1
+        let firstWindow = longestAnswer == 0
+        longestAnswer = min(samples.last ?? 0, 60)
         defer { restartWindow(now: now) }
+        // The first window holds the quickest answers of the first burst only: it sets the window's
+        // length, not the baseline.
+        if firstWindow && probe == nil && limit >= 3 { return }
         if let finished = probe {
             probe = nil
-            baseline = median
+            baseline = candidate
             baselineAt = now
             limit = finished.restore
             return
         }
         // At a cap of 2 or less the load is ours alone: what it measures is the baseline.
-        if median <= baseline ?? .infinity || limit < 3 {
-            baseline = median
+        if candidate <= baseline ?? .infinity || limit < 3 {
+            baseline = candidate
             baselineAt = now
         }
         guard let baseline, baseline > 0 else { return }
@@ -117,6 +130,15 @@ public struct ConcurrencyLimit: Sendable {
         let target = binding && median <= baseline * 1.05 ? limit * 1.25 : limit * gradient + headroom
         limit = min(Self.ceiling, max(Self.floor, (limit + target) / 2))
         startProbeIfDue(now: now)
+    }
+
+    /// The standard error of the median of sorted `samples`, from their interquartile range
+    /// (σ ≈ IQR / 1.349; the median's error ≈ 1.2533 σ / √n).
+    static func standardError(ofMedian samples: [Double]) -> Double {
+        let count = samples.count
+        guard count >= 4 else { return 0 }
+        let spread = samples[(3 * count) / 4] - samples[count / 4]
+        return 1.2533 * (spread / 1.349) / Double(count).squareRoot()
     }
 
     private mutating func startProbeIfDue(now: Double) {
