@@ -116,16 +116,28 @@ import Testing
         #expect(rate.source == .learned)
     }
 
-    /// A 429 while the headers claimed most of the allowance left (LiteLLM's constant remaining)
-    /// distrusts them: the announced pace goes, 429s cut the rate from then on, and later headers are ignored.
+    /// After a 429 contradicted `remaining` (LiteLLM's constant header), the scheduler no longer
+    /// measures the window from it: the limit is paced over the assumed minute, and stays so.
     @Test func distrustsHeadersThatA429Contradicts() {
-        var rate = LearnedRate(configured: nil)
-        rate.announce(120, per: 1, now: 0)
-        #expect(rate.source == .headers)
-        rate.succeeded(now: 0.5, isHeldBack: true)
-        rate.distrustHeaders(now: 1)
-        #expect(rate.headersDistrusted && rate.rate == nil)
-        rate.announce(120, per: 60, now: 2)
-        #expect(rate.rate == nil)
+        var scheduler = Scheduler(endpoints: SchedulerSimulation.endpoints(1), rate: 0, maxInFlight: 8,
+                                  retryPolicy: RetryPolicy(maxAttempts: 3))
+        scheduler.enqueue(SchedulerSimulation.records(50))
+        var generator = SeededGenerator(seed: 1)
+        var now = 0.0
+        var dispatches: [Dispatch] = []
+        for _ in 0..<4 {
+            if case .dispatch(let dispatch) = scheduler.nextAction(now: now) { dispatches.append(dispatch) }
+            now += 0.01
+        }
+        let lying = ProviderRateLimits(limitRequests: 120, remainingRequests: 120)
+        for dispatch in dispatches.prefix(3) {
+            _ = scheduler.complete(dispatch, result: .success(ParsedAnswer(response: "ok")), limits: lying, now: now, using: &generator)
+            now += 0.01
+        }
+        #expect(scheduler.limits(of: 0).rate.map { $0 > 2 } == true)
+        _ = scheduler.complete(dispatches[3], result: .failure(.http(status: 429, detail: "limit")), now: now, using: &generator)
+        #expect(scheduler.limits(of: 0).headersDistrusted)
+        let perSecond = 120.0 / 60 * LearnedRate.announcedShare
+        #expect(abs((scheduler.limits(of: 0).rate ?? 0) - perSecond) < 1e-9)
     }
 }

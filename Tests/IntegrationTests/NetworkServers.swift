@@ -33,8 +33,8 @@ enum NetworkServers {
     }
 
     /// Waits until something accepts connections on 127.0.0.1:`port` (up to 10 s).
-    static func waitForListener(_ port: Int, process: Process) throws {
-        for _ in 0..<200 {
+    static func waitForListener(_ port: Int, process: Process, seconds: Double = 10) throws {
+        for _ in 0..<Int(seconds * 20) {
             guard process.isRunning else { throw Failure("the server exited at start (status \(process.terminationStatus))") }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()

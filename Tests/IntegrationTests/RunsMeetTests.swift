@@ -101,6 +101,73 @@ import Glibc
         #expect(FileIdentity(linkAt: report)?.isRegular == true)
     }
 
+    /// A server's 503 text with terminal escapes, BEL, backspace, the 8-bit CSI and a bidi override,
+    /// and an endpoint name with escapes: nothing raw reaches stderr, stdout or the log; the errors
+    /// file escapes U+009B and U+202E as \u sequences.
+    @Test func terminalEscapesAreNeutralised() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2J boom\u{08}\u{9B}31m \u{202E}gnp.exe"
+        let body = Array(hostile.utf8)
+        let reply = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body
+        let server = try await CannedServer.start(reply: reply)
+        try harness.writeInput(Harness.prompts(2))
+        let endpoints = harness.directory.appendingPathComponent("endpoints.yaml").path
+        try "- name: \"evil\\e]0;title\\a\"\n  url: http://127.0.0.1:\(server.port)/v1\n".write(toFile: endpoints, atomically: true, encoding: .utf8)
+        let log = harness.directory.appendingPathComponent("run.log").path
+        let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+                                     "--max_attempts", "1", "--no-tui", "--log_level", "info", "--log_file", log])
+        #expect(run.status == 1, "\(run.stderr)")
+        for (name, text) in [("stdout", run.stdout), ("stderr", run.stderr), ("log", try String(contentsOfFile: log, encoding: .utf8))] {
+            #expect(!text.unicodeScalars.contains { TerminalText.isUnsafe($0) }, "\(name) holds a raw control character")
+        }
+        #expect(run.stdout.contains("evil"))
+        let errors = try String(contentsOfFile: harness.errorsPath, encoding: .utf8)
+        #expect(errors.contains("\\u009b") && errors.contains("\\u202e") && !errors.contains("\u{9B}") && !errors.contains("\u{202E}"))
+    }
+
+    /// A proxy that echoes the credentials it was sent (raw, decoded and as Base64) in its reason
+    /// phrase and body: they reach neither stderr, the log nor the errors file.
+    @Test func echoedProxyCredentialsAreRedacted() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let password = "s3cret-Proxy-pw"
+        let base64 = Data("alice:\(password)".utf8).base64EncodedString()
+        let body = Array("denied Proxy-Authorization: Basic \(base64) (alice:\(password))".utf8)
+        let reply = Array("HTTP/1.1 502 Bad \(password) Gateway\r\nContent-Type: text/plain\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body
+        let proxy = try await CannedServer.start(reply: reply)
+        try harness.writeInput(Harness.prompts(2))
+        let log = harness.directory.appendingPathComponent("run.log").path
+        let run = try binary.fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                     "--endpoint", "http://gpu.internal:8000/v1", "--proxy", "http://alice:\(password)@127.0.0.1:\(proxy.port)",
+                                     "--max_attempts", "1", "--no-tui", "--log_level", "debug", "--log_file", log])
+        #expect(run.status == 1, "\(run.stderr)")
+        let texts = [run.stdout, run.stderr, try String(contentsOfFile: log, encoding: .utf8), try String(contentsOfFile: harness.errorsPath, encoding: .utf8)]
+        for text in texts { #expect(!text.contains(password) && !text.contains(base64), "\(text)") }
+        #expect(texts[3].contains("502"))
+    }
+
+    /// A relative --save_filepath: the sidecars name which file is the save file and which the errors file.
+    @Test func sidecarsOfRelativePaths() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(2))
+        let process = Process()
+        process.executableURL = BinaryTests.binary
+        process.arguments = ["--requests_filepath", "in.jsonl", "--save_filepath", "out.jsonl", "--endpoint", server.baseURL, "--no-tui"]
+        process.currentDirectoryURL = harness.directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        await server.stop()
+        #expect(process.terminationStatus == 0)
+        let save = try Harness.read(OutputOwner.sidecarPath(for: harness.savePath))
+        let errors = try Harness.read(OutputOwner.sidecarPath(for: harness.errorsPath))
+        #expect(save.first?["fanout_output"] == "save" && errors.first?["fanout_output"] == "errors")
+    }
+
     private func pipe(_ text: String, into arguments: [String]) throws -> BinaryTests.Run {
         let process = Process()
         process.executableURL = BinaryTests.binary

@@ -234,4 +234,30 @@ import Glibc
         #expect(ids.count > 500 && Set(ids).count == ids.count)
         #expect(saved.allSatisfy { $0["ttft_ms"] != nil })
     }
+    /// A trap while the dashboard holds the terminal (SIGILL here, as a Swift runtime trap raises)
+    /// leaves the terminal as it was: canonical mode and echo back, for the shell's next command.
+    @Test func crashRestoresTheTerminal() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.05))
+        try harness.writeInput(Harness.prompts(5000))
+        let modes = harness.directory.appendingPathComponent("stty").path
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let command = [BinaryTests.binary.path, "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                       "--max_requests_per_second", "50", "--endpoint", server.baseURL, "--tui"]
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; stty -a > '\(modes)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", command])
+        #expect(try await waitFor(10) { try tmux.screen().contains("RUNNING") })
+        let holder = try String(contentsOfFile: OutputLock.lockPath(for: harness.savePath), encoding: .utf8)
+        let pid = try #require(Int32(holder.prefix { $0 != "@" }))
+        kill(pid, SIGILL)
+        #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: modes) })
+        await server.stop()
+        let code = try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stty = try String(contentsOfFile: modes, encoding: .utf8)
+        #expect(code == "132", "exit \(code)")
+        #expect(stty.contains(" icanon") && stty.contains(" echo ") && !stty.contains("-icanon"), "\(stty)")
+    }
 }

@@ -16,16 +16,19 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The save file (fanout's or OpenAI Batch output lines).", valueName: "save.jsonl"), completion: .file())
     var save: String
 
-    @Argument(help: ArgumentHelp("The errors file (default: errors.jsonl beside the save file, when it exists).", valueName: "errors.jsonl"), completion: .file())
+    @Argument(help: ArgumentHelp("The errors file (default: the one the save file's sidecar names, else SAVE_errors.jsonl or errors.jsonl beside it, when it exists).", valueName: "errors.jsonl"), completion: .file())
     var errors: String?
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Where the HTML goes; its figures go beside it as PATH.json (default: the save file's name with _report.html).", valueName: "path.html"), completion: .file())
     var output: String?
 
+    /// The errors file: as named, else the one the run recorded beside the save file, else the
+    /// default names a run gives it (`out_errors.jsonl`, then the older shared `errors.jsonl`).
     var errorsPath: String? {
         if let errors { return errors }
-        let sibling = RunOptions.sibling(of: save, named: "errors.jsonl")
-        return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
+        let stem = save.hasSuffix(".jsonl") ? String(save.dropLast(6)) : save
+        let candidates = [OutputOwner.recorded(for: save)?.errors, stem + "_errors.jsonl", RunOptions.sibling(of: save, named: "errors.jsonl")]
+        return candidates.compactMap { $0 }.first { !$0.isEmpty && FileManager.default.fileExists(atPath: $0) }
     }
 
     var outputPath: String {

@@ -53,9 +53,9 @@ struct RunSession {
         }
         do {
             let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
-            for path in [plan.savePath, plan.errorsPath] where !plan.isSpecialFile(path) {
+            for (path, isSave) in [(plan.savePath, true), (plan.errorsPath, false)] where !plan.isSpecialFile(path) {
                 do {
-                    try owner.record(beside: path)
+                    try owner.record(beside: path, isSave: isSave)
                 } catch {
                     Console.error("fanout: warning: \(error); the run goes on, but a later run cannot tell which input this file belongs to")
                 }

@@ -5,7 +5,7 @@ enum LimitText {
     /// The wide form; nil when the endpoint has no limit of its own.
     static func wide(_ limits: EndpointLimits) -> String? {
         let parts = [limits.rate.map { rate($0) + " " + source(limits.rateSource) }, capText(limits, count: Format.count),
-                     limits.headersDistrusted ? "headers distrusted" : nil]
+                     limits.headersDistrusted ? "remaining distrusted" : nil]
         let text = parts.compactMap { $0 }.joined(separator: " · ")
         return text.isEmpty ? nil : text
     }
@@ -21,8 +21,8 @@ enum LimitText {
     /// The Limit column (at most 15 characters): `118/min learned`, `conc 48 auto`, or both as `118/m c48 auto`.
     static func column(_ limits: EndpointLimits) -> String? {
         switch (limits.rate, limits.inFlightCap) {
-        case (nil, nil): return limits.headersDistrusted ? "hdrs distrusted" : nil
-        case (let perSecond?, nil) where limits.headersDistrusted: return shortRate(perSecond) + " hdrs ✗"
+        case (nil, nil): return limits.headersDistrusted ? "remaining ✗" : nil
+        case (let perSecond?, nil) where limits.headersDistrusted: return shortRate(perSecond) + " rem ✗"
         case (let perSecond?, nil): return rate(perSecond) + " " + source(limits.rateSource)
         case (nil, _?): return capText(limits, count: short)
         case (let perSecond?, let cap?): return shortRate(perSecond) + " c\(short(cap))" + (limits.capIsAuto ? " auto" : "")

@@ -9,16 +9,28 @@ import Foundation
 /// the timeline; Batch-format lines carry no times or endpoints, so they give the totals only.
 /// What the files never held — limits in force, the operator's actions — is absent.
 struct ReportRebuild {
+    /// One record, kept small: the rebuild holds about 140 bytes a record (measured), all of them
+    /// until they are sorted by finish time.
     struct Row {
         /// Index into `names`.
-        var endpoint: Int
+        var endpoint: Int32
+        var attempts: Int32
         var start: Double?
         var latency: Double
-        var attempts: Int
         var promptTokens: Int
         var completionTokens: Int
-        var timing: StreamTiming?
+        /// A streamed answer's time to first token and to the end, seconds (nil: not streamed).
+        var ttft: Double?
+        var e2e: Double = 0
+        var outputTokens: Int = 0
+        var tokensReported = false
         var failure: ErrorKind?
+        /// Seconds from the first record's start to this one's end (set by `data`).
+        var finish: Double = 0
+
+        var timing: StreamTiming? {
+            ttft.map { StreamTiming(ttft: $0, itl: [], outputTokens: outputTokens, tokensReported: tokensReported, duration: e2e) }
+        }
     }
 
     private(set) var rows: [Row] = []
@@ -85,7 +97,7 @@ struct ReportRebuild {
         }
         let name = value["endpoint"]?.stringValue ?? "(batch)"
         let endpoint = names.firstIndex(of: name) ?? { names.append(name); return names.count - 1 }()
-        var row = Row(endpoint: endpoint, start: start, latency: (latency ?? 0) / 1000, attempts: max(1, Int(attempts ?? 1)),
+        var row = Row(endpoint: Int32(endpoint), attempts: Int32(max(1, attempts ?? 1)), start: start, latency: (latency ?? 0) / 1000,
                       promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
         let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
         if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
@@ -95,13 +107,15 @@ struct ReportRebuild {
                 ?? Self.kind(status: value["status"]?.intValue ?? value["response"]?["status_code"]?.intValue,
                              error: value["error"]?.stringValue ?? value["error"]?["message"]?.stringValue ?? "",
                              attempts: value["attempts"]?.intValue)
-            row.attempts = Int(attempts ?? 1)
+            row.attempts = Int32(attempts ?? 1)
         } else if let ttft {
             var samples = itl[name] ?? DurationSamples()
             for gap in gaps { samples.record(gap) }
             itl[name] = samples
-            row.timing = StreamTiming(ttft: ttft / 1000, itl: [], outputTokens: output.map { Int($0) } ?? row.completionTokens,
-                                      tokensReported: usage != nil, duration: (e2e ?? ttft) / 1000)
+            row.ttft = ttft / 1000
+            row.e2e = (e2e ?? ttft) / 1000
+            row.outputTokens = output.map { Int($0) } ?? row.completionTokens
+            row.tokensReported = usage != nil
         }
         return row
     }
@@ -119,22 +133,25 @@ struct ReportRebuild {
         return .other
     }
 
-    /// The report: the rows replayed in the order they finished, the timeline sampled each second.
-    func data(save: String, errors: String) -> ReportData {
+    /// The report: the rows replayed in the order they finished (sorted in place, so no second copy
+    /// of them is made), the timeline sampled each second.
+    mutating func data(save: String, errors: String) -> ReportData {
         let configurations = names.map { EndpointConfiguration(name: $0, url: EndpointURL("http://rebuilt.invalid/v1")!, weight: 1) }
         var stats = StatsAccumulator(endpoints: configurations)
         let origin = rows.compactMap(\.start).min() ?? 0
-        let ordered = rows.map { row in (row, ((row.start ?? origin) - origin) + row.latency) }.sorted { $0.1 < $1.1 }
+        for index in rows.indices { rows[index].finish = ((rows[index].start ?? origin) - origin) + rows[index].latency }
+        rows.sort { $0.finish < $1.finish }
         var second = 0.0
-        for (row, finish) in ordered {
+        for row in rows {
+            let finish = row.finish
             while finish >= second + 1 {
                 // Across a long quiet gap the empty seconds are not sampled one by one.
                 second = finish - second > 60 ? finish.rounded(.down) : second + 1
                 stats.sampleTimeline(at: second - 0.001)
             }
-            let endpoint = row.endpoint
+            let endpoint = Int(row.endpoint)
             let sentAt = max(0, finish - row.latency)
-            for attempt in 0..<row.attempts { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
+            for attempt in 0..<Int(row.attempts) { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
             if let kind = row.failure {
                 if kind == .badInput {
                     stats.record(.badLine(line: 0, reason: "bad input line"), at: finish)
@@ -146,7 +163,7 @@ struct ReportRebuild {
                                         completionTokens: row.completionTokens, timing: row.timing), at: finish)
             }
         }
-        let end = ordered.last?.1 ?? 0
+        let end = rows.last?.finish ?? 0
         stats.sampleTimeline(at: end)
         var snapshot = stats.snapshot(at: end, progress: SourceProgress())
         snapshot.state = .done

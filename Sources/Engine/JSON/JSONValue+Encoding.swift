@@ -44,32 +44,41 @@ extension JSONValue {
         var text = text
         text.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
-            // Fast path: most strings need no escaping and are copied in one go.
-            // 0xC2, 0xD8 and 0xE2 lead the UTF-8 of the characters escaped beyond ASCII.
-            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) {
-                out.append(contentsOf: bytes)
-                out.append(UInt8(ascii: "\""))
-                return
-            }
+            // Runs of bytes that need nothing are copied whole; only what needs escaping is looked at.
+            var runStart = 0
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                index += 1
-                if byte >= 0xC2, let (scalar, length) = unsafeScalar(bytes, at: index - 1) {
-                    appendEscape(scalar, into: &out)
-                    index += length - 1
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte < 0xC2 {
+                    index += 1
                     continue
                 }
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20: appendEscape(UInt32(byte), into: &out)
-                default: out.append(byte)
+                var escaped: (scalar: UInt32, length: Int)?
+                if byte >= 0xC2 {
+                    guard let found = unsafeScalar(bytes, at: index) else {
+                        index += 1
+                        continue
+                    }
+                    escaped = found
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if let escaped {
+                    appendEscape(escaped.scalar, into: &out)
+                    index += escaped.length
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+                    case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+                    case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                    case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                    case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                    default: appendEscape(UInt32(byte), into: &out)
+                    }
+                    index += 1
+                }
+                runStart = index
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
             out.append(UInt8(ascii: "\""))
         }
     }

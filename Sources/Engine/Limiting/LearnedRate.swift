@@ -6,8 +6,9 @@
 /// only pause it, 1 s, 2 s, 4 s … 60 s. While answers succeed and the rate holds records back, it
 /// rises by 1 % of twice the cut rate per second: back to a configured limit, or slowly past the
 /// last 429 when none is configured. `x-ratelimit-limit-requests` without a reset header is paced
-/// evenly over its window (`AllowanceWindow`) — until a 429 arrives while those headers claimed
-/// allowance left: a 429 outranks any header, and the headers are distrusted for good. A 429
+/// evenly over its window (`AllowanceWindow`); when a 429 arrives while `remaining` claimed plenty
+/// left, a 429 outranks the header: `remaining` is distrusted for good and the limit is paced over
+/// the assumed minute, never faster. A 429
 /// before any answer cuts only a rate already in force; with none it pauses the endpoint and sets
 /// no rate (there is nothing yet to learn from).
 /// Times are seconds on a monotonic clock.
@@ -52,8 +53,9 @@ public struct LearnedRate: Sendable, Hashable {
     private var sends = RateMeter(bucketWidth: 1, buckets: 8)
     /// An answer has come: until one does, a 429 cuts only a rate already in force.
     private var hasAnswered = false
-    /// A 429 came while the endpoint's headers claimed allowance left: its rate-limit headers are
-    /// ignored from then on, and 429s alone set the pace.
+    /// A 429 came while the endpoint's `remaining` header claimed allowance left: that header is
+    /// ignored from then on (the window is no longer measured from it); the announced limit is paced
+    /// over the assumed minute.
     public private(set) var headersDistrusted = false
 
     public init(configured: Double?, isLearning: Bool = true, now: Double = 0) {
@@ -147,7 +149,7 @@ public struct LearnedRate: Sendable, Hashable {
     /// The endpoint announced `limit` requests per `window` seconds (a minute is assumed when it
     /// sends no reset time; `AllowanceWindow` finds shorter ones): paced at 98 % of it.
     public mutating func announce(_ limit: Int, per window: Double, now: Double) {
-        guard isLearning, !headersDistrusted, limit > 0, window > 0 else { return }
+        guard isLearning, limit > 0, window > 0 else { return }
         let perSecond = Double(limit) / window * Self.announcedShare
         guard announced != perSecond else { return }
         announced = perSecond
@@ -157,13 +159,11 @@ public struct LearnedRate: Sendable, Hashable {
         set(now: now)
     }
 
-    /// The endpoint's headers claimed allowance left and it answered 429: a 429 outranks any header.
-    /// The announced pace is dropped and never taken again; the caller then cuts as for any 429.
-    public mutating func distrustHeaders(now: Double) {
-        guard !headersDistrusted else { return }
+    /// The endpoint's `remaining` header claimed allowance left and it answered 429: a 429 outranks
+    /// any header. From now on `remaining` is ignored; the caller announces the limit again over
+    /// the assumed window.
+    public mutating func distrustHeaders() {
         headersDistrusted = true
-        announced = nil
-        set(now: now)
     }
 
     /// The share of an announced allowance that is used, so windows seen a little off never overrun.

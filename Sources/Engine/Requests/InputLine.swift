@@ -9,28 +9,26 @@ public enum InputLine {
     ///   - bytes: the line without its newline (a trailing `\r` is tolerated).
     ///   - line: the 1-based physical line number, which is also the id when the line names none.
     public static func classify<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults) -> SourceItem {
-        var item = classifyContent(bytes, line: line, defaults: defaults)
-        item.fingerprint = LineFingerprint.of(bytes)
-        return item
+        classify(bytes, line: line, defaults: defaults, fingerprint: LineFingerprint.of(bytes))
     }
 
-    private static func classifyContent<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults) -> SourceItem {
+    private static func classify<Bytes: Collection<UInt8>>(_ bytes: Bytes, line: Int, defaults: RequestDefaults, fingerprint: UInt64) -> SourceItem {
         let fallbackID = String(line)
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not valid JSON (\(error))", namedID: false))
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not valid JSON (\(error))", namedID: false, fingerprint: fingerprint))
         }
         guard case .object = value else {
-            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not a JSON object", namedID: false))
+            return .bad(BadLine(id: fallbackID, line: line, raw: rawText(bytes), reason: "not a JSON object", namedID: false, fingerprint: fingerprint))
         }
         let named = recordID(value)
         let id = named ?? fallbackID
         let namedID = named != nil
         let metadata = value["metadata"]
         func bad(_ reason: String) -> SourceItem {
-            .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason, namedID: namedID))
+            .bad(BadLine(id: id, line: line, raw: rawText(bytes), reason: reason, namedID: namedID, fingerprint: fingerprint))
         }
 
         if value["error"] != nil, value["attempts"] == 0 {
@@ -43,18 +41,18 @@ public enum InputLine {
                 let form: RequestRecord.Form = input["messages"] != nil && value["url"] == nil ? .chat : .batch
                 guard case .success(let path) = batchPath(value["url"]) else { return bad(Problem.badURL.reason) }
                 return .record(RequestRecord(id: id, line: line, form: form, input: filled, body: filled,
-                                             path: path, metadata: metadata, namedID: namedID))
+                                             path: path, metadata: metadata, namedID: namedID, fingerprint: fingerprint))
             }
             guard case .string(let prompt) = input else { return bad("\"input\" must be a string or a request body") }
             return .record(RequestRecord(id: id, line: line, form: .seed, input: input,
-                                         body: defaults.seedBody(prompt: prompt), metadata: metadata, namedID: namedID))
+                                         body: defaults.seedBody(prompt: prompt), metadata: metadata, namedID: namedID, fingerprint: fingerprint))
         }
         if let messages = value["messages"] {
             guard case .array = messages else { return bad("\"messages\" must be an array") }
             var body = value
             for key in ["custom_id", "id", "metadata"] { body = body.removing(key) }
             body = defaults.filling(body)
-            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata, namedID: namedID))
+            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata, namedID: namedID, fingerprint: fingerprint))
         }
         if let body = value["body"] {
             guard body.isObject else { return bad("\"body\" must be a JSON object") }
@@ -68,7 +66,7 @@ public enum InputLine {
             }
             let filled = defaults.filling(body)
             return .record(RequestRecord(id: id, line: line, form: .batch, input: filled, body: filled, path: path,
-                                         metadata: metadata, namedID: namedID))
+                                         metadata: metadata, namedID: namedID, fingerprint: fingerprint))
         }
         return bad("no \"input\", \"messages\" or \"body\" field")
     }

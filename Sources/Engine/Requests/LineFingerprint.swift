@@ -6,19 +6,16 @@
 /// about 2⁻⁶⁴.
 public enum LineFingerprint {
     public static func of<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        let hashed: UInt64? = bytes.withContiguousStorageIfAvailable { of(buffer: $0) }
+        return hashed ?? Array(bytes).withUnsafeBufferPointer { of(buffer: $0) }
+    }
+
+    private static func of(buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var end = buffer.count
+        if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        var pendingCR = false
-        for byte in bytes {
-            if pendingCR {
-                hash ^= 0x0D
-                hash &*= 0x0000_0100_0000_01B3
-                pendingCR = false
-            }
-            if byte == 0x0D {
-                pendingCR = true
-                continue
-            }
-            hash ^= UInt64(byte)
+        for index in 0..<end {
+            hash ^= UInt64(buffer[index])
             hash &*= 0x0000_0100_0000_01B3
         }
         return finalise(hash)
@@ -36,8 +33,11 @@ public enum LineFingerprint {
 
     /// The 16 lower-case hex digits written in records.
     public static func text(_ fingerprint: UInt64) -> String {
-        let digits = String(fingerprint, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        let hex = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 { buffer[index] = hex[Int((fingerprint >> UInt64(60 - 4 * index)) & 0xF)] }
+            return 16
+        }
     }
 
     /// The fingerprint from its text; nil when it is not 16 hex digits.

@@ -31,7 +31,8 @@ public struct RequestRecord: Sendable, Hashable {
 
     /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,
-                namedID: Bool? = nil) {
+                namedID: Bool? = nil, fingerprint: UInt64 = 0) {
+        self.fingerprint = fingerprint
         self.id = id
         self.line = line
         self.namedID = namedID ?? (id != String(line))
@@ -59,7 +60,8 @@ public struct BadLine: Sendable, Hashable {
     /// The input line's fingerprint (`LineFingerprint`); 0 when unknown.
     public var fingerprint: UInt64 = 0
 
-    public init(id: String, line: Int, raw: String, reason: String, namedID: Bool? = nil) {
+    public init(id: String, line: Int, raw: String, reason: String, namedID: Bool? = nil, fingerprint: UInt64 = 0) {
+        self.fingerprint = fingerprint
         self.id = id
         self.line = line
         self.namedID = namedID ?? (id != String(line))
@@ -75,21 +77,9 @@ public enum SourceItem: Sendable, Hashable {
 
     /// The fingerprint of the line either came from.
     public var fingerprint: UInt64 {
-        get {
-            switch self {
-            case .record(let record): record.fingerprint
-            case .bad(let bad): bad.fingerprint
-            }
-        }
-        set {
-            switch self {
-            case .record(var record):
-                record.fingerprint = newValue
-                self = .record(record)
-            case .bad(var bad):
-                bad.fingerprint = newValue
-                self = .bad(bad)
-            }
+        switch self {
+        case .record(let record): record.fingerprint
+        case .bad(let bad): bad.fingerprint
         }
     }
 }

@@ -33,11 +33,11 @@ public struct OutputOwner: Sendable, Equatable {
         return OutputOwner(input: input, save: json["save"]?.stringValue ?? "", errors: json["errors"]?.stringValue ?? "")
     }
 
-    /// Records this owner beside the output at `path` (written whole, then renamed into place);
-    /// `path` is this owner's save file or its errors file, however either is spelled.
-    public func record(beside path: String) throws(EngineError) {
+    /// Records this owner beside the output at `path` (written whole, then renamed into place).
+    /// - Parameter isSave: `path` is this owner's save file (else its errors file); said by the
+    ///   caller, since `path` may be spelled relative and the file may not exist yet.
+    public func record(beside path: String, isSave: Bool) throws(EngineError) {
         let sidecar = Self.sidecarPath(for: path)
-        let isSave = FileIdentity(path: path).map { $0 == FileIdentity(path: save) } ?? (path == save)
         let json = JSONValue.object([
             JSONField("fanout_output", .string(isSave ? "save" : "errors")),
             JSONField("input", .string(input)),

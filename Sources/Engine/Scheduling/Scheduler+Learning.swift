@@ -14,20 +14,28 @@ extension Scheduler {
     mutating func learnFromFailure(_ dispatch: Dispatch, error: EngineError, now: Double) {
         let endpoint = dispatch.endpoint
         if error.isRateLimit {
-            // A 429 outranks any header: headers that claimed plenty left (at least half the
-            // allowance, beyond what is in flight) are a source that lies, distrusted from now on.
-            if headersContradicted(by: endpoint) {
-                slots[endpoint].rate.distrustHeaders(now: now)
+            slots[endpoint].refusalsSinceHeaders += 1
+            // A 429 outranks any header: a `remaining` that claimed plenty left (at least half the
+            // allowance, beyond what is in flight) lies. It is ignored from now on, and the window it
+            // made look short goes back to the assumed minute.
+            let contradicted = headersContradicted(by: endpoint)
+            if contradicted {
+                slots[endpoint].rate.distrustHeaders()
                 slots[endpoint].window = AllowanceWindow()
+                if let allowance = slots[endpoint].provider?.limitRequests {
+                    slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
+                }
             }
             // Paced by an allowance its headers announced: the window was measured short; lengthen it
             // instead of cutting the rate. One whose headers name a reset is held by them (`observe`):
             // a 429 there is a boundary race, which the pause covers.
-            let distrusted = slots[endpoint].rate.headersDistrusted
             let announced = slots[endpoint].rate.source == .headers
-            let governed = !distrusted && (announced || slots[endpoint].provider?.resetRequests != nil)
+            let governed = announced || slots[endpoint].provider?.resetRequests != nil
             let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !governed)
-            if announced, pause != nil, let allowance = slots[endpoint].provider?.limitRequests {
+            // A window measured from `remaining` was measured short: lengthen it. One a 429 already
+            // put back to the assumed minute stays there (its 429s are the window's edge).
+            if announced, !contradicted, !slots[endpoint].rate.headersDistrusted, pause != nil,
+               let allowance = slots[endpoint].provider?.limitRequests {
                 slots[endpoint].window.widen()
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }
@@ -39,12 +47,14 @@ extension Scheduler {
     }
 
     /// Whether the endpoint's last rate-limit headers claimed allowance a 429 just denied: at least
-    /// half the announced requests left, and more than the requests in flight could use up.
+    /// half the announced requests left, and more than the requests in flight could use up — or
+    /// still claimed so at a second 429 with no answer between (a burst in flight overrunning an
+    /// honest allowance shows `remaining` falling first).
     func headersContradicted(by endpoint: Int) -> Bool {
-        guard let provider = slots[endpoint].provider, let remaining = provider.remainingRequests,
-              !slots[endpoint].rate.headersDistrusted else { return false }
+        let slot = slots[endpoint]
+        guard let provider = slot.provider, let remaining = provider.remainingRequests, !slot.rate.headersDistrusted else { return false }
         let half = provider.limitRequests.map { ($0 + 1) / 2 } ?? 1
-        return remaining >= max(1, half) && remaining > slots[endpoint].inFlight
+        return remaining >= max(1, half) && (remaining > slot.inFlight || slot.refusalsSinceHeaders >= 2)
     }
 
     /// Holds an endpoint back when its provider says the requests or tokens left will be used up by
@@ -53,14 +63,18 @@ extension Scheduler {
     mutating func observe(_ limits: ProviderRateLimits, dispatch: Dispatch, now: Double) {
         let endpoint = dispatch.endpoint
         slots[endpoint].provider = limits
+        slots[endpoint].refusalsSinceHeaders = 0
         let slot = slots[endpoint]
-        if let remaining = limits.remainingRequests, !slot.rate.headersDistrusted {
+        if let remaining = limits.remainingRequests {
             if let reset = limits.resetRequests {
-                if remaining <= slot.inFlight, reset > 0 {
+                if remaining <= slot.inFlight, reset > 0, !slot.rate.headersDistrusted {
                     cool(endpoint, until: now + min(reset, Self.maxProviderReset), reason: .providerLimit)
                 }
             } else if let allowance = limits.limitRequests {
-                slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt, inFlight: slot.inFlight)
+                // A `remaining` a 429 contradicted says nothing about the window any more.
+                if !slot.rate.headersDistrusted {
+                    slots[endpoint].window.observe(limit: allowance, remaining: remaining, sentAt: dispatch.sentAt, inFlight: slot.inFlight)
+                }
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }
         }
@@ -119,7 +133,7 @@ public struct EndpointLimits: Sendable, Hashable {
     public var capIsAuto = false
     /// The no-load latency the automatic cap measured, seconds.
     public var baselineLatency: Double?
-    /// The endpoint's rate-limit headers were contradicted by a 429 and are ignored.
+    /// The endpoint's `remaining` header was contradicted by a 429 and is ignored.
     public var headersDistrusted = false
 
     public init() {}

@@ -45,6 +45,8 @@ public struct Scheduler {
         var provider: ProviderRateLimits?
         /// The window of an allowance announced without a reset time.
         var window = AllowanceWindow()
+        /// 429s since the last answer that carried rate-limit headers.
+        var refusalsSinceHeaders = 0
 
         /// The in-flight cap in force here (nil: only the global one).
         var cap: Int? { concurrency?.cap ?? maxInFlight }
