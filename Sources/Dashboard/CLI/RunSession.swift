@@ -16,30 +16,11 @@ struct RunSession {
         var logOutput: LogOutput?
         for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
         for line in plan.routeLines { Console.error("fanout: route: \(line)") }
-        // An input that is not JSONL at all stops here, before any file is touched.
         let source: any RequestSource
-        do {
-            source = try plan.makeSource()
-            if let file = source as? JSONLFileSource, let problem = try await file.formatProblem() {
-                Console.error("fanout: --requests_filepath \(plan.inputPath == "-" ? "(stdin)" : plan.inputPath): \(problem); nothing was sent or written")
-                return .usage
-            }
-        } catch {
-            Console.error("fanout: \(error)")
-            return .fatalIO
-        }
-        // Before any resume scan or torn-line repair: one run per file set.
         let claims: OutputClaims
-        switch OutputClaims.claim(plan.claimedOutputs) {
-        case .claimed(let held, let warnings):
-            claims = held
-            for warning in warnings { Console.error("fanout: warning: \(warning)") }
-        case .busy(let sentence):
-            Console.error("fanout: \(sentence)")
-            return .usage
-        case .failed(let error):
-            Console.error("fanout: \(error)")
-            return .fatalIO
+        switch await openInputAndClaimOutputs() {
+        case .success(let opened): (source, claims) = opened
+        case .failure(let exit): return exit
         }
         defer { claims.release() }
         let owner = plan.owner
@@ -139,6 +120,34 @@ struct RunSession {
         }
         // Failures an earlier run wrote count too: the job as a whole is what the code reports.
         return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
+    }
+
+    /// Opens the input and claims the outputs, in that order: an input that is not JSONL at all
+    /// stops before any file is touched, and the claims come before any resume scan or torn-line
+    /// repair (one run per file set). Says why on stderr when it cannot.
+    private func openInputAndClaimOutputs() async -> Result<(any RequestSource, OutputClaims), RunExit> {
+        let source: any RequestSource
+        do {
+            source = try plan.makeSource()
+            if let file = source as? JSONLFileSource, let problem = try await file.formatProblem() {
+                Console.error("fanout: --requests_filepath \(plan.inputPath == "-" ? "(stdin)" : plan.inputPath): \(problem); nothing was sent or written")
+                return .failure(.usage)
+            }
+        } catch {
+            Console.error("fanout: \(error)")
+            return .failure(.fatalIO)
+        }
+        switch OutputClaims.claim(plan.claimedOutputs) {
+        case .claimed(let claims, let warnings):
+            for warning in warnings { Console.error("fanout: warning: \(warning)") }
+            return .success((source, claims))
+        case .busy(let sentence):
+            Console.error("fanout: \(sentence)")
+            return .failure(.usage)
+        case .failed(let error):
+            Console.error("fanout: \(error)")
+            return .failure(.fatalIO)
+        }
     }
 
     /// Writes `--report`'s files from the finished run; says on stderr when it cannot (the exit code
