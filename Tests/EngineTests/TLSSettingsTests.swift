@@ -41,8 +41,10 @@ import Testing
         #expect { try directory.makeContext() } throws: { ($0 as? EngineError)?.description.contains("SSL_CERT_DIR /etc/hostname is a file") == true }
     }
 
-    /// The system roots make a context.
+    /// The system roots make a context; the defaults are not custom and offer HTTP/2.
     @Test func defaultsWork() throws {
-        _ = try TLSSettings().makeContext()
+        let settings = TLSSettings()
+        #expect(!settings.isCustom && settings.offersHTTP2 && settings.caFiles.isEmpty && settings.clientCertificate == nil)
+        #expect((try? settings.makeContext()) != nil)
     }
 }

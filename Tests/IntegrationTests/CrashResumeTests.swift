@@ -33,7 +33,10 @@ import Glibc
         let command = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                        "--max_requests_per_second", "1500", "--max_attempts", "8", "--endpoint", server.baseURL, "--no-tui"]
         for moment in [0.3, 0.9, 1.5] {
-            _ = try await fanout(command, killAfter: moment)
+            let status = try await fanout(command, killAfter: moment)
+            // The kill landed mid-run: the process died of it, with records written and records left.
+            let written = (try Harness.read(harness.savePath).count) + (try Harness.read(harness.errorsPath).count)
+            #expect(status == SIGKILL && written < 3000, "killed at \(moment) s: status \(status), \(written) records written")
         }
         let status = try await fanout(command, killAfter: nil)
         await server.stop()
