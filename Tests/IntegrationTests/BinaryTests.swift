@@ -28,7 +28,9 @@ import TestSupport
         return process
     }
 
-    func fanout(_ arguments: [String], environment: [String: String] = [:], executable: URL = BinaryTests.binary) throws -> Run {
+    /// - Parameter input: what the binary reads on stdin (nothing when nil).
+    func fanout(_ arguments: [String], environment: [String: String] = [:], executable: URL = BinaryTests.binary,
+                input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -36,8 +38,13 @@ import TestSupport
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

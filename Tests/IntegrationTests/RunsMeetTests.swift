@@ -59,8 +59,8 @@ import Glibc
 
         let stdinSave = harness.directory.appendingPathComponent("stdin.jsonl").path
         let piped = ["--requests_filepath", "-", "--save_filepath", stdinSave, "--endpoint", server.baseURL, "--no-tui"]
-        #expect(try pipe(Harness.prompts(5).joined(separator: "\n"), into: piped).status == 0)
-        let other = try pipe((1...5).map { #"{"input":"other \#($0)"}"# }.joined(separator: "\n"), into: piped)
+        #expect(try binary.fanout(piped, input: Harness.prompts(5).joined(separator: "\n") + "\n").status == 0)
+        let other = try binary.fanout(piped, input: (1...5).map { #"{"input":"other \#($0)"}"# }.joined(separator: "\n") + "\n")
         await server.stop()
         #expect(other.status == 2 && other.stderr.contains("input changed"), "\(other.stderr)")
         let savedFromStdin = try Harness.read(stdinSave).count
@@ -166,23 +166,5 @@ import Glibc
         let save = try Harness.read(OutputOwner.sidecarPath(for: harness.savePath))
         let errors = try Harness.read(OutputOwner.sidecarPath(for: harness.errorsPath))
         #expect(save.first?["fanout_output"] == "save" && errors.first?["fanout_output"] == "errors")
-    }
-
-    private func pipe(_ text: String, into arguments: [String]) throws -> BinaryTests.Run {
-        let process = Process()
-        process.executableURL = BinaryTests.binary
-        process.arguments = arguments
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        input.fileHandleForWriting.write(Data((text + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return BinaryTests.Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                               stderr: String(decoding: stderr, as: UTF8.self))
     }
 }

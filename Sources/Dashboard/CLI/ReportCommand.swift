@@ -26,8 +26,8 @@ struct ReportCommand: AsyncParsableCommand {
     /// default names a run gives it (`out_errors.jsonl`, then the older shared `errors.jsonl`).
     var errorsPath: String? {
         if let errors { return errors }
-        let stem = save.hasSuffix(".jsonl") ? String(save.dropLast(6)) : save
-        let candidates = [OutputOwner.recorded(for: save)?.errors, stem + "_errors.jsonl", RunOptions.sibling(of: save, named: "errors.jsonl")]
+        let candidates = [OutputOwner.recorded(for: save)?.errors, RunOptions.errorsPath(namedAfter: save),
+                          RunOptions.sibling(of: save, named: "errors.jsonl")]
         return candidates.compactMap { $0 }.first { !$0.isEmpty && FileManager.default.fileExists(atPath: $0) }
     }
 

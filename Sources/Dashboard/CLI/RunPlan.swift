@@ -34,10 +34,7 @@ struct RunPlan {
 extension RunPlan {
     /// The owner recorded beside the outputs: this run's input and files, as absolute paths.
     var owner: OutputOwner {
-        func absolute(_ path: String) -> String {
-            URL(fileURLWithPath: RunOptions.canonical(path)).resolvingSymlinksInPath().path
-        }
-        return OutputOwner(input: inputPath == "-" ? "-" : absolute(inputPath), save: absolute(savePath), errors: absolute(errorsPath))
+        OutputOwner(input: RunOptions.absolute(inputPath), save: RunOptions.absolute(savePath), errors: RunOptions.absolute(errorsPath))
     }
 
     /// The files this run writes and so claims (`OutputClaims`): save, errors, and the report.
@@ -281,17 +278,24 @@ extension RunOptions {
     static func defaultErrorsPath(save: String, input: String) -> String {
         let shared = sibling(of: save, named: "errors.jsonl")
         if FileManager.default.fileExists(atPath: shared) {
-            let thisInput = input == "-" ? "-" : URL(fileURLWithPath: canonical(input)).resolvingSymlinksInPath().path
-            let sharedPath = URL(fileURLWithPath: canonical(shared)).resolvingSymlinksInPath().path
             switch (OutputOwner.recorded(for: shared), OutputOwner.recorded(for: save)) {
-            case (let owner?, _) where owner.input == thisInput: return shared
-            case (nil, let saveOwner?) where saveOwner.errors == sharedPath: return shared
+            case (let owner?, _) where owner.input == absolute(input): return shared
+            case (nil, let saveOwner?) where saveOwner.errors == absolute(shared): return shared
             case (nil, nil) where FileManager.default.fileExists(atPath: save): return shared
             default: break
             }
         }
-        let stem = save.hasSuffix(".jsonl") ? String(save.dropLast(6)) : save
-        return stem + "_errors.jsonl"
+        return errorsPath(namedAfter: save)
+    }
+
+    /// `out.jsonl` → `out_errors.jsonl` (other names get `_errors.jsonl` appended).
+    static func errorsPath(namedAfter save: String) -> String {
+        (save.hasSuffix(".jsonl") ? String(save.dropLast(6)) : save) + "_errors.jsonl"
+    }
+
+    /// `path` absolute, with symlinks resolved, as owners are recorded; `-` (stdin) as it is.
+    static func absolute(_ path: String) -> String {
+        path == "-" ? "-" : URL(fileURLWithPath: canonical(path)).resolvingSymlinksInPath().path
     }
 
     static func sibling(of path: String, named name: String) -> String {

@@ -9,7 +9,7 @@ final class TotalLines: Sendable {
     ///   run's filter reads it), so progress never passes 100 %.
     init(path: String, shard: Shard? = nil) {
         Task.detached(priority: .utility) { [self] in
-            let count = if let shard { await LineCounter.countRecords(path: path, shard: shard) } else { await LineCounter.countRecords(path: path) }
+            let count = await LineCounter.countRecords(path: path, shard: shard)
             self.value.withLock { $0 = count }
         }
     }

@@ -6,16 +6,18 @@
 /// latency long, at least 5 answers); a window's median against the no-load latency gives the
 /// gradient `clamp(baseline / median, 0.5, 1)`, and the cap becomes `cap · gradient + √cap / 2`,
 /// smoothed by half; while the median stays within 5 % of the baseline and the cap binds, it grows
-/// by a quarter instead. A window's median is uncertain by its own spread (its standard error, from
-/// the window's interquartile range): the baseline is the lowest window median *plus twice that*,
-/// so on a server whose latency is noise (uniform 10–500 ms at any load) the lowest of many noisy
-/// medians is not taken for the no-load latency, and noise is not read as queueing. Until latency rises 20 % for two windows in a row the cap doubles per
+/// by a quarter instead. Until latency rises 20 % for two windows in a row the cap doubles per
 /// window (slow start); the first slow window undoes the last doubling, since it may only be
-/// connections opening. The
-/// baseline is the lowest window median; it is measured again after `remeasureAfter` (or 100
-/// baselines, whichever is longer) by holding the cap at half for one clean window, as Envoy does,
-/// so it cannot drift up with load; at a cap of 2 or less every window is a baseline. The cap grows
-/// only while it binds.
+/// connections opening.
+///
+/// The baseline is the lowest window median *plus twice its standard error* (from the window's
+/// interquartile range), so on a server whose latency is noise (uniform 10–500 ms at any load) the
+/// lowest of many noisy medians is not taken for the no-load latency, and noise is not read as
+/// queueing. A window lasts at least as long as the last window's longest answer (a short one
+/// after a burst holds only the quickest answers), and the first window sets no baseline. The
+/// baseline is measured again after `remeasureAfter` (or 100 baselines, whichever is longer) by
+/// holding the cap at half for one clean window, as Envoy does, so it cannot drift up with load; at
+/// a cap of 2 or less every window is a baseline. The cap grows only while it binds.
 public struct ConcurrencyLimit: Sendable {
     public static let initial = 8.0
     public static let floor = 1.0

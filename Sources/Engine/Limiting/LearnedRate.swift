@@ -8,10 +8,9 @@
 /// last 429 when none is configured. `x-ratelimit-limit-requests` without a reset header is paced
 /// evenly over its window (`AllowanceWindow`); when a 429 arrives while `remaining` claimed plenty
 /// left, a 429 outranks the header: `remaining` is distrusted for good and the limit is paced over
-/// the assumed minute, never faster. A 429
-/// before any answer cuts only a rate already in force; with none it pauses the endpoint and sets
-/// no rate (there is nothing yet to learn from).
-/// Times are seconds on a monotonic clock.
+/// the assumed minute, never faster. A 429 before any answer cuts only a rate already in force;
+/// with none it pauses the endpoint and sets no rate (there is nothing yet to learn from). Times
+/// are seconds on a monotonic clock.
 public struct LearnedRate: Sendable, Hashable {
     /// Where the limit in force comes from.
     public enum Source: String, Sendable, Hashable {

@@ -115,9 +115,8 @@ public final class JSONLFileSource: RequestSource {
                 if !state.sawFirstItem, let first = items.first {
                     state.sawFirstItem = true
                     if case .bad(let bad) = first, let hint = InputLine.formatHint(firstLine: bad.raw) {
-                        var hinted = BadLine(id: bad.id, line: bad.line, raw: bad.raw, reason: "\(bad.reason); \(hint)", namedID: bad.namedID)
-                        hinted.fingerprint = bad.fingerprint
-                        items[0] = .bad(hinted)
+                        items[0] = .bad(BadLine(id: bad.id, line: bad.line, raw: bad.raw, reason: "\(bad.reason); \(hint)",
+                                                namedID: bad.namedID, fingerprint: bad.fingerprint))
                     }
                 }
                 state.ready.append(contentsOf: items)
@@ -133,10 +132,9 @@ public final class JSONLFileSource: RequestSource {
         case .text(let bytes):
             return InputLine.classify(bytes, line: line, defaults: defaults)
         case .oversized(let prefix, let length):
-            var bad = BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
-                              reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit", namedID: false)
-            bad.fingerprint = LineFingerprint.finalise(LineFingerprint.of(prefix) ^ UInt64(length))
-            return .bad(bad)
+            return .bad(BadLine(id: String(line), line: line, raw: InputLine.rawText(prefix) + "…",
+                                reason: "line is \(length) bytes, over the \(maxLineBytes)-byte limit", namedID: false,
+                                fingerprint: LineFingerprint.finalise(LineFingerprint.of(prefix) ^ UInt64(length))))
         }
     }
 

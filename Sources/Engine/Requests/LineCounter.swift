@@ -8,33 +8,19 @@ import Darwin
 
 /// Counts a file's non-blank lines quickly, off the cooperative pool, for progress and ETA.
 public enum LineCounter {
-    /// The number of lines holding anything but spaces, tabs and `\r` — the records a run will
-    /// finish — or nil when the file cannot be read (or is stdin).
-    public static func countRecords(path: String) async -> Int? {
+    /// The records a run will finish — the lines holding anything but spaces, tabs and `\r`, or
+    /// with a shard only its own (by the id rule the run's filter uses; each line is then parsed
+    /// for its id, which takes longer) — or nil when the file cannot be read (or is stdin).
+    public static func countRecords(path: String, shard: Shard? = nil) async -> Int? {
         guard path != "-" else { return nil }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: count(path: path))
-            }
-        }
-    }
-
-    /// The records of `path` that belong to `shard` (by the same id rule the run's filter uses),
-    /// counted exactly; each line is parsed for its id, so this takes longer than `countRecords`.
-    public static func countRecords(path: String, shard: Shard) async -> Int? {
-        guard path != "-" else { return nil }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: count(path: path, shard: shard))
+                continuation.resume(returning: shard.map { count(path: path, shard: $0) } ?? count(path: path))
             }
         }
     }
 
     static func count(path: String, shard: Shard) -> Int? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var splitter = LineSplitter(maxLineBytes: InputLine.defaultMaxLineBytes)
         var records = 0
         let emit: (Int, LineSplitter.Line) -> Void = { number, line in
@@ -42,37 +28,38 @@ public enum LineCounter {
             if case .text(let bytes) = line, let value = try? JSONParser.parse(bytes), let named = InputLine.recordID(value) { id = named }
             if shard.contains(id) { records += 1 }
         }
-        while true {
-            guard let count = POSIXFile.read(descriptor, into: &buffer) else { return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { splitter.feed(UnsafeRawBufferPointer(rebasing: $0[..<count]), emit: emit) }
-        }
+        guard forEachChunk(of: path, { splitter.feed($0, emit: emit) }) else { return nil }
         splitter.finish(emit: emit)
         return records
     }
 
     static func count(path: String) -> Int? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var records = 0
         var lineHasText = false
-        while true {
-            guard let count = POSIXFile.read(descriptor, into: &buffer) else { return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { bytes in
-                for byte in bytes[..<count] {
-                    switch byte {
-                    case 0x0A:
-                        if lineHasText { records += 1 }
-                        lineHasText = false
-                    case 0x20, 0x09, 0x0D: break
-                    default: lineHasText = true
-                    }
+        let read = forEachChunk(of: path) { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x0A:
+                    if lineHasText { records += 1 }
+                    lineHasText = false
+                case 0x20, 0x09, 0x0D: break
+                default: lineHasText = true
                 }
             }
         }
-        return records + (lineHasText ? 1 : 0)
+        return read ? records + (lineHasText ? 1 : 0) : nil
+    }
+
+    /// Hands the file's bytes to `body` in 1 MiB chunks; false when it cannot be opened or read.
+    private static func forEachChunk(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            guard let count = POSIXFile.read(descriptor, into: &buffer) else { return false }
+            if count == 0 { return true }
+            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
     }
 }

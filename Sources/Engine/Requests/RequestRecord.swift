@@ -27,7 +27,7 @@ public struct RequestRecord: Sendable, Hashable {
     public let metadata: JSONValue?
     /// The input line's fingerprint (`LineFingerprint`), so a resumed run can tell that line N is
     /// still the line an earlier run answered as record N; 0 when unknown.
-    public var fingerprint: UInt64 = 0
+    public let fingerprint: UInt64
 
     /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,
@@ -58,7 +58,7 @@ public struct BadLine: Sendable, Hashable {
     public let raw: String
     public let reason: String
     /// The input line's fingerprint (`LineFingerprint`); 0 when unknown.
-    public var fingerprint: UInt64 = 0
+    public let fingerprint: UInt64
 
     public init(id: String, line: Int, raw: String, reason: String, namedID: Bool? = nil, fingerprint: UInt64 = 0) {
         self.fingerprint = fingerprint

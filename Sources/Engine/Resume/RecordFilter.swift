@@ -77,9 +77,7 @@ public struct RecordFilter: Sendable {
         let reason = record.namedID
             ? "duplicate id \"\(record.id)\" (an earlier line has it; this one is not sent)"
             : "duplicate id \"\(record.id)\" (this line names no id, so its line number is its id, and an earlier line names \"\(record.id)\" as its id; this one is not sent)"
-        var bad = BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
-                          reason: reason, namedID: record.namedID)
-        bad.fingerprint = record.fingerprint
-        return bad
+        return BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
+                       reason: reason, namedID: record.namedID, fingerprint: record.fingerprint)
     }
 }

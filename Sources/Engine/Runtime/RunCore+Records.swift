@@ -38,8 +38,10 @@ extension RunCore {
         let attempts = dispatch.attempt.number - dispatch.attempt.freeResends
         let endpoint = dispatch.endpoint
         // 429s about rate are the endpoint's capacity: they do not count against --max_attempts.
-        let rateLimited = if case .failure(let error) = result { scheduler.waitsOutRateLimit(error) } else { false }
-        let unprocessed = if case .failure(let error) = result { scheduler.spendsNoAttempt(dispatch, error) } else { false }
+        let failure: EngineError? = if case .failure(let error) = result { error } else { nil }
+        let rateLimited = failure.map(scheduler.waitsOutRateLimit) ?? false
+        // Not processed by the server: sent again without spending an attempt either.
+        let unprocessed = failure.map { scheduler.spendsNoAttempt(dispatch, $0) } ?? false
         let counted = dispatch.attempt.failures + (rateLimited || unprocessed ? 0 : 1)
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)

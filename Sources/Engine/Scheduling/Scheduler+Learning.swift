@@ -18,8 +18,7 @@ extension Scheduler {
             // A 429 outranks any header: a `remaining` that claimed plenty left (at least half the
             // allowance, beyond what is in flight) lies. It is ignored from now on, and the window it
             // made look short goes back to the assumed minute.
-            let contradicted = headersContradicted(by: endpoint)
-            if contradicted {
+            if headersContradicted(by: endpoint) {
                 slots[endpoint].rate.distrustHeaders()
                 slots[endpoint].window = AllowanceWindow()
                 if let allowance = slots[endpoint].provider?.limitRequests {
@@ -34,8 +33,7 @@ extension Scheduler {
             let pause = slots[endpoint].rate.rateLimited(sentAt: dispatch.sentAt, now: now, retryAfter: error.retryAfter, cuts: !governed)
             // A window measured from `remaining` was measured short: lengthen it. One a 429 already
             // put back to the assumed minute stays there (its 429s are the window's edge).
-            if announced, !contradicted, !slots[endpoint].rate.headersDistrusted, pause != nil,
-               let allowance = slots[endpoint].provider?.limitRequests {
+            if announced, !slots[endpoint].rate.headersDistrusted, pause != nil, let allowance = slots[endpoint].provider?.limitRequests {
                 slots[endpoint].window.widen()
                 slots[endpoint].rate.announce(allowance, per: slots[endpoint].window.length, now: now)
             }

@@ -111,10 +111,8 @@ public enum ResponseParser {
             return .success(answer)
         }
         // Fast path: a chat completion or completion, scanned without building the rest of the tree.
-        if !keepBody, let parts = JSONParser.completionParts(response.body) {
-            // A null content (a tool call, a refusal) keeps the whole body as the response, as before.
-            if let content = parts.content, content != .null { return .success(ParsedAnswer(response: content, usage: parts.usage).with(parts)) }
-            if let text = parts.text { return .success(ParsedAnswer(response: text, usage: parts.usage).with(parts)) }
+        if !keepBody, let parts = JSONParser.completionParts(response.body), let text = Self.text(of: parts) {
+            return .success(ParsedAnswer(response: text, usage: parts.usage).with(parts))
         }
         let json: JSONValue
         do {
@@ -128,16 +126,18 @@ public enum ResponseParser {
         let parts = CompletionParts(content: message?["content"], text: choice?["text"], usage: json["usage"],
                                     finishReason: choice?["finish_reason"], refusal: message?["refusal"],
                                     logprobs: choice?["logprobs"], toolCalls: message?["tool_calls"])
-        var answer = if let content = parts.content, content != .null {
-            ParsedAnswer(response: content, usage: json["usage"]).with(parts)
-        } else if let text = parts.text {
-            ParsedAnswer(response: text, usage: json["usage"]).with(parts)
-        } else {
-            ParsedAnswer(response: json, usage: json["usage"]).with(parts)
-        }
+        // A null content (a tool call, a refusal) keeps the whole body as the response.
+        var answer = ParsedAnswer(response: Self.text(of: parts) ?? json, usage: json["usage"]).with(parts)
         guard keepBody else { return .success(answer) }
         answer.body = json
         return .success(answer)
+    }
+
+    /// What a completion saves as its response: its message content (when not null), else its
+    /// text (legacy completions); nil for neither.
+    static func text(of parts: CompletionParts) -> JSONValue? {
+        if let content = parts.content, content != .null { return content }
+        return parts.text
     }
 
     /// The `error.message` of an OpenAI-style error body, else a short prefix of a text body.
