@@ -57,13 +57,13 @@ public final class Engine: Sendable {
     public func stop() { send(.stop) }
 
     /// Queues a command without waiting (from any thread, e.g. a signal source's handler).
-    public func send(_ command: EngineCommand) { inbox.post(.command(command, applied: nil)) }
+    public func send(_ command: EngineCommand) { inbox.post(.command(command)) }
 
     /// Applies a command and returns once it is in effect and visible in `snapshot()` (at once if
     /// the run has ended), so a caller's next read sees it.
     public func perform(_ command: EngineCommand) async {
         await withCheckedContinuation { continuation in
-            if !inbox.post(.command(command, applied: continuation)) { continuation.resume() }
+            if !inbox.post(.command(command), applied: continuation) { continuation.resume() }
         }
     }
 

@@ -6,10 +6,10 @@ import Testing
     @Test func batchesInOrder() async {
         let inbox = RunnerInbox()
         inbox.post(.tick)
-        inbox.post(.timer)
+        inbox.post(.timerFired)
         let batch = await inbox.take()
         #expect(batch.count == 2)
-        guard case .tick = batch[0], case .timer = batch[1] else { Issue.record("out of order"); return }
+        guard case .tick = batch[0].event, case .timerFired = batch[1].event else { Issue.record("out of order"); return }
         let next = Task { await inbox.take() }
         for _ in 0..<1_000_000 where !inbox.hasWaiter { await Task.yield() }
         #expect(inbox.hasWaiter)
@@ -22,7 +22,7 @@ import Testing
         let inbox = RunnerInbox()
         #expect(inbox.post(.tick))
         inbox.close()
-        #expect(!inbox.post(.timer))
+        #expect(!inbox.post(.timerFired))
         #expect(await inbox.take().count == 1)
         #expect(await inbox.take().isEmpty)
     }

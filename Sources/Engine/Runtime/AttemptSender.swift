@@ -38,7 +38,7 @@ struct AttemptSender: Sendable {
             }
             let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }
             let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
-            inbox.post(.completed(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
+            inbox.post(.attemptCompleted(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
         }
     }
 }

@@ -5,13 +5,20 @@ import Synchronization
 /// One lock and at most one wake-up per batch instead of one per event: under load many results
 /// arrive while the runner is busy, and it then handles them all before deciding what to send.
 final class RunnerInbox: Sendable {
+    /// One event for the run core; a command's `applied` is resumed once it is in effect and
+    /// published in the stats.
+    struct Message: Sendable {
+        let event: RunCore.Event
+        var applied: CheckedContinuation<Void, Never>?
+    }
+
     private struct State {
-        var events: [RunnerEvent] = []
-        var waiter: UnsafeContinuation<[RunnerEvent], Never>?
+        var events: [Message] = []
+        var waiter: UnsafeContinuation<[Message], Never>?
         var isClosed = false
 
         /// Everything waiting, or nil when there is nothing to hand out yet (open and empty).
-        mutating func takeAll() -> [RunnerEvent]? {
+        mutating func takeAll() -> [Message]? {
             guard !events.isEmpty || isClosed else { return nil }
             defer { events = [] }
             return events
@@ -22,23 +29,24 @@ final class RunnerInbox: Sendable {
 
     /// Adds an event; false (and the event dropped) once the inbox is closed.
     @discardableResult
-    func post(_ event: RunnerEvent) -> Bool {
-        let (accepted, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<[RunnerEvent], Never>?) in
+    func post(_ event: RunCore.Event, applied: CheckedContinuation<Void, Never>? = nil) -> Bool {
+        let message = Message(event: event, applied: applied)
+        let (accepted, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<[Message], Never>?) in
             guard !state.isClosed else { return (false, nil) }
             if let waiter = state.waiter {
                 state.waiter = nil
                 return (true, waiter)
             }
-            state.events.append(event)
+            state.events.append(message)
             return (true, nil)
         }
-        waiter?.resume(returning: [event])
+        waiter?.resume(returning: [message])
         return accepted
     }
 
     /// Every event waiting, oldest first, suspending until there is one; empty once closed and drained.
     /// Only one task (the runner) may wait at a time.
-    func take() async -> [RunnerEvent] {
+    func take() async -> [Message] {
         if let ready = state.withLock({ $0.takeAll() }) { return ready }
         return await withUnsafeContinuation { continuation in
             let ready = state.withLock { state in
