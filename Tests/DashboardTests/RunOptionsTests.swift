@@ -75,7 +75,7 @@ import Testing
         ]
         for (arguments, expected) in cases {
             do {
-                _ = try RunOptions.parse(["--requests_filepath", input] + arguments)
+                _ = try RunOptions.parse(["--requests_filepath", input] + arguments).makePlan(environment: [:])
                 Issue.record("accepted \(arguments)")
             } catch {
                 let message = RunOptions.message(for: error)
@@ -83,19 +83,27 @@ import Testing
                 #expect(!message.contains("\n"))
             }
         }
-        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", directory + "/nope.jsonl"]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", directory + "/nope.jsonl"]).makePlan(environment: [:]) }
+    }
+
+    /// Parsing runs only the checks that need no file: a missing endpoints file parses, and building
+    /// the plan (what `run()` does) refuses it with a sentence naming the option.
+    @Test func validateIsCheap() throws {
+        let options = try RunOptions.parse(["--requests_filepath", input, "--endpoints", directory + "/absent.yaml"])
+        #expect(throws: ValidationError.self) { try options.makePlan(environment: [:]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--max_attempts", "0"]) }
     }
 
     /// --shard i/n, and --shards n with the index from JOB_COMPLETION_INDEX; misuse is refused.
     @Test func shards() throws {
         let explicit = try RunOptions.parse(["--requests_filepath", input, "--shard", "1/4"]).makePlan(environment: [:])
         #expect(explicit.configuration.shard == Shard(index: 1, count: 4))
-        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shards", "4"]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shards", "4"]).makePlan(environment: [:]) }
         setenv("JOB_COMPLETION_INDEX", "3", 1)
         defer { unsetenv("JOB_COMPLETION_INDEX") }
         let indexed = try RunOptions.parse(["--requests_filepath", input, "--shards", "4"]).makePlan(environment: ["JOB_COMPLETION_INDEX": "3"])
         #expect(indexed.configuration.shard == Shard(index: 3, count: 4))
-        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "4/4"]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "4/4"]).makePlan(environment: [:]) }
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "0/2", "--shards", "2"]) }
     }
 
@@ -164,7 +172,7 @@ import Testing
                 #expect(RunOptions.message(for: error).contains("--slo"), "\(bad)")
             }
         }
-        #expect(throws: (any Error).self) { try RunOptions.parse(base + ["--slo", "ttft=1s"]) }
+        #expect(throws: (any Error).self) { try RunOptions.parse(base + ["--slo", "ttft=1s"]).makePlan(environment: [:]) }
         #expect(try RunOptions.parse(base + ["--slo", "e2e=1s"]).makePlan(environment: [:]).configuration.serviceLevels?.e2e == 1)
         try "{\"body\":{\"messages\":[],\"stream\":true}}\n".write(toFile: input, atomically: true, encoding: .utf8)
         #expect(try RunOptions.parse(base + ["--slo", "tpot=20ms"]).makePlan(environment: [:]).configuration.serviceLevels?.tpot == 0.02)

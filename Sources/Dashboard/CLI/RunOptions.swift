@@ -140,8 +140,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("api_key"), help: ArgumentHelp("Refused: a key on the command line is seen by every user of the machine (ps) and kept in shell history; export OPENAI_API_KEY (or name the variable with --api_key_env).", valueName: "key", visibility: .hidden))
     var apiKey: String?
 
+    /// The cheap checks (no file, no network); `RunCommand.run()` checks the rest as it builds the plan.
     func validate() throws {
-        _ = try makePlan(environment: ProcessInfo.processInfo.environment)
+        _ = try checkValues()
     }
 }
 

@@ -49,8 +49,10 @@ extension RunPlan {
 }
 
 extension RunOptions {
-    /// Checks every option and builds the plan; each failure is one sentence naming the option.
-    func makePlan(environment: [String: String]) throws -> RunPlan {
+    /// The checks that need no file and no network, each failure one sentence naming the option:
+    /// what `validate()` runs before `run()` builds the plan. Returns the rate (requests per
+    /// second) and the rate-limit patience (seconds) they read.
+    func checkValues() throws -> (rate: Double, patience: Double) {
         if apiKey != nil {
             throw ValidationError("--api_key: fanout never takes a key on the command line (every user of the machine can read it with ps, and the shell keeps it in its history); export OPENAI_API_KEY=sk-… instead, or name another variable with --api_key_env.")
         }
@@ -73,30 +75,21 @@ extension RunOptions {
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics_port must be a TCP port, 1 to 65535 (or 0 for any free port), not \(metricsPort).")
         }
-        if let logFile {
-            guard logLevel != nil else { throw ValidationError("--log_file needs --log_level (for example --log_level info).") }
-            try checkWritable(logFile, option: "--log_file")
+        if logFile != nil, logLevel == nil, loggingLevel == nil {
+            throw ValidationError("--log_file needs --log_level (for example --log_level info).")
         }
         try Limits.check(maxTokensPerMinute, "--max_tokens_per_minute", Limits.tokensPerMinute, "tokens (0 = no limit)")
+        if let slo { _ = try ServiceLevelText.parse(slo) }
+        if shard != nil && shards != nil { throw ValidationError("--shard and --shards cannot be used together.") }
+        return (rate, patience)
+    }
 
-        try checkReadable(requestsFilepath)
-        let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
-        let errorsPath = errorsFilepath ?? Self.defaultErrorsPath(save: savePath, input: requestsFilepath)
-        for (option, path) in [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] {
-            try checkWritable(path, option: option)
-        }
-        try Self.checkDistinct(input: requestsFilepath, save: savePath, errors: errorsPath, log: logFile)
-        let reportFiles = try report.map { path in
-            let files = ReportFiles(html: path)
-            for file in [files.html, files.json] {
-                try checkWritable(file, option: "--report")
-                guard ![requestsFilepath, savePath, errorsPath].map(Self.canonical).contains(Self.canonical(file)) else {
-                    throw ValidationError("--report: \(file) is the input, save or errors file; give the report a path of its own.")
-                }
-            }
-            return files
-        }
-
+    /// Checks every option, the files and the endpoints, and builds the plan; each failure is one
+    /// sentence naming the option.
+    func makePlan(environment: [String: String]) throws -> RunPlan {
+        let (rate, patience) = try checkValues()
+        if let logFile { try checkWritable(logFile, option: "--log_file") }
+        let (savePath, errorsPath, reportFiles) = try checkFiles()
         let (endpoints, warnings) = try makeEndpoints(environment: environment)
         guard endpoints.contains(where: { $0.weight > 0 }) else {
             throw ValidationError("--endpoint: at least one endpoint needs a weight above 0.")
@@ -135,6 +128,29 @@ extension RunOptions {
             || endpoints.contains { $0.proxyChoice != nil || ($0.url.isTLS && $0.tls.isCustom) }
         if networkSet { plan.routeLines = endpoints.map(\.routeLine) }
         return plan
+    }
+
+    /// The input readable, the outputs writable and distinct from it and from each other: the save,
+    /// errors and report paths (named, or fanout's defaults).
+    private func checkFiles() throws -> (save: String, errors: String, report: ReportFiles?) {
+        try checkReadable(requestsFilepath)
+        let savePath = saveFilepath ?? Self.defaultSavePath(for: requestsFilepath)
+        let errorsPath = errorsFilepath ?? Self.defaultErrorsPath(save: savePath, input: requestsFilepath)
+        for (option, path) in [("--save_filepath", savePath), ("--errors_filepath", errorsPath)] {
+            try checkWritable(path, option: option)
+        }
+        try Self.checkDistinct(input: requestsFilepath, save: savePath, errors: errorsPath, log: logFile)
+        let reportFiles = try report.map { path in
+            let files = ReportFiles(html: path)
+            for file in [files.html, files.json] {
+                try checkWritable(file, option: "--report")
+                guard ![requestsFilepath, savePath, errorsPath].map(Self.canonical).contains(Self.canonical(file)) else {
+                    throw ValidationError("--report: \(file) is the input, save or errors file; give the report a path of its own.")
+                }
+            }
+            return files
+        }
+        return (savePath, errorsPath, reportFiles)
     }
 
     /// Requests per second from --max_requests_per_second, or from the cookbook's per-minute rate.

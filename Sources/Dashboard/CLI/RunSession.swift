@@ -1,7 +1,8 @@
 import Engine
 import Foundation
 
-/// One run from start to exit code: builds the engine, shows it (dashboard or lines), reports.
+/// One run from start to exit code: prepares the engine (`prepare()`), shows it (dashboard or
+/// lines), writes the report and the summary, and comes to the exit code (`RunEnding`).
 struct RunSession {
     let plan: RunPlan
     let display: DisplayOptions
@@ -11,55 +12,13 @@ struct RunSession {
     var quitIsTheEnd = false
 
     func execute() async -> RunExit {
-        let engine: Engine
-        var failedBefore = 0
-        var logOutput: LogOutput?
-        for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
-        for line in plan.routeLines { Console.error("fanout: route: \(line)") }
-        let source: any RequestSource
-        let claims: OutputClaims
-        switch await openInputAndClaimOutputs() {
-        case .success(let opened): (source, claims) = opened
+        let prepared: PreparedRun
+        switch await prepare() {
+        case .success(let ready): prepared = ready
         case .failure(let exit): return exit
         }
-        defer { claims.release() }
-        let owner = plan.owner
-        for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
-            if let other = OutputOwner.conflict(at: path, for: owner) {
-                Console.error("fanout: \(path) holds the records of another input (\(other.input)), not of \(plan.inputPath); "
-                    + "\(plan.restart ? "--restart would empty it" : "resuming from it would skip the wrong records"). "
-                    + "Give this input its own \(option), or delete \(OutputOwner.sidecarPath(for: path)) if the file really belongs to it.")
-                return .usage
-            }
-        }
-        do {
-            let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
-            for (path, isSave) in [(plan.savePath, true), (plan.errorsPath, false)] where !plan.isSpecialFile(path) {
-                do {
-                    try owner.record(beside: path, isSave: isSave)
-                } catch {
-                    Console.error("fanout: warning: \(error); the run goes on, but a later run cannot tell which input this file belongs to")
-                }
-            }
-            if index.lines > 0 || index.tornLines > 0 {
-                Console.error("fanout: resuming: \(Format.count(index.lines)) records already in \(plan.savePath) and \(plan.errorsPath)"
-                    + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
-                    + "; --restart starts over")
-            }
-            if plan.errorsPathIsDefault { Console.error("fanout: failed records go to \(plan.errorsPath) (--errors_filepath to choose)") }
-            failedBefore = index.failedBefore
-            var plan = self.plan
-            plan.configuration.finished = index.finished
-            if let log = try plan.makeLog(withDashboard: display.usesDashboard) {
-                plan.configuration.logger = log.logger
-                logOutput = log.output
-            }
-            engine = try plan.makeEngine(source: source)
-        } catch {
-            Console.error("fanout: \(error)")
-            return .fatalIO
-        }
-        defer { logOutput?.close() }
+        defer { prepared.release() }
+        let engine = prepared.engine
         var metrics: MetricsServer?
         if let port = plan.metricsPort {
             do {
@@ -71,7 +30,6 @@ struct RunSession {
                 return .usage
             }
         }
-        let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
         let startedAt = WallClock.now()
         let timer = stopAfter.map { seconds in
             Task {
@@ -79,74 +37,53 @@ struct RunSession {
                 if !Task.isCancelled { engine.stop() }
             }
         }
-        defer { timer?.cancel() }
-        let result: RunResult
-        let signal: Int32?
-        if display.usesDashboard {
-            (result, signal) = await DashboardRun(engine: engine, plan: plan, total: total, exitWhenDone: display.exitWhenDone,
-                                                  metricsPort: metrics?.port).execute()
-        } else {
-            (result, signal) = await HeadlessRun(engine: engine, total: total).execute()
-        }
+        let (result, signal) = await show(prepared, metricsPort: metrics?.port)
+        timer?.cancel()
         await metrics?.stop()
-        let reportWritten = await writeReport(engine: engine, result: result, startedAt: startedAt)
+        let report = await writeReport(engine: engine, result: result, startedAt: startedAt)
+        printSummary(result, report: report)
+        let ending = RunEnding(result, signal: signal, quitIsTheEnd: quitIsTheEnd, stoppedByTimer: stopAfter != nil,
+                               failedBefore: prepared.failedBefore)
+        explain(ending, result)
+        return ending.exit
+    }
+
+    /// Runs the engine under the dashboard or the progress lines until it ends.
+    private func show(_ prepared: PreparedRun, metricsPort: Int?) async -> (RunResult, signal: Int32?) {
+        let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
+        if display.usesDashboard {
+            return await DashboardRun(engine: prepared.engine, plan: prepared.plan, total: total, exitWhenDone: display.exitWhenDone,
+                                      metricsPort: metricsPort).execute()
+        }
+        return await HeadlessRun(engine: prepared.engine, total: total).execute()
+    }
+
+    private func printSummary(_ result: RunResult, report: ReportFiles?) {
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.name,
                                             written: result.written)
             + (plan.configuration.shard.map { ["  shard \($0): only records whose id hashes to it were processed"] } ?? [])
-            + (reportWritten.map { ["  report: \($0.html) (its figures: \($0.json))"] } ?? [])
+            + (report.map { ["  report: \($0.html) (its figures: \($0.json))"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
         // The dashboard covered the warnings given at start: repeat them under the summary.
         if display.usesDashboard { for warning in plan.warnings { Console.error("fanout: warning: \(warning)") } }
+    }
+
+    /// Says on stderr why the run ended as it did, for the endings that need a sentence.
+    private func explain(_ ending: RunEnding, _ result: RunResult) {
         if result.abandoned > 0 {
             Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
         }
-        // When several apply, the first wins: fatal I/O, a signal, unreachable endpoints, an early quit.
         if let fatal = result.fatalError {
             Console.error("fanout: \(fatal)")
-            return fatal.isInputChanged ? .usage : .fatalIO
-        }
-        if let signal { return RunExit(code: 128 + signal) }
-        if let unreachable = result.unreachable {
+        } else if ending.signal != nil {
+            return
+        } else if let unreachable = result.unreachable {
             Console.error("fanout: no endpoint answered for \(Format.duration(plan.configuration.unreachableAfter)), so the run stopped; last errors: "
                 + unreachable.map { "\($0.endpoint): \($0.lastError)" }.joined(separator: "; ")
                 + ". Records not finished were not sent: run the same command again once an endpoint answers.")
-            return .unreachable
-        }
-        if result.wasStopped && quitIsTheEnd { return .allSucceeded }
-        if result.wasStopped && stopAfter == nil {
+        } else if ending.exit.code == RunExit.quitEarly.code {
             Console.error("fanout: quit before the end; records not yet finished were not sent — run the same command again to finish them")
-            return .quitEarly
-        }
-        // Failures an earlier run wrote count too: the job as a whole is what the code reports.
-        return result.snapshot.failed + failedBefore > 0 ? .someFailed : .allSucceeded
-    }
-
-    /// Opens the input and claims the outputs, in that order: an input that is not JSONL at all
-    /// stops before any file is touched, and the claims come before any resume scan or torn-line
-    /// repair (one run per file set). Says why on stderr when it cannot.
-    private func openInputAndClaimOutputs() async -> Result<(any RequestSource, OutputClaims), RunExit> {
-        let source: any RequestSource
-        do {
-            source = try plan.makeSource()
-            if let file = source as? JSONLFileSource, let problem = try await file.formatProblem() {
-                Console.error("fanout: --requests_filepath \(plan.inputPath == "-" ? "(stdin)" : plan.inputPath): \(problem); nothing was sent or written")
-                return .failure(.usage)
-            }
-        } catch {
-            Console.error("fanout: \(error)")
-            return .failure(.fatalIO)
-        }
-        switch OutputClaims.claim(plan.claimedOutputs) {
-        case .claimed(let claims, let warnings):
-            for warning in warnings { Console.error("fanout: warning: \(warning)") }
-            return .success((source, claims))
-        case .busy(let sentence):
-            Console.error("fanout: \(sentence)")
-            return .failure(.usage)
-        case .failed(let error):
-            Console.error("fanout: \(error)")
-            return .failure(.fatalIO)
         }
     }
 

@@ -1,0 +1,100 @@
+import Engine
+import Foundation
+
+extension RunSession {
+    /// Opens the input, claims the outputs, checks they belong to this input, applies resume, opens
+    /// the log and builds the engine, saying each step on stderr; the exit code when one fails.
+    func prepare() async -> Result<PreparedRun, RunExit> {
+        for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
+        for line in plan.routeLines { Console.error("fanout: route: \(line)") }
+        let source: any RequestSource
+        let claims: OutputClaims
+        switch await openInputAndClaimOutputs() {
+        case .success(let opened): (source, claims) = opened
+        case .failure(let exit): return .failure(exit)
+        }
+        if let exit = ownershipConflict() {
+            claims.release()
+            return .failure(exit)
+        }
+        do {
+            let index = try resume()
+            var plan = self.plan
+            plan.configuration.finished = index.finished
+            let log = try plan.makeLog(withDashboard: display.usesDashboard)
+            if let log { plan.configuration.logger = log.logger }
+            do {
+                let engine = try plan.makeEngine(source: source)
+                return .success(PreparedRun(plan: plan, engine: engine, failedBefore: index.failedBefore, claims: claims, logOutput: log?.output))
+            } catch {
+                log?.output.close()
+                throw error
+            }
+        } catch {
+            claims.release()
+            Console.error("fanout: \(error)")
+            return .failure(.fatalIO)
+        }
+    }
+
+    /// Opens the input and claims the outputs, in that order: an input that is not JSONL at all
+    /// stops before any file is touched, and the claims come before any resume scan or torn-line
+    /// repair (one run per file set). Says why on stderr when it cannot.
+    private func openInputAndClaimOutputs() async -> Result<(any RequestSource, OutputClaims), RunExit> {
+        let source: any RequestSource
+        do {
+            source = try plan.makeSource()
+            if let file = source as? JSONLFileSource, let problem = try await file.formatProblem() {
+                Console.error("fanout: --requests_filepath \(plan.inputPath == "-" ? "(stdin)" : plan.inputPath): \(problem); nothing was sent or written")
+                return .failure(.usage)
+            }
+        } catch {
+            Console.error("fanout: \(error)")
+            return .failure(.fatalIO)
+        }
+        switch OutputClaims.claim(plan.claimedOutputs) {
+        case .claimed(let claims, let warnings):
+            for warning in warnings { Console.error("fanout: warning: \(warning)") }
+            return .success((source, claims))
+        case .busy(let sentence):
+            Console.error("fanout: \(sentence)")
+            return .failure(.usage)
+        case .failed(let error):
+            Console.error("fanout: \(error)")
+            return .failure(.fatalIO)
+        }
+    }
+
+    /// Exit 2, said, when the save or errors file records another input as its owner.
+    private func ownershipConflict() -> RunExit? {
+        for (option, path) in [("--save_filepath", plan.savePath), ("--errors_filepath", plan.errorsPath)] {
+            if let other = OutputOwner.conflict(at: path, for: plan.owner) {
+                Console.error("fanout: \(path) holds the records of another input (\(other.input)), not of \(plan.inputPath); "
+                    + "\(plan.restart ? "--restart would empty it" : "resuming from it would skip the wrong records"). "
+                    + "Give this input its own \(option), or delete \(OutputOwner.sidecarPath(for: path)) if the file really belongs to it.")
+                return .usage
+            }
+        }
+        return nil
+    }
+
+    /// Scans (or, with `--restart`, empties) the outputs, records their owner beside them, and says
+    /// what a resumed run skips and where failures go.
+    private func resume() throws -> ResumeIndex {
+        let index = try ResumeIndex.prepare(savePath: plan.savePath, errorsPath: plan.errorsPath, restart: plan.restart)
+        for (path, isSave) in [(plan.savePath, true), (plan.errorsPath, false)] where !plan.isSpecialFile(path) {
+            do {
+                try plan.owner.record(beside: path, isSave: isSave)
+            } catch {
+                Console.error("fanout: warning: \(error); the run goes on, but a later run cannot tell which input this file belongs to")
+            }
+        }
+        if index.lines > 0 || index.tornLines > 0 {
+            Console.error("fanout: resuming: \(Format.count(index.lines)) records already in \(plan.savePath) and \(plan.errorsPath)"
+                + (index.tornLines > 0 ? " (a torn last line, from a crash, was removed and is sent again)" : "")
+                + "; --restart starts over")
+        }
+        if plan.errorsPathIsDefault { Console.error("fanout: failed records go to \(plan.errorsPath) (--errors_filepath to choose)") }
+        return index
+    }
+}
