@@ -1,5 +1,5 @@
 import ArgumentParser
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 @testable import Dashboard

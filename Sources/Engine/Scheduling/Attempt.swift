@@ -31,18 +31,3 @@ public struct Dispatch: Sendable {
     /// When it was handed out, seconds on the scheduler's clock.
     public var sentAt = 0.0
 }
-
-/// A failed record waiting for its next try.
-struct PendingRetry: Comparable {
-    let due: Double
-    let sequence: UInt64
-    let attempt: Attempt
-
-    static func < (lhs: PendingRetry, rhs: PendingRetry) -> Bool {
-        (lhs.due, lhs.sequence) < (rhs.due, rhs.sequence)
-    }
-
-    static func == (lhs: PendingRetry, rhs: PendingRetry) -> Bool {
-        lhs.sequence == rhs.sequence
-    }
-}

@@ -1,6 +1,6 @@
 extension Scheduler {
     /// What endpoint `index` is doing at `now`.
-    public func status(of index: Int, now: Double) -> EndpointStatus {
+    func status(of index: Int, now: Double) -> EndpointStatus {
         let health = health[index]
         if balancer.weights[index] <= 0 { return .drained }
         if health.isEjected(now: now) { return .ejected(seconds: health.ejectedUntil - now) }
@@ -10,7 +10,7 @@ extension Scheduler {
     }
 
     /// What the screen shows beside the counters: the limits in force, the load, every endpoint's status.
-    public func control(now: Double) -> ControlState {
+    func control(now: Double) -> ControlState {
         var control = ControlState()
         control.isPaused = isPaused
         control.isStopping = isStopping
@@ -31,11 +31,11 @@ extension Scheduler {
     }
 
     /// What an endpoint's last rate-limit headers said, if it sent any.
-    public func providerLimits(_ index: Int) -> ProviderRateLimits? { slots[index].provider }
+    func providerLimits(_ index: Int) -> ProviderRateLimits? { slots[index].provider }
 
     /// When the last of the endpoints in rotation began failing, if all of them are failing; nil when
     /// any of them answers (or has not been tried).
-    public var everyEndpointFailingSince: Double? {
+    var everyEndpointFailingSince: Double? {
         var latest: Double?
         for index in slots.indices where balancer.weights[index] > 0 {
             guard let since = health[index].failingSince else { return nil }
