@@ -8,8 +8,8 @@ import Testing
         var built = Timeline()
         if let timeline { built = timeline } else {
             for second in 0..<200 {
-                built.sample(at: Double(second), deltas: ["answers/gpu-a": 12, "tokens/gpu-a": 768, "errors/server_error": second % 7 == 0 ? 1 : 0],
-                             values: ["weight/gpu-a": second < 100 ? 1 : 3, "in_flight": 40, "cap/gpu-a": 64])
+                built.sample(at: Double(second), deltas: [.answers(endpoint: "gpu-a"): 12, .tokens(endpoint: "gpu-a"): 768, .errors(.server): second % 7 == 0 ? 1 : 0],
+                             values: [.weight(endpoint: "gpu-a"): second < 100 ? 1 : 3, .inFlight(endpoint: nil): 40, .cap(endpoint: "gpu-a"): 64])
             }
         }
         let meta = ReportData.Meta(command: "fanout --requests_filepath in.jsonl", startedAt: 1_800_000_000, endedAt: 1_800_000_200,
@@ -49,16 +49,16 @@ import Testing
         var timeline = Timeline()
         for tenth in 0..<(36_000 * 10) {
             let time = Double(tenth) / 10
-            var deltas: [String: Double] = [:]
-            var values: [String: Double] = ["in_flight": Double(tenth % 500), "target_rate": 2000]
+            var deltas: [TimelineSeries: Double] = [:]
+            var values: [TimelineSeries: Double] = [.inFlight(endpoint: nil): Double(tenth % 500), .targetRate: 2000]
             for endpoint in ["a", "b", "c"] {
-                deltas["answers/\(endpoint)"] = 60
-                deltas["tokens/\(endpoint)"] = 3000
-                deltas["retries/\(endpoint)"] = tenth % 13 == 0 ? 1 : 0
-                values["weight/\(endpoint)"] = 1
-                values["cap/\(endpoint)"] = Double(100 + tenth % 7)
+                deltas[.answers(endpoint: endpoint)] = 60
+                deltas[.tokens(endpoint: endpoint)] = 3000
+                deltas[.retries(endpoint: endpoint)] = tenth % 13 == 0 ? 1 : 0
+                values[.weight(endpoint: endpoint)] = 1
+                values[.cap(endpoint: endpoint)] = Double(100 + tenth % 7)
             }
-            deltas["errors/rate_limited"] = tenth % 17 == 0 ? 1 : 0
+            deltas[.errors(.rateLimited)] = tenth % 17 == 0 ? 1 : 0
             timeline.sample(at: time, deltas: deltas, values: values)
         }
         var snapshot = Fixtures.streaming()
@@ -133,7 +133,7 @@ import Testing
         #expect(data.snapshot.errorsByKind[.server] == 1 && data.snapshot.sent == 53 && data.snapshot.retries == 2)
         #expect(data.snapshot.endpoints.map(\.name) == ["a", "b"] && data.snapshot.endpoints[0].tokens.ttft.p50 != nil)
         #expect(abs((data.snapshot.tokens.itl.p50 ?? 0) - 0.01) < 0.0001)
-        #expect(data.timeline.length >= 5 && data.timeline.counts["answers/a"]!.reduce(0, +) == 25)
+        #expect(data.timeline.length >= 5 && data.timeline.counts[.answers(endpoint: "a")]!.reduce(0, +) == 25)
         #expect(data.meta.source == "files" && data.actions.isEmpty)
 
         let batch = #"{"id":"batch_req_1","custom_id":"a","response":{"status_code":200,"body":{"usage":{"prompt_tokens":3,"completion_tokens":4}}},"error":null}"#

@@ -5,12 +5,12 @@ import Testing
     /// Counts add up within a bucket; gauges keep their last value and carry it into later buckets.
     @Test func bucketsCountsAndGauges() {
         var timeline = Timeline()
-        timeline.sample(at: 0.1, deltas: ["answers/a": 2], values: ["weight/a": 3])
-        timeline.sample(at: 0.9, deltas: ["answers/a": 1], values: ["weight/a": 4])
-        timeline.sample(at: 3.2, deltas: ["answers/a": 5], values: [:])
+        timeline.sample(at: 0.1, deltas: [.answers(endpoint: "a"): 2], values: [.weight(endpoint: "a"): 3])
+        timeline.sample(at: 0.9, deltas: [.answers(endpoint: "a"): 1], values: [.weight(endpoint: "a"): 4])
+        timeline.sample(at: 3.2, deltas: [.answers(endpoint: "a"): 5], values: [:])
         #expect(timeline.length == 4 && timeline.times == [0, 1, 2, 3])
-        #expect(timeline.counts["answers/a"] == [3, 0, 0, 5])
-        #expect(timeline.gauges["weight/a"] == [4, 4, 4, 4])
+        #expect(timeline.counts[.answers(endpoint: "a")] == [3, 0, 0, 5])
+        #expect(timeline.gauges[.weight(endpoint: "a")] == [4, 4, 4, 4])
     }
 
     /// A synthetic 10-hour run sampled every 100 ms stays under 2,048 points: buckets double, counts
@@ -21,13 +21,13 @@ import Testing
         let seconds = 10 * 3600
         for tenth in 0..<(seconds * 10) {
             let time = Double(tenth) / 10
-            timeline.sample(at: time, deltas: ["answers/a": 20], values: ["cap/a": Double(tenth / 36_000)])
+            timeline.sample(at: time, deltas: [.answers(endpoint: "a"): 20], values: [.cap(endpoint: "a"): Double(tenth / 36_000)])
             total += 20
         }
         #expect(timeline.length <= Timeline.maxPoints && timeline.length >= Timeline.maxPoints / 2)
         #expect(timeline.bucketSeconds == 32)
-        #expect(timeline.counts["answers/a"]!.reduce(0, +) == total)
-        #expect(timeline.gauges["cap/a"]!.last == 9)
+        #expect(timeline.counts[.answers(endpoint: "a")]!.reduce(0, +) == total)
+        #expect(timeline.gauges[.cap(endpoint: "a")]!.last == 9)
         let perPoint = 40 * timeline.length * 8
         #expect(perPoint < 2_000_000)
     }
@@ -41,8 +41,8 @@ import Testing
         stats.record(.failed(endpoint: 0, kind: .server, latency: 0.1, message: "500", final: false), at: 1.5)
         stats.record(.action("pause"), at: 1.6)
         stats.sampleTimeline(at: 1.6)
-        #expect(stats.timeline.counts["answers/a"] == [1, 0] && stats.timeline.counts["tokens/a"] == [4, 0])
-        #expect(stats.timeline.counts["errors/server_error"] == [0, 1] && stats.timeline.counts["failures/a"] == [0, 1])
+        #expect(stats.timeline.counts[.answers(endpoint: "a")] == [1, 0] && stats.timeline.counts[.tokens(endpoint: "a")] == [4, 0])
+        #expect(stats.timeline.counts[.errors(.server)] == [0, 1] && stats.timeline.counts[.failures(endpoint: "a")] == [0, 1])
         #expect(stats.actions == [OperatorAction(at: 1.6, what: "pause")])
         #expect(OperatorAction.describe(.setWeight(endpoint: 0, weight: 0), names: ["a"]) == "drain a")
         #expect(OperatorAction.describe(.setRate(1600), names: []) == "rate → 1600/s")

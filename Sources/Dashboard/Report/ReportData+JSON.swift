@@ -82,8 +82,10 @@ extension ReportData {
     }
 
     private var timelineJSON: JSONValue {
-        func series(_ map: [String: [Double]]) -> JSONValue {
-            .object(map.keys.sorted().map { name in JSONField(name, .array(map[name]!.map { Self.number($0, digits: 2) })) })
+        func series(_ map: [TimelineSeries: [Double]]) -> JSONValue {
+            .object(map.map { ($0.key.key, $0.value) }.sorted { $0.0 < $1.0 }.map { name, values in
+                JSONField(name, .array(values.map { Self.number($0, digits: 2) }))
+            })
         }
         return .object([
             JSONField("bucket_s", Self.number(timeline.bucketSeconds, digits: 3)),

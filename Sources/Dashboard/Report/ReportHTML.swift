@@ -9,31 +9,31 @@ enum ReportHTML {
         let times = data.timeline.times
         let step = max(data.timeline.bucketSeconds, 0.001)
         let names = snapshot.endpoints.map(\.name)
-        func perSecond(_ name: String) -> [Double] {
+        func perSecond(_ name: TimelineSeries) -> [Double] {
             (data.timeline.counts[name] ?? Array(repeating: 0, count: times.count)).map { $0 / step }
         }
-        func gauge(_ name: String) -> [Double] { data.timeline.gauges[name] ?? [] }
+        func gauge(_ name: TimelineSeries) -> [Double] { data.timeline.gauges[name] ?? [] }
         var body = header(data)
         body += section("Summary", summary(snapshot) + endpointTable(snapshot))
         body += section("Throughput", "<h3>Answers per second</h3>"
-            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond("answers/\($0)")) }, times: times,
+            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond(.answers(endpoint: $0))) }, times: times,
                              duration: snapshot.elapsed, unit: "/s", actions: data.actions)
             + "<h3>Output tokens per second</h3>"
-            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond("tokens/\($0)")) }, times: times,
+            + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond(.tokens(endpoint: $0))) }, times: times,
                              duration: snapshot.elapsed, unit: "", actions: data.actions))
-        let kinds = ErrorKind.allCases.filter { data.timeline.counts["errors/\($0.code)"] != nil }
-        let retrySeries = names.map { perSecond("retries/\($0)") }
+        let kinds = ErrorKind.allCases.filter { data.timeline.counts[.errors($0)] != nil }
+        let retrySeries = names.map { perSecond(.retries(endpoint: $0)) }
         let retries = times.indices.map { index in retrySeries.reduce(0) { $0 + ($1.indices.contains(index) ? $1[index] : 0) } }
-        body += section("Errors and retries", SVGChart.lines(kinds.map { SVGChart.Series(label: $0.rawValue, values: perSecond("errors/\($0.code)")) }
+        body += section("Errors and retries", SVGChart.lines(kinds.map { SVGChart.Series(label: $0.rawValue, values: perSecond(.errors($0))) }
             + [SVGChart.Series(label: "retries sent", values: retries)], times: times, duration: snapshot.elapsed, unit: "/s", actions: data.actions))
-        var limits = [SVGChart.Series(label: "in flight (all)", values: gauge("in_flight"))]
-        if gauge("target_rate").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "rate limit (req/s)", values: gauge("target_rate"))) }
+        var limits = [SVGChart.Series(label: "in flight (all)", values: gauge(.inFlight(endpoint: nil)))]
+        if gauge(.targetRate).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "rate limit (req/s)", values: gauge(.targetRate))) }
         for name in names {
-            if gauge("cap/\(name)").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) in-flight cap", values: gauge("cap/\(name)"))) }
-            if gauge("rate_limit/\(name)").contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) rate (req/s)", values: gauge("rate_limit/\(name)"))) }
+            if gauge(.cap(endpoint: name)).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) in-flight cap", values: gauge(.cap(endpoint: name)))) }
+            if gauge(.rateLimit(endpoint: name)).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) rate (req/s)", values: gauge(.rateLimit(endpoint: name)))) }
         }
         body += section("Limits in force", SVGChart.lines(limits, times: times, duration: snapshot.elapsed, unit: "", actions: data.actions)
-            + "<h3>Weights</h3>" + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: gauge("weight/\($0)")) }, times: times,
+            + "<h3>Weights</h3>" + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: gauge(.weight(endpoint: $0))) }, times: times,
                                                  duration: snapshot.elapsed, unit: "", actions: data.actions))
         var distributions = ""
         for endpoint in snapshot.endpoints {

@@ -39,7 +39,7 @@ public struct StatsAccumulator: Sendable {
     public private(set) var timeline = Timeline()
     public private(set) var actions: [OperatorAction] = []
     /// The cumulative counts at the last timeline sample.
-    private var sampled: [String: Double] = [:]
+    private var sampled: [TimelineSeries: Double] = [:]
     /// Operator actions kept at most (a key held down for hours stays bounded).
     public static let actionLimit = 10_000
 
@@ -108,27 +108,25 @@ public struct StatsAccumulator: Sendable {
     }
 
     /// Samples the timeline at `now`: what the cumulative counters gained since the last sample,
-    /// and the gauges as they stand (names: `answers/NAME`, `failures/NAME`, `retries/NAME`,
-    /// `tokens/NAME`, `errors/KIND`; gauges `in_flight/NAME`, `cap/NAME`, `rate_limit/NAME`,
-    /// `weight/NAME`, `target_rate`, `max_in_flight`, `in_flight`).
+    /// and the gauges as they stand (`TimelineSeries`).
     public mutating func sampleTimeline(at now: Double) {
-        var cumulative: [String: Double] = [:]
-        var values: [String: Double] = ["target_rate": control.targetRate, "max_in_flight": Double(control.maxInFlight),
-                                        "in_flight": Double(control.inFlight)]
+        var cumulative: [TimelineSeries: Double] = [:]
+        var values: [TimelineSeries: Double] = [.targetRate: control.targetRate, .maxInFlight: Double(control.maxInFlight),
+                                                .inFlight(endpoint: nil): Double(control.inFlight)]
         for (index, name) in names.enumerated() {
             let counters = endpoints[index]
-            cumulative["answers/\(name)"] = Double(counters.succeeded)
-            cumulative["failures/\(name)"] = Double(counters.errors)
-            cumulative["retries/\(name)"] = Double(counters.retries)
-            cumulative["tokens/\(name)"] = Double(counters.tokens.completionTokens)
+            cumulative[.answers(endpoint: name)] = Double(counters.succeeded)
+            cumulative[.failures(endpoint: name)] = Double(counters.errors)
+            cumulative[.retries(endpoint: name)] = Double(counters.retries)
+            cumulative[.tokens(endpoint: name)] = Double(counters.tokens.completionTokens)
             guard control.endpoints.indices.contains(index) else { continue }
             let live = control.endpoints[index]
-            values["in_flight/\(name)"] = Double(live.inFlight)
-            values["weight/\(name)"] = live.weight
-            values["cap/\(name)"] = Double(live.limits.inFlightCap ?? 0)
-            values["rate_limit/\(name)"] = live.limits.rate ?? 0
+            values[.inFlight(endpoint: name)] = Double(live.inFlight)
+            values[.weight(endpoint: name)] = live.weight
+            values[.cap(endpoint: name)] = Double(live.limits.inFlightCap ?? 0)
+            values[.rateLimit(endpoint: name)] = live.limits.rate ?? 0
         }
-        for (kind, count) in totals.errorsByKind { cumulative["errors/\(kind.code)"] = Double(count) }
+        for (kind, count) in totals.errorsByKind { cumulative[.errors(kind)] = Double(count) }
         let deltas = cumulative.merging(sampled.mapValues { -$0 }, uniquingKeysWith: +)
         timeline.sample(at: now, deltas: deltas, values: values)
         sampled = cumulative
@@ -141,13 +139,7 @@ public struct StatsAccumulator: Sendable {
         var snapshot = totals
         snapshot.elapsed = now
         snapshot.progress = progress
-        snapshot.state = control.isFinished ? .done : control.isStopping ? .draining : control.isPaused ? .paused : .running
-        snapshot.targetRate = control.targetRate
-        snapshot.tokensPerMinute = control.tokensPerMinute
-        snapshot.inFlight = control.inFlight
-        snapshot.maxInFlight = control.maxInFlight
-        snapshot.inFlightIsAuto = control.inFlightIsAuto
-        snapshot.pendingRetries = control.pendingRetries
+        snapshot.control = control
         snapshot.measuredRate = recentSends.rate(over: 5, at: now)
         snapshot.completionRate = completions.rate(over: 5, at: now)
         snapshot.rateHistory = sends.series(count: 60, at: now)
@@ -159,14 +151,12 @@ public struct StatsAccumulator: Sendable {
         let recentTotal = recentRates.reduce(0, +)
         snapshot.endpoints = endpoints.indices.map { index in
             let counters = endpoints[index]
-            let live = control.endpoints.indices.contains(index) ? control.endpoints[index]
+            var live = control.endpoints.indices.contains(index) ? control.endpoints[index]
                 : EndpointControl(weight: initialWeights[index], inFlight: 0)
+            if control.endpoints.isEmpty { live.limits.inFlightCap = maxInFlight[index] }
             var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
                                             initialWeight: initialWeights[index], state: live.status)
-            endpoint.inFlight = live.inFlight
-            endpoint.maxInFlight = control.endpoints.isEmpty ? maxInFlight[index] : live.limits.inFlightCap
-            endpoint.limits = live.limits
-            endpoint.providerLimits = live.providerLimits
+            endpoint.control = live
             endpoint.latencyBuckets = counters.buckets
             endpoint.latencyDistribution = counters.distribution
             endpoint.tokens = counters.tokens.figures(at: now)
@@ -176,7 +166,6 @@ public struct StatsAccumulator: Sendable {
             endpoint.retries = counters.retries
             endpoint.failedRecords = counters.failedRecords
             endpoint.lastError = counters.lastError
-            endpoint.isFailing = live.isFailing
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0
             endpoint.actualShare = recentTotal > 0 ? recentRates[index] / recentTotal : 0
             let latency = Percentiles(counters.latency)

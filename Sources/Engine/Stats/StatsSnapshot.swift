@@ -4,13 +4,11 @@ public struct StatsSnapshot: Sendable, Hashable {
         case running = "RUNNING", paused = "PAUSED", draining = "DRAINING", done = "DONE"
     }
 
-    public var state: RunState = .running
+    /// The scheduler's state when the snapshot was taken: pause, limits, load. The figures below
+    /// name its fields for reading (`targetRate`, `inFlight`, …), and `state` sums it up.
+    public var control = ControlState()
     /// Seconds since the run started.
     public var elapsed: Double = 0
-    /// Requests per second allowed; 0 for unlimited.
-    public var targetRate: Double = 0
-    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
-    public var tokensPerMinute: Double = 0
     /// Attempts sent per second over the last 5 s.
     public var measuredRate: Double = 0
     /// Records finished (saved or failed) per second over the last 5 s.
@@ -19,14 +17,9 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var rateHistory: [Double] = []
     public var read = 0
     public var sent = 0
-    public var inFlight = 0
-    public var maxInFlight = 0
-    /// `--max_in_flight auto`: the endpoints' own caps bind.
-    public var inFlightIsAuto = false
     public var succeeded = 0
     public var failed = 0
     public var retries = 0
-    public var pendingRetries = 0
     public var badLines = 0
     /// Records skipped because an earlier run had finished them.
     public var resumed = 0
@@ -46,6 +39,43 @@ public struct StatsSnapshot: Sendable, Hashable {
 
     public init() {}
 
+    public var state: RunState {
+        get { control.isFinished ? .done : control.isStopping ? .draining : control.isPaused ? .paused : .running }
+        set {
+            control.isFinished = newValue == .done
+            control.isStopping = newValue == .draining
+            control.isPaused = newValue == .paused
+        }
+    }
+
+    /// Requests per second allowed; 0 for unlimited.
+    public var targetRate: Double {
+        get { control.targetRate }
+        set { control.targetRate = newValue }
+    }
+    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
+    public var tokensPerMinute: Double {
+        get { control.tokensPerMinute }
+        set { control.tokensPerMinute = newValue }
+    }
+    public var inFlight: Int {
+        get { control.inFlight }
+        set { control.inFlight = newValue }
+    }
+    public var maxInFlight: Int {
+        get { control.maxInFlight }
+        set { control.maxInFlight = newValue }
+    }
+    /// `--max_in_flight auto`: the endpoints' own caps bind.
+    public var inFlightIsAuto: Bool {
+        get { control.inFlightIsAuto }
+        set { control.inFlightIsAuto = newValue }
+    }
+    public var pendingRetries: Int {
+        get { control.pendingRetries }
+        set { control.pendingRetries = newValue }
+    }
+
     /// Records with a final outcome (saved, failed, or a bad line).
     public var done: Int { succeeded + failed }
 
@@ -59,12 +89,10 @@ public struct EndpointSnapshot: Sendable, Hashable {
 
     public var name: String
     public var url: String
-    public var weight: Double
     public var initialWeight: Double
-    public var state: State
-    public var inFlight = 0
-    /// The endpoint's in-flight cap in force (`max_in_flight`, automatic or set by key), nil when it has none.
-    public var maxInFlight: Int?
+    /// The endpoint's live settings and load when the snapshot was taken; the figures below name
+    /// its fields for reading (`weight`, `inFlight`, `state`, `limits`, …).
+    public var control: EndpointControl
     public var sent = 0
     public var succeeded = 0
     /// Failed attempts, retried or not.
@@ -81,14 +109,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var p50: Double?
     public var p90: Double?
     public var p99: Double?
-    /// The rate and in-flight cap in force, and where they come from.
-    public var limits = EndpointLimits()
-    /// What the endpoint's last `x-ratelimit-*` headers said (nil: it sends none).
-    public var providerLimits: ProviderRateLimits?
     /// The last failed attempt's reason here (redacted), nil before the first failure.
     public var lastError: String?
-    /// Every result since its last answer has been a failure (connection, timeout, 5xx).
-    public var isFailing = false
     /// Every answer's latency (errors included) at fixed bounds, for metrics.
     public var latencyBuckets = LatencyBuckets()
     /// The same latencies in log bins, for the distribution chart.
@@ -104,9 +126,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
         self.name = name
         self.url = url
-        self.weight = weight
         self.initialWeight = initialWeight
-        self.state = state
+        control = EndpointControl(weight: weight, inFlight: 0, status: state)
     }
 }
 

@@ -11,9 +11,9 @@ public struct Timeline: Sendable, Hashable {
     /// Seconds per point.
     public private(set) var bucketSeconds: Double = 1
     /// Per series, one value per bucket from the run's start: counts within the bucket.
-    public private(set) var counts: [String: [Double]] = [:]
+    public private(set) var counts: [TimelineSeries: [Double]] = [:]
     /// Per series, one value per bucket: the value at the bucket's end (the last sample in it).
-    public private(set) var gauges: [String: [Double]] = [:]
+    public private(set) var gauges: [TimelineSeries: [Double]] = [:]
     /// Buckets so far.
     public private(set) var length = 0
 
@@ -24,7 +24,7 @@ public struct Timeline: Sendable, Hashable {
 
     /// Adds `deltas` to the bucket holding `time` and sets `values` there. A gauge holds its value
     /// into later buckets until it is sampled again; series first seen now read zero before.
-    public mutating func sample(at time: Double, deltas: [String: Double], values: [String: Double]) {
+    public mutating func sample(at time: Double, deltas: [TimelineSeries: Double], values: [TimelineSeries: Double]) {
         // A time no clock gives (a corrupt file's) is not sampled.
         guard time.isFinite, time < 1e12 else { return }
         var index = Int(max(0, time) / bucketSeconds)
