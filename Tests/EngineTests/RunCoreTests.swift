@@ -126,6 +126,20 @@ import Testing
         })
     }
 
+    /// A resend by the exchange is published as one more request at its endpoint, and the stats
+    /// count it as sent (beside the first send) and resent, without a retry.
+    @Test func resendsAreVisible() {
+        var drive = Drive()
+        _ = drive.start()
+        let dispatch = Self.sends(drive.on(.itemsRead(Self.items([#"{"input":"a"}"#])), at: 0))[0]
+        _ = drive.on(.resent(dispatch), at: 0.05)
+        let tick = drive.on(.tick, at: 0.1)
+        var stats = StatsAccumulator(endpoints: [EndpointConfiguration(name: "e0", url: EndpointURL("http://h:1")!)])
+        for case .publish(let events, _) in tick { for (event, at) in events { stats.record(event, at: at) } }
+        let snapshot = stats.snapshot(at: 0.1, progress: SourceProgress())
+        #expect(snapshot.resends == 1 && snapshot.endpoints[0].resends == 1 && snapshot.sent == 2 && snapshot.retries == 0)
+    }
+
     /// A rate limit arms a timer for the next send instead of sending early.
     @Test func rateLimitArmsTheTimer() {
         var drive = Drive(rate: 10)

@@ -44,6 +44,7 @@ enum SummaryReport {
         if let first = snapshot.firstBadLine { lines.append("  first bad line: " + (first.count > 300 ? first.prefix(299) + "…" : first)) }
         if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
         lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
+            + (snapshot.resends > 0 ? "resent without stream_options \(Format.count(snapshot.resends)), " : "")
             + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
             + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))"
             + (transport.map { ", transport \($0)" } ?? ""))

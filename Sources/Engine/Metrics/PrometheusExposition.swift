@@ -37,6 +37,8 @@ public enum PrometheusExposition {
         for endpoint in endpoints { out.sample("fanout_endpoint_errors_total", ["endpoint": endpoint.name], endpoint.errors) }
         out.family("fanout_endpoint_retries_total", "counter", "Retries sent, per endpoint.")
         for endpoint in endpoints { out.sample("fanout_endpoint_retries_total", ["endpoint": endpoint.name], endpoint.retries) }
+        out.family("fanout_endpoint_resends_total", "counter", "Requests sent again without spending an attempt (stream_options refused), per endpoint.")
+        for endpoint in endpoints { out.sample("fanout_endpoint_resends_total", ["endpoint": endpoint.name], endpoint.resends) }
         out.family("fanout_endpoint_in_flight", "gauge", "Requests awaiting an answer, per endpoint.")
         for endpoint in endpoints { out.sample("fanout_endpoint_in_flight", ["endpoint": endpoint.name], endpoint.inFlight) }
         out.family("fanout_endpoint_weight", "gauge", "Balancing weight, per endpoint (0: drained).")

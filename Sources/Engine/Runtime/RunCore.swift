@@ -12,6 +12,8 @@ struct RunCore {
         /// A dispatched attempt came back; times are seconds since the run started.
         case attemptCompleted(Dispatch, Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?, sentAt: Double, finishedAt: Double)
         case command(EngineCommand)
+        /// The exchange sent a dispatched attempt again on its own (`StatsEvent.resent`).
+        case resent(Dispatch)
         /// The timer asked for with `armTimer` fired.
         case timerFired
         /// The periodic heartbeat: flush the files, publish the figures.
@@ -105,6 +107,9 @@ struct RunCore {
             fail(error, now: now, into: &actions)
         case .attemptCompleted(let dispatch, let result, let limits, let sentAt, let finishedAt):
             complete(dispatch, result: result, limits: limits, sentAt: sentAt, finishedAt: finishedAt, now: now, into: &actions)
+        case .resent(let dispatch):
+            stats.append((.resent(endpoint: dispatch.endpoint), now))
+            if levels.debugs { actions.append(.log(.resent(dispatch.attempt.record, endpoint: names[dispatch.endpoint]))) }
         case .timerFired:
             timerDeadline = nil
         case .tick:

@@ -20,6 +20,7 @@ struct RunLog {
         case failed(RequestRecord, endpoint: String, attempts: Int, message: String)
         case badLine(BadLine)
         case endpointChanged(String, from: EndpointStatus, to: EndpointStatus)
+        case resent(RequestRecord, endpoint: String)
         case fatal(EngineError)
     }
 
@@ -50,6 +51,8 @@ struct RunLog {
             failed(record, endpoint: endpoint, attempts: attempts, message: message)
         case .badLine(let bad): badLine(bad)
         case .endpointChanged(let name, let before, let after): endpointChanged(name, from: before, to: after)
+        case .resent(let record, let endpoint):
+            logger.debug("sent again without stream_options", metadata: ["id": .string(record.id), "endpoint": .string(endpoint)])
         case .fatal(let error): fatal(error)
         }
     }

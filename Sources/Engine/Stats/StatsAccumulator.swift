@@ -9,6 +9,7 @@ public struct StatsAccumulator: Sendable {
         var succeeded = 0
         var errors = 0
         var retries = 0
+        var resends = 0
         /// Records whose last attempt failed here.
         var failedRecords = 0
         var lastError: String?
@@ -67,6 +68,14 @@ public struct StatsAccumulator: Sendable {
                 totals.retries += 1
                 endpoints[endpoint].retries += 1
             }
+        case .resent(let endpoint):
+            totals.sent += 1
+            totals.resends += 1
+            endpoints[endpoint].sent += 1
+            endpoints[endpoint].resends += 1
+            sends.add(at: now)
+            recentSends.add(at: now)
+            endpoints[endpoint].recentSends.add(at: now)
         case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens, let timing, let good):
             totals.succeeded += 1
             totals.promptTokens += promptTokens
@@ -164,6 +173,7 @@ public struct StatsAccumulator: Sendable {
             endpoint.succeeded = counters.succeeded
             endpoint.errors = counters.errors
             endpoint.retries = counters.retries
+            endpoint.resends = counters.resends
             endpoint.failedRecords = counters.failedRecords
             endpoint.lastError = counters.lastError
             endpoint.targetShare = totalWeight > 0 && live.weight > 0 ? live.weight / totalWeight : 0

@@ -3,6 +3,9 @@ public enum StatsEvent: Sendable {
     /// Non-blank input lines read.
     case read(count: Int)
     case sent(endpoint: Int, isRetry: Bool)
+    /// The exchange sent an attempt again on its own (a 400 to `stream_options`, resent without
+    /// them): one more request on the wire, no attempt spent.
+    case resent(endpoint: Int)
     /// `latency` in seconds; `timing` for a streamed answer; `good` whether it met the `--slo`
     /// targets (nil when none were given).
     case succeeded(endpoint: Int, latency: Double, promptTokens: Int, completionTokens: Int, timing: StreamTiming? = nil, good: Bool? = nil)

@@ -20,6 +20,8 @@ public struct StatsSnapshot: Sendable, Hashable {
     public var succeeded = 0
     public var failed = 0
     public var retries = 0
+    /// Requests the exchange sent again on its own (`StatsEvent.resent`), counted in `sent` too.
+    public var resends = 0
     public var badLines = 0
     /// Records skipped because an earlier run had finished them.
     public var resumed = 0
@@ -99,6 +101,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var errors = 0
     /// Attempts sent here that were retries.
     public var retries = 0
+    /// Requests the exchange sent here again on its own, counted in `sent` too.
+    public var resends = 0
     /// Records whose last attempt failed here (went to the errors file).
     public var failedRecords = 0
     /// Share of the weights of all endpoints with weight > 0.

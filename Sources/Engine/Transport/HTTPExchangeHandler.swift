@@ -7,8 +7,9 @@ import NIOHTTP2
 /// Takes an `Exchange` (request + completion) as its outbound message, so a request costs at most
 /// one hop onto the loop. Completes with a failure on timeout (and closes), on a body over the limit
 /// (and closes), and when the server closes before answering. Honours `Connection: close` by closing after the answer.
-/// A 2xx event stream is joined as it arrives (`StreamAssembler`), each piece timed from the
-/// moment the request was written, so TTFT and inter-token gaps are what the socket saw.
+/// The reads of a 2xx event stream are timed from the moment the request was written
+/// (`TransportResponse.arrivals`), so TTFT and inter-token gaps are what the socket saw; what
+/// the bytes mean is the exchange's business (`ResponseParser`).
 final class HTTPExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
@@ -36,7 +37,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var closeAfter = false
     /// When the request was written (uptime nanoseconds), the origin of a stream's timing.
     private var writtenAt: UInt64 = 0
-    private var stream: StreamAssembler?
+    /// The reads of a timed body so far (nil: the body is not timed).
+    private var arrivals: [BodyArrival]?
     private var received = 0
     /// The head fields last built from a request's headers: requests to one endpoint share one
     /// header array, so this is built once per connection.
@@ -61,7 +63,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         status = 0
         headers = []
         body = nil
-        stream = nil
+        arrivals = nil
         received = 0
         closeAfter = false
         let seconds = request.timeout
@@ -92,19 +94,19 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             }
             headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
-            if ResponseParser.streams(status: status, contentType: head.headers["content-type"].first) { stream = StreamAssembler(timed: true) }
+            if TransportResponse.isTimed(status: status, contentType: head.headers["content-type"].first) { arrivals = [] }
         case .body(var chunk):
             received += chunk.readableBytes
             if received > maxResponseBytes {
                 fail(.responseTooLarge(limit: maxResponseBytes), context: context)
                 return
             }
-            if stream != nil {
-                stream!.feed(chunk.readableBytesView, at: sinceWritten)
-            } else if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            arrivals?.append(BodyArrival(end: received, at: sinceWritten))
         case .end:
-            let streamed = stream?.finish(status: status, end: sinceWritten)
-            let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [], streamed: streamed)
+            arrivals?.append(BodyArrival(end: received, at: sinceWritten))
+            let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [],
+                                             arrivals: arrivals ?? [])
             let completion = self.completion
             finish()
             if closeAfter { context.close(promise: nil) }
@@ -150,6 +152,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         timeout = nil
         completion = nil
         body = nil
-        stream = nil
+        arrivals = nil
     }
 }

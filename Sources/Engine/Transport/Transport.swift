@@ -54,27 +54,47 @@ public struct TransportRequest: Sendable {
     }
 }
 
-/// An HTTP answer of any status.
+/// An HTTP answer of any status: bytes and headers, with no idea what they mean (the exchange,
+/// `ResponseParser`, reads them as an LLM answer).
 public struct TransportResponse: Sendable {
     public var status: Int
     /// Header names are lower-cased.
     public var headers: [HeaderField]
     public var body: [UInt8]
-    /// A 2xx event stream joined and timed as it arrived (then `body` is empty).
-    public var streamed: Result<ParsedAnswer, EngineError>?
+    /// For a 2xx `text/event-stream` body, when each read arrived (`isTimed(status:contentType:)`):
+    /// so the exchange can time a stream's pieces as the socket saw them. Empty otherwise.
+    public var arrivals: [BodyArrival] = []
 
-    public init(status: Int, headers: [HeaderField] = [], body: [UInt8], streamed: Result<ParsedAnswer, EngineError>? = nil) {
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8], arrivals: [BodyArrival] = []) {
         self.status = status
         // Servers mostly send lower-case names already: then the array is kept as it is.
         self.headers = headers.allSatisfy(\.name.isLowercase) ? headers
             : headers.map { HeaderField($0.name.lowercased(), $0.value) }
         self.body = body
-        self.streamed = streamed
+        self.arrivals = arrivals
+    }
+
+    /// Whether the transport times a body's reads: a 2xx `text/event-stream`, which arrives piece
+    /// by piece as the server produces it.
+    public static func isTimed(status: Int, contentType: String?) -> Bool {
+        (200..<300).contains(status) && contentType?.lowercased().hasPrefix("text/event-stream") == true
     }
 
     /// The first value of a header, by lower-case name.
     public func header(_ name: String) -> String? {
         headers.first(where: { $0.name == name })?.value
+    }
+}
+
+/// One read of a timed body: the body's length once it arrived, and when, in seconds after the
+/// request was written.
+public struct BodyArrival: Sendable, Hashable {
+    public var end: Int
+    public var at: Double
+
+    public init(end: Int, at: Double) {
+        self.end = end
+        self.at = at
     }
 }
 

@@ -2,7 +2,9 @@
 ///
 /// The completion runs on the connection's event loop: it parses the answer there, and under
 /// `--stream` sends the request once more without `stream_options` when the endpoint refused them
-/// (`StreamOptionsMemory`), which spends no attempt.
+/// (`StreamOptionsMemory`), which spends no attempt and is posted to the core as `.resent`, so
+/// the stats count every request on the wire. The exchange's half of the engine: what an LLM
+/// request and answer mean; the transport below it moves bytes.
 struct AttemptSender: Sendable {
     let configuration: EngineConfiguration
     let transport: any Transport
@@ -34,6 +36,8 @@ struct AttemptSender: Sendable {
         transport.start(request) { [self] response in
             if let stream, stream.answered(response, endpoint: dispatch.endpoint, carriedOptions: request.carriesStreamOptions,
                                            isFallback: withoutOptions) {
+                // Seen by the core and the stats like any send: one more request on the wire.
+                inbox.post(.resent(dispatch))
                 return send(dispatch, sentAt: sentAt, withoutOptions: true)
             }
             let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }

@@ -1,0 +1,77 @@
+/// What a successful answer carried: the text (or JSON) to save and the token usage.
+public struct ParsedAnswer: Sendable, Hashable {
+    /// `choices[0].message.content`, `choices[0].text`, or else the whole JSON body.
+    public var response: JSONValue
+    public var usage: JSONValue?
+    /// The whole body, only when asked for (Batch output); a stream is joined into one completion.
+    public var body: JSONValue?
+    public var status = 200
+    /// The server's `x-request-id`, when it sent one.
+    public var requestID: String?
+    /// How a streamed answer arrived (nil for answers that were not streamed, or arrived whole).
+    public var timing: StreamTiming?
+    /// `finish_reason` (`stop`, `length`, `tool_calls`, …); nil when the server gave none.
+    public var finishReason: String?
+    /// The model's refusal text, when it refused.
+    public var refusal: JSONValue?
+    /// `logprobs`, when the request asked for them.
+    public var logprobs: JSONValue?
+    /// Tool calls in OpenAI's shape (`id`, `type`, `function` {`name`, `arguments` as a JSON string}),
+    /// streamed ones assembled.
+    public var toolCalls: JSONValue?
+
+    public init(response: JSONValue, usage: JSONValue? = nil, requestID: String? = nil) {
+        self.response = response
+        self.usage = usage
+        self.requestID = requestID
+    }
+
+    /// This answer with what a completion's first choice says beside its text.
+    func with(_ parts: CompletionParts) -> ParsedAnswer {
+        var answer = self
+        answer.finishReason = parts.finishReason?.stringValue
+        answer.refusal = parts.refusal.flatMap { $0 == .null ? nil : $0 }
+        answer.logprobs = parts.logprobs.flatMap { $0 == .null ? nil : $0 }
+        answer.toolCalls = parts.toolCalls.flatMap { $0 == .null ? nil : $0 }
+        return answer
+    }
+
+    /// This answer with the whole body as its response (`--save_response full`).
+    var withWholeBody: ParsedAnswer {
+        var answer = self
+        answer.response = body ?? joinedBody
+        return answer
+    }
+
+    /// A chat completion standing for a joined stream (Batch output, `--save_response full`).
+    var joinedBody: JSONValue {
+        var message: [JSONField] = [JSONField("role", "assistant"), JSONField("content", response)]
+        if let refusal { message.append(JSONField("refusal", refusal)) }
+        if let toolCalls { message.append(JSONField("tool_calls", toolCalls)) }
+        var choice: [JSONField] = [JSONField("index", 0), JSONField("message", .object(message))]
+        if let logprobs { choice.append(JSONField("logprobs", logprobs)) }
+        choice.append(JSONField("finish_reason", finishReason.map(JSONValue.string) ?? .null))
+        return .object([
+            JSONField("object", "chat.completion"),
+            JSONField("choices", [.object(choice)]),
+            JSONField("usage", usage ?? .null),
+        ])
+    }
+
+    /// This answer with the status and request id of the response it came from.
+    func from(_ response: TransportResponse) -> ParsedAnswer {
+        var answer = self
+        answer.status = response.status
+        answer.requestID = response.header("x-request-id")
+        return answer
+    }
+
+    /// `usage.total_tokens` (or prompt + completion), when the server reported it.
+    public var totalTokens: Int? {
+        guard let usage, usage != .null else { return nil }
+        if let total = usage["total_tokens"]?.intValue { return total }
+        let prompt = usage["prompt_tokens"]?.intValue
+        let completion = usage["completion_tokens"]?.intValue
+        return prompt == nil && completion == nil ? nil : (prompt ?? 0) + (completion ?? 0)
+    }
+}
