@@ -175,3 +175,70 @@ extension ConnectionPoolTests {
         #expect(!channel.isActive)
     }
 }
+
+/// The pool's decisions alone, on fake connections: no channels, no locks.
+@Suite struct ConnectionPoolStateTests {
+    final class FakeConnection: PooledConnection {
+        let capacity: Int
+        var isReusable = true
+        var processedBeforeGoAway: Int?
+        init(capacity: Int = 1) { self.capacity = capacity }
+    }
+
+    typealias State = ConnectionPoolState<FakeConnection, Int>
+
+    static func opens(_ actions: State.Actions) -> [Int] {
+        actions.grants.compactMap { if case .open = $0.1 { $0.0 } else { nil } }
+    }
+
+    /// Leases beyond the pool's size wait; a released HTTP/1.1 connection goes to the oldest waiter.
+    @Test func waitersGetReleasedConnections() {
+        var state = State(maxConnections: 1, maxOpening: 4, mayMultiplex: false)
+        #expect(Self.opens(state.lease(1)) == [1])
+        #expect(state.lease(2).grants.isEmpty)
+        let connection = FakeConnection()
+        let opened = state.opened(connection, for: 1)
+        #expect(opened.grants.count == 1 && opened.grants[0].0 == 1)
+        let released = state.release(connection)
+        guard case .connection(let given)? = released.grants.first?.1 else { Issue.record("not handed on"); return }
+        #expect(released.grants.first?.0 == 2 && given === connection && released.close.isEmpty)
+    }
+
+    /// A connection that cannot be reused closes when released, and the next waiter may open one.
+    @Test func deadConnectionsClose() {
+        var state = State(maxConnections: 1, maxOpening: 4, mayMultiplex: false)
+        _ = state.lease(1)
+        _ = state.lease(2)
+        let connection = FakeConnection()
+        _ = state.opened(connection, for: 1)
+        connection.isReusable = false
+        let released = state.release(connection)
+        #expect(released.close.count == 1 && Self.opens(released) == [2] && state.total == 1)
+    }
+
+    /// An HTTP/2-capable endpoint opens its first connection alone; when that fails every waiter
+    /// fails with it; after an HTTP/2 connection with 100 streams, one connection serves 100 leases.
+    @Test func firstMultiplexedConnectionOpensAlone() {
+        var state = State(maxConnections: 10, maxOpening: 4, mayMultiplex: true)
+        #expect(Self.opens(state.lease(1)) == [1])
+        #expect(state.lease(2).grants.isEmpty && state.opening == 1)
+        let failed = state.openFailed(for: 1)
+        #expect(failed.fail == [1, 2] && state.total == 0)
+        #expect(Self.opens(state.lease(3)) == [3])
+        let opened = state.opened(FakeConnection(capacity: 100), for: 3)
+        #expect(opened.grants.count == 1)
+        for waiter in 4..<103 { #expect(state.lease(waiter).grants.count == 1) }
+        #expect(state.total == 1)
+    }
+
+    /// Closing fails the waiters and closes every connection; later leases fail at once.
+    @Test func closeAllEndsEverything() {
+        var state = State(maxConnections: 1, maxOpening: 4, mayMultiplex: false)
+        _ = state.lease(1)
+        _ = state.opened(FakeConnection(), for: 1)
+        _ = state.lease(2)
+        let closed = state.closeAll()
+        #expect(closed.close.count == 1 && closed.fail == [2])
+        #expect(state.lease(3).fail == [3])
+    }
+}
