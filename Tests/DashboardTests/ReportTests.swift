@@ -144,4 +144,43 @@ import Testing
         let totals = batchRebuild.data(save: "batch.jsonl", errors: "").snapshot
         #expect(totals.succeeded == 1 && totals.failed == 1 && totals.errorsByKind[.rateLimited] == 1 && totals.completionTokens == 4)
     }
+
+    /// A burst of actions is one mark with a count, and no two labels on a row overlap, whatever the
+    /// number of key presses; every action is in some mark's tooltip.
+    @Test func actionLabelsNeverOverlap() {
+        let burst = (0..<5).map { OperatorAction(at: 10 + Double($0) * 0.01, what: "rate 100/s → 125/s") }
+        let spread = (0..<60).map { OperatorAction(at: 20 + Double($0) * 2, what: "weight gpu-a → \($0)") }
+        let marks = ActionMarks.place(burst + spread) { 64 + $0 / 200 * 880 }
+        #expect(marks.first?.label == "rate 100/s → 125/s +4" && marks.first?.count == 5)
+        #expect(marks.map(\.count).reduce(0, +) == 65)
+        for row in 0..<ActionMarks.rows {
+            let onRow = marks.filter { $0.row == row }
+            for (left, right) in zip(onRow, onRow.dropFirst()) {
+                #expect(left.x + 3 + ActionMarks.width(left.label) + 4 <= right.x, "\(left.label) overlaps \(right.label)")
+            }
+        }
+    }
+
+    /// The y axis ticks at 1, 2 or 5 times a power of ten, from 0 to at or above the peak, four to six of them.
+    @Test(arguments: [0.7, 3, 9.5, 48, 130, 499, 1_000, 2_345, 70_000])
+    func yTicksAreOneTwoFive(peak: Double) {
+        let ticks = SVGChart.yTicks(peak)
+        let step = ticks[1]
+        let mantissa = step / pow(10, floor(log10(step)))
+        #expect([1.0, 2, 5].contains { abs($0 - mantissa) < 1e-9 }, "\(ticks)")
+        #expect(ticks.first == 0 && ticks.last! >= peak && ticks.count >= 3 && ticks.count <= 6, "\(ticks)")
+    }
+
+    /// The last bucket of a run that ended 0.1 s into it is not drawn (no false drop at the end).
+    @Test func lastPartialSecondIsNotADrop() {
+        var timeline = Timeline()
+        for second in 0..<10 { timeline.sample(at: Double(second) + 0.5, deltas: [.answers(endpoint: "gpu-a"): 100], values: [:]) }
+        timeline.sample(at: 10.05, deltas: [.answers(endpoint: "gpu-a"): 10], values: [:])
+        var snapshot = Fixtures.streaming()
+        snapshot.elapsed = 10.1
+        let html = ReportHTML.render(Self.data(snapshot: snapshot, timeline: timeline))
+        let firstChart = html.components(separatedBy: "Answers per second")[1]
+        let points = firstChart.components(separatedBy: #"points=""#)[1].components(separatedBy: "\"")[0].split(separator: " ")
+        #expect(points.count == 10, "\(points)")
+    }
 }

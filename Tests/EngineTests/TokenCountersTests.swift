@@ -45,13 +45,14 @@ import Testing
         #expect(Percentiles(TokenCounters.histogram()).p50 == nil)
     }
 
-    /// Log bins: eight per decade from 1 ms, with under- and overflow; percentiles at bin edges.
+    /// Log bins: 32 per decade from 1 ms, with under- and overflow; percentiles at bin edges.
     @Test func distributionBins() {
         var distribution = Distribution()
         for seconds in [0.0005, 0.001, 0.0015, 0.2, 5000] { distribution.record(seconds) }
-        #expect(distribution.counts[0] == 1 && distribution.counts[1] == 1 && distribution.counts[2] == 1)
+        #expect(distribution.counts[0] == 1 && distribution.counts[1] == 1 && distribution.counts[Distribution.bin(of: 0.0015)] == 1)
         #expect(distribution.counts.last == 1 && distribution.total == 5)
-        #expect(Distribution.bin(of: 0.01) == 9 && abs(Distribution.lowerEdge(of: 9) - 0.01) < 1e-12)
+        #expect(Distribution.bin(of: 0.01) == 33 && abs(Distribution.lowerEdge(of: 33) - 0.01) < 1e-12)
+        #expect(distribution.counts(perDecade: 8)[Distribution.bin(of: 0.2, perDecade: 8)] == 1 && distribution.counts(perDecade: 8).reduce(0, +) == 5)
         #expect(distribution.percentile(70)! > 0.2 && distribution.percentile(70)! < 0.27)
     }
 }

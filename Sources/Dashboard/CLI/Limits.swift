@@ -17,10 +17,28 @@ enum Limits {
     /// `--rate_limit_patience`, seconds: up to a week.
     static let patience = 0.0...604_800
     static let weight = 0.0...1_000_000
+    static let temperature = 0.0...2
     static let shards = 1...1_000_000
     /// Mock and demo durations (latency, `--duration`), seconds.
     static let mockSeconds = 0.0...3_600
     static let demoSeconds = 0.001...604_800.0
+
+    /// Every range as the docs list it (`docs/reference.md`): option, range, unit.
+    static var table: [(option: String, range: String)] {
+        [("--max_requests_per_second", text(rate)), ("--max_in_flight", text(inFlight) + ", or `auto`"),
+         ("--rate_limit_patience", text(patience, "s") + " (a week)"), ("--max_attempts", text(attempts)),
+         ("--timeout", text(timeout, "s")), ("--connect_timeout", text(connectTimeout, "s")),
+         ("--drain_timeout", text(drainTimeout, "s")), ("--unreachable_after", text(unreachableAfter, "s")),
+         ("--max_response_bytes", text(responseBytes)), ("--max_tokens", text(maxTokens)),
+         ("--max_tokens_per_minute", text(tokensPerMinute)), ("--temperature", text(temperature)),
+         ("--eject_after", text(ejectAfter)), ("weights (`@W`, `weight:`)", text(weight)),
+         ("`max_in_flight` in an endpoints file", text(inFlight) + ", or `auto`"),
+         ("`rps`, `rpm`, `tpm` in an endpoints file", "above 0, at most 1,000,000,000,000")]
+    }
+
+    private static func text<Value>(_ range: ClosedRange<Value>, _ unit: String = "") -> String {
+        "\(text(range.lowerBound)) – \(text(range.upperBound))" + (unit.isEmpty ? "" : " " + unit)
+    }
 
     static func check<Value: Comparable & Numeric>(_ value: Value, _ option: String, _ range: ClosedRange<Value>, _ unit: String = "") throws {
         guard range.contains(value) else {

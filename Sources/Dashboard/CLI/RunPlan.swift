@@ -67,7 +67,7 @@ extension RunOptions {
         try Limits.check(timeout.value, "--timeout", Limits.timeout, "seconds")
         try Limits.check(connectTimeout.value, "--connect_timeout", Limits.connectTimeout, "seconds")
         if let maxTokens { try Limits.check(maxTokens, "--max_tokens", Limits.maxTokens) }
-        if let temperature { try Limits.check(temperature, "--temperature", 0...2) }
+        if let temperature { try Limits.check(temperature, "--temperature", Limits.temperature) }
         try Limits.check(drainTimeout.value, "--drain_timeout", Limits.drainTimeout, "seconds")
         try Limits.check(maxResponseBytes, "--max_response_bytes", Limits.responseBytes, "bytes")
         try Limits.check(ejectAfter, "--eject_after", Limits.ejectAfter)

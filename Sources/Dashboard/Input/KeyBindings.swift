@@ -17,45 +17,76 @@ enum DashboardCommand: Hashable, Sendable {
     case redraw
 }
 
-/// The key table, pure: a key to a command.
+/// The one key table: which keys do what, and how the help overlay, the footer and the docs name
+/// them. `command(for:)`, `HelpOverlay`, the footer and `docs/reference.md` all read `rows`.
 enum KeyBindings {
+    /// One row of the table: a group of keys said together (`+  -`), each key's command.
+    struct Row: Sendable {
+        /// The keys as the help overlay and the docs write them.
+        let label: String
+        let meaning: String
+        let bindings: [(keys: [Key], command: DashboardCommand)]
+        /// In the footer: the keys and a word, wide and compact (nil: not in that footer).
+        var footer: (key: String, word: String)?
+        var compactFooter: (key: String, word: String)?
+    }
+
+    static let rows: [Row] = [
+        Row(label: "space  p", meaning: "pause / resume sending (requests in flight finish; nothing new is sent)",
+            bindings: [([.character(" "), .character("p")], .togglePause)], footer: ("space", "pause"), compactFooter: ("spc", "pause")),
+        Row(label: "+  -", meaning: "rate limit × 1.25 / ÷ 1.25 (from unlimited, - starts at the measured rate)",
+            bindings: [([.character("+"), .character("=")], .rateUp), ([.character("-"), .character("_")], .rateDown)],
+            footer: ("+/-", "rate"), compactFooter: ("+/-", "rate")),
+        Row(label: "↑ ↓  k j", meaning: "select an endpoint",
+            bindings: [([.up, .character("k")], .selectPrevious), ([.down, .character("j")], .selectNext)],
+            footer: ("↑↓", "select"), compactFooter: ("↑↓", "sel")),
+        Row(label: "→ ←  l h", meaning: "selected endpoint's weight + 1 / − 1 (0 drains it)",
+            bindings: [([.right, .character("l")], .weightUp), ([.left, .character("h")], .weightDown)],
+            footer: ("←→", "weight"), compactFooter: ("←→", "weight")),
+        Row(label: "[  ]", meaning: "selected endpoint's in-flight cap ÷ / × 1.25 (an auto cap keeps learning from it)",
+            bindings: [([.character("[")], .capDown), ([.character("]")], .capUp)], footer: ("[ ]{ }", "caps")),
+        Row(label: "{  }", meaning: "global in-flight cap ÷ / × 1.25 (from auto, { starts at what is in flight)",
+            bindings: [([.character("{")], .totalCapDown), ([.character("}")], .totalCapUp)]),
+        Row(label: "0", meaning: "drain the selected endpoint (weight 0)",
+            bindings: [([.character("0")], .drain)], footer: ("0", "drain"), compactFooter: ("0", "drain")),
+        Row(label: "r", meaning: "restore the starting weights",
+            bindings: [([.character("r")], .resetWeights)], footer: ("r", "reset weights"), compactFooter: ("r", "reset")),
+        Row(label: "?", meaning: "this help (any key closes it)",
+            bindings: [([.character("?")], .toggleHelp)], footer: ("?", "help"), compactFooter: ("?", "help")),
+        Row(label: "q", meaning: "quit: stop sending, finish requests in flight, write, exit",
+            bindings: [([.character("q"), .character("Q")], .quit)], footer: ("q", "quit"), compactFooter: ("q", "quit")),
+        Row(label: "Ctrl-C", meaning: "same as q; a second Ctrl-C stops at once",
+            bindings: [([.interrupt], .interrupt)]),
+    ]
+
+    private static let table: [Key: DashboardCommand] = {
+        var table: [Key: DashboardCommand] = [.resize: .redraw]
+        for row in rows {
+            for binding in row.bindings { for key in binding.keys { table[key] = binding.command } }
+        }
+        return table
+    }()
+
     /// The command for `key`, or nil for keys that do nothing. While help is shown any key closes it.
     static func command(for key: Key, showingHelp: Bool) -> DashboardCommand? {
         if key == .interrupt { return .interrupt }
         if key == .resize { return .redraw }
         if showingHelp { return .toggleHelp }
-        switch key {
-        case .character(" "), .character("p"): return .togglePause
-        case .character("+"), .character("="): return .rateUp
-        case .character("-"), .character("_"): return .rateDown
-        case .up, .character("k"): return .selectPrevious
-        case .down, .character("j"): return .selectNext
-        case .right, .character("l"): return .weightUp
-        case .left, .character("h"): return .weightDown
-        case .character("]"): return .capUp
-        case .character("["): return .capDown
-        case .character("}"): return .totalCapUp
-        case .character("{"): return .totalCapDown
-        case .character("0"): return .drain
-        case .character("r"): return .resetWeights
-        case .character("?"): return .toggleHelp
-        case .character("q"), .character("Q"): return .quit
-        default: return nil
-        }
+        return table[key]
     }
 
     /// The rows of the help overlay: key, then what it does.
-    static let help: [(String, String)] = [
-        ("space  p", "pause / resume sending (requests in flight finish)"),
-        ("+  -", "rate limit × 1.25 / ÷ 1.25 (from unlimited, - starts at the measured rate)"),
-        ("↑ ↓  k j", "select an endpoint"),
-        ("→ ←  l h", "selected endpoint's weight + 1 / − 1 (0 drains it)"),
-        ("[  ]", "selected endpoint's in-flight cap ÷ / × 1.25 (an auto cap keeps learning from it)"),
-        ("{  }", "global in-flight cap ÷ / × 1.25 (from auto, { starts at what is in flight)"),
-        ("0", "drain the selected endpoint (weight 0)"),
-        ("r", "restore the starting weights"),
-        ("?", "this help (any key closes it)"),
-        ("q", "quit: stop sending, finish requests in flight, write, exit"),
-        ("Ctrl-C", "same as q; a second Ctrl-C stops at once"),
-    ]
+    static var help: [(String, String)] { rows.map { ($0.label, $0.meaning) } }
+
+    /// The footer's keys and words, on a wide screen or a compact one.
+    static func footer(wide: Bool) -> [(String, String)] {
+        rows.compactMap { wide ? $0.footer : $0.compactFooter }
+    }
+
+    /// The table as Markdown, for the docs.
+    static var markdown: String {
+        (["| key | action |", "|---|---|"] + rows.map { row in
+            "| " + row.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ") + " | \(row.meaning) |"
+        }).joined(separator: "\n")
+    }
 }

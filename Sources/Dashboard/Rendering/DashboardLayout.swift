@@ -151,10 +151,7 @@ enum DashboardLayout {
         if width < 80 || height < 24 {
             return ScreenLine(" \(width)×\(height) is below 80×24: columns are cut; enlarge the terminal  (? help, q quit)", .warning)
         }
-        let keys = wide
-            ? [("space", "pause"), ("+/-", "rate"), ("↑↓", "select"), ("←→", "weight"), ("[ ]{ }", "caps"), ("0", "drain"),
-               ("r", "reset weights"), ("?", "help"), ("q", "quit")]
-            : [("spc", "pause"), ("+/-", "rate"), ("↑↓", "sel"), ("←→", "weight"), ("0", "drain"), ("r", "reset"), ("?", "help"), ("q", "quit")]
+        let keys = KeyBindings.footer(wide: wide)
         var line = ScreenLine(" ")
         for (key, action) in keys {
             line.append(key, .bold)

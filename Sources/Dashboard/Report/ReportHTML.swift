@@ -6,13 +6,20 @@ import Foundation
 enum ReportHTML {
     static func render(_ data: ReportData) -> String {
         let snapshot = data.snapshot
-        let times = data.timeline.times
         let step = max(data.timeline.bucketSeconds, 0.001)
+        // The last bucket covers only the run's last part of a step: counted per second over what it
+        // covers, and left out when that is under a quarter step (not drawn as a drop).
+        let lastCovers = data.timeline.times.last.map { min(step, max(0, snapshot.elapsed - $0)) } ?? step
+        let dropsLast = data.timeline.length > 1 && lastCovers < step / 4
+        let times = dropsLast ? Array(data.timeline.times.dropLast()) : data.timeline.times
         let names = snapshot.endpoints.map(\.name)
         func perSecond(_ name: TimelineSeries) -> [Double] {
-            (data.timeline.counts[name] ?? Array(repeating: 0, count: times.count)).map { $0 / step }
+            let counts = data.timeline.counts[name] ?? Array(repeating: 0, count: data.timeline.length)
+            return counts.prefix(times.count).enumerated().map { index, count in
+                count / (index == data.timeline.length - 1 && lastCovers > 0 ? lastCovers : step)
+            }
         }
-        func gauge(_ name: TimelineSeries) -> [Double] { data.timeline.gauges[name] ?? [] }
+        func gauge(_ name: TimelineSeries) -> [Double] { Array((data.timeline.gauges[name] ?? []).prefix(times.count)) }
         var body = header(data)
         body += section("Summary", summary(snapshot) + endpointTable(snapshot))
         body += section("Throughput", "<h3>Answers per second</h3>"
@@ -26,13 +33,18 @@ enum ReportHTML {
         let retries = times.indices.map { index in retrySeries.reduce(0) { $0 + ($1.indices.contains(index) ? $1[index] : 0) } }
         body += section("Errors and retries", SVGChart.lines(kinds.map { SVGChart.Series(label: $0.rawValue, values: perSecond(.errors($0))) }
             + [SVGChart.Series(label: "retries sent", values: retries)], times: times, duration: snapshot.elapsed, unit: "/s", actions: data.actions))
-        var limits = [SVGChart.Series(label: "in flight (all)", values: gauge(.inFlight(endpoint: nil)))]
-        if gauge(.targetRate).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "rate limit (req/s)", values: gauge(.targetRate))) }
+        // Requests in flight and the caps on them share an axis; rates (requests per second) have their own.
+        var load = [SVGChart.Series(label: "in flight (all)", values: gauge(.inFlight(endpoint: nil)))]
+        var rates: [SVGChart.Series] = []
+        if gauge(.targetRate).contains(where: { $0 > 0 }) { rates.append(SVGChart.Series(label: "rate limit (req/s)", values: gauge(.targetRate))) }
         for name in names {
-            if gauge(.cap(endpoint: name)).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) in-flight cap", values: gauge(.cap(endpoint: name)))) }
-            if gauge(.rateLimit(endpoint: name)).contains(where: { $0 > 0 }) { limits.append(SVGChart.Series(label: "\(name) rate (req/s)", values: gauge(.rateLimit(endpoint: name)))) }
+            if gauge(.cap(endpoint: name)).contains(where: { $0 > 0 }) { load.append(SVGChart.Series(label: "\(name) in-flight cap", values: gauge(.cap(endpoint: name)))) }
+            if gauge(.rateLimit(endpoint: name)).contains(where: { $0 > 0 }) { rates.append(SVGChart.Series(label: "\(name) rate (req/s)", values: gauge(.rateLimit(endpoint: name)))) }
         }
-        body += section("Limits in force", SVGChart.lines(limits, times: times, duration: snapshot.elapsed, unit: "", actions: data.actions)
+        let rateChart = rates.isEmpty ? "" : "<h3>Rate limits (requests per second)</h3>"
+            + SVGChart.lines(rates, times: times, duration: snapshot.elapsed, unit: "/s", actions: data.actions)
+        body += section("Limits in force", "<h3>In flight and in-flight caps</h3>"
+            + SVGChart.lines(load, times: times, duration: snapshot.elapsed, unit: "", actions: data.actions) + rateChart
             + "<h3>Weights</h3>" + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: gauge(.weight(endpoint: $0))) }, times: times,
                                                  duration: snapshot.elapsed, unit: "", actions: data.actions))
         var distributions = ""
@@ -117,7 +129,7 @@ enum ReportHTML {
         body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;background:#fff}
         h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:14px;margin:16px 0 4px}
         table{border-collapse:collapse;margin:8px 0}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}
-        td:first-child,th:first-child{text-align:left}table.meta td{text-align:left;font-family:monospace;word-break:break-all}
+        td:first-child,th:first-child{text-align:left}table.meta td{text-align:left;font-family:monospace;overflow-wrap:anywhere}table.meta td:first-child{white-space:nowrap;font-family:inherit;vertical-align:top}
         .chart{display:block;max-width:100%;height:auto}.grid{stroke:#eee}.axis{stroke:#999}.tick{font-size:11px;fill:#666}
         .bar{fill:#4a90c2}.percentile{stroke:#d62728;stroke-dasharray:4 3}.percentile-label{font-size:11px;fill:#d62728}
         .action{stroke:#555;stroke-dasharray:2 3}.action-label{font-size:10px;fill:#333}

@@ -32,11 +32,12 @@ enum SVGChart {
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
         let span = max(duration, times.last.map { $0 + 1 } ?? 1, 1)
-        let peak = niceCeiling(series.flatMap(\.values).max() ?? 0)
+        let ticks = yTicks(series.flatMap(\.values).max() ?? 0)
+        let peak = ticks.last ?? 1
         func x(_ time: Double) -> Double { margin.left + time / span * plotWidth }
         func y(_ value: Double) -> Double { margin.top + plotHeight - (peak > 0 ? value / peak : 0) * plotHeight }
         var svg = open()
-        svg += grid(peak: peak, unit: unit, span: span, x: x, y: y)
+        svg += grid(ticks: ticks, unit: unit, span: span, x: x, y: y)
         for (index, line) in series.enumerated() where !line.values.isEmpty {
             let points = zip(times, line.values).map { "\(format(x($0))),\(format(y($1)))" }.joined(separator: " ")
             svg += #"<polyline class="series" fill="none" stroke="\#(palette[index % palette.count])" stroke-width="1.5" points="\#(points)"><title>\#(escape(line.label))</title></polyline>"#
@@ -49,7 +50,7 @@ enum SVGChart {
     static func distribution(_ distribution: Distribution, percentiles: Percentiles) -> String {
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
-        guard let range = DistributionChart.binRange(distribution) else { return #"<p class="empty">no answers</p>"# }
+        guard let range = DistributionChart.binRange(distribution.counts, minimum: 24) else { return #"<p class="empty">no answers</p>"# }
         let bins = Array(range)
         let peak = Double(bins.map { distribution.counts[$0] }.max() ?? 1)
         let barWidth = plotWidth / Double(bins.count)
@@ -83,11 +84,10 @@ enum SVGChart {
         #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" width="\#(Int(width))" height="\#(Int(height))" role="img">"#
     }
 
-    /// Horizontal lines at quarters of the scale, with labels, and time ticks along x.
-    private static func grid(peak: Double, unit: String, span: Double, x: (Double) -> Double, y: (Double) -> Double) -> String {
+    /// Horizontal lines at the y ticks, with labels, and time ticks along x.
+    private static func grid(ticks: [Double], unit: String, span: Double, x: (Double) -> Double, y: (Double) -> Double) -> String {
         var svg = ""
-        for step in 0...4 {
-            let value = peak * Double(step) / 4
+        for value in ticks {
             svg += #"<line class="grid" x1="\#(format(margin.left))" y1="\#(format(y(value)))" x2="\#(format(width - margin.right))" y2="\#(format(y(value)))"/>"#
             svg += #"<text class="tick" x="\#(format(margin.left - 6))" y="\#(format(y(value) + 4))" text-anchor="end">\#(escape(Format.rate(value) + unit))</text>"#
         }
@@ -100,12 +100,12 @@ enum SVGChart {
         return svg
     }
 
-    /// A dashed line and its label at each action.
+    /// A dashed line and its label at each group of actions (`ActionMarks`): labels never overlap.
     private static func marks(_ actions: [OperatorAction], x: (Double) -> Double, top: Double, bottom: Double) -> String {
-        actions.enumerated().map { index, action in
-            let at = x(action.at)
-            return #"<line class="action" x1="\#(format(at))" y1="\#(format(top))" x2="\#(format(at))" y2="\#(format(bottom))"/>"#
-                + #"<text class="action-label" x="\#(format(at + 3))" y="\#(format(top + 10 + Double(index % 4) * 11))">\#(escape(action.what))</text>"#
+        ActionMarks.place(actions, x: x).map { mark in
+            #"<g class="mark"><title>\#(escape(mark.detail))</title>"#
+                + #"<line class="action" x1="\#(format(mark.x))" y1="\#(format(top))" x2="\#(format(mark.x))" y2="\#(format(bottom))"/>"#
+                + #"<text class="action-label" x="\#(format(mark.x + 3))" y="\#(format(top + 10 + Double(mark.row) * 11))">\#(escape(mark.label))</text></g>"#
         }.joined()
     }
 
@@ -114,6 +114,16 @@ enum SVGChart {
         return #"<div class="legend">"# + labels.enumerated().map { index, label in
             #"<span><i style="background:\#(palette[index % palette.count])"></i>\#(escape(label))</span>"#
         }.joined() + "</div>"
+    }
+
+    /// The y axis's ticks from 0: steps of 1, 2 or 5 times a power of ten, four to six of them,
+    /// the last at or above `peak`.
+    static func yTicks(_ peak: Double) -> [Double] {
+        guard peak > 0, peak.isFinite else { return [0, 0.25, 0.5, 0.75, 1] }
+        let power = pow(10, floor(log10(peak / 5)))
+        let step = [1.0, 2, 5, 10, 20].map { $0 * power }.first { peak / $0 <= 5 } ?? 50 * power
+        let count = Int((peak / step - 1e-9).rounded(.up))
+        return (0...max(1, count)).map { Double($0) * step }
     }
 
     /// 1, 2 or 5 times a power of ten at or above `value`.

@@ -2,10 +2,11 @@ import Foundation
 
 /// Durations counted in log-spaced bins, for drawing a distribution.
 ///
-/// Eight bins per decade from 1 ms to 1,000 s (one bin is ×1.33), plus one below and one above;
-/// recording is one logarithm, so it costs about as much as a histogram record.
+/// 32 bins per decade from 1 ms to 1,000 s (one bin is ×1.075), plus one below and one above, so a
+/// report shows a distribution's shape; a narrow chart regroups them (`counts(perDecade:)`).
+/// Recording is one logarithm, so it costs about as much as a histogram record.
 public struct Distribution: Sendable, Hashable {
-    public static let binsPerDecade = 8
+    public static let binsPerDecade = 32
     /// The lower edge of the first regular bin, seconds.
     public static let floor = 0.001
     static let decades = 6
@@ -21,15 +22,28 @@ public struct Distribution: Sendable, Hashable {
         total += 1
     }
 
-    public static func bin(of seconds: Double) -> Int {
+    /// The bin of `seconds` at `perDecade` bins a decade.
+    public static func bin(of seconds: Double, perDecade: Int = binsPerDecade) -> Int {
         guard seconds >= floor else { return 0 }
-        let position = log10(seconds / floor) * Double(binsPerDecade)
-        return min(binsPerDecade * decades + 1, 1 + Int(position))
+        let position = log10(seconds / floor) * Double(perDecade)
+        return min(perDecade * decades + 1, 1 + Int(position))
     }
 
-    /// The lower edge of bin `index` in seconds (0 for the first).
-    public static func lowerEdge(of index: Int) -> Double {
-        index == 0 ? 0 : floor * pow(10, Double(index - 1) / Double(binsPerDecade))
+    /// The lower edge of bin `index` in seconds (0 for the first), at `perDecade` bins a decade.
+    public static func lowerEdge(of index: Int, perDecade: Int = binsPerDecade) -> Double {
+        index == 0 ? 0 : floor * pow(10, Double(index - 1) / Double(perDecade))
+    }
+
+    /// The counts regrouped at `perDecade` bins a decade (a divisor of `binsPerDecade`), under- and
+    /// overflow kept: for a chart with fewer columns than bins.
+    public func counts(perDecade: Int) -> [Int] {
+        let group = max(1, Self.binsPerDecade / perDecade)
+        guard group > 1 else { return counts }
+        var grouped = Array(repeating: 0, count: perDecade * Self.decades + 2)
+        grouped[0] = counts[0]
+        for index in 1..<(counts.count - 1) { grouped[1 + (index - 1) / group] += counts[index] }
+        grouped[grouped.count - 1] = counts[counts.count - 1]
+        return grouped
     }
 
     /// The value below which `percent` of the counts fall, at the upper edge of its bin (nil when empty).

@@ -6,17 +6,20 @@ import Engine
 /// their height), an axis labelled at its ends and at each decade, and a row marking the
 /// percentiles (exact ones from the HDR histogram, placed in their bins).
 enum DistributionChart {
+    /// Bins per decade on the terminal: a few columns each.
+    static let perDecade = 8
     static let levels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     static func render(_ distribution: Distribution, marking percentiles: Percentiles, width: Int, height: Int) -> [ScreenLine] {
         guard width >= 10, height >= 1 else { return [] }
-        guard distribution.total > 0, let range = binRange(distribution) else {
+        let allCounts = distribution.counts(perDecade: perDecade)
+        guard distribution.total > 0, let range = binRange(allCounts) else {
             return [ScreenLine(" no answers yet", .dim)] + Array(repeating: ScreenLine(), count: height + 1)
         }
         let bins = Array(range)
         // Each bin gets the same whole number of columns; what is left pads the right.
         let perBin = max(1, width / bins.count)
-        let counts = bins.map { distribution.counts[$0] }
+        let counts = bins.map { allCounts[$0] }
         let peak = Double(counts.max() ?? 1)
         var lines: [ScreenLine] = []
         for row in (0..<height).reversed() {
@@ -33,16 +36,16 @@ enum DistributionChart {
         return lines
     }
 
-    /// The bins worth showing: from one below the first count to one above the last, at least 8 wide.
-    static func binRange(_ distribution: Distribution) -> ClosedRange<Int>? {
-        guard let first = distribution.counts.firstIndex(where: { $0 > 0 }),
-              let last = distribution.counts.lastIndex(where: { $0 > 0 }) else { return nil }
+    /// The bins worth showing: from one below the first count to one above the last, at least
+    /// `minimum` wide.
+    static func binRange(_ counts: [Int], minimum: Int = 8) -> ClosedRange<Int>? {
+        guard let first = counts.firstIndex(where: { $0 > 0 }), let last = counts.lastIndex(where: { $0 > 0 }) else { return nil }
         var low = max(0, first - 1)
-        var high = min(distribution.counts.count - 1, last + 1)
-        while high - low < 7 {
+        var high = min(counts.count - 1, last + 1)
+        while high - low < minimum - 1 {
             if low > 0 { low -= 1 }
-            if high - low < 7, high < distribution.counts.count - 1 { high += 1 }
-            if low == 0, high == distribution.counts.count - 1 { break }
+            if high - low < minimum - 1, high < counts.count - 1 { high += 1 }
+            if low == 0, high == counts.count - 1 { break }
         }
         return low...high
     }
@@ -58,12 +61,12 @@ enum DistributionChart {
             characters.replaceSubrange(at..<at + label.count, with: label)
         }
         if let last = bins.last {
-            let end = label(Distribution.lowerEdge(of: last + 1))
+            let end = label(Distribution.lowerEdge(of: last + 1, perDecade: perDecade))
             place(end + "╵", at: bins.count * perBin - end.count - 1)
         }
-        if let first = bins.first { place("╵" + label(Distribution.lowerEdge(of: first)), at: 0) }
-        for (position, bin) in bins.enumerated() where position > 0 && (bin - 1) % Distribution.binsPerDecade == 0 {
-            place("╵" + label(Distribution.lowerEdge(of: bin)), at: position * perBin)
+        if let first = bins.first { place("╵" + label(Distribution.lowerEdge(of: first, perDecade: perDecade)), at: 0) }
+        for (position, bin) in bins.enumerated() where position > 0 && (bin - 1) % perDecade == 0 {
+            place("╵" + label(Distribution.lowerEdge(of: bin, perDecade: perDecade)), at: position * perBin)
         }
         return ScreenLine(String(characters), .dim)
     }
@@ -81,7 +84,7 @@ enum DistributionChart {
     static func marks(_ percentiles: Percentiles, bins: [Int], perBin: Int, width: Int) -> ScreenLine {
         var characters = Array(repeating: Character(" "), count: width)
         for (name, value) in [("p50", percentiles.p50), ("p90", percentiles.p90), ("p99", percentiles.p99)] {
-            guard let value, let position = bins.firstIndex(of: Distribution.bin(of: value)) else { continue }
+            guard let value, let position = bins.firstIndex(of: Distribution.bin(of: value, perDecade: perDecade)) else { continue }
             let at = min(width - 1, position * perBin + perBin / 2)
             let label = Array("▲" + name)
             if at + label.count <= width, characters[at..<at + label.count].allSatisfy({ $0 == " " }) {
