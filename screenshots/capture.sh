@@ -53,12 +53,7 @@ sleep 0.5
 shot dashboard-help
 tmux -L "$socket" send-keys -t shot x q
 
-# The report the demo writes when it ends, drawn by headless Chromium.
-for _ in $(seq 1 100); do [ -e "$work/report.html" ] && break; sleep 0.2; done
-command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1040,1900 \
-  --screenshot="$PWD/screenshots/report.png" "file://$work/report.html" 2>/dev/null
-echo screenshots/report.png
+# The report: screenshots/report.sh, a run steered with keys.
 
 # The smallest supported terminal: the compact table keeps TTFT and tokens/s.
 sleep 3
