@@ -8,7 +8,7 @@ enum ErrorPanel {
     static func render(_ snapshot: StatsSnapshot, width: Int, wide: Bool) -> [ScreenLine] {
         let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { (kind, $0) } }
         let recent = snapshot.recentErrors.reversed().map { entry in
-            "\(Format.clock(entry.at)) \(entry.source)  \(entry.message)"
+            "\(Format.clock(entry.at)) \(entry.source)  \(entry.text)"
         }
         if !wide {
             var summary = ScreenLine(" ")

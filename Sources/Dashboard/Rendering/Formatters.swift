@@ -1,3 +1,4 @@
+import Engine
 /// Number and duration formatting shared by the summary, progress lines and the dashboard.
 enum Format {
     /// `1234567` → `1,234,567`.
@@ -39,12 +40,7 @@ enum Format {
 
     /// A wait still to go: `2.4s` below 10 s, `42s` below a minute, `4m 30s` below 10 minutes, then
     /// `59m`, `1h 05m` (rounded up).
-    static func wait(_ seconds: Double) -> String {
-        guard !seconds.isNaN else { return "–" }
-        if seconds < 9.95 { return fixed(max(0, seconds), digits: 1) + "s" }
-        if seconds < 600 || seconds >= 3600 { return duration(seconds) }
-        return "\(integer((seconds / 60).rounded(.up)) ?? 0)m"
-    }
+    static func wait(_ seconds: Double) -> String { SecondsText.wait(seconds) }
 
     /// `mm:ss` below an hour, `h:mm:ss` above.
     static func clock(_ seconds: Double) -> String {
@@ -56,13 +52,7 @@ enum Format {
     }
 
     /// A long span, coarsely: `45s`, `12m 30s`, `3h 05m` (rounded up).
-    static func duration(_ seconds: Double) -> String {
-        guard let total = integer(seconds.rounded(.up)) else { return "–" }
-        if total < 60 { return "\(total)s" }
-        if total < 3600 { return "\(total / 60)m \(total % 60 < 10 ? "0" : "")\(total % 60)s" }
-        let minutes = total / 60 % 60
-        return "\(total / 3600)h \(minutes < 10 ? "0" : "")\(minutes)m"
-    }
+    static func duration(_ seconds: Double) -> String { SecondsText.duration(seconds) }
 
     /// A percentage with one decimal: `26.4%`.
     static func percent(_ fraction: Double) -> String { fixed(fraction * 100, digits: 1) + "%" }

@@ -64,26 +64,26 @@ extension RunCore {
             if fatalError == nil {
                 actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts, sentAt: sentAt), success: false))
             }
-            let why = rateLimited
-                ? "rate limited for \(Self.seconds(now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt))), \(attempts) sends"
-                : "attempt \(counted)/\(maxAttempts)"
-            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: "\(message) (\(why) → errors)", final: true), finishedAt))
+            let note: FailureNote = rateLimited
+                ? .rateLimitedTooLong(seconds: now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt), sends: attempts)
+                : .failed(attempt: counted, of: maxAttempts)
+            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, note: note, final: true), finishedAt))
         case .willRetry(let error, let at):
             let wait = max(0, at - finishedAt)
             let reason = redactor.message(for: error)
             if levels.debugs {
                 actions.append(.log(.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)))
             }
-            let message = if rateLimited {
-                "\(reason) (rate limited: resent at the endpoints' pace, no attempt spent)"
+            let note: FailureNote = if rateLimited {
+                .rateLimited
             } else if unprocessed {
-                "\(reason) (not processed: resent in \(Self.seconds(wait)), no attempt spent)"
+                .notProcessed(resentIn: wait)
             } else if counted < maxAttempts {
-                "\(reason) (attempt \(counted)/\(maxAttempts), retry in \(Self.seconds(wait)))"
+                .retrying(attempt: counted, of: maxAttempts, retryIn: wait)
             } else {
-                "\(reason) (attempt \(counted); no endpoint answers, so it waits unsent, next try in \(Self.seconds(wait)))"
+                .waitingUnsent(attempt: counted, nextTryIn: wait)
             }
-            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, final: false), finishedAt))
+            stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: reason, note: note, final: false), finishedAt))
         }
     }
 }

@@ -140,11 +140,6 @@ struct RunCore {
         return (fatalError, unfinished || abandoned > 0, abandoned, unreachable)
     }
 
-    /// `2.4s` below 10 s, `42s` above.
-    static func seconds(_ value: Double) -> String {
-        value < 10 ? "\((value * 10).rounded() / 10)s" : "\(Int(value.rounded()))s"
-    }
-
     // MARK: - Steps
 
     private mutating func apply(_ command: EngineCommand, now: Double) {

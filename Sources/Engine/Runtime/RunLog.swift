@@ -85,7 +85,7 @@ struct RunLog {
     func retrying(_ record: RequestRecord, endpoint: String, attempt: Int, message: String, after delay: Double) {
         guard debugs else { return }
         logger.debug("retrying", metadata: ["id": .string(record.id), "endpoint": .string(endpoint), "attempt": "\(attempt)",
-                                            "error": .string(message), "delay_s": "\(RunCore.seconds(delay))"])
+                                            "error": .string(message), "delay_s": "\(SecondsText.number(delay))"])
     }
 
     func failed(_ record: RequestRecord, endpoint: String, attempts: Int, message: String) {
@@ -106,12 +106,12 @@ struct RunLog {
         case (.cooling(_, let was), .cooling(_, let now)) where was == now:
             break
         case (_, .ejected(let seconds)):
-            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(RunCore.seconds(seconds))"])
+            logger.notice("endpoint ejected", metadata: ["endpoint": .string(name), "for_s": "\(SecondsText.number(seconds))"])
         case (.ejected, .ready), (.probing, .ready):
             logger.notice("endpoint back in rotation", metadata: ["endpoint": .string(name)])
         case (_, .cooling(let seconds, let reason)):
             logger.info("endpoint cooling", metadata: ["endpoint": .string(name), "reason": .string(reason.rawValue),
-                                                       "for_s": "\(RunCore.seconds(seconds))"])
+                                                       "for_s": "\(SecondsText.number(seconds))"])
         default:
             break
         }
@@ -125,7 +125,7 @@ struct RunLog {
         guard infos else { return }
         logger.info("run finished", metadata: [
             "succeeded": "\(snapshot.succeeded)", "failed": "\(snapshot.failed)", "retries": "\(snapshot.retries)",
-            "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(RunCore.seconds(snapshot.elapsed))",
+            "resumed": "\(snapshot.resumed)", "abandoned": "\(abandoned)", "elapsed_s": "\(SecondsText.number(snapshot.elapsed))",
         ])
     }
 }

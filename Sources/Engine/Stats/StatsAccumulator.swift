@@ -85,9 +85,9 @@ public struct StatsAccumulator: Sendable {
             endpoints[endpoint].tokens.record(promptTokens: promptTokens, completionTokens: completionTokens, timing: timing, good: good, at: now)
             tokens.record(promptTokens: promptTokens, completionTokens: completionTokens, timing: timing, good: good, at: now)
             completions.add(at: now)
-        case .failed(let endpoint, let kind, let latency, let message, let final):
+        case .failed(let endpoint, let kind, let latency, let message, let note, let final):
             endpoints[endpoint].errors += 1
-            endpoints[endpoint].lastError = message.range(of: " (attempt ", options: .backwards).map { String(message[..<$0.lowerBound]) } ?? message
+            endpoints[endpoint].lastError = message
             totals.errorsByKind[kind, default: 0] += 1
             recordLatency(latency, endpoint: endpoint)
             if final {
@@ -95,7 +95,7 @@ public struct StatsAccumulator: Sendable {
                 endpoints[endpoint].failedRecords += 1
                 completions.add(at: now)
             }
-            remember(ErrorEntry(at: now, source: names[endpoint], message: message))
+            remember(ErrorEntry(at: now, source: names[endpoint], message: message, note: note))
         case .resumed(let count):
             totals.resumed += count
         case .action(let what):

@@ -9,8 +9,9 @@ public enum StatsEvent: Sendable {
     /// `latency` in seconds; `timing` for a streamed answer; `good` whether it met the `--slo`
     /// targets (nil when none were given).
     case succeeded(endpoint: Int, latency: Double, promptTokens: Int, completionTokens: Int, timing: StreamTiming? = nil, good: Bool? = nil)
-    /// An attempt failed; `final` when the record goes to the errors file.
-    case failed(endpoint: Int, kind: ErrorKind, latency: Double, message: String, final: Bool)
+    /// An attempt failed for `message` (its reason, redacted); `note` says what became of it (nil:
+    /// not known, as in a report rebuilt from files); `final` when the record goes to the errors file.
+    case failed(endpoint: Int, kind: ErrorKind, latency: Double, message: String, note: FailureNote? = nil, final: Bool)
     /// A bad input line (written straight to the errors file).
     case badLine(line: Int, reason: String)
     /// Records skipped because an earlier run finished them.

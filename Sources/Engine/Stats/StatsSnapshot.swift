@@ -141,11 +141,15 @@ public struct ErrorEntry: Sendable, Hashable {
     public var at: Double
     /// Endpoint name, or `input` for a bad line.
     public var source: String
+    /// The reason (redacted), or a bad line's `line N: …`.
     public var message: String
+    /// What became of the attempt (nil for a bad line).
+    public var note: FailureNote?
 
-    public init(at: Double, source: String, message: String) {
+    public init(at: Double, source: String, message: String, note: FailureNote? = nil) {
         self.at = at
         self.source = source
         self.message = message
+        self.note = note
     }
 }

@@ -30,7 +30,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     /// answer was one the server will not process (NIO closes those with CANCEL).
     private let goingAway: GoAwayFlag?
     private var completion: (@Sendable (Result<TransportResponse, EngineError>) -> Void)?
-    private var timeout: Scheduled<Void>?
+    /// When the request in progress times out, and its timeout in seconds (nil: none in progress).
+    private var deadline: (at: NIODeadline, seconds: Double)?
+    /// A timer armed at some earlier request's deadline: when it fires it fails the request in
+    /// progress if that one's deadline passed, else re-arms at it. One timer per connection, not
+    /// one per request: NIO cancels a scheduled task by scanning every pending one, which with
+    /// thousands of requests in flight cost more than the request.
+    private var timer: Scheduled<Void>?
     private var status = 0
     private var headers: [HeaderField] = []
     private var body: ByteBuffer?
@@ -67,9 +73,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         received = 0
         closeAfter = false
         let seconds = request.timeout
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
-            fail(.timeout(seconds: seconds), context: context)
-        }
+        let at = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
+        deadline = (at, seconds)
+        if timer == nil { armTimer(at: at, context: context) }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -114,7 +120,26 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         }
     }
 
+    private func armTimer(at: NIODeadline, context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
+            timer = nil
+            guard completion != nil, let deadline else { return }
+            if NIODeadline.now() >= deadline.at {
+                fail(.timeout(seconds: deadline.seconds), context: context)
+            } else {
+                armTimer(at: deadline.at, context: context)
+            }
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
         fail(status == 0 ? .closedBeforeAnswer : .connectionLost("closed by the server mid-answer"), context: context)
         context.fireChannelInactive()
     }
@@ -148,8 +173,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     private func finish() {
-        timeout?.cancel()
-        timeout = nil
+        deadline = nil
         completion = nil
         body = nil
         arrivals = nil
