@@ -16,7 +16,8 @@ import Testing
                                    version: "0.1.0", source: "run", input: "in.jsonl", save: "out.jsonl", errors: "errors.jsonl",
                                    endpoints: [("gpu-a", "http://10.0.0.5:8000/v1")])
         return ReportData(meta: meta, snapshot: snapshot, timeline: built,
-                          actions: [OperatorAction(at: 100, what: "weight gpu-a → 3"), OperatorAction(at: 150, what: "pause")])
+                          actions: [OperatorAction(at: 100, command: .setWeight(endpoint: 0, weight: 3), endpoint: "gpu-a"),
+                                    OperatorAction(at: 150, command: .pause)])
     }
 
     /// The page is self-contained (no src, href, url() or import: nothing to fetch), draws a chart per
@@ -145,13 +146,21 @@ import Testing
         #expect(totals.succeeded == 1 && totals.failed == 1 && totals.errorsByKind[.rateLimited] == 1 && totals.completionTokens == 4)
     }
 
+    /// Commands are worded for the report: drains, rates, weights with their endpoint's name.
+    @Test func actionWords() {
+        #expect(OperatorAction(at: 0, command: .setWeight(endpoint: 0, weight: 0), endpoint: "a").what == "drain a")
+        #expect(OperatorAction(at: 0, command: .setRate(1600)).what == "rate → 1600/s")
+        #expect(OperatorAction(at: 0, command: .setRate(2.5)).what == "rate → 2.5/s")
+        #expect(OperatorAction(at: 0, command: .setEndpointMaxInFlight(endpoint: 1, 8), endpoint: "gpu-b").what == "in-flight cap gpu-b → 8")
+    }
+
     /// A burst of actions is one mark with a count, and no two labels on a row overlap, whatever the
     /// number of key presses; every action is in some mark's tooltip.
     @Test func actionLabelsNeverOverlap() {
-        let burst = (0..<5).map { OperatorAction(at: 10 + Double($0) * 0.01, what: "rate 100/s → 125/s") }
-        let spread = (0..<60).map { OperatorAction(at: 20 + Double($0) * 2, what: "weight gpu-a → \($0)") }
+        let burst = (0..<5).map { OperatorAction(at: 10 + Double($0) * 0.01, command: .setRate(125)) }
+        let spread = (0..<60).map { OperatorAction(at: 20 + Double($0) * 2, command: .setWeight(endpoint: 0, weight: Double($0 + 1)), endpoint: "gpu-a") }
         let marks = ActionMarks.place(burst + spread) { 64 + $0 / 200 * 880 }
-        #expect(marks.first?.label == "rate 100/s → 125/s +4" && marks.first?.count == 5)
+        #expect(marks.first?.label == "rate → 125/s +4" && marks.first?.count == 5)
         #expect(marks.map(\.count).reduce(0, +) == 65)
         for row in 0..<ActionMarks.rows {
             let onRow = marks.filter { $0.row == row }

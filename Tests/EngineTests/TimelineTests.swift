@@ -39,12 +39,10 @@ import Testing
         stats.record(.succeeded(endpoint: 0, latency: 0.1, promptTokens: 1, completionTokens: 4), at: 0.5)
         stats.sampleTimeline(at: 0.5)
         stats.record(.failed(endpoint: 0, kind: .server, latency: 0.1, message: "500", final: false), at: 1.5)
-        stats.record(.action("pause"), at: 1.6)
+        stats.record(.action(.pause, endpoint: nil), at: 1.6)
         stats.sampleTimeline(at: 1.6)
         #expect(stats.timeline.counts[.answers(endpoint: "a")] == [1, 0] && stats.timeline.counts[.tokens(endpoint: "a")] == [4, 0])
         #expect(stats.timeline.counts[.errors(.server)] == [0, 1] && stats.timeline.counts[.failures(endpoint: "a")] == [0, 1])
-        #expect(stats.actions == [OperatorAction(at: 1.6, what: "pause")])
-        #expect(OperatorAction.describe(.setWeight(endpoint: 0, weight: 0), names: ["a"]) == "drain a")
-        #expect(OperatorAction.describe(.setRate(1600), names: []) == "rate → 1600/s")
+        #expect(stats.actions == [OperatorAction(at: 1.6, command: .pause)])
     }
 }

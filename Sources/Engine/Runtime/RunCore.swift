@@ -96,7 +96,7 @@ struct RunCore {
         switch event {
         case .command(let command):
             apply(command, now: now)
-            stats.append((.action(OperatorAction.describe(command, names: names)), now))
+            stats.append((.action(command, endpoint: command.endpointIndex.flatMap { names.indices.contains($0) ? names[$0] : nil }), now))
             if levels.infos { actions.append(.log(.command(command))) }
             actions.append(publication(now: now))
         case .itemsRead(let items):

@@ -1,36 +1,25 @@
-/// Something the operator did while the run went (a key, a signal), for the report's timelines.
+/// Something the operator did while the run went (a key, a signal), for the report's timelines:
+/// the command as data, which the report words (`OperatorAction+Words` in the dashboard).
 public struct OperatorAction: Sendable, Hashable {
     /// Seconds since the run started.
     public var at: Double
-    /// `pause`, `rate → 1,600/s`, `weight gpu-a → 3`, `quit`.
-    public var what: String
+    public var command: EngineCommand
+    /// The name of the endpoint the command names (nil: it names none).
+    public var endpoint: String?
 
-    public init(at: Double, what: String) {
+    public init(at: Double, command: EngineCommand, endpoint: String? = nil) {
         self.at = at
-        self.what = what
-    }
-
-    /// The label of `command`, naming endpoints by `names`.
-    public static func describe(_ command: EngineCommand, names: [String]) -> String {
-        func name(_ index: Int) -> String { names.indices.contains(index) ? names[index] : "endpoint \(index)" }
-        func number(_ value: Double) -> String {
-            value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: value)
-        }
-        switch command {
-        case .pause: return "pause"
-        case .resume: return "resume"
-        case .stop: return "quit"
-        case .setRate(let rate): return rate > 0 ? "rate → \(number(rate))/s" : "rate → unlimited"
-        case .setWeight(let endpoint, let weight): return weight > 0 ? "weight \(name(endpoint)) → \(number(weight))" : "drain \(name(endpoint))"
-        case .setMaxInFlight(let cap): return "in-flight cap → \(cap)"
-        case .setEndpointMaxInFlight(let endpoint, let cap): return "in-flight cap \(name(endpoint)) → \(cap)"
-        }
+        self.command = command
+        self.endpoint = endpoint
     }
 }
 
-extension String {
-    /// A rate or weight with at most one decimal.
-    fileprivate init(format value: Double) {
-        self = String((value * 10).rounded() / 10)
+extension EngineCommand {
+    /// The index of the endpoint the command names, if it names one.
+    public var endpointIndex: Int? {
+        switch self {
+        case .setWeight(let endpoint, _), .setEndpointMaxInFlight(let endpoint, _): endpoint
+        default: nil
+        }
     }
 }

@@ -16,6 +16,6 @@ public enum StatsEvent: Sendable {
     case badLine(line: Int, reason: String)
     /// Records skipped because an earlier run finished them.
     case resumed(count: Int)
-    /// The operator changed something (`OperatorAction.describe`).
-    case action(String)
+    /// The operator gave a command (`endpoint`: the name of the endpoint it names).
+    case action(EngineCommand, endpoint: String?)
 }
