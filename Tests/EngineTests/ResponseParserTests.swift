@@ -104,16 +104,21 @@ import Testing
         #expect(limited.isRetryable && limited.isRateLimit)
     }
 
-    /// A timed event stream is joined from the transport's bytes, each piece at the time its read
-    /// arrived: TTFT is the first output's arrival, the duration the last read's.
-    @Test func timedStreamsKeepArrivalTimes() throws {
+    /// A stream read as it arrives is joined from the transport's reads, each at the time it
+    /// arrived: TTFT is the first output's arrival, the duration the end's.
+    @Test func streamsAreReadAsTheyArrive() throws {
         let first = Array("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n".utf8)
         let second = Array("data: {\"choices\":[{\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n".utf8)
-        let response = TransportResponse(status: 200, headers: [HeaderField("content-type", "text/event-stream")], body: first + second,
-                                         arrivals: [BodyArrival(end: first.count, at: 0.25), BodyArrival(end: first.count + second.count, at: 0.5),
-                                                    BodyArrival(end: first.count + second.count, at: 0.5)])
+        #expect(StreamReader.consumer(200, "text/event-stream; charset=utf-8") != nil && StreamReader.consumer(200, "application/json") == nil)
+        #expect(StreamReader.consumer(429, "text/event-stream") == nil)
+        let reader = try #require(StreamReader.consumer(200, "text/event-stream"))
+        first.withUnsafeBytes { reader.consume($0, at: 0.25) }
+        second.withUnsafeBytes { reader.consume($0, at: 0.5) }
+        let response = TransportResponse(status: 200, headers: [HeaderField("content-type", "text/event-stream")], body: [],
+                                         consumed: reader.finish(at: 0.5))
         let answer = try ResponseParser.interpret(response, wallClock: 0).get()
         #expect(answer.response == "Hello" && answer.finishReason == "stop")
         #expect(answer.timing?.ttft == 0.25 && answer.timing?.duration == 0.5)
+        #expect(try ResponseParser.interpret(response, wallClock: 0, keepBody: true).get().body?["choices"]?[0]?["message"]?["content"] == "Hello")
     }
 }

@@ -26,8 +26,11 @@ public enum ResponseParser {
             return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
-        if !response.arrivals.isEmpty || isEventStream(response) {
-            let streamed = assembleStream(response.body, arrivals: response.arrivals, status: response.status)
+        if let consumed = response.consumed as? Result<ParsedAnswer, EngineError> {
+            return keepBody ? consumed.map { answer in var whole = answer; whole.body = answer.joinedBody; return whole } : consumed
+        }
+        if isEventStream(response) {
+            let streamed = assembleStream(response.body, status: response.status)
             guard keepBody, case .success(var answer) = streamed else { return streamed }
             answer.body = answer.joinedBody
             return .success(answer)
@@ -93,26 +96,15 @@ public enum ResponseParser {
     }
 
     static func isEventStream(_ response: TransportResponse) -> Bool {
-        if TransportResponse.isTimed(status: response.status, contentType: response.header("content-type")) { return true }
+        if StreamReader.streams(status: response.status, contentType: response.header("content-type")) { return true }
         return response.body.starts(with: Array("data:".utf8))
     }
 
-    /// Joins an OpenAI SSE stream: the `delta.content` of every chunk, and the last `usage` seen.
-    /// With `arrivals` (the reads as the transport timed them, the last one the end) each piece is
-    /// fed at the time it arrived; without, the stream is joined untimed.
-    static func assembleStream(_ body: [UInt8], arrivals: [BodyArrival] = [], status: Int) -> Result<ParsedAnswer, EngineError> {
-        guard let last = arrivals.last else {
-            var assembler = StreamAssembler(timed: false)
-            assembler.feed(body, at: 0)
-            return assembler.finish(status: status, end: 0)
-        }
-        var assembler = StreamAssembler(timed: true)
-        var start = 0
-        for arrival in arrivals where arrival.end > start {
-            let end = min(arrival.end, body.count)
-            assembler.feed(body[start..<end], at: arrival.at)
-            start = end
-        }
-        return assembler.finish(status: status, end: last.at)
+    /// Joins an OpenAI SSE stream that arrived whole (no timing): the `delta.content` of every
+    /// chunk, and the last `usage` seen.
+    static func assembleStream(_ body: [UInt8], status: Int) -> Result<ParsedAnswer, EngineError> {
+        var assembler = StreamAssembler(timed: false)
+        assembler.feed(body, at: 0)
+        return assembler.finish(status: status, end: 0)
     }
 }

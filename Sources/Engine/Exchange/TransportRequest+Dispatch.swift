@@ -24,6 +24,8 @@ extension TransportRequest {
         self.init(endpoint: dispatch.endpoint, url: endpoint.url, path: path,
                   headers: headers?[dispatch.endpoint] ?? endpoint.requestHeaders, body: body.encodedBytes, timeout: configuration.timeout)
         carriesStreamOptions = carries
+        // Any answer may stream (a line can ask for it without --stream): read one as it arrives.
+        bodyConsumer = StreamReader.consumer
     }
 
     /// Whether requests to `path` can stream: chat completions and completions (a query aside).

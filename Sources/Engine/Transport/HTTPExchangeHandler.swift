@@ -7,9 +7,9 @@ import NIOHTTP2
 /// Takes an `Exchange` (request + completion) as its outbound message, so a request costs at most
 /// one hop onto the loop. Completes with a failure on timeout (and closes), on a body over the limit
 /// (and closes), and when the server closes before answering. Honours `Connection: close` by closing after the answer.
-/// The reads of a 2xx event stream are timed from the moment the request was written
-/// (`TransportResponse.arrivals`), so TTFT and inter-token gaps are what the socket saw; what
-/// the bytes mean is the exchange's business (`ResponseParser`).
+/// A body the request's `bodyConsumer` asks for is handed to it read by read, each read timed from
+/// the moment the request was written, so TTFT and inter-token gaps are what the socket saw; what
+/// the bytes mean is the exchange's business.
 final class HTTPExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
@@ -43,8 +43,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var closeAfter = false
     /// When the request was written (uptime nanoseconds), the origin of a stream's timing.
     private var writtenAt: UInt64 = 0
-    /// The reads of a timed body so far (nil: the body is not timed).
-    private var arrivals: [BodyArrival]?
+    /// The consumer of this answer's body (nil: the body is collected whole).
+    private var consumer: (any ResponseBodyConsumer)?
+    private var makeConsumer: (@Sendable (Int, String?) -> (any ResponseBodyConsumer)?)?
     private var received = 0
     /// The head fields last built from a request's headers: requests to one endpoint share one
     /// header array, so this is built once per connection.
@@ -69,7 +70,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         status = 0
         headers = []
         body = nil
-        arrivals = nil
+        consumer = nil
+        makeConsumer = request.bodyConsumer
         received = 0
         closeAfter = false
         let seconds = request.timeout
@@ -100,19 +102,21 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             }
             headers = head.headers.map { HeaderField($0.name, $0.value) }
             closeAfter = !head.isKeepAlive
-            if TransportResponse.isTimed(status: status, contentType: head.headers["content-type"].first) { arrivals = [] }
+            consumer = makeConsumer?(status, head.headers["content-type"].first)
         case .body(var chunk):
             received += chunk.readableBytes
             if received > maxResponseBytes {
                 fail(.responseTooLarge(limit: maxResponseBytes), context: context)
                 return
             }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-            arrivals?.append(BodyArrival(end: received, at: sinceWritten))
+            if let consumer {
+                let at = sinceWritten
+                chunk.withUnsafeReadableBytes { consumer.consume($0, at: at) }
+            } else if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
-            arrivals?.append(BodyArrival(end: received, at: sinceWritten))
+            let consumed = consumer?.finish(at: sinceWritten)
             let response = TransportResponse(status: status, headers: headers, body: body.map { Array(buffer: $0) } ?? [],
-                                             arrivals: arrivals ?? [])
+                                             consumed: consumed)
             let completion = self.completion
             finish()
             if closeAfter { context.close(promise: nil) }
@@ -176,6 +180,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         deadline = nil
         completion = nil
         body = nil
-        arrivals = nil
+        consumer = nil
+        makeConsumer = nil
     }
 }

@@ -43,6 +43,11 @@ public struct TransportRequest: Sendable {
     public var timeout: Double
     /// The body carries `stream_options` that `--stream` added (a 400 may send it again without).
     public var carriesStreamOptions = false
+    /// Asked once the answer's head is in (status, `Content-Type`): a consumer that takes the body
+    /// read by read as it arrives, each read timed (nil, or a nil consumer: the body is collected
+    /// whole). The exchange's way to read an event stream as it comes, without the transport
+    /// knowing what the bytes mean.
+    public var bodyConsumer: (@Sendable (_ status: Int, _ contentType: String?) -> (any ResponseBodyConsumer)?)?
 
     public init(endpoint: Int, url: EndpointURL, path: String, headers: [HeaderField], body: [UInt8], timeout: Double) {
         self.endpoint = endpoint
@@ -61,23 +66,17 @@ public struct TransportResponse: Sendable {
     /// Header names are lower-cased.
     public var headers: [HeaderField]
     public var body: [UInt8]
-    /// For a 2xx `text/event-stream` body, when each read arrived (`isTimed(status:contentType:)`):
-    /// so the exchange can time a stream's pieces as the socket saw them. Empty otherwise.
-    public var arrivals: [BodyArrival] = []
+    /// What the request's `bodyConsumer` made of the body (then `body` is empty); nil when the body
+    /// was collected whole.
+    public var consumed: (any Sendable)?
 
-    public init(status: Int, headers: [HeaderField] = [], body: [UInt8], arrivals: [BodyArrival] = []) {
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8], consumed: (any Sendable)? = nil) {
         self.status = status
         // Servers mostly send lower-case names already: then the array is kept as it is.
         self.headers = headers.allSatisfy(\.name.isLowercase) ? headers
             : headers.map { HeaderField($0.name.lowercased(), $0.value) }
         self.body = body
-        self.arrivals = arrivals
-    }
-
-    /// Whether the transport times a body's reads: a 2xx `text/event-stream`, which arrives piece
-    /// by piece as the server produces it.
-    public static func isTimed(status: Int, contentType: String?) -> Bool {
-        (200..<300).contains(status) && contentType?.lowercased().hasPrefix("text/event-stream") == true
+        self.consumed = consumed
     }
 
     /// The first value of a header, by lower-case name.
@@ -86,16 +85,12 @@ public struct TransportResponse: Sendable {
     }
 }
 
-/// One read of a timed body: the body's length once it arrived, and when, in seconds after the
-/// request was written.
-public struct BodyArrival: Sendable, Hashable {
-    public var end: Int
-    public var at: Double
-
-    public init(end: Int, at: Double) {
-        self.end = end
-        self.at = at
-    }
+/// Takes a response body read by read as it arrives, on the connection's event loop.
+public protocol ResponseBodyConsumer: AnyObject {
+    /// The next bytes, which arrived `seconds` after the request was written.
+    func consume(_ bytes: UnsafeRawBufferPointer, at seconds: Double)
+    /// The body ended `seconds` after the request was written: what the consumer made of it.
+    func finish(at seconds: Double) -> any Sendable
 }
 
 extension String {
