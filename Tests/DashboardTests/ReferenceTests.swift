@@ -27,9 +27,10 @@ import Testing
         for row in Limits.table { #expect(file.contains(row.range), "\(row.option)") }
     }
 
-    /// The dashboard's page lists the keys from the one key table, as the help overlay does.
+    /// The dashboard's page and the README list the keys from the one key table, as the help overlay does.
     @Test func dashboardKeysComeFromTheKeyTable() throws {
         #expect(try Self.read("docs/dashboard.md").contains(KeyBindings.markdown))
+        #expect(try Self.read("README.md").contains(KeyBindings.markdown))
         #expect(KeyBindings.help.count == KeyBindings.rows.count)
     }
 

@@ -15,7 +15,10 @@ import TestSupport
             transports[url] = made
             return made
         }
-        return await transport.send(TransportRequest(endpoint: 0, url: url, path: path, headers: [], body: Array(body.utf8), timeout: 10))
+        var request = TransportRequest(endpoint: 0, url: url, path: path, headers: [], body: Array(body.utf8), timeout: 10)
+        // As the exchange sends them: a stream is read as it arrives, and timed.
+        request.bodyConsumer = StreamReader.consumer
+        return await transport.send(request)
     }
 
     private static let transports = Mutex<[EndpointURL: NIOHTTPTransport]>([:])

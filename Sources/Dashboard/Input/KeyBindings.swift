@@ -51,7 +51,7 @@ enum KeyBindings {
             bindings: [([.character("0")], .drain)], footer: ("0", "drain"), compactFooter: ("0", "drain")),
         Row(label: "r", meaning: "restore the starting weights",
             bindings: [([.character("r")], .resetWeights)], footer: ("r", "reset weights"), compactFooter: ("r", "reset")),
-        Row(label: "?", meaning: "this help (any key closes it)",
+        Row(label: "?", meaning: "help: every key (any key closes it)",
             bindings: [([.character("?")], .toggleHelp)], footer: ("?", "help"), compactFooter: ("?", "help")),
         Row(label: "q", meaning: "quit: stop sending, finish requests in flight, write, exit",
             bindings: [([.character("q"), .character("Q")], .quit)], footer: ("q", "quit"), compactFooter: ("q", "quit")),

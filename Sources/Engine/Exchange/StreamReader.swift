@@ -2,30 +2,30 @@
 /// at its arrival time, and the stream ends as a parsed answer (`Result<ParsedAnswer, EngineError>`,
 /// in `TransportResponse.consumed`). The exchange hands one to the transport per answer that
 /// streams (`TransportRequest.bodyConsumer`); it lives on the connection's event loop.
-final class StreamReader: ResponseBodyConsumer {
+public final class StreamReader: ResponseBodyConsumer {
     private var assembler = StreamAssembler(timed: true)
     private let status: Int
 
-    init(status: Int) {
+    public init(status: Int) {
         self.status = status
     }
 
-    func consume(_ bytes: UnsafeRawBufferPointer, at seconds: Double) {
+    public func consume(_ bytes: UnsafeRawBufferPointer, at seconds: Double) {
         assembler.feed(bytes, at: seconds)
     }
 
-    func finish(at seconds: Double) -> any Sendable {
+    public func finish(at seconds: Double) -> any Sendable {
         assembler.finish(status: status, end: seconds)
     }
 
     /// Whether an answer with this status and `Content-Type` is an event stream to read as it
     /// arrives: a 2xx `text/event-stream`.
-    static func streams(status: Int, contentType: String?) -> Bool {
+    public static func streams(status: Int, contentType: String?) -> Bool {
         (200..<300).contains(status) && contentType?.lowercased().hasPrefix("text/event-stream") == true
     }
 
     /// The `bodyConsumer` every request carries: a reader for answers that stream, none for the rest.
-    static let consumer: @Sendable (Int, String?) -> (any ResponseBodyConsumer)? = { status, contentType in
+    public static let consumer: @Sendable (Int, String?) -> (any ResponseBodyConsumer)? = { status, contentType in
         streams(status: status, contentType: contentType) ? StreamReader(status: status) : nil
     }
 }
