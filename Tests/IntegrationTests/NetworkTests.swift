@@ -280,4 +280,26 @@ import TestSupport
         #expect(saved.count == 20 && saved.allSatisfy { ($0["ttft_ms"]?.doubleValue ?? 0) >= 100 && $0["output_tokens"] == 8 })
         #expect(nginx.requests.allSatisfy { $0.protocol == "HTTP/2.0" })
     }
+
+    /// Each HTTP/2 stream times out on its own deadline (one watcher per connection, not a timer
+    /// per stream): 12 answers slower than --timeout all fail as timeouts, promptly, once each.
+    @Test func http2StreamsTimeOut() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 3))
+        let pki = try TestPKI(in: harness.directory)
+        let nginx = try Nginx(backendPort: server.port, pki: pki)
+        defer { nginx.stop() }
+        try harness.writeInput(Harness.prompts(12))
+        let started = Date()
+        let run = try binary.fanout(arguments(harness, "https://localhost:\(nginx.port)/v1",
+                                              ["--ca_file", pki.caCertificate, "--timeout", "400ms", "--max_attempts", "1"]))
+        let seconds = Date().timeIntervalSince(started)
+        await server.stop()
+        #expect(run.status == 1, "\(run.stderr)")
+        try expectEveryRecordOnce(harness, count: 12, saved: 0)
+        #expect(try Harness.read(harness.errorsPath).allSatisfy { ($0["error"]?.stringValue ?? "").contains("timeout") })
+        #expect(seconds < 3, "the run took \(seconds) s")
+        #expect(nginx.requests.isEmpty || nginx.requests.allSatisfy { $0.protocol == "HTTP/2.0" })
+    }
 }

@@ -16,6 +16,8 @@ final class HTTPConnection: Sendable {
     private struct Streams: Sendable {
         let multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>
         let goingAway: GoAwayFlag
+        /// The one watcher of the streams' deadlines.
+        let deadlines: NIOLoopBound<StreamDeadlines>
         /// The `Host` (`:authority`) value and the answer size limit, for each stream's exchange handler.
         let host: String
         let maxResponseBytes: Int
@@ -29,11 +31,11 @@ final class HTTPConnection: Sendable {
     }
 
     /// An HTTP/2 connection: each request opens a stream with its own exchange handler.
-    init(http2 channel: any Channel, multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>, capacity: Int, goingAway: GoAwayFlag,
-         host: String, maxResponseBytes: Int) {
+    init(http2 channel: any Channel, multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>, deadlines: NIOLoopBound<StreamDeadlines>,
+         capacity: Int, goingAway: GoAwayFlag, host: String, maxResponseBytes: Int) {
         self.channel = channel
         self.capacity = capacity
-        streams = Streams(multiplexer: multiplexer, goingAway: goingAway, host: host, maxResponseBytes: maxResponseBytes)
+        streams = Streams(multiplexer: multiplexer, goingAway: goingAway, deadlines: deadlines, host: host, maxResponseBytes: maxResponseBytes)
     }
 
     /// Sends one request and reports the whole answer, or the failure, once on the connection's
@@ -51,7 +53,7 @@ final class HTTPConnection: Sendable {
                         let pipeline = stream.pipeline.syncOperations
                         try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
                         try pipeline.addHandler(HTTPExchangeHandler(host: streams.host, maxResponseBytes: streams.maxResponseBytes,
-                                                                    goingAway: streams.goingAway))
+                                                                    goingAway: streams.goingAway, streamDeadlines: streams.deadlines))
                         // The handler owns the completion from here on.
                         pipeline.writeAndFlush(NIOAny(exchange), promise: nil)
                     }

@@ -37,6 +37,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     /// one per request: NIO cancels a scheduled task by scanning every pending one, which with
     /// thousands of requests in flight cost more than the request.
     private var timer: Scheduled<Void>?
+    /// Over HTTP/2 (a handler per stream): the connection's one watcher of its streams' deadlines,
+    /// used instead of `timer`.
+    private let streamDeadlines: NIOLoopBound<StreamDeadlines>?
+    /// Counts this handler's requests, so a deadline watched for one never fails a later one.
+    private var requestNumber: UInt64 = 0
+    /// The context of the request in progress (only while one is, under `streamDeadlines`).
+    private var context: ChannelHandlerContext?
     private var status = 0
     private var headers: [HeaderField] = []
     private var body: ByteBuffer?
@@ -51,7 +58,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     /// header array, so this is built once per connection.
     private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
 
-    init(host: String, maxResponseBytes: Int, absolutePrefix: String = "", proxy: ProxyServer? = nil, goingAway: GoAwayFlag? = nil) {
+    init(host: String, maxResponseBytes: Int, absolutePrefix: String = "", proxy: ProxyServer? = nil, goingAway: GoAwayFlag? = nil,
+         streamDeadlines: NIOLoopBound<StreamDeadlines>? = nil) {
+        self.streamDeadlines = streamDeadlines
         self.host = host
         self.maxResponseBytes = maxResponseBytes
         self.absolutePrefix = absolutePrefix
@@ -77,7 +86,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         let seconds = request.timeout
         let at = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
         deadline = (at, seconds)
-        if timer == nil { armTimer(at: at, context: context) }
+        requestNumber &+= 1
+        if let streamDeadlines {
+            self.context = context
+            streamDeadlines.value.watch(self, request: requestNumber, until: at)
+        } else if timer == nil {
+            armTimer(at: at, context: context)
+        }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -139,6 +154,16 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        self.context = nil
+    }
+
+    /// Whether request number `request` is still waiting for its answer.
+    func isWaiting(for request: UInt64) -> Bool { completion != nil && request == requestNumber }
+
+    /// Request number `request` passed its deadline (`StreamDeadlines`): it fails, if still waiting.
+    func timeOut(request: UInt64) {
+        guard isWaiting(for: request), let context, let deadline else { return }
+        fail(.timeout(seconds: deadline.seconds), context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -177,6 +202,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     private func finish() {
+        if let streamDeadlines, completion != nil { streamDeadlines.value.finished() }
+        context = nil
         deadline = nil
         completion = nil
         body = nil
