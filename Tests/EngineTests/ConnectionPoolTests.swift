@@ -119,7 +119,7 @@ extension ConnectionPoolTests {
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         let multiplexer = HTTP2StreamMultiplexer(mode: .client, channel: channel, inboundStreamInitializer: nil)
         return HTTPConnection(http2: channel, multiplexer: NIOLoopBound(multiplexer, eventLoop: channel.eventLoop),
-                              deadlines: NIOLoopBound(StreamDeadlines(eventLoop: channel.eventLoop), eventLoop: channel.eventLoop), capacity: capacity,
+                              deadlines: NIOLoopBound(RequestDeadlines(eventLoop: channel.eventLoop), eventLoop: channel.eventLoop), capacity: capacity,
                               goingAway: GoAwayFlag(), host: "h", maxResponseBytes: 1)
     }
 
@@ -164,7 +164,7 @@ extension ConnectionPoolTests {
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         let connection = HTTPConnection(http2: channel, multiplexer: NIOLoopBound(HTTP2StreamMultiplexer(mode: .client, channel: channel, inboundStreamInitializer: nil), eventLoop: channel.eventLoop),
-                                        deadlines: NIOLoopBound(StreamDeadlines(eventLoop: channel.eventLoop), eventLoop: channel.eventLoop),
+                                        deadlines: NIOLoopBound(RequestDeadlines(eventLoop: channel.eventLoop), eventLoop: channel.eventLoop),
                                         capacity: 8, goingAway: flag, host: "h", maxResponseBytes: 1)
         pending.withLock { $0.removeFirst() }(.success(connection))
         #expect(leases.connection(0) === connection && leases.connection(1) === connection)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 /// The range of every numeric option, in one place: a value outside it (or not finite) is refused
 /// with one line naming the option and the range, before anything is sent.
@@ -33,7 +34,7 @@ enum Limits {
          ("--max_tokens_per_minute", text(tokensPerMinute)), ("--temperature", text(temperature)),
          ("--eject_after", text(ejectAfter)), ("weights (`@W`, `weight:`)", text(weight)),
          ("`max_in_flight` in an endpoints file", text(inFlight) + ", or `auto`"),
-         ("`rps`, `rpm`, `tpm` in an endpoints file", "above 0, at most 1,000,000,000,000")]
+         ("`rps`, `rpm`, `tpm` in an endpoints file", "above 0, at most " + text(EndpointFile.maxLimit))]
     }
 
     private static func text<Value>(_ range: ClosedRange<Value>, _ unit: String = "") -> String {

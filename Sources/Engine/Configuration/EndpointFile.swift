@@ -22,6 +22,9 @@ public enum EndpointFile {
     ///   - text: the file's contents.
     ///   - environment: where `api_key_env` names are looked up.
     ///   - defaultKeyVariable: used for entries without `api_key_env`.
+    /// The largest `rps`, `rpm` or `tpm` an endpoint may give.
+    public static let maxLimit = 1e12
+
     public static func parse(_ text: String, environment: [String: String], defaultKeyVariable: String) throws(EngineError) -> [EndpointConfiguration] {
         let root: Any?
         guard text.utf8.count <= maxBytes else { throw .configuration("it is over 1 MiB; an endpoints file is a short list") }
@@ -88,7 +91,7 @@ public enum EndpointFile {
             func limit(_ key: String) throws(EngineError) -> Double? {
                 guard let value = map[key] else { return nil }
                 let number = (value as? Int).map(Double.init) ?? value as? Double
-                guard let number, number > 0, number <= 1e12 else { throw .configuration("\(position) needs \(key) above 0 and at most 10^12") }
+                guard let number, number > 0, number <= Self.maxLimit else { throw .configuration("\(position) needs \(key) above 0 and at most 10^12") }
                 return number
             }
             let perSecond = [try limit("rps"), try limit("rpm").map { $0 / 60 }].compactMap { $0 }.min()

@@ -26,11 +26,10 @@ public enum ResponseParser {
             return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
-        if let consumed = response.consumed as? Result<ParsedAnswer, EngineError> {
-            return keepBody ? consumed.map { answer in var whole = answer; whole.body = answer.joinedBody; return whole } : consumed
-        }
-        if isEventStream(response) {
-            let streamed = assembleStream(response.body, status: response.status)
+        // A stream read as it arrived (`StreamReader`), or one that came whole.
+        let read = response.consumed as? Result<ParsedAnswer, EngineError>
+        if read != nil || isEventStream(response) {
+            let streamed = read ?? assembleStream(response.body, status: response.status)
             guard keepBody, case .success(var answer) = streamed else { return streamed }
             answer.body = answer.joinedBody
             return .success(answer)

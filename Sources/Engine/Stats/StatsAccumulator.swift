@@ -59,23 +59,15 @@ public struct StatsAccumulator: Sendable {
         case .read(let count):
             totals.read += count
         case .sent(let endpoint, let isRetry):
-            totals.sent += 1
-            endpoints[endpoint].sent += 1
-            sends.add(at: now)
-            recentSends.add(at: now)
-            endpoints[endpoint].recentSends.add(at: now)
+            countSend(endpoint, at: now)
             if isRetry {
                 totals.retries += 1
                 endpoints[endpoint].retries += 1
             }
         case .resent(let endpoint):
-            totals.sent += 1
+            countSend(endpoint, at: now)
             totals.resends += 1
-            endpoints[endpoint].sent += 1
             endpoints[endpoint].resends += 1
-            sends.add(at: now)
-            recentSends.add(at: now)
-            endpoints[endpoint].recentSends.add(at: now)
         case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens, let timing, let good):
             totals.succeeded += 1
             totals.promptTokens += promptTokens
@@ -108,6 +100,15 @@ public struct StatsAccumulator: Sendable {
             completions.add(at: now)
             remember(ErrorEntry(at: now, source: "input", message: "line \(line): \(reason)"))
         }
+    }
+
+    /// One request on the wire: counted and in the send rates.
+    private mutating func countSend(_ endpoint: Int, at now: Double) {
+        totals.sent += 1
+        endpoints[endpoint].sent += 1
+        sends.add(at: now)
+        recentSends.add(at: now)
+        endpoints[endpoint].recentSends.add(at: now)
     }
 
     private mutating func recordLatency(_ latency: Double, endpoint: Int) {
@@ -163,9 +164,7 @@ public struct StatsAccumulator: Sendable {
             var live = control.endpoints.indices.contains(index) ? control.endpoints[index]
                 : EndpointControl(weight: initialWeights[index], inFlight: 0)
             if control.endpoints.isEmpty { live.limits.inFlightCap = maxInFlight[index] }
-            var endpoint = EndpointSnapshot(name: names[index], url: urls[index], weight: live.weight,
-                                            initialWeight: initialWeights[index], state: live.status)
-            endpoint.control = live
+            var endpoint = EndpointSnapshot(name: names[index], url: urls[index], initialWeight: initialWeights[index], control: live)
             endpoint.latencyBuckets = counters.buckets
             endpoint.latencyDistribution = counters.distribution
             endpoint.tokens = counters.tokens.figures(at: now)

@@ -127,11 +127,15 @@ public struct EndpointSnapshot: Sendable, Hashable {
         succeeded + failedRecords > 0 ? Double(tokens.good) / Double(succeeded + failedRecords) : nil
     }
 
-    public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
+    public init(name: String, url: String, initialWeight: Double, control: EndpointControl) {
         self.name = name
         self.url = url
         self.initialWeight = initialWeight
-        control = EndpointControl(weight: weight, inFlight: 0, status: state)
+        self.control = control
+    }
+
+    public init(name: String, url: String, weight: Double, initialWeight: Double, state: State) {
+        self.init(name: name, url: url, initialWeight: initialWeight, control: EndpointControl(weight: weight, inFlight: 0, status: state))
     }
 }
 

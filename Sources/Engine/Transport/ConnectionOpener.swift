@@ -113,7 +113,7 @@ struct ConnectionOpener: Sendable {
             return loop.makeFailedFuture(error)
         }
         let bound = NIOLoopBound(multiplexer, eventLoop: loop)
-        let deadlines = NIOLoopBound(StreamDeadlines(eventLoop: loop), eventLoop: loop)
+        let deadlines = NIOLoopBound(RequestDeadlines(eventLoop: loop), eventLoop: loop)
         return ready.futureResult.map { [url, maxResponseBytes] capacity in
             HTTPConnection(http2: channel, multiplexer: bound, deadlines: deadlines, capacity: capacity, goingAway: goingAway,
                            host: url.hostHeader, maxResponseBytes: maxResponseBytes)

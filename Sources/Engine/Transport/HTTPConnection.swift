@@ -17,7 +17,7 @@ final class HTTPConnection: Sendable {
         let multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>
         let goingAway: GoAwayFlag
         /// The one watcher of the streams' deadlines.
-        let deadlines: NIOLoopBound<StreamDeadlines>
+        let deadlines: NIOLoopBound<RequestDeadlines>
         /// The `Host` (`:authority`) value and the answer size limit, for each stream's exchange handler.
         let host: String
         let maxResponseBytes: Int
@@ -31,7 +31,7 @@ final class HTTPConnection: Sendable {
     }
 
     /// An HTTP/2 connection: each request opens a stream with its own exchange handler.
-    init(http2 channel: any Channel, multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>, deadlines: NIOLoopBound<StreamDeadlines>,
+    init(http2 channel: any Channel, multiplexer: NIOLoopBound<HTTP2StreamMultiplexer>, deadlines: NIOLoopBound<RequestDeadlines>,
          capacity: Int, goingAway: GoAwayFlag, host: String, maxResponseBytes: Int) {
         self.channel = channel
         self.capacity = capacity
@@ -53,7 +53,7 @@ final class HTTPConnection: Sendable {
                         let pipeline = stream.pipeline.syncOperations
                         try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
                         try pipeline.addHandler(HTTPExchangeHandler(host: streams.host, maxResponseBytes: streams.maxResponseBytes,
-                                                                    goingAway: streams.goingAway, streamDeadlines: streams.deadlines))
+                                                                    goingAway: streams.goingAway, sharedDeadlines: streams.deadlines))
                         // The handler owns the completion from here on.
                         pipeline.writeAndFlush(NIOAny(exchange), promise: nil)
                     }

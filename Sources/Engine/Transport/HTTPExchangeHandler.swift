@@ -32,17 +32,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var completion: (@Sendable (Result<TransportResponse, EngineError>) -> Void)?
     /// When the request in progress times out, and its timeout in seconds (nil: none in progress).
     private var deadline: (at: NIODeadline, seconds: Double)?
-    /// A timer armed at some earlier request's deadline: when it fires it fails the request in
-    /// progress if that one's deadline passed, else re-arms at it. One timer per connection, not
-    /// one per request: NIO cancels a scheduled task by scanning every pending one, which with
-    /// thousands of requests in flight cost more than the request.
-    private var timer: Scheduled<Void>?
-    /// Over HTTP/2 (a handler per stream): the connection's one watcher of its streams' deadlines,
-    /// used instead of `timer`.
-    private let streamDeadlines: NIOLoopBound<StreamDeadlines>?
+    /// Over HTTP/2 (a handler per stream): the connection's watcher of its streams' deadlines.
+    private let sharedDeadlines: NIOLoopBound<RequestDeadlines>?
+    /// The watcher of this handler's deadlines: the shared one, or (HTTP/1.1) this connection's own.
+    private var deadlines: RequestDeadlines?
     /// Counts this handler's requests, so a deadline watched for one never fails a later one.
     private var requestNumber: UInt64 = 0
-    /// The context of the request in progress (only while one is, under `streamDeadlines`).
+    /// The context of the request in progress (only while one is).
     private var context: ChannelHandlerContext?
     private var status = 0
     private var headers: [HeaderField] = []
@@ -59,8 +55,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     private var cachedHeaders: (source: [HeaderField], fields: HTTPHeaders)?
 
     init(host: String, maxResponseBytes: Int, absolutePrefix: String = "", proxy: ProxyServer? = nil, goingAway: GoAwayFlag? = nil,
-         streamDeadlines: NIOLoopBound<StreamDeadlines>? = nil) {
-        self.streamDeadlines = streamDeadlines
+         sharedDeadlines: NIOLoopBound<RequestDeadlines>? = nil) {
+        self.sharedDeadlines = sharedDeadlines
         self.host = host
         self.maxResponseBytes = maxResponseBytes
         self.absolutePrefix = absolutePrefix
@@ -87,12 +83,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         let at = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
         deadline = (at, seconds)
         requestNumber &+= 1
-        if let streamDeadlines {
-            self.context = context
-            streamDeadlines.value.watch(self, request: requestNumber, until: at)
-        } else if timer == nil {
-            armTimer(at: at, context: context)
-        }
+        self.context = context
+        let deadlines = self.deadlines ?? sharedDeadlines?.value ?? RequestDeadlines(eventLoop: context.eventLoop)
+        self.deadlines = deadlines
+        deadlines.watch(self, request: requestNumber, until: at)
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path, headers: fields(for: request.headers))
         head.headers.add(name: "content-length", value: String(request.body.count))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -139,37 +133,28 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         }
     }
 
-    private func armTimer(at: NIODeadline, context: ChannelHandlerContext) {
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
-            timer = nil
-            guard completion != nil, let deadline else { return }
-            if NIODeadline.now() >= deadline.at {
-                fail(.timeout(seconds: deadline.seconds), context: context)
-            } else {
-                armTimer(at: deadline.at, context: context)
-            }
-        }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        closeOwnDeadlines()
+        self.context = nil
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-        self.context = nil
+    /// A connection's own watcher (HTTP/1.1) ends with it; a shared one (HTTP/2) outlives the stream.
+    private func closeOwnDeadlines() {
+        if sharedDeadlines == nil { deadlines?.close() }
     }
 
     /// Whether request number `request` is still waiting for its answer.
     func isWaiting(for request: UInt64) -> Bool { completion != nil && request == requestNumber }
 
-    /// Request number `request` passed its deadline (`StreamDeadlines`): it fails, if still waiting.
+    /// Request number `request` passed its deadline (`RequestDeadlines`): it fails, if still waiting.
     func timeOut(request: UInt64) {
         guard isWaiting(for: request), let context, let deadline else { return }
         fail(.timeout(seconds: deadline.seconds), context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
         fail(status == 0 ? .closedBeforeAnswer : .connectionLost("closed by the server mid-answer"), context: context)
+        closeOwnDeadlines()
         context.fireChannelInactive()
     }
 
@@ -202,7 +187,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     private func finish() {
-        if let streamDeadlines, completion != nil { streamDeadlines.value.finished() }
+        if completion != nil { deadlines?.finished() }
         context = nil
         deadline = nil
         completion = nil

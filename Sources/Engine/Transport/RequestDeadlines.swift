@@ -1,14 +1,15 @@
 import DequeModule
 import NIOCore
 
-/// The timeouts of one HTTP/2 connection's streams, watched by one timer.
+/// The timeouts of one connection's requests (over HTTP/1.1 one at a time, over HTTP/2 a stream
+/// each), watched by one timer.
 ///
-/// NIO cancels a scheduled task by scanning every pending one, so a timer per stream (a stream per
-/// request) costs more than the request when thousands are in flight. Streams are watched in the
-/// order they start; a run gives every request the same timeout, so that is deadline order too. The
-/// timer is armed at the oldest watched deadline; when it fires, streams past theirs time out and
-/// finished ones are dropped. Lives on the connection's event loop (`NIOLoopBound`).
-final class StreamDeadlines {
+/// NIO cancels a scheduled task by scanning every pending one, so a timer per request costs more
+/// than the request when thousands are in flight. Requests are watched in the order they start; a
+/// run gives every request the same timeout, so that is deadline order too. The timer is armed at the
+/// oldest watched deadline; when it fires, requests past theirs time out and finished ones are
+/// dropped. Lives on the connection's event loop.
+final class RequestDeadlines {
     private struct Entry {
         let at: NIODeadline
         weak var handler: HTTPExchangeHandler?
@@ -39,6 +40,13 @@ final class StreamDeadlines {
 
     /// A watched request finished (answered or failed).
     func finished() { live -= 1 }
+
+    /// The connection closed: nothing more is watched, and the timer goes now rather than at its deadline.
+    func close() {
+        timer?.cancel()
+        timer = nil
+        entries.removeAll()
+    }
 
     private func arm(at: NIODeadline) {
         timer = eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
