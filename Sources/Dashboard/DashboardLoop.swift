@@ -1,49 +1,59 @@
 import Engine
 
-/// The dashboard's one loop: each frame pull a snapshot, render it, draw it, then apply keys.
+/// The dashboard's one loop: each frame pull the figures, render them, draw, then apply keys.
 ///
 /// Frames come 8 times a second; keys are polled every 15 ms between frames and a key that changes
 /// something redraws at once. The loop never calls `exit()`: it returns how it ended. Its time is
-/// `clock`'s, so a test can drive frames with a manual clock.
+/// `clock`'s, so a test can drive frames with a manual clock. The same loop draws a run of this
+/// process and a run it is attached to (`feed`); attached, q detaches instead of quitting.
 struct DashboardLoop<C: Clock> where C.Duration == Duration {
     enum Ending: Equatable {
         /// The run finished and the operator (or `--exit-when-done`, or a signal) let the loop end.
         case finished
         /// Ctrl-C twice: leave without waiting for requests in flight.
         case forceQuit
+        /// Attached: the operator left; the run goes on.
+        case detached
     }
 
     static var frameInterval: Duration { .milliseconds(125) }
     static var keyPoll: Duration { .milliseconds(15) }
 
-    let engine: Engine
+    let feed: any DashboardFeed
     let screen: any Screen
     var context: RenderContext
     let exitWhenDone: Bool
-    /// The input's record count, once counted.
-    let totalLines: @Sendable () -> Int?
     /// True once a signal asked the run to stop (the loop then ends when the run is done).
     let stopRequested: @Sendable () -> Bool
     let clock: C
+    var attached = false
 
     func run() async -> Ending {
         var view = ViewState()
+        view.isAttached = attached
         var context = self.context
         while true {
-            let snapshot = await engine.snapshot()
-            if context.totalLines == nil { context.totalLines = totalLines() }
+            let frame = await feed.frame()
+            let snapshot = frame.snapshot
+            if context.totalLines == nil { context.totalLines = frame.totalLines }
+            context.exitCode = frame.exitCode
+            context.link = frame.link
             let (width, height) = screen.size
             screen.draw(DashboardLayout.render(snapshot, view: view, width: width, height: height, context: context))
+            if attached && stopRequested() { return .detached }
             if snapshot.state == .done && (view.quitRequested || exitWhenDone || stopRequested()) { return .finished }
 
             let deadline = clock.now.advanced(by: Self.frameInterval)
             keys: while clock.now < deadline {
                 while let key = screen.readKey() {
-                    guard let command = KeyBindings.command(for: key, showingHelp: view.showsHelp) else { continue }
+                    guard let command = KeyBindings.command(for: key, showingHelp: view.showsHelp, confirmingStop: view.confirmingStop) else { continue }
                     let effect = DashboardController.apply(command, snapshot: snapshot, view: view)
                     if effect.forceQuit { return .forceQuit }
-                    for command in effect.commands { await engine.perform(command) }
+                    if effect.detach { return .detached }
                     view = effect.view
+                    for command in effect.commands {
+                        if let problem = await feed.perform(command) { view.confirm(problem, at: snapshot.elapsed) }
+                    }
                     break keys
                 }
                 try? await clock.sleep(for: Self.keyPoll)

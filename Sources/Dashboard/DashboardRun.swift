@@ -8,19 +8,26 @@ struct DashboardRun {
     let total: TotalLines
     let exitWhenDone: Bool
     var metricsPort: Int?
+    /// Called once the engine has ended (the dashboard stays until q), with the signal that stopped it.
+    var ended: @Sendable (RunResult, Int32?) -> Void = { _, _ in }
 
     func execute() async -> (RunResult, Int32?) {
         let engine = self.engine
         let terminal = Terminal()
-        let watcher = SignalWatcher(onFirst: { _ in engine.stop() }, onSecond: { terminal.restore() })
-        let running = Task { await engine.run() }
-        let total = self.total
+        let watcher = SignalWatcher(onFirst: { _ in engine.stop(from: .signal) }, onSecond: { terminal.restore() })
+        let ended = self.ended
         let probe = watcher.signalProbe
+        let running = Task {
+            let result = await engine.run()
+            ended(result, probe())
+            return result
+        }
+        let total = self.total
         var context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
                                     metricsPort: metricsPort)
         context.reportPath = plan.report?.html
-        let ending = await DashboardLoop(engine: engine, screen: terminal, context: context, exitWhenDone: exitWhenDone,
-                                         totalLines: { total.current }, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
+        let ending = await DashboardLoop(feed: EngineFeed(engine: engine, total: { total.current }), screen: terminal, context: context,
+                                         exitWhenDone: exitWhenDone, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
         terminal.restore()
         if ending == .forceQuit {
             let snapshot = await engine.snapshot()

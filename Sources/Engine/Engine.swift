@@ -54,16 +54,16 @@ public final class Engine: Sendable {
     /// Weight of the endpoint at `endpoint` (its index in the configuration); 0 drains it.
     public func setWeight(endpoint: Int, _ weight: Double) { send(.setWeight(endpoint: endpoint, weight: max(0, weight))) }
     /// Graceful stop: nothing new is sent; what is in flight finishes and is written.
-    public func stop() { send(.stop) }
+    public func stop(from source: CommandSource = .library) { send(.stop, from: source) }
 
     /// Queues a command without waiting (from any thread, e.g. a signal source's handler).
-    public func send(_ command: EngineCommand) { inbox.post(.command(command)) }
+    public func send(_ command: EngineCommand, from source: CommandSource = .library) { inbox.post(.command(command, from: source)) }
 
     /// Applies a command and returns once it is in effect and visible in `snapshot()` (at once if
     /// the run has ended), so a caller's next read sees it.
-    public func perform(_ command: EngineCommand) async {
+    public func perform(_ command: EngineCommand, from source: CommandSource = .library) async {
         await withCheckedContinuation { continuation in
-            if !inbox.post(.command(command), applied: continuation) { continuation.resume() }
+            if !inbox.post(.command(command, from: source), applied: continuation) { continuation.resume() }
         }
     }
 

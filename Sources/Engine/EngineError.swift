@@ -10,6 +10,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case quotaExhausted
         case encodedResponse
         case inputUnreadable, outputUnwritable, configuration, cancelled, inputChanged
+        /// A control endpoint refused a request or sent what cannot be read.
+        case control
     }
 
     private let code: Code
@@ -70,6 +72,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.outputUnwritable, "cannot write \(path): \(reason)")
     }
     public static func configuration(_ reason: String) -> EngineError { .init(.configuration, reason) }
+    /// A control endpoint's refusal (`status`, with its sentence) or an answer that cannot be read.
+    public static func control(_ sentence: String, status: Int? = nil) -> EngineError { .init(.control, sentence, status: status) }
     /// A resumed run found that input line `line` is not the line an earlier run wrote its record for.
     public static func inputChanged(line: Int) -> EngineError {
         .init(.inputChanged, "line \(line) of the input is not the line an earlier run answered as record \(line): the input changed since the "
@@ -89,7 +93,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged: return false
+        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged, .control: return false
         }
     }
 
@@ -103,7 +107,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connect, .connectionLost, .closedBeforeAnswer, .refused, .noStreams: return .connection
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
-        case .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged: return .other
+        case .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged, .control: return .other
         case .httpStatus, .quotaExhausted:
             switch status ?? 0 {
             case 429: return .rateLimited

@@ -115,7 +115,7 @@ import Testing
         var view = ViewState()
         view.showsHelp = true
         let text = Fixtures.text(Fixtures.busy(), view: view, width: 120, height: 40)
-        for (key, action) in KeyBindings.help {
+        for (key, action) in KeyBindings.help() {
             #expect(text.contains(key) && text.contains(action))
         }
         #expect(text.contains("┌─ keys ") && text.contains("any key closes this"))

@@ -31,7 +31,7 @@ import Testing
     @Test func dashboardKeysComeFromTheKeyTable() throws {
         #expect(try Self.read("docs/dashboard.md").contains(KeyBindings.markdown))
         #expect(try Self.read("README.md").contains(KeyBindings.markdown))
-        #expect(KeyBindings.help.count == KeyBindings.rows.count)
+        #expect(KeyBindings.help().count == KeyBindings.rows.count)
     }
 
     /// The README stays short, and its first block has two commands: the demo and the one test command,

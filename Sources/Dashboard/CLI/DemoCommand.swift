@@ -32,6 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
     var directory: String?
 
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var control: ControlOptions
 
     func validate() throws {
         if let size { guard size >= 1, size <= 100_000_000 else { throw ValidationError("--size must be between 1 and 100,000,000.") } }
@@ -107,6 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
         plan.report = ReportFiles(html: (folder as NSString).appendingPathComponent("report.html"))
         var session = RunSession(plan: plan, display: display, stopAfter: duration.flatMap(DurationText.seconds))
         session.quitIsTheEnd = true
+        session.control = try control.setting(environment: ProcessInfo.processInfo.environment)
         let exit = await session.execute()
         for server in servers { await server.stop() }
         Console.error("fanout demo: files in \(folder): \(count == nil ? "" : "prompts.jsonl, ")prompts_results.jsonl, errors.jsonl, report.html, report.json")

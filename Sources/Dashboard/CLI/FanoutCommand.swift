@@ -10,7 +10,7 @@ struct FanoutCommand: AsyncParsableCommand {
         commandName: "fanout",
         abstract: "Send a JSONL file of LLM requests through many OpenAI-compatible endpoints, fast and exactly once.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, DemoCommand.self, MockServerCommand.self, ReportCommand.self,
+        subcommands: [RunCommand.self, ValidateCommand.self, DemoCommand.self, AttachCommand.self, PsCommand.self, MockServerCommand.self, ReportCommand.self,
                       ReferenceCommand.self],
         defaultSubcommand: RunCommand.self)
 

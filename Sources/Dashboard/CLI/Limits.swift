@@ -24,6 +24,11 @@ enum Limits {
     static let mockSeconds = 0.0...3_600
     static let demoSeconds = 0.001...604_800.0
 
+    /// The ranges a control client's commands are held to: the keys' and the options'.
+    static var commandRanges: ControlCommand.Ranges {
+        ControlCommand.Ranges(rate: rate, weight: weight, inFlight: inFlight)
+    }
+
     /// Every range as the docs list it (`docs/reference.md`): option, range, unit.
     static var table: [(option: String, range: String)] {
         [("--max_requests_per_second", text(rate)), ("--max_in_flight", text(inFlight) + ", or `auto`"),

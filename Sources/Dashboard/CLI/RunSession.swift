@@ -10,6 +10,8 @@ struct RunSession {
     var stopAfter: Double?
     /// Quitting (q, or the end of `stopAfter`) is how the run is meant to end: exit 0 (the demo).
     var quitIsTheEnd = false
+    /// The control endpoint asked for (`--control`).
+    var control = ControlSetting.defaultSocket
 
     func execute() async -> RunExit {
         let prepared: PreparedRun
@@ -30,35 +32,58 @@ struct RunSession {
                 return .usage
             }
         }
+        let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
+        var warnings: [String] = []
+        let control: ControlSession
+        do {
+            control = try await ControlSession.start(self.control, plan: plan, engine: engine, total: total,
+                                                     environment: ProcessInfo.processInfo.environment) { warnings.append($0) }
+        } catch {
+            if case .unusable(let sentence) = error { Console.error("fanout: \(sentence)") }
+            await metrics?.stop()
+            return .usage
+        }
+        for warning in warnings { Console.error("fanout: warning: \(warning)") }
+        if let address = control.server?.address, !display.usesDashboard {
+            Console.error("fanout: control at \(address) (watch and steer: fanout attach \(getpid()))")
+        }
         let startedAt = WallClock.now()
         let timer = stopAfter.map { seconds in
             Task {
                 try? await Task.sleep(for: .seconds(seconds))
-                if !Task.isCancelled { engine.stop() }
+                if !Task.isCancelled { engine.stop(from: .timer) }
             }
         }
-        let (result, signal) = await show(prepared, metricsPort: metrics?.port)
+        let failedBefore = prepared.failedBefore
+        let ending = { @Sendable (result: RunResult, signal: Int32?) in
+            RunEnding(result, signal: signal, quitIsTheEnd: quitIsTheEnd, stoppedByTimer: stopAfter != nil, failedBefore: failedBefore)
+        }
+        let (result, signal) = await show(prepared, total: total, metricsPort: metrics?.port) { result, signal in
+            control.ended(exitCode: ending(result, signal).exit.code)
+        }
         timer?.cancel()
         await metrics?.stop()
         let report = await writeReport(engine: engine, result: result, startedAt: startedAt)
-        printSummary(result, report: report)
-        let ending = RunEnding(result, signal: signal, quitIsTheEnd: quitIsTheEnd, stoppedByTimer: stopAfter != nil,
-                               failedBefore: prepared.failedBefore)
-        explain(ending, result)
-        return ending.exit
+        printSummary(result, report: report, warnings: warnings)
+        let end = ending(result, signal)
+        control.ended(exitCode: end.exit.code)
+        explain(end, result)
+        await control.stop()
+        return end.exit
     }
 
     /// Runs the engine under the dashboard or the progress lines until it ends.
-    private func show(_ prepared: PreparedRun, metricsPort: Int?) async -> (RunResult, signal: Int32?) {
-        let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
+    /// `ended` is called as soon as the engine has ended (the dashboard may stay open after it).
+    private func show(_ prepared: PreparedRun, total: TotalLines, metricsPort: Int?,
+                      ended: @escaping @Sendable (RunResult, Int32?) -> Void) async -> (RunResult, signal: Int32?) {
         if display.usesDashboard {
             return await DashboardRun(engine: prepared.engine, plan: prepared.plan, total: total, exitWhenDone: display.exitWhenDone,
-                                      metricsPort: metricsPort).execute()
+                                      metricsPort: metricsPort, ended: ended).execute()
         }
-        return await HeadlessRun(engine: prepared.engine, total: total).execute()
+        return await HeadlessRun(engine: prepared.engine, total: total, ended: ended).execute()
     }
 
-    private func printSummary(_ result: RunResult, report: ReportFiles?) {
+    private func printSummary(_ result: RunResult, report: ReportFiles?, warnings: [String]) {
         let summary = SummaryReport.summary(result.snapshot, savePath: plan.savePath, errorsPath: plan.errorsPath,
                                             stopped: result.wasStopped, transport: plan.transport.name,
                                             written: result.written)
@@ -66,7 +91,7 @@ struct RunSession {
             + (report.map { ["  report: \($0.html) (its figures: \($0.json))"] } ?? [])
         Console.out(summary.joined(separator: "\n"))
         // The dashboard covered the warnings given at start: repeat them under the summary.
-        if display.usesDashboard { for warning in plan.warnings { Console.error("fanout: warning: \(warning)") } }
+        if display.usesDashboard { for warning in plan.warnings + warnings { Console.error("fanout: warning: \(warning)") } }
     }
 
     /// Says on stderr why the run ended as it did, for the endings that need a sentence.

@@ -7,13 +7,15 @@ struct HeadlessRun {
 
     let engine: Engine
     let total: TotalLines
+    /// Called once the engine has ended, with the signal that stopped it.
+    var ended: @Sendable (RunResult, Int32?) -> Void = { _, _ in }
 
     /// Runs to the end; returns the result and the signal that stopped it, if one did.
     func execute() async -> (RunResult, Int32?) {
         let engine = self.engine
         let watcher = SignalWatcher(onFirst: { number in
             Console.error("fanout: \(number == SIGINT ? "interrupt" : "terminate") received, finishing requests in flight (again to stop at once)")
-            engine.stop()
+            engine.stop(from: .signal)
         })
         let total = self.total
         let progress = Task {
@@ -24,6 +26,7 @@ struct HeadlessRun {
             }
         }
         let result = await engine.run()
+        ended(result, watcher.receivedSignal)
         progress.cancel()
         watcher.cancel()
         return (result, watcher.receivedSignal)

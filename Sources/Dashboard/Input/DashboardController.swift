@@ -12,6 +12,8 @@ enum DashboardController {
         var view: ViewState
         /// Ctrl-C twice: leave at once.
         var forceQuit = false
+        /// Attached: leave the screen; the run goes on.
+        var detach = false
     }
 
     static func apply(_ command: DashboardCommand, snapshot: StatsSnapshot, view: ViewState) -> Effect {
@@ -82,6 +84,23 @@ enum DashboardController {
             view.confirm("weights restored", at: now)
         case .toggleHelp:
             view.showsHelp.toggle()
+        case .quit where view.isAttached, .interrupt where view.isAttached:
+            return Effect(view: view, detach: true)
+        case .stopRun:
+            guard snapshot.state != .done else {
+                view.confirm("the run has ended", at: now)
+                break
+            }
+            view.confirmingStop = true
+            view.confirm("stop the run? y stops it (requests in flight finish; it exits 5), any other key keeps it going", at: now)
+            view.flashUntil = .infinity
+        case .confirmStop:
+            view.confirmingStop = false
+            commands.append(.stop)
+            view.confirm("stopping the run: requests in flight finish, then it exits 5", at: now)
+        case .cancelStop:
+            view.confirmingStop = false
+            view.confirm("the run goes on", at: now)
         case .quit, .interrupt:
             if command == .interrupt && view.quitRequested && snapshot.state != .done {
                 return Effect(view: view, forceQuit: true)

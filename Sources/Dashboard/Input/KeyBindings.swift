@@ -14,6 +14,8 @@ enum DashboardCommand: Hashable, Sendable {
     case quit
     /// Ctrl-C: like quit the first time, at once the second.
     case interrupt
+    /// X: ask to stop the run (attached, the only way to); y confirms, any other key cancels.
+    case stopRun, confirmStop, cancelStop
     case redraw
 }
 
@@ -27,6 +29,14 @@ enum KeyBindings {
         let meaning: String
         let bindings: [(keys: [Key], command: DashboardCommand)]
         /// In the footer: the keys and a word, wide and compact (nil: not in that footer).
+        var footer: (key: String, word: String)?
+        var compactFooter: (key: String, word: String)?
+        /// What the row means, and its footers, on a dashboard attached to a run (nil: as above).
+        var attached: Attached?
+    }
+
+    struct Attached: Sendable {
+        let meaning: String
         var footer: (key: String, word: String)?
         var compactFooter: (key: String, word: String)?
     }
@@ -53,10 +63,15 @@ enum KeyBindings {
             bindings: [([.character("r")], .resetWeights)], footer: ("r", "reset weights"), compactFooter: ("r", "reset")),
         Row(label: "?", meaning: "help: every key (any key closes it)",
             bindings: [([.character("?")], .toggleHelp)], footer: ("?", "help"), compactFooter: ("?", "help")),
+        Row(label: "X  y", meaning: "stop the run: X asks, y confirms (requests in flight finish; the run exits 5)",
+            bindings: [([.character("X")], .stopRun)],
+            attached: Attached(meaning: "stop the run: X asks, y confirms (the only keys here that stop it; it exits 5)",
+                               footer: ("X", "stop run"), compactFooter: ("X", "stop"))),
         Row(label: "q", meaning: "quit: stop sending, finish requests in flight, write, exit",
-            bindings: [([.character("q"), .character("Q")], .quit)], footer: ("q", "quit"), compactFooter: ("q", "quit")),
+            bindings: [([.character("q"), .character("Q")], .quit)], footer: ("q", "quit"), compactFooter: ("q", "quit"),
+            attached: Attached(meaning: "detach: leave this screen; the run goes on", footer: ("q", "detach"), compactFooter: ("q", "detach"))),
         Row(label: "Ctrl-C", meaning: "same as q; a second Ctrl-C stops at once",
-            bindings: [([.interrupt], .interrupt)]),
+            bindings: [([.interrupt], .interrupt)], attached: Attached(meaning: "same as q: detach; the run goes on")),
     ]
 
     private static let table: [Key: DashboardCommand] = {
@@ -67,26 +82,33 @@ enum KeyBindings {
         return table
     }()
 
-    /// The command for `key`, or nil for keys that do nothing. While help is shown any key closes it.
-    static func command(for key: Key, showingHelp: Bool) -> DashboardCommand? {
+    /// The command for `key`, or nil for keys that do nothing. While help is shown any key closes
+    /// it; while a stop waits for its confirmation, y confirms and any other key cancels.
+    static func command(for key: Key, showingHelp: Bool, confirmingStop: Bool = false) -> DashboardCommand? {
         if key == .interrupt { return .interrupt }
         if key == .resize { return .redraw }
+        if confirmingStop { return key == .character("y") || key == .character("Y") ? .confirmStop : .cancelStop }
         if showingHelp { return .toggleHelp }
         return table[key]
     }
 
-    /// The rows of the help overlay: key, then what it does.
-    static var help: [(String, String)] { rows.map { ($0.label, $0.meaning) } }
-
-    /// The footer's keys and words, on a wide screen or a compact one.
-    static func footer(wide: Bool) -> [(String, String)] {
-        rows.compactMap { wide ? $0.footer : $0.compactFooter }
+    /// The rows of the help overlay: key, then what it does (on an attached dashboard, what it does there).
+    static func help(attached: Bool = false) -> [(String, String)] {
+        rows.map { ($0.label, attached ? $0.attached?.meaning ?? $0.meaning : $0.meaning) }
     }
 
-    /// The table as Markdown, for the docs.
+    /// The footer's keys and words, on a wide screen or a compact one, local or attached.
+    static func footer(wide: Bool, attached: Bool = false) -> [(String, String)] {
+        rows.compactMap { row in
+            if attached, let other = row.attached { return wide ? other.footer : other.compactFooter }
+            return wide ? row.footer : row.compactFooter
+        }
+    }
+
+    /// The table as Markdown, for the docs: what each key does, and what it does when attached.
     static var markdown: String {
-        (["| key | action |", "|---|---|"] + rows.map { row in
-            "| " + row.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ") + " | \(row.meaning) |"
+        (["| key | action | attached (`fanout attach`) |", "|---|---|---|"] + rows.map { row in
+            "| " + row.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ") + " | \(row.meaning) | \(row.attached?.meaning ?? "same") |"
         }).joined(separator: "\n")
     }
 }

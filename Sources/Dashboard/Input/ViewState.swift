@@ -8,6 +8,10 @@ struct ViewState: Hashable, Sendable {
     var flashUntil: Double = 0
     /// Set once the operator asked to quit; the loop exits when the run is done.
     var quitRequested = false
+    /// The dashboard shows a run of another process (`fanout attach`): q detaches.
+    var isAttached = false
+    /// X was pressed: the next key says whether to stop the run.
+    var confirmingStop = false
 
     /// How long a confirmation stays in the footer.
     static let flashSeconds = 3.0

@@ -41,19 +41,21 @@ enum DashboardLayout {
         }
         while lines.count < height - 1 { lines.append(ScreenLine()) }
         lines = Array(lines.prefix(height - 1)) + [footerLine]
-        if view.showsHelp { lines = HelpOverlay.draw(over: lines, width: width) }
+        if view.showsHelp { lines = HelpOverlay.draw(over: lines, width: width, attached: view.isAttached) }
         return lines.map { $0.clipped(to: width) }
     }
 
     static func header(_ snapshot: StatsSnapshot, width: Int, context: RenderContext, wide: Bool) -> ScreenLine {
         var line = ScreenLine(" fanout ", .title)
         line.append(wide ? " \(context.inputName) → \(context.saveName)" : " \(context.inputName)")
+        if let attachment = context.attachment { line.append("  " + attachment, .dim) }
         let stateStyle: Style = switch snapshot.state {
         case .running: .good
         case .paused, .draining: .banner
         case .done: .accent
         }
-        var right = ScreenLine(" \(snapshot.state.rawValue) ", stateStyle)
+        let exit = snapshot.state == .done ? context.exitCode.map { " exit \($0)" } ?? "" : ""
+        var right = ScreenLine(" \(snapshot.state.rawValue)\(exit) ", stateStyle)
         let eta = etaSeconds(snapshot, context: context).map { "ETA \(Format.clock($0))" } ?? (snapshot.state == .done ? "" : "ETA –")
         right.append(wide ? "  \(Format.clock(snapshot.elapsed)) elapsed   \(eta) " : "  \(Format.clock(snapshot.elapsed))  \(eta) ")
         return spread(line, right, width: width)
@@ -144,6 +146,11 @@ enum DashboardLayout {
     static func footer(_ snapshot: StatsSnapshot, view: ViewState, width: Int, height: Int = 24, wide: Bool,
                        context: RenderContext = RenderContext(inputName: "", saveName: "")) -> ScreenLine {
         if let message = view.flashMessage(at: snapshot.elapsed) { return ScreenLine(" " + message, .warning) }
+        if let link = context.link { return ScreenLine(" " + link + "  (q leaves)", .warning) }
+        if view.isAttached && snapshot.state == .done {
+            let code = context.exitCode.map { "exit code \($0)" } ?? "finishing"
+            return ScreenLine(" the run is done (\(code)) — press q to leave", .accent)
+        }
         if snapshot.state == .done {
             let report = context.reportPath.map { " (the report goes to \($0))" } ?? ""
             return ScreenLine(view.quitRequested ? " done: writing the summary" + report : " done — press q to exit" + report, .accent)
@@ -151,7 +158,7 @@ enum DashboardLayout {
         if width < 80 || height < 24 {
             return ScreenLine(" \(width)×\(height) is below 80×24: columns are cut; enlarge the terminal  (? help, q quit)", .warning)
         }
-        let keys = KeyBindings.footer(wide: wide)
+        let keys = KeyBindings.footer(wide: wide, attached: view.isAttached)
         var line = ScreenLine(" ")
         for (key, action) in keys {
             line.append(key, .bold)

@@ -1,11 +1,12 @@
 /// The `?` overlay: a box listing every key, drawn over the middle of the screen.
 enum HelpOverlay {
-    static func draw(over lines: [ScreenLine], width: Int) -> [ScreenLine] {
-        let keyWidth = KeyBindings.help.map(\.0.count).max() ?? 8
-        let textWidth = min(width - keyWidth - 10, KeyBindings.help.map(\.1.count).max() ?? 40)
+    static func draw(over lines: [ScreenLine], width: Int, attached: Bool = false) -> [ScreenLine] {
+        let help = KeyBindings.help(attached: attached)
+        let keyWidth = help.map(\.0.count).max() ?? 8
+        let textWidth = min(width - keyWidth - 10, help.map(\.1.count).max() ?? 40)
         let inner = keyWidth + 3 + max(10, textWidth)
         var box = [ScreenLine("┌─ keys " + String(repeating: "─", count: inner - 5) + "┐", .bold)]
-        for (key, action) in KeyBindings.help {
+        for (key, action) in help {
             var line = ScreenLine("│ ", .bold)
             line.append(Format.pad(key, keyWidth), .bold)
             line.append("   " + Format.pad(action, inner - keyWidth - 3) + " ")

@@ -11,6 +11,12 @@ struct RenderContext: Hashable, Sendable {
     var metricsPort: Int?
     /// Where `--report` writes the report once the dashboard closes.
     var reportPath: String?
+    /// Attached: which run this is (`attached to pid 4242`); nil for the run's own dashboard.
+    var attachment: String?
+    /// Attached: the run's exit code, once it has one.
+    var exitCode: Int32?
+    /// Attached: why the figures are not live (`lost the run …: reconnecting`), nil while they are.
+    var link: String?
 
     init(inputName: String, saveName: String, totalLines: Int? = nil, metricsPort: Int? = nil) {
         self.inputName = inputName

@@ -28,7 +28,7 @@ enum ActionMarks {
         var rowEnds = Array(repeating: -Double.infinity, count: rows)
         for action in actions.sorted(by: { $0.at < $1.at }) {
             let at = x(action.at)
-            let line = "\(Format.clock(action.at)) \(action.what)"
+            let line = "\(Format.clock(action.at)) \(action.what) (\(action.source.rawValue))"
             if var last = marks.last, at - last.x < burst || !rowEnds.contains(where: { $0 + 4 <= at }) {
                 // Joins the mark before it: its label grows by the count, on the row it has.
                 last.count += 1

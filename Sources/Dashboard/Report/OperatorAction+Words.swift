@@ -11,6 +11,7 @@ extension OperatorAction {
         case .setRate(let rate): return rate > 0 ? "rate → \(Self.number(rate))/s" : "rate → unlimited"
         case .setWeight(_, let weight): return weight > 0 ? "weight \(name) → \(Self.number(weight))" : "drain \(name)"
         case .setMaxInFlight(let cap): return "in-flight cap → \(cap)"
+        case .setMaxInFlightAuto: return "in-flight cap → auto"
         case .setEndpointMaxInFlight(_, let cap): return "in-flight cap \(name) → \(cap)"
         }
     }

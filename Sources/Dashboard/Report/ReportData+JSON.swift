@@ -10,7 +10,7 @@ extension ReportData {
             JSONField("summary", summaryJSON),
             JSONField("endpoints", .array(snapshot.endpoints.map(Self.endpointJSON))),
             JSONField("timeline", timelineJSON),
-            JSONField("actions", .array(actions.map { .object([JSONField("at_s", Self.number($0.at, digits: 1)), JSONField("what", .string($0.what))]) })),
+            JSONField("actions", .array(actions.map { .object([JSONField("at_s", Self.number($0.at, digits: 1)), JSONField("what", .string($0.what)), JSONField("source", .string($0.source.rawValue))]) })),
         ])
     }
 

@@ -7,8 +7,24 @@ public enum EngineCommand: Sendable, Hashable {
     case setWeight(endpoint: Int, weight: Double)
     /// The global in-flight cap.
     case setMaxInFlight(Int)
+    /// `max_in_flight auto`: the global cap is lifted; endpoints without a fixed cap find their own.
+    case setMaxInFlightAuto
     /// One endpoint's in-flight cap (an automatic one goes on learning from it).
     case setEndpointMaxInFlight(endpoint: Int, Int)
     /// Stop sending; in-flight requests finish and are written.
     case stop
+}
+
+/// Where a command came from, for the log and the report's operator actions.
+public enum CommandSource: String, Sendable, Hashable, CaseIterable {
+    /// A key on the run's own dashboard.
+    case key
+    /// A client of the control endpoint (`fanout attach`, `curl`).
+    case control
+    /// SIGINT or SIGTERM.
+    case signal
+    /// The run's own timer (the demo's `--duration`).
+    case timer
+    /// A caller of the `Engine` API.
+    case library
 }

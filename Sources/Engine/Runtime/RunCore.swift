@@ -11,7 +11,7 @@ struct RunCore {
         case sourceFailed(EngineError)
         /// A dispatched attempt came back; times are seconds since the run started.
         case attemptCompleted(Dispatch, Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?, sentAt: Double, finishedAt: Double)
-        case command(EngineCommand)
+        case command(EngineCommand, from: CommandSource = .library)
         /// The exchange sent a dispatched attempt again on its own (`StatsEvent.resent`).
         case resent(Dispatch)
         /// The timer asked for with `armTimer` fired.
@@ -94,10 +94,11 @@ struct RunCore {
             return
         }
         switch event {
-        case .command(let command):
+        case .command(let command, let source):
             apply(command, now: now)
-            stats.append((.action(command, endpoint: command.endpointIndex.flatMap { names.indices.contains($0) ? names[$0] : nil }), now))
-            if levels.infos { actions.append(.log(.command(command))) }
+            let endpoint = command.endpointIndex.flatMap { names.indices.contains($0) ? names[$0] : nil }
+            stats.append((.action(command, endpoint: endpoint, from: source), now))
+            if levels.infos { actions.append(.log(.command(command, from: source))) }
             actions.append(publication(now: now))
         case .itemsRead(let items):
             read(items, now: now, into: &actions)
@@ -150,6 +151,7 @@ struct RunCore {
         case .setRate(let rate): scheduler.setRate(rate, now: now)
         case .setWeight(let endpoint, let weight): scheduler.setWeight(weight, endpoint: endpoint)
         case .setMaxInFlight(let cap): scheduler.setMaxInFlight(cap)
+        case .setMaxInFlightAuto: scheduler.setMaxInFlightAuto(now: now)
         case .setEndpointMaxInFlight(let endpoint, let cap): scheduler.setMaxInFlight(cap, endpoint: endpoint, now: now)
         }
     }

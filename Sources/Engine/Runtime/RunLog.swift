@@ -14,7 +14,7 @@ struct RunLog {
 
     /// One moment worth a log line, as the run core reports it.
     enum Entry: Sendable {
-        case command(EngineCommand)
+        case command(EngineCommand, from: CommandSource)
         case answered(RequestRecord, endpoint: String, attempts: Int, latency: Double)
         case retrying(RequestRecord, endpoint: String, attempt: Int, message: String, after: Double)
         case failed(RequestRecord, endpoint: String, attempts: Int, message: String)
@@ -42,7 +42,7 @@ struct RunLog {
 
     func write(_ entry: Entry) {
         switch entry {
-        case .command(let command): self.command(command)
+        case .command(let command, let source): self.command(command, from: source)
         case .answered(let record, let endpoint, let attempts, let latency):
             answered(record, endpoint: endpoint, attempts: attempts, latency: latency)
         case .retrying(let record, let endpoint, let attempt, let message, let delay):
@@ -71,9 +71,9 @@ struct RunLog {
         }
     }
 
-    func command(_ command: EngineCommand) {
+    func command(_ command: EngineCommand, from source: CommandSource) {
         guard infos else { return }
-        logger.info("command applied", metadata: ["command": "\(command)"])
+        logger.info("command applied", metadata: ["command": "\(command)", "source": .string(source.rawValue)])
     }
 
     func answered(_ record: RequestRecord, endpoint: String, attempts: Int, latency: Double) {

@@ -84,6 +84,12 @@ struct EndpointSlot: Sendable {
         }
     }
 
+    /// Starts finding its own cap, unless it has a fixed one or already finds it.
+    mutating func becomeAutomatic(now: Double) {
+        guard concurrency == nil, maxInFlight == nil else { return }
+        concurrency = ConcurrencyLimit(now: now)
+    }
+
     /// The limits in force here and where they come from, for the screen and the metrics.
     var limits: EndpointLimits {
         var limits = EndpointLimits()

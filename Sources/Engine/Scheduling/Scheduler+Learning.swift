@@ -32,6 +32,14 @@ extension Scheduler {
         inFlightIsAuto = false
     }
 
+    /// `auto` at run time: the global cap rises out of the way; endpoints with a fixed cap keep it,
+    /// the others start finding their own.
+    mutating func setMaxInFlightAuto(now: Double) {
+        maxInFlight = Defaults.autoInFlightCeiling * max(1, slots.count)
+        inFlightIsAuto = true
+        for index in slots.indices { slots[index].becomeAutomatic(now: now) }
+    }
+
     /// Sets an endpoint's in-flight cap by hand: a fixed cap stays fixed, an automatic one goes on
     /// learning from the new value.
     mutating func setMaxInFlight(_ value: Int, endpoint: Int, now: Double) {

@@ -17,6 +17,19 @@ public struct Distribution: Sendable, Hashable {
 
     public init() {}
 
+    /// Counts at this type's bins (as `counts` holds them); nil when there are not that many.
+    public init?(counts: [Int]) {
+        guard counts.count == self.counts.count, counts.allSatisfy({ $0 >= 0 }) else { return nil }
+        self.counts = counts
+        total = counts.reduce(0, &+)
+    }
+
+    /// Adds another distribution's counts, bin by bin.
+    public mutating func add(_ other: Distribution) {
+        for index in counts.indices { counts[index] &+= other.counts[index] }
+        total &+= other.total
+    }
+
     public mutating func record(_ seconds: Double) {
         counts[Self.bin(of: seconds)] += 1
         total += 1

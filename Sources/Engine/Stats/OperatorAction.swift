@@ -6,11 +6,14 @@ public struct OperatorAction: Sendable, Hashable {
     public var command: EngineCommand
     /// The name of the endpoint the command names (nil: it names none).
     public var endpoint: String?
+    /// Who gave it: a key, a control client, a signal.
+    public var source: CommandSource
 
-    public init(at: Double, command: EngineCommand, endpoint: String? = nil) {
+    public init(at: Double, command: EngineCommand, endpoint: String? = nil, source: CommandSource = .library) {
         self.at = at
         self.command = command
         self.endpoint = endpoint
+        self.source = source
     }
 }
 

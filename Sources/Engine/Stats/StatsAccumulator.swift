@@ -90,8 +90,8 @@ public struct StatsAccumulator: Sendable {
             remember(ErrorEntry(at: now, source: names[endpoint], message: message, note: note))
         case .resumed(let count):
             totals.resumed += count
-        case .action(let command, let endpoint):
-            if actions.count < Self.actionLimit { actions.append(OperatorAction(at: now, command: command, endpoint: endpoint)) }
+        case .action(let command, let endpoint, let source):
+            if actions.count < Self.actionLimit { actions.append(OperatorAction(at: now, command: command, endpoint: endpoint, source: source)) }
         case .badLine(let line, let reason):
             totals.badLines += 1
             totals.failed += 1

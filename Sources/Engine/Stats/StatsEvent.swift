@@ -16,6 +16,6 @@ public enum StatsEvent: Sendable {
     case badLine(line: Int, reason: String)
     /// Records skipped because an earlier run finished them.
     case resumed(count: Int)
-    /// The operator gave a command (`endpoint`: the name of the endpoint it names).
-    case action(EngineCommand, endpoint: String?)
+    /// The operator gave a command (`endpoint`: the name of the endpoint it names) from `source`.
+    case action(EngineCommand, endpoint: String?, from: CommandSource = .library)
 }

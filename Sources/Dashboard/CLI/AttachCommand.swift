@@ -1,0 +1,96 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `fanout attach [TARGET]`: the live dashboard of a run in another process, with the same keys.
+///
+/// q and Ctrl-C detach (the run goes on; exit 0); only X then y stops the run. Without a terminal
+/// it prints a progress line every 2 s instead, until the run ends or a signal detaches it.
+struct AttachCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Open the live dashboard of a running fanout, from any terminal; q detaches, the run goes on.",
+        discussion: "TARGET is a pid, a control socket path, the save file of a running fanout, or HOST:PORT (with --control_token_env). Without one, attaches to the only run of this user (several: lists them and exits 2).")
+
+    @Argument(help: ArgumentHelp("The run: a pid, a socket path, a save file path, or HOST:PORT.", valueName: "target"))
+    var targets: [String] = []
+
+    @Option(name: .both("control_token_env"), help: ArgumentHelp("Environment variable holding the token of a TCP control endpoint (default: the one the run named, when it is set here).", valueName: "var"))
+    var controlTokenEnv: String?
+
+    @OptionGroup var display: DisplayOptions
+
+    func validate() throws {
+        if targets.count > 1 { throw ValidationError("attach takes one run at a time; give one TARGET (fanout ps lists them).") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let runs = ControlDirectory.resolve(environment: environment).liveEntries()
+        let (address, entry) = try Self.choose(targets.first, runs: runs, environment: environment)
+        let token = try AttachTarget.token(for: address, entry: entry, tokenEnv: controlTokenEnv, environment: environment)
+        let client = ControlClient(address: address, token: token)
+        let first: StatusDocument
+        do {
+            first = try await client.status()
+        } catch {
+            Console.error("fanout: \(error)")
+            throw RunExit.someFailed
+        }
+        let feed = AttachedFeed(client: client)
+        feed.start()
+        defer { feed.stop() }
+        if display.usesDashboard {
+            await dashboard(feed, first: first, address: address)
+        } else {
+            await lines(feed)
+        }
+    }
+
+    /// The target given, or the only run there is (several: listed, exit 2).
+    static func choose(_ target: String?, runs: [RunEntry], environment: [String: String]) throws -> (ControlAddress, RunEntry?) {
+        if let target { return try AttachTarget.resolve(target, runs: runs) }
+        let attachable = runs.filter { $0.control != nil }
+        guard !attachable.isEmpty else {
+            throw ValidationError("no fanout run of this user is running here to attach to (fanout ps lists them; give HOST:PORT for a run elsewhere).")
+        }
+        guard attachable.count == 1 else {
+            Console.error(PsCommand.table(attachable, Array(repeating: nil, count: attachable.count)))
+            throw ValidationError("\(attachable.count) fanout runs are running: give the pid of one (fanout attach PID).")
+        }
+        return try AttachTarget.resolve(String(attachable[0].pid), runs: runs)
+    }
+
+    private func dashboard(_ feed: AttachedFeed, first: StatusDocument, address: ControlAddress) async {
+        let terminal = Terminal()
+        let watcher = SignalWatcher(onFirst: { _ in }, onSecond: { terminal.restore() })
+        let probe = watcher.signalProbe
+        var context = RenderContext(inputName: DashboardRun.displayName(first.run.input), saveName: DashboardRun.displayName(first.run.save))
+        context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
+        let ending = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: false,
+                                         stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
+        terminal.restore()
+        watcher.cancel()
+        let last = await feed.frame()
+        if last.snapshot.state == .done, let code = last.exitCode {
+            Console.error("fanout: the run (pid \(first.pid)) ended with exit code \(code)")
+        } else if ending == .detached || ending == .finished {
+            Console.error("fanout: detached from pid \(first.pid); the run goes on (fanout attach \(first.pid) to come back)")
+        }
+    }
+
+    /// Without a terminal: a progress line every 2 s until the run ends or a signal.
+    private func lines(_ feed: AttachedFeed) async {
+        let watcher = SignalWatcher(onFirst: { _ in })
+        defer { watcher.cancel() }
+        while watcher.receivedSignal == nil {
+            let frame = await feed.frame()
+            Console.error(frame.link.map { "fanout: \($0)" } ?? SummaryReport.progressLine(frame.snapshot, total: frame.totalLines))
+            if feed.hasEnded {
+                if let code = frame.exitCode { Console.error("fanout: the run ended with exit code \(code)") }
+                return
+            }
+            for _ in 0..<20 where watcher.receivedSignal == nil && !feed.hasEnded { try? await Task.sleep(for: .milliseconds(100)) }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Engine
+import Synchronization
+
+/// The dashboard's figures from a run in another process, read from its events stream.
+///
+/// A background task keeps the latest status. When the stream breaks before the run has ended it
+/// says so (`link`) and reconnects every second, so a restarted network or a briefly stalled run
+/// comes back by itself; once the run has ended (the stream finishes) it stops.
+final class AttachedFeed: DashboardFeed {
+    private struct State {
+        var document: StatusDocument?
+        var link: String?
+        var ended = false
+    }
+
+    let client: ControlClient
+    private let state: Mutex<State>
+    private let reader = Mutex<Task<Void, Never>?>(nil)
+
+    init(client: ControlClient) {
+        self.client = client
+        state = Mutex(State(link: "connecting to \(client.address)…"))
+    }
+
+    /// Starts reading events (call once).
+    func start() {
+        let task = Task { [self] in await read() }
+        reader.withLock { $0 = task }
+    }
+
+    func stop() {
+        reader.withLock { $0?.cancel() }
+    }
+
+    /// Whether the run has ended and said its last.
+    var hasEnded: Bool { state.withLock { $0.ended } }
+
+    private func read() async {
+        while !Task.isCancelled {
+            do {
+                for try await document in client.events() {
+                    state.withLock {
+                        $0.document = document
+                        $0.link = nil
+                    }
+                }
+                // The server ends the stream only when the run ends.
+                state.withLock {
+                    $0.ended = true
+                    $0.link = $0.document?.state == "done" ? nil : "the run at \(client.address) has gone without saying how it ended"
+                }
+                return
+            } catch {
+                if Task.isCancelled { return }
+                let over = state.withLock { state in
+                    // The run said how it ended, then went before the stream's last byte.
+                    guard state.document?.state == "done", state.document?.exitCode != nil else {
+                        state.link = "lost the run at \(client.address): \(error); reconnecting"
+                        return false
+                    }
+                    state.ended = true
+                    state.link = nil
+                    return true
+                }
+                if over { return }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    func frame() async -> DashboardFrame {
+        let (document, link) = state.withLock { ($0.document, $0.link) }
+        guard let document else { return DashboardFrame(snapshot: StatsSnapshot(), link: link) }
+        return DashboardFrame(snapshot: document.snapshot, totalLines: document.records.total, exitCode: document.exitCode, link: link)
+    }
+
+    func perform(_ command: EngineCommand) async -> String? {
+        let names = state.withLock { $0.document?.endpoints.map(\.name) ?? [] }
+        guard let body = command.controlBody(endpoints: names) else { return "that endpoint is no longer in the run" }
+        do {
+            let document = try await client.send(body)
+            state.withLock { $0.document = document }
+            return nil
+        } catch {
+            return "not done: \(error)"
+        }
+    }
+}

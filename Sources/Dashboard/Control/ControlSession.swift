@@ -1,0 +1,96 @@
+import Engine
+import Foundation
+
+/// A run's control endpoint from start to end: the server, and the entry `ps` and `attach` read.
+///
+/// A default socket that cannot be made (a directory that is not ours or not writable, a path over
+/// the socket limit) is a warning and the run goes on without one; so is a socket path given with
+/// `--control`. A TCP address that cannot be bound is an error, as a busy `--metrics_port` is.
+struct ControlSession: Sendable {
+    let server: ControlServer?
+    let backend: RunControlBackend
+    let directory: ControlDirectory?
+    let entry: RunEntry?
+
+    enum Failure: Error {
+        /// The TCP address could not be bound: exit 2 with this sentence.
+        case unusable(String)
+    }
+
+    static func start(_ setting: ControlSetting, plan: RunPlan, engine: Engine, total: TotalLines,
+                      environment: [String: String], warn: (String) -> Void) async throws(Failure) -> ControlSession {
+        let identity = ProcessIdentity.current
+        let host = ProcessInfo.processInfo.hostName
+        let startedAt = WallClock.now()
+        var info = StatusDocument.RunInfo(version: FanoutCommand.configuration.version, input: RunOptions.absolute(plan.inputPath),
+                                          save: RunOptions.absolute(plan.savePath), errors: RunOptions.absolute(plan.errorsPath),
+                                          shard: plan.configuration.shard?.description)
+        let directory = ControlDirectory.resolve(environment: environment)
+        var usableDirectory: ControlDirectory?
+        do {
+            try directory.prepare()
+            usableDirectory = directory
+            _ = directory.liveEntries()
+        } catch {
+            if case .defaultSocket = setting { warn("no control socket, so fanout attach cannot reach this run: \(error)") }
+        }
+        var server: ControlServer?
+        var tokenEnv: String?
+        let backend = RunControlBackend(engine: engine, total: total,
+                                        context: .init(pid: identity.pid, host: host, startedAt: startedAt, run: info))
+        let names = plan.configuration.endpoints.map(\.name)
+        switch setting {
+        case .none:
+            break
+        case .defaultSocket:
+            if let usableDirectory {
+                server = await listen(.socket(path: usableDirectory.socketPath(for: identity.pid)), token: nil, names: names, backend: backend, warn: warn)
+            }
+        case .address(let address, let token, let variable):
+            tokenEnv = variable
+            if address.isTCP {
+                do {
+                    server = try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
+                } catch {
+                    throw .unusable("\(error); choose another --control address")
+                }
+                if !address.isLocalOnly {
+                    warn("the control endpoint at \(address) is plain HTTP beyond this machine: the token and the figures cross the network unencrypted (use an SSH tunnel or a private network)")
+                }
+            } else {
+                server = await listen(address, token: nil, names: names, backend: backend, warn: warn)
+            }
+        }
+        info.control = server?.address.description
+        backend.setRunInfo(info)
+        let entry = RunEntry(process: identity, startedAt: startedAt, host: host, version: info.version, input: info.input,
+                             save: info.save, errors: info.errors, control: info.control, tokenEnv: tokenEnv)
+        do {
+            try usableDirectory?.register(entry)
+        } catch {
+            warn("fanout ps will not list this run: \(error)")
+        }
+        return ControlSession(server: server, backend: backend, directory: usableDirectory, entry: entry)
+    }
+
+    private static func listen(_ address: ControlAddress, token: BearerToken?, names: [String], backend: RunControlBackend,
+                               warn: (String) -> Void) async -> ControlServer? {
+        do {
+            return try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
+        } catch {
+            warn("no control socket, so fanout attach cannot reach this run: \(error)")
+            return nil
+        }
+    }
+
+    /// The engine has ended with `code`: clients see it in the status from now on.
+    func ended(exitCode code: Int32) {
+        backend.setExitCode(code)
+    }
+
+    /// Sends the last status to attached clients, stops listening, removes the socket and the entry.
+    func stop() async {
+        await server?.stop()
+        if let entry { directory?.unregister(entry.pid) }
+    }
+}

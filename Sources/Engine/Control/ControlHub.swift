@@ -1,0 +1,113 @@
+import NIOHTTP1
+import NIOCore
+import Synchronization
+
+/// The control server's shared state: open connections, event subscribers, the last status made.
+///
+/// The status is built and encoded at most once per event interval however many clients read it:
+/// `/v1/status` reuses a document younger than that, and one pump task sends each event to every
+/// subscriber. A subscriber whose socket is not writable misses events instead of queueing them,
+/// so a client that stops reading costs no memory.
+final class ControlHub: Sendable {
+    private struct State {
+        var connections = 0
+        var subscribers: [ObjectIdentifier: any Channel] = [:]
+        var latest: (bytes: [UInt8], at: ContinuousClock.Instant)?
+        var pump: Task<Void, Never>?
+        var isClosed = false
+    }
+
+    let backend: any ControlBackend
+    let limits: ControlLimits
+    private let state = Mutex(State())
+
+    init(backend: any ControlBackend, limits: ControlLimits) {
+        self.backend = backend
+        self.limits = limits
+    }
+
+    var interval: Duration { .seconds(1 / max(0.1, limits.eventsPerSecond)) }
+
+    /// Counts a new connection; false when the limit is reached (the caller closes it).
+    func open() -> Bool {
+        state.withLock { state in
+            guard !state.isClosed, state.connections < limits.connections else { return false }
+            state.connections += 1
+            return true
+        }
+    }
+
+    func close(_ channel: any Channel, counted: Bool) {
+        state.withLock { state in
+            if counted { state.connections -= 1 }
+            state.subscribers[ObjectIdentifier(channel)] = nil
+        }
+    }
+
+    /// The status as JSON, built now or within the last interval.
+    func status(fresh: Bool = false) async -> [UInt8] {
+        let now = ContinuousClock.now
+        if !fresh, let latest = state.withLock({ $0.latest }), now - latest.at < interval { return latest.bytes }
+        let bytes = StatusCoding.encode(await backend.status())
+        state.withLock { $0.latest = (bytes, now) }
+        return bytes
+    }
+
+    /// Adds an events subscriber and starts the pump if it is the first.
+    func subscribe(_ channel: any Channel) {
+        state.withLock { state in
+            guard !state.isClosed else { return }
+            state.subscribers[ObjectIdentifier(channel)] = channel
+            if state.pump == nil { state.pump = Task { [self] in await pump() } }
+        }
+    }
+
+    /// One event per interval to every subscriber while there are any.
+    private func pump() async {
+        while !Task.isCancelled {
+            let subscribers = state.withLock { Array($0.subscribers.values) }
+            if !subscribers.isEmpty { broadcast(Self.event(await status(fresh: true)), to: subscribers) }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func broadcast(_ frame: ByteBuffer, to channels: [any Channel]) {
+        for channel in channels {
+            channel.eventLoop.execute {
+                guard channel.isActive, channel.isWritable else { return }
+                channel.writeAndFlush(HTTPPart.body(.byteBuffer(frame)), promise: nil)
+            }
+        }
+    }
+
+    /// Sends a last event to every subscriber, ends their streams, and refuses anything new.
+    func finish() async {
+        let bytes = await status(fresh: true)
+        let (subscribers, pump) = state.withLock { state in
+            state.isClosed = true
+            defer { state.subscribers = [:]; state.pump = nil }
+            return (Array(state.subscribers.values), state.pump)
+        }
+        pump?.cancel()
+        let frame = Self.event(bytes)
+        await withTaskGroup(of: Void.self) { group in
+            for channel in subscribers {
+                group.addTask {
+                    try? await channel.writeAndFlush(HTTPPart.body(.byteBuffer(frame)))
+                    try? await channel.writeAndFlush(HTTPPart.end(nil))
+                }
+            }
+        }
+    }
+
+    /// One server-sent event carrying a status document.
+    static func event(_ json: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeString("event: status\ndata: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}
+
+typealias HTTPPart = HTTPServerResponsePart
