@@ -104,4 +104,27 @@ import Testing
         #expect(DashboardController.step(Int.max, up: true) == Limits.inFlight.upperBound && DashboardController.step(Int.min, up: false) == 1)
         #expect(DashboardController.rateText(9.1e21) == "9.1e+21/s" && DashboardController.rateText(.infinity) == "inf/s")
     }
+
+    /// Attached, q and Ctrl-C detach without a command; locally they stop the run.
+    @Test func attachedQuitDetaches() {
+        var view = ViewState()
+        view.isAttached = true
+        for command in [DashboardCommand.quit, .interrupt] {
+            let effect = apply(command, view: view)
+            #expect(effect.detach && effect.commands.isEmpty && !effect.forceQuit)
+        }
+        #expect(apply(.quit).commands == [.stop] && !apply(.quit).detach)
+    }
+
+    /// X asks, y stops the run, anything else keeps it going; X on a finished run asks nothing.
+    @Test func stopNeedsConfirmation() {
+        let asked = apply(.stopRun)
+        #expect(asked.commands.isEmpty && asked.view.confirmingStop)
+        #expect(asked.view.flashMessage(at: 10_000)?.hasPrefix("stop the run?") == true)
+        let confirmed = apply(.confirmStop, view: asked.view)
+        #expect(confirmed.commands == [.stop] && !confirmed.view.confirmingStop)
+        let cancelled = apply(.cancelStop, view: asked.view)
+        #expect(cancelled.commands.isEmpty && !cancelled.view.confirmingStop && cancelled.view.flash == "the run goes on")
+        #expect(!apply(.stopRun, Fixtures.busy(state: .done)).view.confirmingStop)
+    }
 }

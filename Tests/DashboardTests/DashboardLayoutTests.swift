@@ -239,4 +239,23 @@ import Testing
         endpoint.actualShare = 0.38
         #expect(!endpoint.isCapBound)
     }
+
+    /// Attached: the header names the run, the footer says q detaches; when done it shows the exit code.
+    @Test func attachedScreen() {
+        var view = ViewState()
+        view.isAttached = true
+        var context = Fixtures.context
+        context.attachment = "attached to pid 4242"
+        let running = Fixtures.text(Fixtures.busy(), view: view, width: 160, height: 48, context: context)
+        #expect(running.split(separator: "\n").first?.contains("attached to pid 4242") == true)
+        #expect(running.split(separator: "\n").last?.contains("X stop run") == true)
+        #expect(running.split(separator: "\n").last?.contains("q detach") == true)
+        context.exitCode = 5
+        let done = Fixtures.text(Fixtures.busy(state: .done), view: view, width: 160, height: 48, context: context)
+        #expect(done.split(separator: "\n").first?.contains("DONE exit 5") == true)
+        #expect(done.split(separator: "\n").last == " the run is done (exit code 5) — press q to leave")
+        context.link = "lost the run at /tmp/x.sock: connection refused; reconnecting"
+        let lost = Fixtures.text(Fixtures.busy(), view: view, width: 160, height: 48, context: context)
+        #expect(lost.split(separator: "\n").last == " lost the run at /tmp/x.sock: connection refused; reconnecting  (q leaves)")
+    }
 }

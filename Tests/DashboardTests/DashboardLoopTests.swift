@@ -1,4 +1,5 @@
 import Engine
+import Synchronization
 import TestSupport
 import Testing
 @testable import Dashboard
@@ -22,8 +23,8 @@ final class InstantTransport: AsyncTransport {
     }
 
     func loop(_ engine: Engine, screen: RecordingScreen, exitWhenDone: Bool, clock: ManualClock) -> DashboardLoop<ManualClock> {
-        DashboardLoop(engine: engine, screen: screen, context: RenderContext(inputName: "in", saveName: "out"),
-                      exitWhenDone: exitWhenDone, totalLines: { 50 }, stopRequested: { false }, clock: clock)
+        DashboardLoop(feed: EngineFeed(engine: engine, total: { 50 }), screen: screen, context: RenderContext(inputName: "in", saveName: "out"),
+                      exitWhenDone: exitWhenDone, stopRequested: { false }, clock: clock)
     }
 
     /// With --exit-when-done the loop draws frames until the run is done, then ends by itself.
@@ -57,5 +58,46 @@ final class InstantTransport: AsyncTransport {
         #expect(await ending.value == .finished)
         let result = await running.value
         #expect(result.wasStopped && result.snapshot.succeeded < 100_000)
+    }
+
+    /// Attached: keys become commands to the feed, X then y stops the run, q detaches without a command.
+    @Test func attachedKeys() async {
+        let clock = ManualClock()
+        let feed = RecordingFeed(Fixtures.busy())
+        let screen = RecordingScreen(width: 120, height: 40)
+        let dashboard = DashboardLoop(feed: feed, screen: screen, context: RenderContext(inputName: "in", saveName: "out"),
+                                      exitWhenDone: false, stopRequested: { false }, clock: clock, attached: true)
+        let ended = Mutex<DashboardLoop<ManualClock>.Ending?>(nil)
+        Task { let ending = await dashboard.run(); ended.withLock { $0 = ending } }
+        #expect(await clock.advance(by: .milliseconds(15)) { screen.lastText.contains("q detach") })
+        screen.press(.character("p"))
+        #expect(await clock.advance(by: .milliseconds(15)) { feed.commands == [.pause] })
+        screen.press(.character("X"))
+        #expect(await clock.advance(by: .milliseconds(15)) { screen.lastText.contains("stop the run? y stops it") })
+        screen.press(.character("n"))
+        #expect(await clock.advance(by: .milliseconds(15)) { screen.lastText.contains("the run goes on") })
+        screen.press(.character("X"))
+        screen.press(.character("y"))
+        #expect(await clock.advance(by: .milliseconds(15)) { feed.commands == [.pause, .stop] })
+        screen.press(.character("q"))
+        #expect(await clock.advance(by: .milliseconds(15), until: { ended.withLock { $0 } != nil }, limit: .seconds(5)))
+        #expect(ended.withLock { $0 } == .detached)
+        #expect(feed.commands == [.pause, .stop])
+    }
+}
+
+/// A feed with a fixed snapshot that records the commands it is given.
+final class RecordingFeed: DashboardFeed {
+    private let state: Mutex<(snapshot: StatsSnapshot, commands: [EngineCommand])>
+
+    init(_ snapshot: StatsSnapshot) { state = Mutex((snapshot, [])) }
+
+    var commands: [EngineCommand] { state.withLock { $0.commands } }
+
+    func frame() async -> DashboardFrame { DashboardFrame(snapshot: state.withLock { $0.snapshot }) }
+
+    func perform(_ command: EngineCommand) async -> String? {
+        state.withLock { $0.commands.append(command) }
+        return nil
     }
 }

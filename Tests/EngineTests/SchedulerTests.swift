@@ -215,4 +215,18 @@ import Testing
         #expect(Double(sendTimes.count) <= span * 2 + 2, "\(sendTimes.count) sends in \(span) s")
         #expect(simulation.failed.count == 10 && simulation.failed.allSatisfy(\.isRefused))
     }
+
+    /// `max_in_flight auto` at run time lifts the global cap; endpoints without a fixed cap start finding their own.
+    @Test func autoAtRunTime() {
+        var fixed = endpoints([1, 1])
+        fixed[1].maxInFlight = 5
+        var scheduler = Scheduler(endpoints: fixed, rate: 0, maxInFlight: 3, retryPolicy: RetryPolicy(maxAttempts: 1))
+        #expect(!scheduler.inFlightIsAuto && scheduler.slots.allSatisfy { $0.concurrency == nil })
+        scheduler.setMaxInFlightAuto(now: 1)
+        #expect(scheduler.inFlightIsAuto && scheduler.maxInFlight > 3)
+        #expect(scheduler.slots[0].limits.capIsAuto && !scheduler.slots[1].limits.capIsAuto)
+        #expect(scheduler.slots[1].cap == 5)
+        scheduler.setMaxInFlight(10)
+        #expect(!scheduler.inFlightIsAuto && scheduler.maxInFlight == 10)
+    }
 }

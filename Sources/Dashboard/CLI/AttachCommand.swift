@@ -37,7 +37,7 @@ struct AttachCommand: AsyncParsableCommand {
             Console.error("fanout: \(error)")
             throw RunExit.someFailed
         }
-        let feed = AttachedFeed(client: client)
+        let feed = AttachedFeed(client: client, process: entry?.process)
         feed.start()
         defer { feed.stop() }
         if display.usesDashboard {
@@ -74,6 +74,8 @@ struct AttachCommand: AsyncParsableCommand {
         let last = await feed.frame()
         if last.snapshot.state == .done, let code = last.exitCode {
             Console.error("fanout: the run (pid \(first.pid)) ended with exit code \(code)")
+        } else if feed.hasEnded, let link = last.link {
+            Console.error("fanout: \(link)")
         } else if ending == .detached || ending == .finished {
             Console.error("fanout: detached from pid \(first.pid); the run goes on (fanout attach \(first.pid) to come back)")
         }

@@ -10,8 +10,9 @@ struct ControlOptions: ParsableArguments {
     @Option(name: .both("control_token_env"), help: ArgumentHelp("Environment variable holding the token a TCP control endpoint requires as Authorization: Bearer TOKEN (never printed).", valueName: "var"))
     var controlTokenEnv: String?
 
+    /// The address's form and the token option's presence; the variable itself is read by `setting`.
     func validate() throws {
-        _ = try setting(environment: ProcessInfo.processInfo.environment)
+        _ = try setting(environment: controlTokenEnv.map { [$0: "checked when the run starts"] } ?? [:])
     }
 
     /// What `--control` and `--control_token_env` ask for, checked against the environment.

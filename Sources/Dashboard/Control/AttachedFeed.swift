@@ -14,11 +14,14 @@ final class AttachedFeed: DashboardFeed {
     }
 
     let client: ControlClient
+    /// The run's process when it is on this machine: once it is gone, reconnecting stops.
+    let process: ProcessIdentity?
     private let state: Mutex<State>
     private let reader = Mutex<Task<Void, Never>?>(nil)
 
-    init(client: ControlClient) {
+    init(client: ControlClient, process: ProcessIdentity? = nil) {
         self.client = client
+        self.process = process
         state = Mutex(State(link: "connecting to \(client.address)…"))
     }
 
@@ -54,6 +57,11 @@ final class AttachedFeed: DashboardFeed {
                 if Task.isCancelled { return }
                 let over = state.withLock { state in
                     // The run said how it ended, then went before the stream's last byte.
+                    if let process, !process.isAlive, state.document?.exitCode == nil {
+                        state.link = "the run (pid \(process.pid)) has gone without finishing (killed?); rerun its command to resume"
+                        state.ended = true
+                        return true
+                    }
                     guard state.document?.state == "done", state.document?.exitCode != nil else {
                         state.link = "lost the run at \(client.address): \(error); reconnecting"
                         return false

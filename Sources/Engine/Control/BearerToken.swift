@@ -18,8 +18,9 @@ public struct BearerToken: Sendable {
     public func accepts(_ header: String?) -> Bool {
         guard let header else { return false }
         let given = Array(header.utf8)
-        let prefix = Array("Bearer ".utf8)
-        guard given.count >= prefix.count, given[..<prefix.count].elementsEqual(prefix) else { return false }
+        // The scheme is case-insensitive (RFC 7235); the token is not.
+        let prefix = Array("bearer ".utf8)
+        guard given.count >= prefix.count, given[..<prefix.count].map({ $0 | 0x20 }).elementsEqual(prefix) else { return false }
         let offered = given[prefix.count...]
         var difference = UInt8(offered.count == bytes.count ? 0 : 1)
         let length = max(offered.count, bytes.count)
