@@ -26,7 +26,8 @@ public final class Engine: Sendable {
         self.sink = sink
         self.clock = clock
         self.wallClock = wallClock
-        stats = StatsRecorder(endpoints: configuration.endpoints, serviceLevels: configuration.serviceLevels, progress: { [source] in source.progress }, clock: clock)
+        stats = StatsRecorder(endpoints: configuration.endpoints, serviceLevels: configuration.serviceLevels,
+                              control: Scheduler(configuration: configuration).control(now: 0), progress: { [source] in source.progress }, clock: clock)
     }
 
     /// Sends every record and returns when each has a final outcome, or after `stop()` once the

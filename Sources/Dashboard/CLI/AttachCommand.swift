@@ -37,7 +37,7 @@ struct AttachCommand: AsyncParsableCommand {
             Console.error("fanout: \(error)")
             throw RunExit.someFailed
         }
-        let feed = AttachedFeed(client: client, process: entry?.process)
+        let feed = AttachedFeed(client: client, process: entry?.process, first: first)
         feed.start()
         defer { feed.stop() }
         if display.usesDashboard {

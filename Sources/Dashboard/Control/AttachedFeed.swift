@@ -19,10 +19,11 @@ final class AttachedFeed: DashboardFeed {
     private let state: Mutex<State>
     private let reader = Mutex<Task<Void, Never>?>(nil)
 
-    init(client: ControlClient, process: ProcessIdentity? = nil) {
+    /// - Parameter first: a status already read, shown until the first event.
+    init(client: ControlClient, process: ProcessIdentity? = nil, first: StatusDocument? = nil) {
         self.client = client
         self.process = process
-        state = Mutex(State(link: "connecting to \(client.address)…"))
+        state = Mutex(State(document: first, link: first == nil ? "connecting to \(client.address)…" : nil))
     }
 
     /// Starts reading events (call once).

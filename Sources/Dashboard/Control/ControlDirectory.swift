@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The per-user directory where runs put their default control sockets and their `RunEntry`s.
@@ -44,11 +45,9 @@ struct ControlDirectory: Sendable {
 
     /// Writes `entry` (mode 0600, atomically).
     func register(_ entry: RunEntry) throws(Problem) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let final = entryPath(for: entry.pid)
         let temporary = final + ".tmp"
-        guard let data = try? encoder.encode(entry) else { throw Problem(description: "cannot encode the run's entry") }
+        let data = StatusCoding.encode(entry)
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Problem(description: "cannot write \(temporary) (\(String(cString: strerror(errno))))") }
@@ -68,11 +67,10 @@ struct ControlDirectory: Sendable {
     /// The runs alive now, oldest first; entries and sockets of runs that are gone are removed.
     func liveEntries() -> [RunEntry] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
-        let decoder = JSONDecoder()
         var live: [RunEntry] = []
         for name in names where name.hasSuffix(".json") {
             let file = (path as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: file), let entry = try? decoder.decode(RunEntry.self, from: data) else {
+            guard let data = FileManager.default.contents(atPath: file), let entry = try? StatusCoding.decode(RunEntry.self, from: data) else {
                 continue
             }
             if entry.process.isAlive {

@@ -62,12 +62,22 @@ enum Detach {
                 return .ended((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
             }
             if let data = FileManager.default.contents(atPath: directory.entryPath(for: pid)),
-               let entry = try? JSONDecoder().decode(RunEntry.self, from: data) {
+               let entry = try? StatusCoding.decode(RunEntry.self, from: data) {
                 return .attachable(control: entry.control)
             }
             usleep(20_000)
         }
         return .starting
+    }
+
+    /// Descriptors above stderr open in this process and not closed on exec.
+    private static func inheritedDescriptors() -> [Int32] {
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return listed.compactMap(Int32.init).filter { descriptor in
+            guard descriptor > 2 else { return false }
+            let flags = fcntl(descriptor, F_GETFD)
+            return flags >= 0 && flags & FD_CLOEXEC == 0
+        }
     }
 
     /// Spawns this binary with `arguments` in a new session, its output appended to `log`.
@@ -84,6 +94,9 @@ enum Detach {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Whatever else this process holds (a caller's pipe, a terminal) must not live on in the
+        // background run: a shell waiting for a pipe's end would wait for the whole run.
+        for descriptor in inheritedDescriptors() { posix_spawn_file_actions_addclose(&actions, descriptor) }
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)

@@ -66,11 +66,7 @@ struct RunCore {
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
-        scheduler = Scheduler(endpoints: configuration.endpoints, rate: configuration.rate, maxInFlight: configuration.maxInFlight,
-                              retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
-                              drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
-                              unreachableAfter: configuration.unreachableAfter, rateLimitPatience: configuration.rateLimitPatience,
-                              learnsLimits: configuration.learnsLimits)
+        scheduler = Scheduler(configuration: configuration)
         filter = RecordFilter(finished: configuration.finished, shard: configuration.shard)
         generator = SeededGenerator(seed: seed)
         redactor = Redactor(endpoints: configuration.endpoints)

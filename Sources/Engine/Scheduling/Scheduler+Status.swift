@@ -44,3 +44,14 @@ extension Scheduler {
         return latest
     }
 }
+
+extension Scheduler {
+    /// The scheduler a run of `configuration` starts with.
+    init(configuration: EngineConfiguration) {
+        self.init(endpoints: configuration.endpoints, rate: configuration.rate, maxInFlight: configuration.maxInFlight,
+                  retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
+                  drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
+                  unreachableAfter: configuration.unreachableAfter, rateLimitPatience: configuration.rateLimitPatience,
+                  learnsLimits: configuration.learnsLimits)
+    }
+}

@@ -9,10 +9,12 @@ public actor StatsRecorder {
     private var frozenAt: Double?
 
     /// - Parameter clock: what elapsed time is read from (a manual clock in tests).
-    public init<C: Clock>(endpoints: [EndpointConfiguration], serviceLevels: ServiceLevels? = nil,
+    /// - Parameter control: the scheduler's state before the run's first publication (limits, weights).
+    public init<C: Clock>(endpoints: [EndpointConfiguration], serviceLevels: ServiceLevels? = nil, control: ControlState? = nil,
                           progress: @escaping @Sendable () -> SourceProgress = { SourceProgress() },
                           clock: C = ContinuousClock()) where C.Duration == Duration {
         accumulator = StatsAccumulator(endpoints: endpoints, serviceLevels: serviceLevels)
+        if let control { accumulator.update(control) }
         stopwatch = Stopwatch(clock: clock)
         self.progress = progress
     }
