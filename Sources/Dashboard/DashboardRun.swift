@@ -8,6 +8,8 @@ struct DashboardRun {
     let total: TotalLines
     let exitWhenDone: Bool
     var metricsPort: Int?
+    /// The run's control endpoint, when it has one (the screen says how to attach).
+    var control: ControlAddress?
     /// Called once the engine has ended (the dashboard stays until q), with the signal that stopped it.
     var ended: @Sendable (RunResult, Int32?) -> Void = { _, _ in }
 
@@ -26,6 +28,7 @@ struct DashboardRun {
         var context = RenderContext(inputName: Self.displayName(plan.inputPath), saveName: Self.displayName(plan.savePath),
                                     metricsPort: metricsPort)
         context.reportPath = plan.report?.html
+        if control != nil { context.attachHint = "fanout attach \(getpid())" }
         let ending = await DashboardLoop(feed: EngineFeed(engine: engine, total: { total.current }), screen: terminal, context: context,
                                          exitWhenDone: exitWhenDone, stopRequested: { probe() != nil }, clock: ContinuousClock()).run()
         terminal.restore()

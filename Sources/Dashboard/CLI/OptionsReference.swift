@@ -18,6 +18,7 @@ enum OptionsReference {
             """]
         let commands: [(String, any ParsableCommand.Type)] = [
             ("fanout run", RunCommand.self), ("fanout validate", ValidateCommand.self), ("fanout report", ReportCommand.self),
+            ("fanout attach", AttachCommand.self), ("fanout ps", PsCommand.self),
             ("fanout demo", DemoCommand.self), ("fanout mock-server", MockServerCommand.self),
         ]
         for (name, command) in commands {

@@ -58,7 +58,7 @@ struct RunSession {
         let ending = { @Sendable (result: RunResult, signal: Int32?) in
             RunEnding(result, signal: signal, quitIsTheEnd: quitIsTheEnd, stoppedByTimer: stopAfter != nil, failedBefore: failedBefore)
         }
-        let (result, signal) = await show(prepared, total: total, metricsPort: metrics?.port) { result, signal in
+        let (result, signal) = await show(prepared, total: total, metricsPort: metrics?.port, control: control.server?.address) { result, signal in
             control.ended(exitCode: ending(result, signal).exit.code)
         }
         timer?.cancel()
@@ -74,11 +74,11 @@ struct RunSession {
 
     /// Runs the engine under the dashboard or the progress lines until it ends.
     /// `ended` is called as soon as the engine has ended (the dashboard may stay open after it).
-    private func show(_ prepared: PreparedRun, total: TotalLines, metricsPort: Int?,
+    private func show(_ prepared: PreparedRun, total: TotalLines, metricsPort: Int?, control: ControlAddress?,
                       ended: @escaping @Sendable (RunResult, Int32?) -> Void) async -> (RunResult, signal: Int32?) {
         if display.usesDashboard {
             return await DashboardRun(engine: prepared.engine, plan: prepared.plan, total: total, exitWhenDone: display.exitWhenDone,
-                                      metricsPort: metricsPort, ended: ended).execute()
+                                      metricsPort: metricsPort, control: control, ended: ended).execute()
         }
         return await HeadlessRun(engine: prepared.engine, total: total, ended: ended).execute()
     }

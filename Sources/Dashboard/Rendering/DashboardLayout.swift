@@ -90,8 +90,9 @@ enum DashboardLayout {
         if availability.usable == 0, availability.total > 0, snapshot.state != .done {
             left.append(" no endpoint usable: " + availability.reasons.joined(separator: "; "), .warning)
         }
-        guard let url = context.metricsURL else { return left }
-        return spread(left, ScreenLine("metrics \(url) ", .dim), width: width)
+        let right = [context.attachHint.map { "attach: \($0)" }, context.metricsURL.map { "metrics \($0)" }].compactMap { $0 }
+        guard !right.isEmpty else { return left }
+        return spread(left, ScreenLine(right.joined(separator: "   ") + " ", .dim), width: width)
     }
 
     static func throughput(_ snapshot: StatsSnapshot, width: Int, wide: Bool, metricsPort: Int?) -> [ScreenLine] {

@@ -11,6 +11,8 @@ struct RenderContext: Hashable, Sendable {
     var metricsPort: Int?
     /// Where `--report` writes the report once the dashboard closes.
     var reportPath: String?
+    /// How another terminal reaches this run (`fanout attach 4242`), when it has a control endpoint.
+    var attachHint: String?
     /// Attached: which run this is (`attached to pid 4242`); nil for the run's own dashboard.
     var attachment: String?
     /// Attached: the run's exit code, once it has one.
