@@ -91,3 +91,16 @@ sleep 20
 shot dashboard-learning
 tmux -L "$socket" send-keys -t shot q
 sleep 2
+
+# Attached from another terminal: the demo runs headless in the background, `fanout attach` shows it.
+tmux -L "$socket" kill-server 2>/dev/null || true
+kill "${mocks[@]}" 2>/dev/null || true
+mkdir -p "$work/control" "$work/attached"
+FANOUT_CONTROL_DIR="$work/control" "$binary" demo --no-tui --duration 90s --directory "$work/attached" >/dev/null 2>&1 & mocks=($!)
+until ls "$work/control"/*.sock >/dev/null 2>&1; do sleep 0.1; done
+TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 120 -y 40 "FANOUT_CONTROL_DIR=$work/control $binary attach"
+wait_for "attached to pid" 20
+sleep 25
+shot dashboard-attached
+tmux -L "$socket" send-keys -t shot q
+sleep 1

@@ -79,6 +79,8 @@ import Glibc
         try tmux.press("y")
         #expect(await run.waitForExit(10) == 5)
         #expect(await ControlTests.waitFor(5) { ((try? tmux.screen()) ?? "").contains("DONE exit 5") })
+        try tmux.press("q")
+        #expect(await ControlTests.waitFor(5) { ((try? tmux.screen()) ?? "").contains("ended with exit code 5") })
         await server.stop()
     }
 
@@ -135,6 +137,60 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: run.socketPath) && !FileManager.default.fileExists(atPath: run.entryPath))
         let attach = try fanout(["attach"], controlDirectory: run.controlDirectory)
         #expect(attach.status == 2 && attach.stderr.contains("no fanout run"))
+        await server.stop()
+    }
+
+    /// A run with its own dashboard open is attached from a second terminal: p there pauses it and the
+    /// run's own screen says PAUSED; q there leaves the run and its dashboard going.
+    @Test func attachBesideTheRunsOwnDashboard() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.005))
+        try harness.writeInput(Harness.prompts(3000))
+        let control = harness.directory.appendingPathComponent("control").path
+        let own = "FANOUT_CONTROL_DIR='\(control)' '\(BinaryTests.binary.path)' --requests_filepath '\(harness.inputPath)' "
+            + "--save_filepath '\(harness.savePath)' --max_requests_per_second 100 --endpoint '\(server.baseURL)' --tui; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", own])
+        #expect(await ControlTests.waitFor(5) { ((try? tmux.screen()) ?? "").contains("attach: fanout attach") })
+        let attach = "FANOUT_CONTROL_DIR='\(control)' '\(BinaryTests.binary.path)' attach; sleep 30"
+        try tmux.run(["new-window", "-d", "-t", "dash", "-n", "second", attach])
+        let second = { try tmux.run(["capture-pane", "-p", "-t", "dash:second"], output: true) }
+        #expect(await ControlTests.waitFor(5) { ((try? second()) ?? "").contains("attached to pid") })
+        try tmux.run(["send-keys", "-t", "dash:second", "p"])
+        #expect(await ControlTests.waitFor(3) { ((try? tmux.run(["capture-pane", "-p", "-t", "dash:0"], output: true)) ?? "").contains("PAUSED") })
+        try tmux.run(["send-keys", "-t", "dash:0", "p"])
+        #expect(await ControlTests.waitFor(3) { ((try? second()) ?? "").contains("RUNNING") })
+        try tmux.run(["send-keys", "-t", "dash:second", "q"])
+        #expect(await ControlTests.waitFor(3) { ((try? second()) ?? "").contains("detached from pid") })
+        #expect(try tmux.run(["capture-pane", "-p", "-t", "dash:0"], output: true).contains("RUNNING"))
+        try tmux.run(["send-keys", "-t", "dash:0", "q"])
+        await server.stop()
+    }
+
+    /// Where the socket cannot be made (a path over the socket limit, a directory that cannot be
+    /// created) the run warns and goes on to the end without one.
+    @Test func runsOnWithoutASocket() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(50))
+        let long = harness.directory.appendingPathComponent(String(repeating: "d", count: 120)).path
+        let file = harness.directory.appendingPathComponent("a-file").path
+        FileManager.default.createFile(atPath: file, contents: Data())
+        for directory in [long, file + "/control"] {
+            try? FileManager.default.removeItem(atPath: harness.savePath)
+            try? FileManager.default.removeItem(atPath: harness.errorsPath)
+            let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoint", server.baseURL,
+                                  "--restart"], controlDirectory: directory)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            #expect(run.stderr.contains("warning: no control socket, so fanout attach cannot reach this run"), "stderr: \(run.stderr)")
+            #expect(try Harness.read(harness.savePath).count == 50)
+        }
+        let explicit = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoint", server.baseURL,
+                                   "--restart", "--control", long + "/run.sock"], controlDirectory: harness.directory.path + "/c")
+        #expect(explicit.status == 0 && explicit.stderr.contains("over the 107-byte limit"), "stderr: \(explicit.stderr)")
         await server.stop()
     }
 }

@@ -63,7 +63,8 @@ struct AttachCommand: AsyncParsableCommand {
 
     private func dashboard(_ feed: AttachedFeed, first: StatusDocument, address: ControlAddress) async {
         let terminal = Terminal()
-        let watcher = SignalWatcher(onFirst: { _ in }, onSecond: { terminal.restore() })
+        // A signal, or the terminal going away, detaches; the run goes on.
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
         let probe = watcher.signalProbe
         var context = RenderContext(inputName: DashboardRun.displayName(first.run.input), saveName: DashboardRun.displayName(first.run.save))
         context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
@@ -83,7 +84,7 @@ struct AttachCommand: AsyncParsableCommand {
 
     /// Without a terminal: a progress line every 2 s until the run ends or a signal.
     private func lines(_ feed: AttachedFeed) async {
-        let watcher = SignalWatcher(onFirst: { _ in })
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in })
         defer { watcher.cancel() }
         while watcher.receivedSignal == nil {
             let frame = await feed.frame()

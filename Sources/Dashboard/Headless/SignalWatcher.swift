@@ -20,8 +20,9 @@ final class SignalWatcher {
     /// - Parameters:
     ///   - onFirst: called once, for the first signal (ask the engine to stop).
     ///   - onSecond: called for a second signal, before the process exits with 128 + signal.
-    init(onFirst: @escaping @Sendable (Int32) -> Void, onSecond: @escaping @Sendable () -> Void = {}) {
-        for number in [SIGINT, SIGTERM] {
+    ///   - signals: the signals watched (attach adds SIGHUP: its terminal went away).
+    init(signals: [Int32] = [SIGINT, SIGTERM], onFirst: @escaping @Sendable (Int32) -> Void, onSecond: @escaping @Sendable () -> Void = {}) {
+        for number in signals {
             _ = signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [latch] in
