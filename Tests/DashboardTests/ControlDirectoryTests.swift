@@ -87,4 +87,28 @@ import Testing
         none.control = nil
         #expect(throws: (any Error).self) { try AttachTarget.resolve("77", runs: [none]) }
     }
+
+    /// With no target: the only run; none or several is a usage error (several are listed first).
+    @Test func chooseTheOnlyRun() throws {
+        let one = entry(ProcessIdentity(pid: 77, startTicks: nil))
+        var two = entry(ProcessIdentity(pid: 78, startTicks: nil))
+        two.control = "/run/y.sock"
+        #expect(try AttachCommand.choose(nil, runs: [one], environment: [:]).0 == .socket(path: "/run/x.sock"))
+        #expect(throws: (any Error).self) { try AttachCommand.choose(nil, runs: [one, two], environment: [:]) }
+        #expect(throws: (any Error).self) { try AttachCommand.choose(nil, runs: [], environment: [:]) }
+    }
+
+    /// A process that has ended but not been reaped (a zombie) is not alive.
+    @Test func zombiesAreGone() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0)
+        usleep(300_000)
+        let zombie = ProcessIdentity(pid: pid, startTicks: ProcessIdentity.startTicks(of: pid))
+        #expect(!zombie.isAlive)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(ProcessIdentity.current.isAlive)
+    }
 }
