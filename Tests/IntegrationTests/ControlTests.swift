@@ -171,6 +171,14 @@ import Glibc
         #expect(await run.waitForExit() == 5)
         let saved = try String(contentsOfFile: harness.savePath, encoding: .utf8)
         #expect(!run.errors.contains(token) && !saved.contains(token))
+
+        // Bound beyond loopback: a warning that the channel is plain HTTP; the run goes on.
+        try harness.writeInput(Harness.prompts(20))
+        let wide = try BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--restart",
+                                            "--endpoint", server.baseURL, "--control", "0.0.0.0:0", "--control_token_env", "FANOUT_TEST_TOKEN"],
+                                           harness: harness, environment: ["FANOUT_TEST_TOKEN": token])
+        #expect(await wide.waitForExit() == 0)
+        #expect(wide.errors.contains("plain HTTP beyond this machine") && !wide.errors.contains(token), "stderr: \(wide.errors)")
         await server.stop()
     }
 

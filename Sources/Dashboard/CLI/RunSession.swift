@@ -21,31 +21,11 @@ struct RunSession {
         }
         defer { prepared.release() }
         let engine = prepared.engine
-        var metrics: MetricsServer?
-        if let port = plan.metricsPort {
-            do {
-                metrics = try await MetricsServer.start(port: port) { await engine.snapshot() }
-                // With the dashboard the screen shows it; stderr would be hidden under the screen.
-                if !display.usesDashboard { Console.error("fanout: metrics at \(MetricsServer.url(port: metrics!.port))") }
-            } catch {
-                Console.error("fanout: \(error); choose another --metrics_port")
-                return .usage
-            }
-        }
         let total = TotalLines(path: plan.inputPath, shard: plan.configuration.shard)
-        var warnings: [String] = []
-        let control: ControlSession
-        do {
-            control = try await ControlSession.start(self.control, plan: plan, engine: engine, total: total,
-                                                     environment: ProcessInfo.processInfo.environment) { warnings.append($0) }
-        } catch {
-            if case .unusable(let sentence) = error { Console.error("fanout: \(sentence)") }
-            await metrics?.stop()
+        guard let metrics = await serveMetrics(engine) else { return .usage }
+        guard let (control, warnings) = await serveControl(engine, total: total) else {
+            await metrics.server?.stop()
             return .usage
-        }
-        for warning in warnings { Console.error("fanout: warning: \(warning)") }
-        if let address = control.server?.address, !display.usesDashboard {
-            Console.error("fanout: control at \(address) (watch and steer: fanout attach \(getpid()))")
         }
         let startedAt = WallClock.now()
         let timer = stopAfter.map { seconds in
@@ -58,11 +38,11 @@ struct RunSession {
         let ending = { @Sendable (result: RunResult, signal: Int32?) in
             RunEnding(result, signal: signal, quitIsTheEnd: quitIsTheEnd, stoppedByTimer: stopAfter != nil, failedBefore: failedBefore)
         }
-        let (result, signal) = await show(prepared, total: total, metricsPort: metrics?.port, control: control.server?.address) { result, signal in
+        let (result, signal) = await show(prepared, total: total, metricsPort: metrics.server?.port, control: control.server?.address) { result, signal in
             control.ended(exitCode: ending(result, signal).exit.code)
         }
         timer?.cancel()
-        await metrics?.stop()
+        await metrics.server?.stop()
         let report = await writeReport(engine: engine, result: result, startedAt: startedAt)
         printSummary(result, report: report, warnings: warnings)
         let end = ending(result, signal)

@@ -34,33 +34,12 @@ struct ControlSession: Sendable {
         } catch {
             if case .defaultSocket = setting { warn("no control socket, so fanout attach cannot reach this run: \(error)") }
         }
-        var server: ControlServer?
-        var tokenEnv: String?
         let backend = RunControlBackend(engine: engine, total: total,
                                         context: .init(pid: identity.pid, host: host, startedAt: startedAt, run: info))
-        let names = plan.configuration.endpoints.map(\.name)
-        switch setting {
-        case .none:
-            break
-        case .defaultSocket:
-            if let usableDirectory {
-                server = await listen(.socket(path: usableDirectory.socketPath(for: identity.pid)), token: nil, names: names, backend: backend, warn: warn)
-            }
-        case .address(let address, let token, let variable):
-            tokenEnv = variable
-            if address.isTCP {
-                do {
-                    server = try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
-                } catch {
-                    throw .unusable("\(error); choose another --control address")
-                }
-                if !address.isLocalOnly {
-                    warn("the control endpoint at \(address) is plain HTTP beyond this machine: the token and the figures cross the network unencrypted (use an SSH tunnel or a private network)")
-                }
-            } else {
-                server = await listen(address, token: nil, names: names, backend: backend, warn: warn)
-            }
-        }
+        let socket = usableDirectory?.socketPath(for: identity.pid)
+        let server = try await serve(setting, defaultSocket: socket, names: plan.configuration.endpoints.map(\.name), backend: backend, warn: warn)
+        var tokenEnv: String?
+        if case .address(_, _, let variable) = setting { tokenEnv = variable }
         info.control = server?.address.description
         backend.setRunInfo(info)
         let entry = RunEntry(process: identity, startedAt: startedAt, host: host, version: info.version, input: info.input,
@@ -71,6 +50,31 @@ struct ControlSession: Sendable {
             warn("fanout ps will not list this run: \(error)")
         }
         return ControlSession(server: server, backend: backend, directory: usableDirectory, entry: entry)
+    }
+
+    /// The server `setting` asks for, or nil for none (or a socket that cannot be made: warned).
+    private static func serve(_ setting: ControlSetting, defaultSocket: String?, names: [String], backend: RunControlBackend,
+                              warn: (String) -> Void) async throws(Failure) -> ControlServer? {
+        switch setting {
+        case .none:
+            return nil
+        case .defaultSocket:
+            guard let defaultSocket else { return nil }
+            return await listen(.socket(path: defaultSocket), token: nil, names: names, backend: backend, warn: warn)
+        case .address(let address, _, _) where !address.isTCP:
+            return await listen(address, token: nil, names: names, backend: backend, warn: warn)
+        case .address(let address, let token, _):
+            let server: ControlServer
+            do {
+                server = try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
+            } catch {
+                throw .unusable("\(error); choose another --control address")
+            }
+            if !address.isLocalOnly {
+                warn("the control endpoint at \(address) is plain HTTP beyond this machine: the token and the figures cross the network unencrypted (use an SSH tunnel or a private network)")
+            }
+            return server
+        }
     }
 
     private static func listen(_ address: ControlAddress, token: BearerToken?, names: [String], backend: RunControlBackend,

@@ -84,36 +84,47 @@ enum DashboardController {
             view.confirm("weights restored", at: now)
         case .toggleHelp:
             view.showsHelp.toggle()
-        case .quit where view.isAttached, .interrupt where view.isAttached:
-            return Effect(view: view, detach: true)
-        case .stopRun:
-            guard snapshot.state != .done else {
-                view.confirm("the run has ended", at: now)
-                break
-            }
-            view.confirmingStop = true
-            view.confirm("stop the run? y stops it (requests in flight finish; it exits 5), any other key keeps it going", at: now)
-            view.flashUntil = .infinity
-        case .confirmStop:
-            view.confirmingStop = false
-            commands.append(.stop)
-            view.confirm("stopping the run: requests in flight finish, then it exits 5", at: now)
-        case .cancelStop:
-            view.confirmingStop = false
-            view.confirm("the run goes on", at: now)
-        case .quit, .interrupt:
-            if command == .interrupt && view.quitRequested && snapshot.state != .done {
-                return Effect(view: view, forceQuit: true)
-            }
-            view.quitRequested = true
-            if snapshot.state != .done {
-                commands.append(.stop)
-                view.confirm("quitting: finishing requests in flight" + (command == .interrupt ? " (Ctrl-C again to stop at once)" : ""), at: now)
-            }
+        case .quit, .interrupt, .stopRun, .confirmStop, .cancelStop:
+            return leaving(command, snapshot: snapshot, view: view)
         case .redraw:
             break
         }
         return Effect(commands: commands, view: view)
+    }
+
+    /// Quitting, detaching and stopping: q and Ctrl-C quit a run of this process and detach from an
+    /// attached one; X asks to stop the run, y confirms.
+    private static func leaving(_ command: DashboardCommand, snapshot: StatsSnapshot, view: ViewState) -> Effect {
+        var view = view
+        let now = snapshot.elapsed
+        switch command {
+        case .quit, .interrupt:
+            if view.isAttached { return Effect(view: view, detach: true) }
+            if command == .interrupt && view.quitRequested && snapshot.state != .done {
+                return Effect(view: view, forceQuit: true)
+            }
+            view.quitRequested = true
+            guard snapshot.state != .done else { return Effect(view: view) }
+            view.confirm("quitting: finishing requests in flight" + (command == .interrupt ? " (Ctrl-C again to stop at once)" : ""), at: now)
+            return Effect(commands: [.stop], view: view)
+        case .stopRun:
+            guard snapshot.state != .done else {
+                view.confirm("the run has ended", at: now)
+                return Effect(view: view)
+            }
+            view.confirmingStop = true
+            view.confirm("stop the run? y stops it (requests in flight finish; it exits 5), any other key keeps it going", at: now)
+            view.flashUntil = .infinity
+            return Effect(view: view)
+        case .confirmStop:
+            view.confirmingStop = false
+            view.confirm("stopping the run: requests in flight finish, then it exits 5", at: now)
+            return Effect(commands: [.stop], view: view)
+        default:
+            view.confirmingStop = false
+            view.confirm("the run goes on", at: now)
+            return Effect(view: view)
+        }
     }
 
     /// One ×1.25 step of a cap, by at least 1, inside `Limits.inFlight` whatever `value` was.
