@@ -237,4 +237,39 @@ import Glibc
         #expect(ids.count == 4000 && Set(ids).count == 4000)
         await server.stop()
     }
+
+    /// curl, a client that is not ours: status, a command and the events stream over the socket, and
+    /// over TCP with the token.
+    @Test func curlSpeaksToIt() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is needed (apt-get install curl)")
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.005))
+        try harness.writeInput(Harness.prompts(2000))
+        let run = try BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                           "--max_requests_per_second", "100", "--endpoint", server.baseURL], harness: harness)
+        #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.socketPath) })
+        func curl(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["-s", "--unix-socket", run.socketPath] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let status = try JSONParser.parse(try curl(["http://fanout/v1/status"]))
+        #expect(status["pid"]?.intValue == Int(run.process.processIdentifier))
+        let paused = try JSONParser.parse(try curl(["-d", #"{"command":"pause"}"#, "http://fanout/v1/commands"]))
+        #expect(paused["state"]?.stringValue == "paused")
+        let events = try curl(["-N", "--max-time", "1", "http://fanout/v1/events"])
+        let datas = events.split(separator: "\n").filter { $0.hasPrefix("data: ") }
+        #expect(datas.count >= 5 && datas.count <= 11, "\(datas.count) events in 1 s")
+        #expect(try datas.allSatisfy { try JSONParser.parse(String($0.dropFirst(6)))["state"]?.stringValue == "paused" })
+        _ = try curl(["-d", #"{"command":"stop"}"#, "http://fanout/v1/commands"])
+        #expect(await run.waitForExit() == 5)
+        await server.stop()
+    }
 }
