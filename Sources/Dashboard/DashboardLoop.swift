@@ -41,7 +41,9 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
             let (width, height) = screen.size
             screen.draw(DashboardLayout.render(snapshot, view: view, width: width, height: height, context: context))
             if attached && stopRequested() { return .detached }
-            if snapshot.state == .done && (view.quitRequested || exitWhenDone || stopRequested()) { return .finished }
+            // Attached, --exit-when-done waits for the run's exit code, so the line said on leaving has it.
+            let settled = !attached || frame.exitCode != nil || frame.link != nil
+            if snapshot.state == .done && settled && (view.quitRequested || exitWhenDone || stopRequested()) { return .finished }
 
             let deadline = clock.now.advanced(by: Self.frameInterval)
             keys: while clock.now < deadline {

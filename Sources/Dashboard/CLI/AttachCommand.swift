@@ -68,7 +68,7 @@ struct AttachCommand: AsyncParsableCommand {
         let probe = watcher.signalProbe
         var context = RenderContext(inputName: DashboardRun.displayName(first.run.input), saveName: DashboardRun.displayName(first.run.save))
         context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
-        let ending = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: false,
+        let ending = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: display.exitWhenDone,
                                          stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
         terminal.restore()
         watcher.cancel()
