@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 import Testing
 @testable import Dashboard
@@ -12,7 +13,11 @@ import Testing
     @Test func sockets() throws {
         guard case .defaultSocket = try setting([]) else { Issue.record("not the default socket"); return }
         guard case .none = try setting(["--control", "none"]) else { Issue.record("not none"); return }
-        guard case .address(.socket("./run.sock"), nil, nil) = try setting(["--control", "./run.sock"]) else { Issue.record("not the path"); return }
+        let here = FileManager.default.currentDirectoryPath
+        guard case .address(.socket(let path), nil, nil) = try setting(["--control", "./run.sock"]), path == here + "/run.sock" else {
+            Issue.record("not the path made absolute")
+            return
+        }
     }
 
     /// TCP needs --control_token_env naming a set, non-empty variable; otherwise a usage error.

@@ -193,4 +193,32 @@ import Glibc
         #expect(explicit.status == 0 && explicit.stderr.contains("over the 107-byte limit"), "stderr: \(explicit.stderr)")
         await server.stop()
     }
+
+    /// A terminal ncurses has no description of: the run and attach fall back to progress lines
+    /// (never ncurses' "Error opening terminal" exit), and the run still finishes.
+    @Test func unknownTerminalFallsBackToLines() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.005))
+        try harness.writeInput(Harness.prompts(400))
+        let control = harness.directory.appendingPathComponent("control").path
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let run = "TERM=no-such-terminal FANOUT_CONTROL_DIR='\(control)' '\(BinaryTests.binary.path)' --requests_filepath '\(harness.inputPath)' "
+            + "--save_filepath '\(harness.savePath)' --max_requests_per_second 100 --endpoint '\(server.baseURL)'; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", run])
+        #expect(await ControlTests.waitFor(5) { ((try? tmux.screen()) ?? "").contains("progress lines instead of the dashboard") })
+        let attach = "TERM=no-such-terminal FANOUT_CONTROL_DIR='\(control)' '\(BinaryTests.binary.path)' attach; sleep 30"
+        try tmux.run(["new-window", "-d", "-t", "dash", "-n", "second", attach])
+        #expect(await ControlTests.waitFor(5) {
+            ((try? tmux.run(["capture-pane", "-p", "-t", "dash:second"], output: true)) ?? "").contains("] done ")
+        })
+        #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
+        #expect(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await ControlTests.waitFor(5) {
+            ((try? tmux.run(["capture-pane", "-p", "-t", "dash:second"], output: true)) ?? "").contains("the run ended with exit code 0")
+        })
+        await server.stop()
+    }
 }

@@ -62,7 +62,10 @@ struct AttachCommand: AsyncParsableCommand {
     }
 
     private func dashboard(_ feed: AttachedFeed, first: StatusDocument, address: ControlAddress) async {
-        let terminal = Terminal()
+        guard let terminal = Terminal() else {
+            Console.error("fanout: the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")) is not one ncurses knows; progress lines instead of the dashboard")
+            return await lines(feed)
+        }
         // A signal, or the terminal going away, detaches; the run goes on.
         let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
         let probe = watcher.signalProbe

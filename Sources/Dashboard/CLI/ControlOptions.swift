@@ -22,7 +22,11 @@ struct ControlOptions: ParsableArguments {
         guard let address = ControlAddress(control) else {
             throw ValidationError("--control takes a socket path with a / (e.g. ./run.sock), HOST:PORT (e.g. 127.0.0.1:7070) or none, not \"\(control)\".")
         }
-        guard address.isTCP else { return .address(address, token: nil, tokenEnv: nil) }
+        if case .socket(let path) = address {
+            // Absolute, so ps and attach find it from any directory.
+            let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+            return .address(.socket(path: (absolute as NSString).standardizingPath), token: nil, tokenEnv: nil)
+        }
         guard let variable = controlTokenEnv else {
             throw ValidationError("--control \(address) is TCP: give --control_token_env VAR, where VAR holds the token clients must send (e.g. export FANOUT_TOKEN=$(openssl rand -hex 16)).")
         }

@@ -14,18 +14,16 @@ final class Terminal: Screen, @unchecked Sendable {
     private var attributes: [Style: attr_t] = [:]
 
     /// Takes over the terminal: raw mode (Ctrl-C arrives as a key), no echo, hidden cursor, keypad keys.
-    /// Colour when the terminal has it and `NO_COLOR` is not set.
-    init(colour: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) {
+    /// Colour when the terminal has it and `NO_COLOR` is not set. Nil when ncurses cannot drive it
+    /// (a `TERM` it has no description of): the caller shows progress lines instead.
+    init?(colour: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) {
         setlocale(LC_ALL, "")
         // Before ncurses changes the modes: a crash later puts them back.
         CrashRestore.install(terminal: isatty(STDOUT_FILENO) != 0 ? STDOUT_FILENO : STDIN_FILENO)
-        // With the input on stdin (`-`), keys come from the controlling terminal instead.
-        if isatty(STDIN_FILENO) == 0, let tty = fopen("/dev/tty", "r") {
-            _ = newterm(nil, fdopen(STDOUT_FILENO, "w"), tty)
-        } else {
-            _ = initscr()
-        }
-        guard let screen = fanout_stdscr() else { fatalError("ncurses could not initialise the terminal") }
+        // With the input on stdin (`-`), keys come from the controlling terminal instead. newterm,
+        // unlike initscr, returns nil for an unknown terminal instead of ending the process.
+        let input = isatty(STDIN_FILENO) == 0 ? fopen("/dev/tty", "r") : fdopen(STDIN_FILENO, "r")
+        guard let input, newterm(nil, fdopen(STDOUT_FILENO, "w"), input) != nil, let screen = fanout_stdscr() else { return nil }
         window = screen
         raw()
         noecho()
