@@ -16,8 +16,8 @@ import Testing
                                    version: "0.1.0", source: "run", input: "in.jsonl", save: "out.jsonl", errors: "errors.jsonl",
                                    endpoints: [("gpu-a", "http://10.0.0.5:8000/v1")])
         return ReportData(meta: meta, snapshot: snapshot, timeline: built,
-                          actions: [OperatorAction(at: 100, command: .setWeight(endpoint: 0, weight: 3), endpoint: "gpu-a"),
-                                    OperatorAction(at: 150, command: .pause)])
+                          actions: [OperatorAction(at: 100, command: .setWeight(endpoint: 0, weight: 3), endpoint: "gpu-a", source: .key),
+                                    OperatorAction(at: 150, command: .pause, source: .control)])
     }
 
     /// The page is self-contained (no src, href, url() or import: nothing to fetch), draws a chart per
@@ -29,6 +29,7 @@ import Testing
         for reference in ["src=", "href=", "url(", "@import", "<link", "<iframe"] { #expect(!html.contains(reference), "\(reference)") }
         #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 8)
         #expect(html.contains("weight gpu-a → 3") && html.contains(">pause<"))
+        #expect(html.contains("<td>pause</td><td>control client</td>") && html.contains(">key<"), "the actions table says who gave each")
         #expect(html.contains("&lt;gpu &amp; co&gt;") && !html.contains("<gpu & co>"))
         #expect(html.contains("p50 ") && html.contains("class=\"percentile\""))
         #expect(html.contains("goodput targets") && html.contains("ttft ≤ 500ms, tpot ≤ 50ms"))
@@ -43,6 +44,7 @@ import Testing
         #expect(json["endpoints"]?[0]?["ttft_ms"]?["p50"] != nil && json["endpoints"]?[0]?["ttft_bins"]?["counts"] != nil)
         #expect(json["timeline"]?["points"] == 200 && json["timeline"]?["counts"]?["answers/gpu-a"]?[0] == 12)
         #expect(json["actions"]?[1]?["what"] == "pause" && json["actions"]?[1]?["at_s"] == 150)
+        #expect(json["actions"]?[0]?["source"] == "key" && json["actions"]?[1]?["source"] == "control")
     }
 
     /// A 10-hour run sampled every 100 ms makes a report well under 2 MB, HTML and JSON together.

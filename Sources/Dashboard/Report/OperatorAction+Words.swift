@@ -16,6 +16,9 @@ extension OperatorAction {
         }
     }
 
+    /// Who gave it, as the report's table says: `key`, `control client`, `signal`, `timer`, `library`.
+    var by: String { source == .control ? "control client" : source.rawValue }
+
     /// A rate or weight: whole, or with one decimal.
     private static func number(_ value: Double) -> String {
         if let whole = Format.integer(value), Double(whole) == value { return String(whole) }

@@ -106,7 +106,7 @@ enum ReportHTML {
 
     private static func actionsTable(_ actions: [OperatorAction]) -> String {
         guard !actions.isEmpty else { return #"<p class="empty">none: the run went as started</p>"# }
-        return table(actions.map { [Format.clock($0.at), $0.what] }, head: ["at", "action"], className: "actions")
+        return table(actions.map { [Format.clock($0.at), $0.what, $0.by] }, head: ["at", "action", "by"], className: "actions")
     }
 
     private static func table(_ rows: [[String]], head: [String]?, className: String) -> String {
