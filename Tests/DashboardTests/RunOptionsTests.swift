@@ -107,6 +107,20 @@ import Testing
         #expect(throws: (any Error).self) { try RunOptions.parse(["--requests_filepath", input, "--shard", "0/2", "--shards", "2"]) }
     }
 
+    /// --fleet_rate is the fleet's rate: each of n shards takes rate / n; it needs shards and no per-shard rate.
+    @Test func fleetRate() throws {
+        let shard = try RunOptions.parse(["--requests_filepath", input, "--shard", "1/3", "--fleet_rate", "300"]).makePlan(environment: [:])
+        #expect(shard.configuration.rate == 100)
+        let indexed = try RunOptions.parse(["--requests_filepath", input, "--shards", "4", "--fleet-rate", "1000"])
+            .makePlan(environment: ["JOB_COMPLETION_INDEX": "0"])
+        #expect(indexed.configuration.rate == 250)
+        #expect(try RunOptions.parse(["--requests_filepath", input, "--shard", "0/2", "--fleet_rate", "0"]).makePlan(environment: [:]).configuration.rate == 0)
+        for arguments in [["--fleet_rate", "300"], ["--shard", "0/2", "--fleet_rate", "300", "--max_requests_per_second", "50"],
+                          ["--shard", "0/2", "--fleet_rate", "-1"], ["--shard", "0/2", "--fleet_rate", "300", "--max_requests_per_minute", "60"]] {
+            #expect(throws: (any Error).self, "\(arguments)") { try RunOptions.parse(["--requests_filepath", self.input] + arguments).makePlan(environment: [:]) }
+        }
+    }
+
     /// The issue-7 options parse into the plan; bad values are one sentence naming the option.
     @Test func limitsFormatMetricsAndLogging() throws {
         let options = try RunOptions.parse(["--requests_filepath", input, "--output_format", "openai-batch", "--max_tokens_per_minute", "90000",

@@ -83,6 +83,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("shards"), parsing: .unconditional, help: ArgumentHelp("Split into n shards and take the index from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "n"))
     var shards: Int?
 
+    @Option(name: .both("fleet_rate"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's requests per second, retries included; each shard takes rate / n (in place of --max_requests_per_second, which is per shard); 0 = no limit.", valueName: "rate"))
+    var fleetRate: Double?
+
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 

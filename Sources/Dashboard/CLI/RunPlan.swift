@@ -56,8 +56,8 @@ extension RunOptions {
         if apiKey != nil {
             throw ValidationError("--api_key: fanout never takes a key on the command line (every user of the machine can read it with ps, and the shell keeps it in its history); export OPENAI_API_KEY=sk-… instead, or name another variable with --api_key_env.")
         }
-        let rate = try cookbookRate()
-        try Limits.check(rate, "--max_requests_per_second", Limits.rate, "requests per second (0 = no limit)")
+        let rate = try shardRate()
+        try Limits.check(rate, fleetRate == nil ? "--max_requests_per_second" : "--fleet_rate / shards", Limits.rate, "requests per second (0 = no limit)")
         try Limits.check(maxAttempts, "--max_attempts", Limits.attempts)
         if let cap = maxInFlight.cap { try Limits.check(cap, "--max_in_flight", Limits.inFlight, "(or auto)") }
         guard let patience = DurationText.seconds(rateLimitPatience) else {
@@ -151,6 +151,19 @@ extension RunOptions {
             return files
         }
         return (savePath, errorsPath, reportFiles)
+    }
+
+    /// This shard's share of `--fleet_rate`, or the per-run rate (`cookbookRate`).
+    private func shardRate() throws -> Double {
+        guard let fleetRate else { return try cookbookRate() }
+        guard let count = shards ?? shard.flatMap(Shard.init)?.count else {
+            throw ValidationError("--fleet_rate is the rate of a whole fleet of shards: give --shard i/n or --shards n with it (or use --max_requests_per_second for one run).")
+        }
+        guard maxRequestsPerSecond == Defaults.rate, maxRequestsPerMinute == nil else {
+            throw ValidationError("--fleet_rate and --max_requests_per_second both set the rate; give one (--fleet_rate for the fleet, each shard taking its share).")
+        }
+        try Limits.check(fleetRate, "--fleet_rate", Limits.rate.lowerBound...(Limits.rate.upperBound * Double(max(1, count))), "requests per second (0 = no limit)")
+        return fleetRate / Double(max(1, count))
     }
 
     /// Requests per second from --max_requests_per_second, or from the cookbook's per-minute rate.
