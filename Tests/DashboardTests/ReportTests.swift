@@ -114,6 +114,34 @@ import Testing
         _ = ReportHTML.render(data)
     }
 
+    /// Three shards' files in any order make one report: totals summed, endpoints merged by name,
+    /// errors lines told from save lines by their content, and it says it covers three runs.
+    @Test func fleetOfFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var rebuild = ReportRebuild()
+        for shard in 0..<3 {
+            var save = ""
+            for index in 0..<10 {
+                save += #"{"id":"\#(shard)-\#(index)","response":"y","endpoint":"gpu-\#(index % 2)","attempts":1,"latency_ms":\#(100 * (shard + 1)),"started_at":\#(1_800_000_000 + shard * 5 + index)}"# + "\n"
+            }
+            let errors = #"{"id":"\#(shard)-x","error":"HTTP 503: busy","status":503,"attempts":3,"endpoint":"gpu-0","line":11,"started_at":1800000003}"# + "\n"
+            try errors.write(toFile: directory + "/\(shard)_errors.jsonl", atomically: true, encoding: .utf8)
+            try save.write(toFile: directory + "/\(shard)_results.jsonl", atomically: true, encoding: .utf8)
+            try rebuild.read(directory + "/\(shard)_errors.jsonl")
+            try rebuild.read(directory + "/\(shard)_results.jsonl")
+        }
+        #expect(rebuild.saveFiles == 3)
+        let data = rebuild.data(save: "", errors: "", runs: rebuild.saveFiles)
+        #expect(data.snapshot.succeeded == 30 && data.snapshot.failed == 3)
+        #expect(data.snapshot.endpoints.map(\.name).sorted() == ["gpu-0", "gpu-1"])
+        #expect(data.snapshot.endpoints.first { $0.name == "gpu-0" }?.failedRecords == 3)
+        #expect(data.json["meta"]?["runs"] == 3 && data.json["summary"]?["saved"] == 30)
+        #expect(data.meta.coverage.hasPrefix("every record in the files") && data.meta.coverage.contains("3 runs or shards"))
+        #expect(abs(data.snapshot.elapsed - 19.3) < 0.01, "aligned by wall time: shard 2 starts 10 s after shard 0")
+    }
+
     /// Save and errors lines rebuild the summary, per-endpoint figures and the timeline; Batch lines
     /// give totals; lines that are not records are counted, not trusted.
     @Test func rebuildsFromFiles() throws {

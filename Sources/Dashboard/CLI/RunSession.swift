@@ -97,10 +97,11 @@ struct RunSession {
     private func writeReport(engine: Engine, result: RunResult, startedAt: Double) async -> ReportFiles? {
         guard let files = plan.report else { return nil }
         let (timeline, actions) = await engine.stats.history()
-        let meta = ReportData.Meta(
+        var meta = ReportData.Meta(
             command: ReportData.redactedCommand(["fanout"] + CommandLine.arguments.dropFirst()), startedAt: startedAt, endedAt: WallClock.now(),
             version: FanoutCommand.configuration.version, source: "run", input: plan.inputPath, save: plan.savePath, errors: plan.errorsPath,
             endpoints: plan.configuration.endpoints.map { ($0.name, $0.url.description) })
+        meta.coverage = ReportData.coverage(ofRun: result.snapshot, save: plan.savePath, errors: plan.errorsPath)
         do {
             try files.write(ReportData(meta: meta, snapshot: result.snapshot, timeline: timeline, actions: actions))
             return files

@@ -25,6 +25,8 @@ extension ReportData {
             JSONField("input", .string(meta.input)),
             JSONField("save", .string(meta.save)),
             JSONField("errors", .string(meta.errors)),
+            JSONField("runs", .number(meta.runs)),
+            JSONField("coverage", .string(meta.coverage)),
             JSONField("endpoints", .array(meta.endpoints.map { .object([JSONField("name", .string($0.name)), JSONField("url", .string($0.url))]) })),
             JSONField("slo", snapshot.serviceLevels.map { levels in
                 .object([("ttft_ms", levels.ttft), ("tpot_ms", levels.tpot), ("e2e_ms", levels.e2e)].compactMap { name, value in

@@ -18,6 +18,10 @@ struct ReportData {
         var save: String
         var errors: String
         var endpoints: [(name: String, url: String)]
+        /// The runs (or shards) the figures cover: one for a run's own report, the save files read for a rebuilt one.
+        var runs = 1
+        /// What the figures cover, said plainly (a resumed run's own report covers its segment only).
+        var coverage = ""
     }
 
     var meta: Meta
@@ -84,3 +88,19 @@ struct ReportData {
         argument.isEmpty || argument.contains(where: { " \"'$\\".contains($0) }) ? "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'" : argument
     }
 }
+
+extension ReportData {
+    /// What a run's own report covers: the whole run, or, resumed, this run's segment only.
+    static func coverage(ofRun snapshot: StatsSnapshot, save: String, errors: String) -> String {
+        guard snapshot.resumed > 0 else { return "this run: every record of its input" }
+        return "this run's segment only: \(Format.count(snapshot.resumed)) records finished by earlier runs of the same files are not "
+            + "in these figures (fanout report \(save) \(errors) covers every record in the files)"
+    }
+
+    /// What a report rebuilt from files covers.
+    static func coverage(ofFiles runs: Int) -> String {
+        "every record in the files, earlier segments of resumed runs included"
+            + (runs > 1 ? ": \(runs) runs or shards (save files), merged — totals summed, endpoints merged by name, timelines aligned by wall time" : "")
+    }
+}
+

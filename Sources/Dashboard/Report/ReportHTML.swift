@@ -65,7 +65,9 @@ enum ReportHTML {
         let rows: [(String, String)] = [
             ("command", data.meta.command), ("started", ReportData.iso(data.meta.startedAt)), ("ended", ReportData.iso(data.meta.endedAt)),
             ("duration", Format.duration(data.snapshot.elapsed)), ("fanout", data.meta.version + (data.meta.source == "files" ? " (rebuilt from the files)" : "")),
-            ("input", data.meta.input), ("save file", data.meta.save), ("errors file", data.meta.errors),
+            ("covers", data.meta.coverage),
+            ("input", data.meta.input), (data.meta.runs > 1 ? "save files" : "save file", data.meta.save),
+            (data.meta.runs > 1 ? "errors files" : "errors file", data.meta.errors),
             ("endpoints", data.meta.endpoints.map { "\($0.name) \($0.url)" }.joined(separator: ", ")),
         ] + (data.snapshot.serviceLevels.map { [("goodput targets", $0.description(Format.latency))] } ?? [])
         return "<h1>fanout report</h1>" + table(rows.map { [$0.0, $0.1] }, head: nil, className: "meta")

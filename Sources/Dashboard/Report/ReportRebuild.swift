@@ -39,12 +39,18 @@ struct ReportRebuild {
     private(set) var skipped = 0
     private var itl: [String: DurationSamples] = [:]
 
-    /// Reads one file's lines; `failures` for the errors file.
-    mutating func read(_ path: String, failures: Bool) throws(EngineError) {
+    /// Files read that held saved answers: the runs (or shards) the report covers.
+    private(set) var saveFiles = 0
+
+    /// Reads one file's lines; `failures` for an errors file. Without it each line is read by its
+    /// content: a non-null `error` makes it a failure, so save and errors files may come in any order.
+    mutating func read(_ path: String, failures: Bool = false) throws(EngineError) {
+        let before = rows.count
         try FileLines.forEach(in: path) { bytes in
             line(bytes, failures: failures)
             return true
         }
+        if rows[before...].contains(where: { $0.failure == nil }) { saveFiles += 1 }
     }
 
     private mutating func line(_ bytes: ArraySlice<UInt8>, failures: Bool) {
@@ -135,7 +141,7 @@ struct ReportRebuild {
 
     /// The report: the rows replayed in the order they finished (sorted in place, so no second copy
     /// of them is made), the timeline sampled each second.
-    mutating func data(save: String, errors: String) -> ReportData {
+    mutating func data(save: String, errors: String, runs: Int = 1) -> ReportData {
         let configurations = names.map { EndpointConfiguration(name: $0, url: EndpointURL("http://rebuilt.invalid/v1")!, weight: 1) }
         var stats = StatsAccumulator(endpoints: configurations)
         let origin = rows.compactMap(\.start).min() ?? 0
@@ -176,8 +182,10 @@ struct ReportRebuild {
             }
         }
         if all.count > 0 { snapshot.tokens.itl = all.percentiles }
-        let meta = ReportData.Meta(command: "", startedAt: origin, endedAt: origin + end, version: FanoutCommand.configuration.version,
+        var meta = ReportData.Meta(command: "", startedAt: origin, endedAt: origin + end, version: FanoutCommand.configuration.version,
                                    source: "files", input: "", save: save, errors: errors, endpoints: names.map { ($0, "") })
+        meta.runs = runs
+        meta.coverage = ReportData.coverage(ofFiles: runs)
         return ReportData(meta: meta, snapshot: snapshot, timeline: stats.timeline, actions: [])
     }
 }
