@@ -169,4 +169,25 @@ import TestSupport
         #expect(run.status == 2 && run.stderr.contains("cannot serve metrics on 127.0.0.1:\(taken.port)"))
         #expect(server.arrivals == 0)
     }
+
+    /// As an unprivileged user (nobody), the run connects, sends and saves everything: the transport sets
+    /// TCP_NODELAY at the TCP level, not SO_DEBUG (which needs CAP_NET_ADMIN and failed every connect).
+    @Test func runsAsAnUnprivilegedUser() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "setpriv (util-linux) is needed")
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        chmod(harness.directory.path, 0o777)
+        let server = try await MockServer.start()
+        try harness.writeInput(Harness.prompts(200))
+        chmod(harness.inputPath, 0o644)
+        let unprivileged = ["--reuid", "65534", "--regid", "65534", "--clear-groups", Self.binary.path]
+        let run = try fanout(unprivileged + ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                             "--endpoint", server.baseURL, "--no-tui"],
+                             environment: ["HOME": harness.directory.path], executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        await server.stop()
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(try Harness.read(harness.savePath).count == 200)
+        #expect(!run.stderr.contains("socket error"))
+    }
 }
+

@@ -43,7 +43,9 @@ struct ConnectionOpener: Sendable {
         let proxy = route.proxy
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY at IPPROTO_TCP: `.socketOption(.tcp_nodelay)` would set SOL_SOCKET's option 1,
+            // SO_DEBUG, which needs CAP_NET_ADMIN, so every connect failed (EACCES) for a non-root user.
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             // One read per readable event: an answer (or a streamed token) mostly arrives whole, and a
             // second read would only find the socket empty, a wasted system call each time.
             .channelOption(.maxMessagesPerRead, value: 1)
