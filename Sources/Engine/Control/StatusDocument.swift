@@ -88,6 +88,11 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public struct KindCount: Codable, Sendable, Hashable {
         public var kind: String
         public var count: Int
+
+        public init(kind: String, count: Int) {
+            self.kind = kind
+            self.count = count
+        }
     }
 
     public struct RecentError: Codable, Sendable, Hashable {

@@ -1,0 +1,75 @@
+import Engine
+import Testing
+
+@Suite struct StatusDocumentFleetTests {
+    /// One shard's document: `count` answers at `latency` seconds from endpoint `gpu-a` (and `gpu-b`
+    /// when `both`), in `state`, with `rate` as its limit.
+    func shard(pid: Int32, count: Int, latency: Double, state: StatsSnapshot.RunState = .running, rate: Double = 100,
+               both: Bool = true, history: [Double] = [1, 2]) -> StatusDocument {
+        var snapshot = StatsSnapshot()
+        snapshot.state = state
+        snapshot.elapsed = 10
+        snapshot.read = count + 5
+        snapshot.succeeded = count
+        snapshot.failed = 1
+        snapshot.inFlight = 3
+        snapshot.sent = count + 1
+        snapshot.targetRate = rate
+        snapshot.maxInFlight = 64
+        snapshot.measuredRate = rate
+        snapshot.rateHistory = history
+        snapshot.errorsByKind = [.server: 1]
+        snapshot.recentErrors = [ErrorEntry(at: 5, source: "gpu-a", message: "HTTP 503")]
+        for name in both ? ["gpu-a", "gpu-b"] : ["gpu-a"] {
+            var endpoint = EndpointSnapshot(name: name, url: "http://\(name)/v1", weight: 2, initialWeight: 2, state: .ready)
+            endpoint.succeeded = count
+            endpoint.sent = count
+            endpoint.inFlight = 1
+            endpoint.actualShare = both ? 0.5 : 1
+            for _ in 0..<count { endpoint.latencyDistribution.record(latency) }
+            endpoint.p50 = latency
+            endpoint.p99 = latency
+            snapshot.endpoints.append(endpoint)
+        }
+        return StatusDocument(snapshot, context: .init(pid: pid, host: "box", startedAt: 1_800_000_000 + Double(pid),
+                                                       run: .init(version: "0.1.0", input: "/in", save: "/out-\(pid)", errors: "/err-\(pid)"), total: 500))
+    }
+
+    /// Totals are sums over the shards; the rate limit is the sum; per-second series add at their ends.
+    @Test func totalsAreSums() throws {
+        let fleet = try #require(StatusDocument.fleet([shard(pid: 1, count: 90, latency: 0.01), shard(pid: 2, count: 10, latency: 2),
+                                                       shard(pid: 3, count: 50, latency: 0.1, history: [5])]))
+        #expect(fleet.records.saved == 150 && fleet.records.failed == 3 && fleet.records.inFlight == 9 && fleet.records.total == 1500)
+        #expect(fleet.rateLimit == 300 && fleet.sentPerS == 300 && fleet.maxInFlight == 192)
+        #expect(fleet.sentHistory == [2, 9])
+        #expect(fleet.errorsByKind == [StatusDocument.KindCount(kind: "server_error", count: 3)])
+        #expect(fleet.recentErrors.count == 1 && fleet.recentErrors[0].source.contains("(pid "))
+        #expect(fleet.elapsedS == 12 && fleet.state == "running")
+    }
+
+    /// Endpoints merge by name; their percentiles come from the summed histograms, never averaged.
+    @Test func percentilesFromMergedHistograms() throws {
+        let fleet = try #require(StatusDocument.fleet([shard(pid: 1, count: 90, latency: 0.01), shard(pid: 2, count: 10, latency: 2, both: false)]))
+        #expect(fleet.endpoints.map(\.name) == ["gpu-a", "gpu-b"])
+        let a = fleet.endpoints[0]
+        #expect(a.ok == 100 && a.inFlight == 2 && a.latencyHistogram.total == 100)
+        let p50 = try #require(a.p50Ms), p99 = try #require(a.p99Ms)
+        #expect(p50 > 9.9 && p50 < 11, "p50 \(p50) ms is the fast shard's, not an average")
+        #expect(p99 > 1_990 && p99 < 2_200, "p99 \(p99) ms is the slow shard's")
+        #expect(fleet.endpoints[1].ok == 90)
+        #expect(abs(a.targetShare - 0.5) < 1e-9)
+    }
+
+    /// Running while any shard runs; paused when every live shard is paused; done when all are done;
+    /// one shard without a limit makes the fleet's unlimited.
+    @Test func stateAndLimits() throws {
+        #expect(StatusDocument.fleet([shard(pid: 1, count: 1, latency: 0.1, state: .paused),
+                                      shard(pid: 2, count: 1, latency: 0.1, state: .done)])?.state == "paused")
+        #expect(StatusDocument.fleet([shard(pid: 1, count: 1, latency: 0.1, state: .done),
+                                      shard(pid: 2, count: 1, latency: 0.1, state: .done)])?.state == "done")
+        #expect(StatusDocument.fleet([shard(pid: 1, count: 1, latency: 0.1, rate: 0), shard(pid: 2, count: 1, latency: 0.1)])?.rateLimit == nil)
+        #expect(StatusDocument.fleet([]) == nil)
+        let one = shard(pid: 7, count: 3, latency: 0.1)
+        #expect(StatusDocument.fleet([one]) == one)
+    }
+}
