@@ -17,6 +17,8 @@ struct DashboardFrame: Sendable {
     var exitCode: Int32?
     /// Attached: why the figures are not live, nil while they are.
     var link: String?
+    /// A fleet: each shard's row (empty for one run).
+    var shards: [ShardRow] = []
 }
 
 /// The run of this process.

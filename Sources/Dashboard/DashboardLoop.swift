@@ -38,6 +38,7 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
             if context.totalLines == nil { context.totalLines = frame.totalLines }
             context.exitCode = frame.exitCode
             context.link = frame.link
+            context.shards = frame.shards
             let (width, height) = screen.size
             screen.draw(DashboardLayout.render(snapshot, view: view, width: width, height: height, context: context))
             if attached && stopRequested() { return .detached }

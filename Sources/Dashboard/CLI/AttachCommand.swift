@@ -20,13 +20,10 @@ struct AttachCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
-    func validate() throws {
-        if targets.count > 1 { throw ValidationError("attach takes one run at a time; give one TARGET (fanout ps lists them).") }
-    }
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let runs = ControlDirectory.resolve(environment: environment).liveEntries()
+        if Self.isFleet(targets) { return try await fleet(runs: runs, environment: environment) }
         let (address, entry) = try Self.choose(targets.first, runs: runs, environment: environment)
         let token = try AttachTarget.token(for: address, entry: entry, tokenEnv: controlTokenEnv, environment: environment)
         let client = ControlClient(address: address, token: token)
@@ -44,6 +41,51 @@ struct AttachCommand: AsyncParsableCommand {
             await dashboard(feed, first: first, address: address)
         } else {
             await lines(feed)
+        }
+    }
+
+    /// Several targets, or a host name (which may name several pods): the fleet view.
+    static func isFleet(_ targets: [String]) -> Bool {
+        if targets.count > 1 { return true }
+        guard let target = targets.first, Int32(target) == nil, !target.contains("/"),
+              case .tcp(let host, _)? = ControlAddress(target) else { return false }
+        return HostResolver.numericHosts(host) != [host]
+    }
+
+    /// One dashboard for every shard the targets name.
+    private func fleet(runs: [RunEntry], environment: [String: String]) async throws {
+        var addresses: [ControlAddress] = []
+        var token: BearerToken?
+        for target in targets {
+            let (address, entry) = try AttachTarget.resolve(target, runs: runs)
+            if address.isTCP, token == nil { token = try AttachTarget.token(for: address, entry: entry, tokenEnv: controlTokenEnv, environment: environment) }
+            if !addresses.contains(address) { addresses.append(address) }
+        }
+        let feed = FleetFeed(targets: addresses, token: token)
+        feed.start()
+        defer { feed.stop() }
+        guard display.usesDashboard, let terminal = Terminal() else { return await fleetLines(feed) }
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
+        let probe = watcher.signalProbe
+        var context = RenderContext(inputName: "fleet", saveName: "\(targets.count) target\(targets.count == 1 ? "" : "s")")
+        context.attachment = "attached to " + targets.joined(separator: " ")
+        _ = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: display.exitWhenDone,
+                                stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
+        terminal.restore()
+        watcher.cancel()
+        Console.error("fanout: detached from the fleet; its shards go on")
+    }
+
+    /// The fleet without a terminal: a progress line every 2 s, with each shard's state.
+    private func fleetLines(_ feed: FleetFeed) async {
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in })
+        defer { watcher.cancel() }
+        while watcher.receivedSignal == nil {
+            let frame = await feed.frame()
+            Console.error(SummaryReport.progressLine(frame.snapshot, total: frame.totalLines) + " · shards: "
+                + frame.shards.map { "\($0.address) \($0.state)" }.joined(separator: ", "))
+            if !frame.shards.isEmpty, frame.shards.allSatisfy({ $0.state.hasPrefix("done") }) { return }
+            for _ in 0..<20 where watcher.receivedSignal == nil { try? await Task.sleep(for: .milliseconds(100)) }
         }
     }
 

@@ -17,6 +17,8 @@ struct RenderContext: Hashable, Sendable {
     var attachment: String?
     /// Attached: the run's exit code, once it has one.
     var exitCode: Int32?
+    /// A fleet: each shard's row, drawn as the Shards table (empty for one run).
+    var shards: [ShardRow] = []
     /// Attached: why the figures are not live (`lost the run …: reconnecting`), nil while they are.
     var link: String?
 

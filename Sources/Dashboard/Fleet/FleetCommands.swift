@@ -1,0 +1,42 @@
+import Engine
+
+/// A key's command for the whole fleet, split into each shard's command body.
+///
+/// Pure. Pause, resume, stop and `auto` go to every shard; a rate is the fleet's total, shared
+/// equally by the shards that are running (a paused or finished shard keeps its own); caps are the
+/// fleet's total too, shared by the shards that have the endpoint; weights and drains go by endpoint
+/// name to every shard that has it.
+enum FleetCommands {
+    /// Each shard's body (nil: nothing for that shard), in the order of `shards`.
+    static func split(_ command: EngineCommand, fleet: StatusDocument, shards: [StatusDocument]) -> [String?] {
+        let names = fleet.endpoints.map(\.name)
+        switch command {
+        case .pause, .resume, .stop, .setMaxInFlightAuto:
+            return shards.map { _ in command.controlBody(endpoints: names) }
+        case .setRate(let total):
+            let running = shards.filter { $0.state == "running" }.count
+            return shards.map { shard in
+                guard shard.state == "running" else { return nil }
+                return EngineCommand.setRate(total > 0 ? total / Double(max(1, running)) : 0).controlBody(endpoints: names)
+            }
+        case .setMaxInFlight(let total):
+            return shards.map { _ in EngineCommand.setMaxInFlight(max(1, total / max(1, shards.count))).controlBody(endpoints: names) }
+        case .setWeight(let index, let weight):
+            return byName(index, names, shards) { shardIndex, _ in .setWeight(endpoint: shardIndex, weight: weight) }
+        case .setEndpointMaxInFlight(let index, let total):
+            let having = names.indices.contains(index) ? shards.filter { $0.endpoints.contains { $0.name == names[index] } }.count : 0
+            return byName(index, names, shards) { shardIndex, _ in .setEndpointMaxInFlight(endpoint: shardIndex, max(1, total / max(1, having))) }
+        }
+    }
+
+    /// The command for every shard that has the fleet's endpoint `index`, by its name.
+    private static func byName(_ index: Int, _ names: [String], _ shards: [StatusDocument],
+                               _ make: (Int, StatusDocument) -> EngineCommand) -> [String?] {
+        guard names.indices.contains(index) else { return shards.map { _ in nil } }
+        return shards.map { shard in
+            let shardNames = shard.endpoints.map(\.name)
+            guard let shardIndex = shardNames.firstIndex(of: names[index]) else { return nil }
+            return make(shardIndex, shard).controlBody(endpoints: shardNames)
+        }
+    }
+}

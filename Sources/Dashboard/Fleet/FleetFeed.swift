@@ -1,0 +1,125 @@
+import Engine
+import Synchronization
+
+/// The dashboard's figures from several runs at once: the shards of a fleet, added up.
+///
+/// Each target is resolved to every address it names (again every 5 s, so restarted pods are found);
+/// each address has a reader on its events stream that reconnects every second. Addresses that reach
+/// the same run (same host, pid and start) are one shard. A shard with no event for 2 s is shown as
+/// unreachable and left out of the totals until it answers again.
+final class FleetFeed: DashboardFeed {
+    struct Reading: Sendable {
+        var document: StatusDocument?
+        var lastSeen: ContinuousClock.Instant?
+        /// The events stream ended after the run said how it ended.
+        var ended = false
+    }
+
+    static let unreachableAfter: Duration = .seconds(2)
+    static let resolveEvery: Duration = .seconds(5)
+
+    let targets: [ControlAddress]
+    let token: BearerToken?
+    private let readings = Mutex<[ControlAddress: Reading]>([:])
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    init(targets: [ControlAddress], token: BearerToken?) {
+        self.targets = targets
+        self.token = token
+    }
+
+    func start() {
+        let supervisor = Task { [self] in
+            while !Task.isCancelled {
+                for target in targets {
+                    for address in await HostResolver.addresses(of: target) where readings.withLock({ $0[address] == nil }) {
+                        readings.withLock { $0[address] = Reading() }
+                        let reader = Task { [self] in await read(address) }
+                        tasks.withLock { $0.append(reader) }
+                    }
+                }
+                try? await Task.sleep(for: Self.resolveEvery)
+            }
+        }
+        tasks.withLock { $0.append(supervisor) }
+    }
+
+    func stop() {
+        tasks.withLock { $0.forEach { $0.cancel() } }
+    }
+
+    private func read(_ address: ControlAddress) async {
+        let client = ControlClient(address: address, token: token)
+        while !Task.isCancelled {
+            do {
+                for try await document in client.events() {
+                    readings.withLock { $0[address] = Reading(document: document, lastSeen: .now) }
+                }
+                readings.withLock { $0[address]?.ended = true }
+            } catch {}
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// The shards now: one reading per run (the freshest of the addresses that reach it), and the
+    /// addresses that reach none.
+    func shards(at now: ContinuousClock.Instant = .now) -> [(address: ControlAddress, reading: Reading, live: Bool)] {
+        let all = readings.withLock { $0 }
+        var byRun: [String: (address: ControlAddress, reading: Reading)] = [:]
+        var unreached: [(address: ControlAddress, reading: Reading, live: Bool)] = []
+        for (address, reading) in all {
+            guard let document = reading.document else {
+                unreached.append((address, reading, false))
+                continue
+            }
+            let key = "\(document.host)|\(document.pid)|\(document.startedAt)"
+            if let known = byRun[key], (known.reading.lastSeen ?? now) >= (reading.lastSeen ?? now) { continue }
+            byRun[key] = (address, reading)
+        }
+        let runs = byRun.values.map { entry in
+            (entry.address, entry.reading, entry.reading.ended || entry.reading.lastSeen.map { now - $0 < Self.unreachableAfter } ?? false)
+        }
+        return (runs + unreached).sorted { $0.address.description < $1.address.description }
+    }
+
+    func frame() async -> DashboardFrame {
+        let shards = self.shards()
+        let live = shards.filter(\.live).compactMap(\.reading.document)
+        let rows = shards.map { shard in
+            let document = shard.reading.document
+            let state = !shard.live ? "unreachable"
+                : document?.state == "done" ? "done" + (document?.exitCode.map { " (exit \($0))" } ?? "") : document?.state ?? "–"
+            return ShardRow(address: shard.address.description, pid: document?.pid,
+                            done: document.map { $0.records.saved + $0.records.failed + $0.records.resumed } ?? 0,
+                            total: document?.records.total, rate: shard.live ? document?.sentPerS ?? 0 : 0, state: state)
+        }
+        guard let fleet = StatusDocument.fleet(live) else {
+            return DashboardFrame(snapshot: StatsSnapshot(), link: shards.isEmpty ? "resolving \(targets.map(\.description).joined(separator: ", "))…"
+                                    : "no shard answers; retrying", shards: rows)
+        }
+        return DashboardFrame(snapshot: fleet.snapshot, totalLines: fleet.records.total, shards: rows)
+    }
+
+    func perform(_ command: EngineCommand) async -> String? {
+        let live = shards().filter(\.live).compactMap { shard in shard.reading.document.map { (shard.address, $0) } }
+        guard let fleet = StatusDocument.fleet(live.map(\.1)) else { return "no shard answers" }
+        let plan = FleetCommands.split(command, fleet: fleet, shards: live.map(\.1))
+        var problems: [String] = []
+        await withTaskGroup(of: String?.self) { group in
+            for (index, (address, _)) in live.enumerated() {
+                guard let body = plan[index] else { continue }
+                let client = ControlClient(address: address, token: token)
+                group.addTask {
+                    do {
+                        _ = try await client.send(body)
+                        return nil
+                    } catch {
+                        return "\(address): \(error)"
+                    }
+                }
+            }
+            for await problem in group { if let problem { problems.append(problem) } }
+        }
+        return problems.isEmpty ? nil : "not done on every shard: " + problems.joined(separator: "; ")
+    }
+}

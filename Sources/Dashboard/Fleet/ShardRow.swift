@@ -1,0 +1,35 @@
+import Engine
+
+/// One shard of a fleet as the Shards table shows it.
+struct ShardRow: Sendable, Hashable {
+    var address: String
+    var pid: Int32?
+    var done: Int
+    var total: Int?
+    var rate: Double
+    /// `running`, `paused`, `draining`, `done (exit N)`, or `unreachable`.
+    var state: String
+}
+
+/// The Shards table of a fleet dashboard: address, pid, progress, rate, state.
+enum ShardTable {
+    static func render(_ rows: [ShardRow], width: Int, capacity: Int) -> [ScreenLine] {
+        guard !rows.isEmpty, capacity > 1 else { return [] }
+        let addressWidth = min(40, max(8, rows.map(\.address.count).max() ?? 8))
+        var lines = [ScreenLine(" " + Format.pad("Shard", addressWidth + 2) + Format.pad("pid", 9) + Format.pad("progress", 26)
+                                + Format.pad("rate", 12) + "state", .bold)]
+        let shown = rows.prefix(capacity - 1 - (rows.count > capacity - 1 ? 1 : 0))
+        for row in shown {
+            let progress = row.total.map { total in
+                "\(Format.count(row.done)) / \(Format.count(total))" + (total > 0 ? " (\(Format.percent(Double(row.done) / Double(total))))" : "")
+            } ?? "\(Format.count(row.done)) done"
+            var line = ScreenLine(" " + Format.pad(String(row.address.prefix(addressWidth)), addressWidth + 2)
+                                  + Format.pad(row.pid.map(String.init) ?? "–", 9) + Format.pad(progress, 26)
+                                  + Format.pad("\(Format.rate(row.rate))/s", 12))
+            line.append(row.state, row.state == "unreachable" ? .bad : row.state == "running" ? .good : .banner)
+            lines.append(line)
+        }
+        if shown.count < rows.count { lines.append(ScreenLine("   … \(rows.count - shown.count) more shards", .dim)) }
+        return lines.map { $0.clipped(to: width) }
+    }
+}
