@@ -3,7 +3,7 @@ import Engine
 /// A key's command for the whole fleet, split into each shard's command body.
 ///
 /// Pure. Pause, resume, stop and `auto` go to every shard; a rate is the fleet's total, shared
-/// equally by the shards that are running (a paused or finished shard keeps its own); caps are the
+/// equally by the shards still sending or paused (a draining or finished one keeps its own); caps are the
 /// fleet's total too, shared by the shards that have the endpoint; weights and drains go by endpoint
 /// name to every shard that has it.
 enum FleetCommands {
@@ -14,9 +14,10 @@ enum FleetCommands {
         case .pause, .resume, .stop, .setMaxInFlightAuto:
             return shards.map { _ in command.controlBody(endpoints: names) }
         case .setRate(let total):
-            let running = shards.filter { $0.state == "running" }.count
+            let active = { (shard: StatusDocument) in shard.state == "running" || shard.state == "paused" }
+            let running = shards.filter(active).count
             return shards.map { shard in
-                guard shard.state == "running" else { return nil }
+                guard active(shard) else { return nil }
                 return EngineCommand.setRate(total > 0 ? total / Double(max(1, running)) : 0).controlBody(endpoints: names)
             }
         case .setMaxInFlight(let total):
