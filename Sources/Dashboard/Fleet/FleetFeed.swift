@@ -84,7 +84,9 @@ final class FleetFeed: DashboardFeed {
 
     func frame() async -> DashboardFrame {
         let shards = self.shards()
-        let live = shards.filter(\.live).compactMap(\.reading.document)
+        // An unreachable shard's records are still done: its last counts stay in the totals, its
+        // rates and load do not.
+        let live = shards.compactMap { shard in shard.reading.document.map { shard.live ? $0 : $0.unreachable } }
         let rows = shards.map { shard in
             let document = shard.reading.document
             let state = !shard.live ? "unreachable"

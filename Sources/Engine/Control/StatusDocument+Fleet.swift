@@ -42,6 +42,24 @@ extension StatusDocument {
         return fleet
     }
 
+    /// This status as a fleet counts a shard it cannot reach: its records as they were, nothing in
+    /// flight, nothing sent per second.
+    public var unreachable: StatusDocument {
+        var document = self
+        document.records.inFlight = 0
+        document.sentPerS = 0
+        document.finishedPerS = 0
+        document.sentHistory = []
+        document.tokens.outputPerS = 0
+        document.tokens.goodPerS = 0
+        document.state = state == "done" ? "done" : "paused"
+        for index in document.endpoints.indices {
+            document.endpoints[index].inFlight = 0
+            document.endpoints[index].actualShare = 0
+        }
+        return document
+    }
+
     static func fleetState(_ states: [String]) -> String {
         if states.contains("running") { return "running" }
         if states.contains("draining") { return "draining" }
