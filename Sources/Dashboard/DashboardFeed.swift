@@ -6,6 +6,12 @@ protocol DashboardFeed: Sendable {
     func frame() async -> DashboardFrame
     /// Applies a key's command; a sentence when it could not be done (shown in the footer).
     func perform(_ command: EngineCommand) async -> String?
+    /// A fleet: show shard `index`'s own figures from the next frame on (nil: the fleet's).
+    func focus(on index: Int?)
+}
+
+extension DashboardFeed {
+    func focus(on index: Int?) {}
 }
 
 /// One frame's figures and what the screen says about where they come from.

@@ -39,6 +39,8 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
             context.exitCode = frame.exitCode
             context.link = frame.link
             context.shards = frame.shards
+            view.shardCount = frame.shards.count
+            if let focus = view.shardFocus, focus >= frame.shards.count { view.shardFocus = nil }
             let (width, height) = screen.size
             screen.draw(DashboardLayout.render(snapshot, view: view, width: width, height: height, context: context))
             if attached && stopRequested() { return .detached }
@@ -54,6 +56,7 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
                     if effect.forceQuit { return .forceQuit }
                     if effect.detach { return .detached }
                     view = effect.view
+                    feed.focus(on: view.shardFocus)
                     for command in effect.commands {
                         if let problem = await feed.perform(command) { view.confirm(problem, at: snapshot.elapsed) }
                     }

@@ -69,7 +69,8 @@ struct AttachCommand: AsyncParsableCommand {
         let probe = watcher.signalProbe
         var context = RenderContext(inputName: "fleet", saveName: "\(targets.count) target\(targets.count == 1 ? "" : "s")")
         context.attachment = "attached to " + targets.joined(separator: " ")
-        _ = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: display.exitWhenDone,
+        let screen: any Screen = environment["FANOUT_FRAME_LOG"].flatMap { FrameLog(wrapping: terminal, path: $0) } ?? terminal
+        _ = await DashboardLoop(feed: feed, screen: screen, context: context, exitWhenDone: display.exitWhenDone,
                                 stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
         terminal.restore()
         watcher.cancel()

@@ -22,6 +22,7 @@ final class FleetFeed: DashboardFeed {
     let token: BearerToken?
     private let readings = Mutex<[ControlAddress: Reading]>([:])
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let focused = Mutex<Int?>(nil)
 
     init(targets: [ControlAddress], token: BearerToken?) {
         self.targets = targets
@@ -82,18 +83,28 @@ final class FleetFeed: DashboardFeed {
         return (runs + unreached).sorted { $0.address.description < $1.address.description }
     }
 
+    func focus(on index: Int?) {
+        focused.withLock { $0 = index }
+    }
+
     func frame() async -> DashboardFrame {
         let shards = self.shards()
+        let focus = focused.withLock { $0 }
         // An unreachable shard's records are still done: its last counts stay in the totals, its
         // rates and load do not.
         let live = shards.compactMap { shard in shard.reading.document.map { shard.live ? $0 : $0.unreachable } }
-        let rows = shards.map { shard in
+        let rows = shards.enumerated().map { index, shard in
             let document = shard.reading.document
             let state = !shard.live ? "unreachable"
                 : document?.state == "done" ? "done" + (document?.exitCode.map { " (exit \($0))" } ?? "") : document?.state ?? "–"
             return ShardRow(address: shard.address.description, pid: document?.pid,
                             done: document.map { $0.records.saved + $0.records.failed + $0.records.resumed } ?? 0,
-                            total: document?.records.total, rate: shard.live ? document?.sentPerS ?? 0 : 0, state: state)
+                            total: document?.records.total, rate: shard.live ? document?.sentPerS ?? 0 : 0, state: state,
+                            focused: index == focus)
+        }
+        if let focus, shards.indices.contains(focus), let own = shards[focus].reading.document {
+            return DashboardFrame(snapshot: own.snapshot, totalLines: own.records.total, exitCode: own.exitCode,
+                                  link: shards[focus].live ? nil : "\(shards[focus].address) does not answer: its last figures", shards: rows)
         }
         guard let fleet = StatusDocument.fleet(live) else {
             return DashboardFrame(snapshot: StatsSnapshot(), link: shards.isEmpty ? "resolving \(targets.map(\.description).joined(separator: ", "))…"

@@ -9,6 +9,8 @@ struct ShardRow: Sendable, Hashable {
     var rate: Double
     /// `running`, `paused`, `draining`, `done (exit N)`, or `unreachable`.
     var state: String
+    /// Its own figures are on the screen (`s`).
+    var focused = false
 }
 
 /// The Shards table of a fleet dashboard: address, pid, progress, rate, state.
@@ -16,14 +18,16 @@ enum ShardTable {
     static func render(_ rows: [ShardRow], width: Int, capacity: Int) -> [ScreenLine] {
         guard !rows.isEmpty, capacity > 1 else { return [] }
         let addressWidth = min(40, max(8, rows.map(\.address.count).max() ?? 8))
+        let focused = rows.first(where: \.focused).map { "  (the figures above are \($0.address)'s own; s: the next, then the fleet's)" } ?? "  (s: one shard's own figures)"
         var lines = [ScreenLine(" " + Format.pad("Shard", addressWidth + 2) + Format.pad("pid", 9) + Format.pad("progress", 26)
                                 + Format.pad("rate", 12) + "state", .bold)]
+        lines[0].append(focused, .dim)
         let shown = rows.prefix(capacity - 1 - (rows.count > capacity - 1 ? 1 : 0))
         for row in shown {
             let progress = row.total.map { total in
                 "\(Format.count(row.done)) / \(Format.count(total))" + (total > 0 ? " (\(Format.percent(Double(row.done) / Double(total))))" : "")
             } ?? "\(Format.count(row.done)) done"
-            var line = ScreenLine(" " + Format.pad(String(row.address.prefix(addressWidth)), addressWidth + 2)
+            var line = ScreenLine((row.focused ? "▶" : " ") + Format.pad(String(row.address.prefix(addressWidth)), addressWidth + 2)
                                   + Format.pad(row.pid.map(String.init) ?? "–", 9) + Format.pad(progress, 26)
                                   + Format.pad("\(Format.rate(row.rate))/s", 12))
             line.append(row.state, row.state == "unreachable" ? .bad : row.state == "running" ? .good : .banner)

@@ -84,6 +84,13 @@ enum DashboardController {
             view.confirm("weights restored", at: now)
         case .toggleHelp:
             view.showsHelp.toggle()
+        case .nextShard:
+            guard view.shardCount > 0 else {
+                view.confirm("s shows one shard of a fleet (fanout attach with several targets)", at: now)
+                break
+            }
+            let next = (view.shardFocus ?? -1) + 1
+            view.shardFocus = next < view.shardCount ? next : nil
         case .quit, .interrupt, .stopRun, .confirmStop, .cancelStop:
             return leaving(command, snapshot: snapshot, view: view)
         case .redraw:

@@ -16,6 +16,8 @@ enum DashboardCommand: Hashable, Sendable {
     case interrupt
     /// X: ask to stop the run (attached, the only way to); y confirms, any other key cancels.
     case stopRun, confirmStop, cancelStop
+    /// A fleet: show the next shard's own figures, after the last the fleet's again.
+    case nextShard
     case redraw
 }
 
@@ -63,6 +65,8 @@ enum KeyBindings {
             bindings: [([.character("r")], .resetWeights)], footer: ("r", "reset weights"), compactFooter: ("r", "reset")),
         Row(label: "?", meaning: "help: every key (any key closes it)",
             bindings: [([.character("?")], .toggleHelp)], footer: ("?", "help"), compactFooter: ("?", "help")),
+        Row(label: "s", meaning: "attached to a fleet: the next shard's own figures; after the last, the whole fleet's again",
+            bindings: [([.character("s")], .nextShard)]),
         Row(label: "X  y", meaning: "stop the run: X asks, y confirms (requests in flight finish; the run exits 5)",
             bindings: [([.character("X")], .stopRun)],
             attached: Attached(meaning: "stop the run: X asks, y confirms (the only keys here that stop it; it exits 5)",

@@ -12,6 +12,9 @@ struct ViewState: Hashable, Sendable {
     var isAttached = false
     /// X was pressed: the next key says whether to stop the run.
     var confirmingStop = false
+    /// A fleet: the shard whose own figures are shown (nil: the fleet's), and how many shards there are.
+    var shardFocus: Int?
+    var shardCount = 0
 
     /// How long a confirmation stays in the footer.
     static let flashSeconds = 3.0
