@@ -16,7 +16,7 @@ struct DashboardRun {
     func execute() async -> (RunResult, Int32?) {
         let engine = self.engine
         guard let terminal = Terminal() else {
-            Console.error("fanout: the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")) is not one ncurses knows; progress lines instead of the dashboard")
+            Console.error(Terminal.unknownTerminalNotice)
             return await HeadlessRun(engine: engine, total: total, ended: ended).execute()
         }
         let watcher = SignalWatcher(onFirst: { _ in engine.stop(from: .signal) }, onSecond: { terminal.restore() })

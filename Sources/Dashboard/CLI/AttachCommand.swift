@@ -37,10 +37,22 @@ struct AttachCommand: AsyncParsableCommand {
         let feed = AttachedFeed(client: client, process: entry?.process, first: first)
         feed.start()
         defer { feed.stop() }
-        if display.usesDashboard {
-            await dashboard(feed, first: first, address: address)
-        } else {
-            await lines(feed)
+        var context = RenderContext(inputName: DashboardRun.displayName(first.run.input), saveName: DashboardRun.displayName(first.run.save))
+        context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
+        guard display.usesDashboard, let ending = await show(feed, context: context, environment: environment) else {
+            return await printLines(feed) { frame in
+                let line = frame.link.map { "fanout: \($0)" } ?? SummaryReport.progressLine(frame.snapshot, total: frame.totalLines)
+                guard feed.hasEnded else { return (line, false) }
+                return (line + (frame.exitCode.map { "\nfanout: the run ended with exit code \($0)" } ?? ""), true)
+            }
+        }
+        let last = await feed.frame()
+        if last.snapshot.state == .done, let code = last.exitCode {
+            Console.error("fanout: the run (pid \(first.pid)) ended with exit code \(code)")
+        } else if feed.hasEnded, let link = last.link {
+            Console.error("fanout: \(link)")
+        } else if ending == .detached || ending == .finished {
+            Console.error("fanout: detached from pid \(first.pid); the run goes on (fanout attach \(first.pid) to come back)")
         }
     }
 
@@ -64,28 +76,44 @@ struct AttachCommand: AsyncParsableCommand {
         let feed = FleetFeed(targets: addresses, token: token)
         feed.start()
         defer { feed.stop() }
-        guard display.usesDashboard, let terminal = Terminal() else { return await fleetLines(feed) }
-        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
-        let probe = watcher.signalProbe
         var context = RenderContext(inputName: "fleet", saveName: "\(targets.count) target\(targets.count == 1 ? "" : "s")")
         context.attachment = "attached to " + targets.joined(separator: " ")
-        let screen: any Screen = environment["FANOUT_FRAME_LOG"].flatMap { FrameLog(wrapping: terminal, path: $0) } ?? terminal
-        _ = await DashboardLoop(feed: feed, screen: screen, context: context, exitWhenDone: display.exitWhenDone,
-                                stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
-        terminal.restore()
-        watcher.cancel()
+        guard display.usesDashboard, await show(feed, context: context, environment: environment) != nil else {
+            return await printLines(feed) { frame in
+                let line = SummaryReport.progressLine(frame.snapshot, total: frame.totalLines) + " · shards: "
+                    + frame.shards.map { "\($0.address) \($0.state)" }.joined(separator: ", ")
+                return (line, !frame.shards.isEmpty && frame.shards.allSatisfy { $0.state.hasPrefix("done") })
+            }
+        }
         Console.error("fanout: detached from the fleet; its shards go on")
     }
 
-    /// The fleet without a terminal: a progress line every 2 s, with each shard's state.
-    private func fleetLines(_ feed: FleetFeed) async {
+    /// The attached dashboard on `feed` until the operator leaves (a signal, or the terminal going
+    /// away, detaches too); nil when the terminal is not one ncurses can drive.
+    private func show(_ feed: any DashboardFeed, context: RenderContext, environment: [String: String]) async -> DashboardLoop<ContinuousClock>.Ending? {
+        guard let terminal = Terminal() else {
+            Console.error(Terminal.unknownTerminalNotice)
+            return nil
+        }
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
+        let probe = watcher.signalProbe
+        // FANOUT_FRAME_LOG notes each frame's time, for bench/fleet.py.
+        let screen: any Screen = environment["FANOUT_FRAME_LOG"].flatMap { FrameLog(wrapping: terminal, path: $0) } ?? terminal
+        let ending = await DashboardLoop(feed: feed, screen: screen, context: context, exitWhenDone: display.exitWhenDone,
+                                         stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
+        terminal.restore()
+        watcher.cancel()
+        return ending
+    }
+
+    /// Without a terminal: `line(frame)` on stderr every 2 s, until it says it was the last or a signal comes.
+    private func printLines(_ feed: any DashboardFeed, line: (DashboardFrame) -> (text: String, isLast: Bool)) async {
         let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in })
         defer { watcher.cancel() }
         while watcher.receivedSignal == nil {
-            let frame = await feed.frame()
-            Console.error(SummaryReport.progressLine(frame.snapshot, total: frame.totalLines) + " · shards: "
-                + frame.shards.map { "\($0.address) \($0.state)" }.joined(separator: ", "))
-            if !frame.shards.isEmpty, frame.shards.allSatisfy({ $0.state.hasPrefix("done") }) { return }
+            let (text, isLast) = line(await feed.frame())
+            if !text.isEmpty { Console.error(text) }
+            if isLast { return }
             for _ in 0..<20 where watcher.receivedSignal == nil { try? await Task.sleep(for: .milliseconds(100)) }
         }
     }
@@ -102,44 +130,5 @@ struct AttachCommand: AsyncParsableCommand {
             throw ValidationError("\(attachable.count) fanout runs are running: give the pid of one (fanout attach PID).")
         }
         return try AttachTarget.resolve(String(attachable[0].pid), runs: runs)
-    }
-
-    private func dashboard(_ feed: AttachedFeed, first: StatusDocument, address: ControlAddress) async {
-        guard let terminal = Terminal() else {
-            Console.error("fanout: the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")) is not one ncurses knows; progress lines instead of the dashboard")
-            return await lines(feed)
-        }
-        // A signal, or the terminal going away, detaches; the run goes on.
-        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in }, onSecond: { terminal.restore() })
-        let probe = watcher.signalProbe
-        var context = RenderContext(inputName: DashboardRun.displayName(first.run.input), saveName: DashboardRun.displayName(first.run.save))
-        context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
-        let ending = await DashboardLoop(feed: feed, screen: terminal, context: context, exitWhenDone: display.exitWhenDone,
-                                         stopRequested: { probe() != nil }, clock: ContinuousClock(), attached: true).run()
-        terminal.restore()
-        watcher.cancel()
-        let last = await feed.frame()
-        if last.snapshot.state == .done, let code = last.exitCode {
-            Console.error("fanout: the run (pid \(first.pid)) ended with exit code \(code)")
-        } else if feed.hasEnded, let link = last.link {
-            Console.error("fanout: \(link)")
-        } else if ending == .detached || ending == .finished {
-            Console.error("fanout: detached from pid \(first.pid); the run goes on (fanout attach \(first.pid) to come back)")
-        }
-    }
-
-    /// Without a terminal: a progress line every 2 s until the run ends or a signal.
-    private func lines(_ feed: AttachedFeed) async {
-        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP], onFirst: { _ in })
-        defer { watcher.cancel() }
-        while watcher.receivedSignal == nil {
-            let frame = await feed.frame()
-            Console.error(frame.link.map { "fanout: \($0)" } ?? SummaryReport.progressLine(frame.snapshot, total: frame.totalLines))
-            if feed.hasEnded {
-                if let code = frame.exitCode { Console.error("fanout: the run ended with exit code \(code)") }
-                return
-            }
-            for _ in 0..<20 where watcher.receivedSignal == nil && !feed.hasEnded { try? await Task.sleep(for: .milliseconds(100)) }
-        }
     }
 }

@@ -30,10 +30,16 @@ struct ControlOptions: ParsableArguments {
         guard let variable = controlTokenEnv else {
             throw ValidationError("--control \(address) is TCP: give --control_token_env VAR, where VAR holds the token clients must send (e.g. export FANOUT_TOKEN=$(openssl rand -hex 16)).")
         }
+        return .address(address, token: try Self.token(in: variable, environment: environment, meaning: "the token clients must send"),
+                        tokenEnv: variable)
+    }
+
+    /// The token held by the variable `--control_token_env` names; a usage error when it is unset or empty.
+    static func token(in variable: String, environment: [String: String], meaning: String) throws -> BearerToken {
         guard let token = environment[variable].flatMap(BearerToken.init) else {
-            throw ValidationError("--control_token_env \(variable): the variable is unset or empty; set it to the token clients must send.")
+            throw ValidationError("--control_token_env \(variable): the variable is unset or empty; set it to \(meaning).")
         }
-        return .address(address, token: token, tokenEnv: variable)
+        return token
     }
 }
 

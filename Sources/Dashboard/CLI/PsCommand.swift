@@ -36,9 +36,14 @@ struct PsCommand: AsyncParsableCommand {
             for (index, entry) in runs.enumerated() {
                 group.addTask {
                     guard let control = entry.control, let address = ControlAddress(control) else { return (index, nil) }
-                    let token = try? AttachTarget.token(for: address, entry: entry, tokenEnv: nil, environment: environment)
-                    if address.isTCP && token == nil { return (index, nil) }
-                    var client = ControlClient(address: address, token: token ?? nil)
+                    // A socket needs no token; a TCP run without its token here is listed without figures.
+                    let token: BearerToken?
+                    do {
+                        token = try AttachTarget.token(for: address, entry: entry, tokenEnv: nil, environment: environment)
+                    } catch {
+                        return (index, nil)
+                    }
+                    var client = ControlClient(address: address, token: token)
                     client.timeout = 1
                     return (index, try? await client.status())
                 }

@@ -41,9 +41,6 @@ enum AttachTarget {
         guard let variable = tokenEnv ?? entry?.tokenEnv else {
             throw ValidationError("\(address) is a TCP control endpoint: give --control_token_env VAR, where VAR holds the run's token.")
         }
-        guard let token = environment[variable].flatMap(BearerToken.init) else {
-            throw ValidationError("--control_token_env \(variable): the variable is unset or empty; set it to the run's token.")
-        }
-        return token
+        return try ControlOptions.token(in: variable, environment: environment, meaning: "the run's token")
     }
 }

@@ -11,6 +11,14 @@ final class AttachedFeed: DashboardFeed {
         var document: StatusDocument?
         var link: String?
         var ended = false
+        var lastSeen: ContinuousClock.Instant?
+    }
+
+    /// What the feed knows now: the latest status, when it came, whether the run has said its last.
+    struct Reading: Sendable {
+        var document: StatusDocument?
+        var lastSeen: ContinuousClock.Instant?
+        var ended = false
     }
 
     let client: ControlClient
@@ -39,12 +47,15 @@ final class AttachedFeed: DashboardFeed {
     /// Whether the run has ended and said its last.
     var hasEnded: Bool { state.withLock { $0.ended } }
 
+    var reading: Reading { state.withLock { Reading(document: $0.document, lastSeen: $0.lastSeen, ended: $0.ended) } }
+
     private func read() async {
         while !Task.isCancelled {
             do {
                 for try await document in client.events() {
                     state.withLock {
                         $0.document = document
+                        $0.lastSeen = .now
                         $0.link = nil
                     }
                 }

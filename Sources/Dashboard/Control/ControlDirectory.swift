@@ -45,17 +45,10 @@ struct ControlDirectory: Sendable {
 
     /// Writes `entry` (mode 0600, atomically).
     func register(_ entry: RunEntry) throws(Problem) {
-        let final = entryPath(for: entry.pid)
-        let temporary = final + ".tmp"
-        let data = StatusCoding.encode(entry)
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Problem(description: "cannot write \(temporary) (\(String(cString: strerror(errno))))") }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == data.count, rename(temporary, final) == 0 else {
-            unlink(temporary)
-            throw Problem(description: "cannot write \(final)")
+        do {
+            try AtomicFile.write(StatusCoding.encode(entry), to: entryPath(for: entry.pid), mode: 0o600)
+        } catch {
+            throw Problem(description: "\(error)")
         }
     }
 

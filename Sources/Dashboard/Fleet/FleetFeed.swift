@@ -4,24 +4,19 @@ import Synchronization
 /// The dashboard's figures from several runs at once: the shards of a fleet, added up.
 ///
 /// Each target is resolved to every address it names (again every 5 s, so restarted pods are found);
-/// each address has a reader on its events stream that reconnects every second. Addresses that reach
+/// each address is read by an `AttachedFeed`, which reconnects every second. Addresses that reach
 /// the same run (same host, pid and start) are one shard. A shard with no event for 2 s is shown as
-/// unreachable and left out of the totals until it answers again.
+/// unreachable: its last counts stay in the totals, its load and rates do not.
 final class FleetFeed: DashboardFeed {
-    struct Reading: Sendable {
-        var document: StatusDocument?
-        var lastSeen: ContinuousClock.Instant?
-        /// The events stream ended after the run said how it ended.
-        var ended = false
-    }
+    typealias Reading = AttachedFeed.Reading
 
     static let unreachableAfter: Duration = .seconds(2)
     static let resolveEvery: Duration = .seconds(5)
 
     let targets: [ControlAddress]
     let token: BearerToken?
-    private let readings = Mutex<[ControlAddress: Reading]>([:])
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let feeds = Mutex<[ControlAddress: AttachedFeed]>([:])
+    private let resolver = Mutex<Task<Void, Never>?>(nil)
     private let focused = Mutex<Int?>(nil)
 
     init(targets: [ControlAddress], token: BearerToken?) {
@@ -30,42 +25,34 @@ final class FleetFeed: DashboardFeed {
     }
 
     func start() {
-        let supervisor = Task { [self] in
+        let task = Task { [self] in
             while !Task.isCancelled {
                 for target in targets {
-                    for address in await HostResolver.addresses(of: target) where readings.withLock({ $0[address] == nil }) {
-                        readings.withLock { $0[address] = Reading() }
-                        let reader = Task { [self] in await read(address) }
-                        tasks.withLock { $0.append(reader) }
+                    for address in await HostResolver.addresses(of: target) {
+                        let feed = feeds.withLock { feeds -> AttachedFeed? in
+                            guard feeds[address] == nil else { return nil }
+                            let feed = AttachedFeed(client: ControlClient(address: address, token: token))
+                            feeds[address] = feed
+                            return feed
+                        }
+                        feed?.start()
                     }
                 }
                 try? await Task.sleep(for: Self.resolveEvery)
             }
         }
-        tasks.withLock { $0.append(supervisor) }
+        resolver.withLock { $0 = task }
     }
 
     func stop() {
-        tasks.withLock { $0.forEach { $0.cancel() } }
-    }
-
-    private func read(_ address: ControlAddress) async {
-        let client = ControlClient(address: address, token: token)
-        while !Task.isCancelled {
-            do {
-                for try await document in client.events() {
-                    readings.withLock { $0[address] = Reading(document: document, lastSeen: .now) }
-                }
-                readings.withLock { $0[address]?.ended = true }
-            } catch {}
-            try? await Task.sleep(for: .seconds(1))
-        }
+        resolver.withLock { $0?.cancel() }
+        feeds.withLock { $0.values.forEach { $0.stop() } }
     }
 
     /// The shards now: one reading per run (the freshest of the addresses that reach it), and the
     /// addresses that reach none.
     func shards(at now: ContinuousClock.Instant = .now) -> [(address: ControlAddress, reading: Reading, live: Bool)] {
-        let all = readings.withLock { $0 }
+        let all = feeds.withLock { $0 }.mapValues(\.reading)
         var byRun: [String: (address: ControlAddress, reading: Reading)] = [:]
         var unreached: [(address: ControlAddress, reading: Reading, live: Bool)] = []
         for (address, reading) in all {

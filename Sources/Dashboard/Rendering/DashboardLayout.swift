@@ -30,13 +30,12 @@ enum DashboardLayout {
             errors = Array(errors.prefix(left))
         }
         var lines = top + EndpointTable.rows(snapshot, selected: view.selected, capacity: rows, width: width, wide: wide)
-        if !context.shards.isEmpty {
-            // A fleet: its shards under the merged endpoints, before the charts take what is left.
-            let shardLines = ShardTable.render(context.shards, width: width, capacity: min(context.shards.count + 1, max(0, room - rows - errors.count - 3)))
-            if !shardLines.isEmpty { lines += [ScreenLine()] + shardLines }
-        }
+        let errorLines = errors.isEmpty ? 0 : errors.count + 1
+        // A fleet: its shards under the merged endpoints, before the charts take what is left.
+        let shardLines = ShardTable.render(context.shards, width: width, capacity: min(context.shards.count + 1, max(0, room - rows - errorLines - 2)))
+        if !shardLines.isEmpty { lines += [ScreenLine()] + shardLines }
         if width >= ChartPanel.minimumWidth, height >= ChartPanel.minimumHeight {
-            let left = room - rows - (errors.isEmpty ? 0 : errors.count + 1) - 1
+            let left = room - rows - errorLines - (shardLines.isEmpty ? 0 : shardLines.count + 1) - 1
             let charts = ChartPanel.render(snapshot, selected: view.selected, width: width, lines: min(ChartPanel.maximumLines, left))
             if !charts.isEmpty { lines += [ScreenLine()] + charts }
         }

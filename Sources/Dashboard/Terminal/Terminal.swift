@@ -13,6 +13,11 @@ final class Terminal: Screen, @unchecked Sendable {
     private let colours: Bool
     private var attributes: [Style: attr_t] = [:]
 
+    /// What a run or attach says when `Terminal()` is nil.
+    static var unknownTerminalNotice: String {
+        "fanout: the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")) is not one ncurses knows; progress lines instead of the dashboard"
+    }
+
     /// Takes over the terminal: raw mode (Ctrl-C arrives as a key), no echo, hidden cursor, keypad keys.
     /// Colour when the terminal has it and `NO_COLOR` is not set. Nil when ncurses cannot drive it
     /// (a `TERM` it has no description of): the caller shows progress lines instead.

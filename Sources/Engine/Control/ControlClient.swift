@@ -38,14 +38,15 @@ public struct ControlClient: Sendable {
         let task = Task {
             do {
                 let channel = try await connect { [address] in ControlResponseHandler(events: continuation, address: address) }
+                continuation.onTermination = { _ in channel.close(promise: nil) }
                 try await channel.writeAndFlush(HTTPClientRequestPart.head(head(.GET, "/v1/events", bodyBytes: nil)))
                 try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
-                continuation.onTermination = { _ in channel.close(promise: nil) }
             } catch {
                 continuation.finish(throwing: error)
             }
         }
-        _ = task
+        // A reader that leaves while the connection is still being made stops the making.
+        continuation.onTermination = { _ in task.cancel() }
         return stream
     }
 

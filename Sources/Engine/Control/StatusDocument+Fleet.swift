@@ -33,8 +33,10 @@ extension StatusDocument {
         fleet.sentHistory = Self.sum(shards.map(\.sentHistory))
         var kinds: [String: Int] = [:]
         for shard in shards { for entry in shard.errorsByKind { kinds[entry.kind, default: 0] += entry.count } }
-        fleet.errorsByKind = fleet.errorsByKind.map(\.kind).filter { kinds[$0] != nil }.map { KindCount(kind: $0, count: kinds.removeValue(forKey: $0) ?? 0) }
-            + kinds.sorted { $0.key < $1.key }.map { KindCount(kind: $0.key, count: $0.value) }
+        // In the order a single run lists them (`ErrorKind`), kinds a newer shard knows after them.
+        let order = ErrorKind.allCases.map(\.code)
+        fleet.errorsByKind = kinds.sorted { (order.firstIndex(of: $0.key) ?? .max, $0.key) < (order.firstIndex(of: $1.key) ?? .max, $1.key) }
+            .map { KindCount(kind: $0.key, count: $0.value) }
         fleet.recentErrors = Self.recentErrors(shards, since: fleet.startedAt)
         fleet.firstBadLine = shards.lazy.compactMap(\.firstBadLine).first
         fleet.tokens = Tokens.fleet(shards.map(\.tokens))
