@@ -104,3 +104,27 @@ sleep 25
 shot dashboard-attached
 tmux -L "$socket" send-keys -t shot q
 sleep 1
+
+# A fleet: three shards of one input, each with a TCP control and the same token, attached as one.
+tmux -L "$socket" kill-server 2>/dev/null || true
+kill "${mocks[@]}" 2>/dev/null || true
+"$binary" mock-server --port 18495 --latency 40ms --tokens_per_second 200 >/dev/null & mocks=($!)
+python3 -c "
+import json
+with open('$work/fleet.jsonl', 'w') as out:
+    for i in range(1, 60001): out.write(json.dumps({'id': f'q{i}', 'input': f'Summarise in two sentences: the ocean (#{i})'}) + '\n')"
+export SHOTS_TOKEN=screenshots-token
+for index in 0 1 2; do
+  FANOUT_CONTROL_DIR="$work/fleet-control" "$binary" --requests_filepath "$work/fleet.jsonl" --shard "$index/3" --fleet_rate 600 \
+    --save_filepath "$work/fleet_$index.jsonl" --endpoint http://127.0.0.1:18495/v1 --control "127.0.0.1:1850$index" \
+    --control_token_env SHOTS_TOKEN --no-tui >/dev/null 2>&1 & mocks+=($!)
+done
+sleep 2
+TERM=xterm-256color tmux -L "$socket" new-session -d -s shot -x 120 -y 40 \
+  "SHOTS_TOKEN=$SHOTS_TOKEN $binary attach 127.0.0.1:18500 127.0.0.1:18501 127.0.0.1:18502 --control_token_env SHOTS_TOKEN"
+wait_for "Shard" 20
+sleep 20
+shot dashboard-fleet
+tmux -L "$socket" send-keys -t shot q
+sleep 1
+kill "${mocks[@]}" 2>/dev/null || true
