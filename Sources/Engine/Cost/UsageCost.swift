@@ -1,0 +1,59 @@
+/// The tokens an answer used, as its provider reports them, and what they cost.
+///
+/// OpenAI (and servers that copy it) count cached tokens inside `prompt_tokens`
+/// (`prompt_tokens_details.cached_tokens`); Anthropic's `input_tokens` leave out cache reads and
+/// writes (`cache_read_input_tokens`, `cache_creation_input_tokens`), which it reports beside them.
+public struct TokenUsage: Sendable, Hashable {
+    public enum Convention: Sendable, Hashable {
+        /// `prompt_tokens` includes `cached_tokens`.
+        case openAI
+        /// `input_tokens` excludes cache reads and writes.
+        case anthropic
+    }
+
+    public var convention: Convention
+    /// `prompt_tokens` or `input_tokens`, as reported.
+    public var input: Int
+    public var output: Int
+    public var cacheRead: Int
+    public var cacheWrite: Int
+
+    public init(convention: Convention, input: Int, output: Int, cacheRead: Int = 0, cacheWrite: Int = 0) {
+        self.convention = convention
+        self.input = input
+        self.output = output
+        self.cacheRead = cacheRead
+        self.cacheWrite = cacheWrite
+    }
+
+    /// Input tokens billed at the plain input price.
+    public var uncachedInput: Int {
+        switch convention {
+        case .openAI: max(0, input - cacheRead - cacheWrite)
+        case .anthropic: input
+        }
+    }
+
+    /// US dollars at `price`; `batch` uses the batch prices where the model has them.
+    public func cost(at price: ModelPrice, batch: Bool = false) -> Double {
+        let inputPrice = batch ? price.batchInput ?? price.input : price.input
+        let outputPrice = batch ? price.batchOutput ?? price.output : price.output
+        return Double(uncachedInput) * inputPrice + Double(output) * outputPrice
+            + Double(cacheRead) * (price.cacheRead ?? inputPrice) + Double(cacheWrite) * (price.cacheWrite ?? inputPrice)
+    }
+
+    /// From an answer's `usage` object, in either provider's shape.
+    public init?(usage: JSONValue?) {
+        guard let usage, usage.isObject else { return nil }
+        if let input = usage["input_tokens"]?.intValue {
+            self.init(convention: .anthropic, input: input, output: usage["output_tokens"]?.intValue ?? 0,
+                      cacheRead: usage["cache_read_input_tokens"]?.intValue ?? 0,
+                      cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? 0)
+        } else if let prompt = usage["prompt_tokens"]?.intValue {
+            self.init(convention: .openAI, input: prompt, output: usage["completion_tokens"]?.intValue ?? 0,
+                      cacheRead: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0)
+        } else {
+            return nil
+        }
+    }
+}
