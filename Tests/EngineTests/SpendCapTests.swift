@@ -1,0 +1,48 @@
+import Engine
+import Testing
+
+@Suite struct SpendCapTests {
+    /// Sends stop before spent + reserved + the next worst case would pass the cap; settling frees the
+    /// reservation and spends the real cost, so exactly as many as fit go.
+    @Test func reservesTheWorstCase() {
+        var cap = SpendCap(cap: 1.0)
+        var sent = 0
+        while cap.allows(0.3) {
+            cap.reserve(0.3)
+            sent += 1
+        }
+        #expect(sent == 3 && !cap.isReached)
+        cap.settle(reserved: 0.3, actual: 0.1)
+        #expect(cap.allows(0.3))
+        cap.reserve(0.3)
+        #expect(!cap.allows(0.3))
+        for _ in 0..<3 { cap.settle(reserved: 0.3, actual: 0.25) }
+        #expect(abs(cap.spent - 0.85) < 1e-12 && cap.reserved == 0)
+        #expect(!cap.allows(0.3) && cap.allows(0.1))
+    }
+
+    /// What earlier runs spent counts; the same cap again allows nothing, a higher one continues.
+    @Test func earlierSpendCounts() {
+        #expect(SpendCap(cap: 2, spent: 2).isReached && !SpendCap(cap: 2, spent: 2).allows(0.0001))
+        #expect(SpendCap(cap: 3, spent: 2).allows(0.5))
+        #expect(SpendCap(cap: nil, spent: 1e9).allows(1e9) && !SpendCap(cap: nil).isReached)
+    }
+
+    /// Alerts fire once each at 50, 80 and 95 % of the cap.
+    @Test func alerts() {
+        var cap = SpendCap(cap: 10)
+        #expect(cap.spend(4) == [])
+        #expect(cap.spend(1) == [0.5])
+        #expect(cap.spend(4) == [0.8])
+        #expect(cap.spend(0.5) == [0.95])
+        #expect(cap.spend(5) == [] && cap.alerted == [0.5, 0.8, 0.95])
+        #expect(cap.spend(.nan) == [] && cap.spend(-1) == [])
+    }
+
+    /// The worst case is the prompt estimate at the input price plus max_tokens at the output price.
+    @Test func worstCase() {
+        let price = ModelPrice(input: 1e-6, output: 4e-6, batchInput: 5e-7)
+        #expect(abs(SpendCap.worstCase(promptTokens: 1000, maxTokens: 500, price: price) - 0.003) < 1e-12)
+        #expect(abs(SpendCap.worstCase(promptTokens: 1000, maxTokens: 500, price: price, batch: true) - 0.0025) < 1e-12)
+    }
+}
