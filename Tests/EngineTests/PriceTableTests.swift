@@ -46,3 +46,19 @@ import Testing
         #expect(TokenUsage(usage: try JSONParser.parse(#"{"total_tokens": 5}"#)) == nil && TokenUsage(usage: nil) == nil)
     }
 }
+
+@Suite struct PriceFileTests {
+    /// LiteLLM's whole offline map reads as it is (entries without per-token prices skipped); YAML works too.
+    @Test func litellmMapAndYAML() throws {
+        let yaml = "my-llama:\n  input_cost_per_token: 0.0000001\n  output_cost_per_token: 0.0000002\nimage-model:\n  output_cost_per_image: 0.04\n"
+        let prices = try PriceFile.parse(Array(yaml.utf8))
+        #expect(prices.count == 1 && prices["my-llama"]?.output == 2e-7)
+        let json = #"{"sample_spec": {"input_cost_per_token": 0}, "dall-e": {"input_cost_per_pixel": 1e-8}, "gpt-x": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6, "supports_vision": true}}"#
+        #expect(try PriceFile.parse(Array(json.utf8)).keys.sorted() == ["gpt-x"])
+        #expect(throws: PriceError.self) { try PriceFile.parse(Array("gpt-x: {input_cost_per_token: 1e-6}".utf8)) }
+        #expect(throws: PriceError.self) { try PriceFile.parse(Array("- just\n- a list\n".utf8)) }
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        #expect(throws: PriceError.self) { try PriceFile.parse(Array(bomb.utf8)) }
+        #expect(throws: PriceError.self) { try PriceFile.parse(Array(#"{"dall-e": {"input_cost_per_pixel": 1e-8}}"#.utf8)) }
+    }
+}

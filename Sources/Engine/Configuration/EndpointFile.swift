@@ -135,7 +135,7 @@ public enum EndpointFile {
     }
 
     /// Whether `node` and all it holds (aliases counted each time they are used) fit in `budget` nodes.
-    private static func fits(_ node: Node, budget: inout Int) -> Bool {
+    static func fits(_ node: Node, budget: inout Int) -> Bool {
         budget -= 1
         guard budget >= 0 else { return false }
         switch node {

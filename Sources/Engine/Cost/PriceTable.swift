@@ -39,12 +39,14 @@ public struct PriceTable: Sendable {
         return name
     }
 
-    /// A `--prices` document: an object keyed by model name, each a LiteLLM-style entry (keys this
-    /// table does not use are ignored, so LiteLLM's own file can be given as it is).
+    /// A `--prices` document: an object keyed by model name, each a LiteLLM-style entry. Keys this
+    /// table does not use are ignored, and entries with no per-token price at all (image or audio
+    /// models, LiteLLM's `sample_spec`) are skipped, so LiteLLM's own file can be given as it is.
     public static func overrides(from document: JSONValue) throws(PriceError) -> [String: ModelPrice] {
         guard case .object(let fields) = document else { throw PriceError("a prices file is an object keyed by model name") }
         var prices: [String: ModelPrice] = [:]
         for field in fields where field.key != "sample_spec" {
+            guard field.value["input_cost_per_token"] != nil || field.value["output_cost_per_token"] != nil else { continue }
             do {
                 prices[field.key] = try ModelPrice(litellm: field.value)
             } catch {
