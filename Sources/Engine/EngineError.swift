@@ -6,7 +6,8 @@
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Hashable {
         case connect, connectTimeout, connectionLost, closedBeforeAnswer, refused, noStreams, timeout, httpStatus, invalidResponse, responseTooLarge
-        /// A 429 whose `error.code` is `insufficient_quota`: the account is out of credit, not over a rate.
+        /// The account is out of money (OpenAI's `insufficient_quota`, Anthropic's billing and spend
+        /// limits), not over a rate.
         case quotaExhausted
         case encodedResponse
         case inputUnreadable, outputUnwritable, configuration, cancelled, inputChanged
@@ -20,6 +21,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Seconds the server asked us to wait (`retry-after-ms` / `retry-after`), when it said.
     public let retryAfter: Double?
     private let message: String
+    /// The `usage` a failed answer still carried (it was billed), when it did.
+    public private(set) var usage: JSONValue?
 
     private init(_ code: Code, _ message: String, status: Int? = nil, retryAfter: Double? = nil) {
         self.code = code
@@ -46,14 +49,26 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     /// A non-2xx answer; `detail` is the server's `error.message` when it sent one, kept whole (on
     /// one line): it may echo a key, so it is cut only after `Redactor.message(for:)` has removed secrets.
-    /// - Parameter code: the body's `error.code`; `insufficient_quota` on a 429 fails at once.
-    public static func http(status: Int, detail: String?, retryAfter: Double? = nil, code: String? = nil) -> EngineError {
+    /// - Parameters:
+    ///   - code: the body's `error.code`; `type`: its `error.type`. An account out of money
+    ///     (`SpendLimit`) is not retried and stops sends to the endpoint.
+    public static func http(status: Int, detail: String?, retryAfter: Double? = nil, code: String? = nil, type: String? = nil) -> EngineError {
         let text = detail.map { "HTTP \(status): \($0.split(whereSeparator: \.isNewline).joined(separator: " "))" } ?? "HTTP \(status)"
-        if status == 429 && code == "insufficient_quota" {
-            return .init(.quotaExhausted, text + " (insufficient_quota: the account's quota is spent, so it is not retried)", status: status)
+        if let reason = SpendLimit.reason(status: status, code: code, type: type, message: detail) {
+            return .init(.quotaExhausted, text + " (\(reason): the account is out of money, so nothing more goes to this endpoint; its records stay unsent)", status: status)
         }
         return .init(.httpStatus, text, status: status, retryAfter: retryAfter)
     }
+
+    /// This error with the usage its answer carried.
+    func carrying(usage: JSONValue?) -> EngineError {
+        var error = self
+        error.usage = usage.flatMap { $0 == .null ? nil : $0 }
+        return error
+    }
+
+    /// The account behind the endpoint is out of money: sends there stop, the record stays unsent.
+    public var isOutOfFunds: Bool { code == .quotaExhausted }
     public static func invalidResponse(status: Int, _ detail: String) -> EngineError {
         .init(.invalidResponse, "invalid response (HTTP \(status)): \(detail)", status: status)
     }

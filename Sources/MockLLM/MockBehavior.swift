@@ -18,6 +18,9 @@ public struct MockBehavior: Sendable, Hashable {
     public var outputTokens: Int?
     /// Share of requests answered 500 at random (0…1).
     public var errorRate: Double = 0
+    /// After this many requests every one is answered 429 `insufficient_quota`, as OpenAI answers
+    /// an account out of credit (nil: never).
+    public var quotaAfter: Int?
     /// The first `failFirst` requests for each prompt are answered `failStatus`, later ones succeed.
     public var failFirst = 0
     /// The status of those first failures (500 unless set; 429 and 503 carry `retryAfter`).

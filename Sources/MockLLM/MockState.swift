@@ -181,6 +181,11 @@ final class MockState: Sendable {
                 return .reply(status: 400, headers: [], body: MockReply.error(
                     status: 400, message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error"), after: 0)
             }
+            if let quota = behavior.quotaAfter, id > quota {
+                return .reply(status: 429, headers: [], body: MockReply.error(
+                    status: 429, message: "You exceeded your current quota, please check your plan and billing details.",
+                    type: "insufficient_quota", code: "insufficient_quota"), after: delay)
+            }
             if let status = behavior.fixedStatus {
                 return .reply(status: status, headers: retryHeaders(behavior, status: status),
                               body: MockReply.error(status: status, message: "mock status \(status)", type: "mock_error"), after: delay)

@@ -84,17 +84,34 @@ import Testing
         #expect(simulation.scheduler.limits(of: 0).rateSource == .learned)
     }
 
-    /// `insufficient_quota` is not about rate: it fails at once, with no retry.
-    @Test func quotaFailsAtOnce() {
-        var simulation = Simulation(scheduler: scheduler())
+    /// `insufficient_quota` is not about rate and fails no record: sends to that endpoint stop at
+    /// once, and with no endpoint left the run stops with the records unsent.
+    @Test func quotaStopsSendsAndLeavesRecordsUnsent() {
+        var simulation = Simulation(scheduler: scheduler(maxInFlight: 1))
         simulation.scheduler.enqueue(Simulation.records(3))
         simulation.scheduler.sourceDidFinish()
         simulation.run(for: 60) { _, now in
             (now + 0.01, .failure(.http(status: 429, detail: "You exceeded your current quota", code: "insufficient_quota")), nil)
         }
-        #expect(simulation.failed.count == 3)
-        #expect(simulation.sent[0] == 3)
-        #expect(simulation.failed.allSatisfy { !$0.isRetryable && !$0.isRateLimit && $0.description.contains("insufficient_quota") })
+        #expect(simulation.failed.isEmpty && simulation.succeeded == 0)
+        #expect(simulation.sent[0] == 1)
+        #expect(simulation.scheduler.spending.stop == .providerFunds)
+        #expect(simulation.scheduler.status(of: 0, now: simulation.now) == .outOfFunds)
+        #expect(simulation.scheduler.pendingRetryCount + simulation.scheduler.bufferedCount == 3)
+    }
+
+    /// With a second endpoint that has money, every record is answered there and none fails.
+    @Test func quotaSendsTheRestElsewhere() {
+        var simulation = Simulation(scheduler: scheduler(endpoints: 2))
+        simulation.scheduler.enqueue(Simulation.records(20))
+        simulation.scheduler.sourceDidFinish()
+        simulation.run(for: 60) { endpoint, now in
+            endpoint == 0 ? (now + 0.01, .failure(.http(status: 400, detail: "Your credit balance is too low to access the Anthropic API.", type: "invalid_request_error")), nil)
+                : (now + 0.01, .success(ParsedAnswer(response: "ok")), nil)
+        }
+        #expect(simulation.succeeded == 20 && simulation.failed.isEmpty)
+        #expect(simulation.sent[0] == 1)
+        #expect(simulation.scheduler.spending.stop == nil)
     }
 
     /// A record that meets nothing but 429s fails once it has met them for the patience, not after

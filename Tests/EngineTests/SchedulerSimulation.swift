@@ -20,6 +20,8 @@ struct SchedulerSimulation {
     var latencies: [(at: Double, latency: Double)] = []
     /// When the last record finished.
     var finishedAt: Double?
+    /// What each saved record cost, all its attempts (nil: not known), in the order they finished.
+    var costs: [Double?] = []
 
     init(scheduler: Scheduler) {
         self.scheduler = scheduler
@@ -58,10 +60,13 @@ struct SchedulerSimulation {
             while let first = inFlight.min, first.due <= now {
                 let done = inFlight.removeMin()
                 if case .failure(let error) = done.result, error.status == 429 { rateLimited += 1 }
-                switch scheduler.complete(done.dispatch, result: done.result, limits: done.limits, now: done.due, using: &generator) {
+                let charge = scheduler.charge(done.dispatch, result: done.result, now: done.due)
+                let spent = done.dispatch.attempt.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }
+                switch scheduler.complete(done.dispatch, result: done.result, limits: done.limits, now: done.due, spent: spent, using: &generator) {
                 case .failed(let error): failed.append(error)
                 case .succeeded:
                     succeeded += 1
+                    costs.append(spent)
                     latencies.append((done.due, done.due - done.dispatch.sentAt))
                 case .willRetry: break
                 }

@@ -73,4 +73,6 @@ struct RunExit: Error {
     static let unreachable = RunExit(code: 4)
     /// The operator quit (`q`, or Ctrl-C read as a key) before every record was finished.
     static let quitEarly = RunExit(code: 5)
+    /// Sending stopped for money: `--max_cost` reached, or every endpoint out of money.
+    static let spendCap = RunExit(code: 6)
 }

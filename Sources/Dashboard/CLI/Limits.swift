@@ -5,6 +5,8 @@ import Engine
 /// with one line naming the option and the range, before anything is sent.
 enum Limits {
     static let rate = 0.0...1_000_000
+    /// US dollars (`--max_cost`).
+    static let cost = 0.0...1_000_000_000
     static let attempts = 1...100
     static let inFlight = 1...1_000_000
     static let timeout = 0.001...86_400.0

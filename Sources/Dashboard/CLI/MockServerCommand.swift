@@ -87,6 +87,9 @@ struct MockBehaviorOptions: ParsableArguments {
     @Option(name: [.customLong("error_rate"), .customLong("error-rate")], parsing: .unconditional, help: ArgumentHelp("Share of requests answered 500, 0 to 1.", valueName: "p"))
     var errorRate: Double = 0
 
+    @Option(name: [.customLong("quota_after"), .customLong("quota-after")], parsing: .unconditional, help: ArgumentHelp("After n requests answer every one 429 insufficient_quota, as OpenAI answers an account out of credit.", valueName: "n"))
+    var quotaAfter: Int?
+
     @Option(name: [.customLong("rate_limit"), .customLong("rate-limit")], parsing: .unconditional, help: ArgumentHelp("Requests per window above which 429 is answered with Retry-After; every answer carries x-ratelimit-limit/remaining/reset-requests headers (0 = none).", valueName: "r"))
     var rateLimit: Double = 0
 
@@ -121,6 +124,8 @@ struct MockBehaviorOptions: ParsableArguments {
         behavior.rateLimitResetHeader = !noResetHeader
         behavior.capacity = capacity > 0 ? capacity : nil
         behavior.outputTokens = outputTokens > 0 ? outputTokens : nil
+        if let quotaAfter { try Limits.check(quotaAfter, "--quota_after", 0...1_000_000_000) }
+        behavior.quotaAfter = quotaAfter
         return behavior
     }
 }

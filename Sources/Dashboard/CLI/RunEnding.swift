@@ -3,8 +3,9 @@ import Engine
 /// How a run ended, as far as the exit code cares, and the code it comes to.
 ///
 /// When several apply, the first wins: 3 fatal I/O (2 for an input that changed since the save
-/// file was written), 130/143 a signal, 4 unreachable endpoints, 5 a quit before the end, then
-/// 1 when any record failed (in this run or an earlier one of the same files), else 0.
+/// file was written), 130/143 a signal, 6 sending stopped for money (`--max_cost`, or every
+/// endpoint out of money), 4 unreachable endpoints, 5 a quit before the end, then 1 when any
+/// record failed (in this run or an earlier one of the same files), else 0.
 struct RunEnding: Sendable, Hashable {
     enum Fatal: Sendable, Hashable {
         /// The input's lines are not the ones the save file's records were made from.
@@ -15,6 +16,8 @@ struct RunEnding: Sendable, Hashable {
     var fatal: Fatal?
     /// The signal that stopped the run (SIGINT, SIGTERM), if one did.
     var signal: Int32?
+    /// Sending stopped for money.
+    var spendStop: SpendStop?
     /// No endpoint answered for `--unreachable_after`.
     var unreachable = false
     /// Records were left unsent (a quit, a stop, a drain timeout).
@@ -34,6 +37,7 @@ struct RunEnding: Sendable, Hashable {
         case nil: break
         }
         if let signal { return RunExit(code: 128 + signal) }
+        if spendStop != nil { return .spendCap }
         if unreachable { return .unreachable }
         if wasStopped && quitIsTheEnd { return .allSucceeded }
         if wasStopped && !stoppedByTimer { return .quitEarly }
@@ -47,6 +51,7 @@ extension RunEnding {
         fatal = result.fatalError.map { $0.isInputChanged ? .inputChanged : .io }
         self.signal = signal
         unreachable = result.unreachable != nil
+        spendStop = result.snapshot.control.spend.stop
         wasStopped = result.wasStopped
         self.quitIsTheEnd = quitIsTheEnd
         self.stoppedByTimer = stoppedByTimer

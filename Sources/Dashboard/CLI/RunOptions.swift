@@ -86,6 +86,12 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("fleet_rate"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's requests per second, retries included; each shard takes rate / n (in place of --max_requests_per_second, which is per shard); 0 = no limit.", valueName: "rate"))
     var fleetRate: Double?
 
+    @Option(name: .customLong("prices"), help: ArgumentHelp("YAML or JSON prices keyed by model name with LiteLLM's per-token keys (input_cost_per_token, output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost); LiteLLM's own price map works as it is. Overrides the built-in table.", valueName: "file"), completion: .file())
+    var prices: String?
+    @Option(name: .both("max_cost"), parsing: .unconditional, help: ArgumentHelp("Hard spend cap in US dollars: before each send the worst case (prompt estimate × input price + max_tokens × output price) is reserved, and nothing is sent that could pass the cap; what the save and errors files already record counts. Reaching it exits 6, leaving the rest unsent.", valueName: "usd"))
+    var maxCost: Double?
+    @Option(name: .both("fleet_max_cost"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's spend cap in US dollars; each shard takes cap / n (in place of --max_cost).", valueName: "usd"))
+    var fleetMaxCost: Double?
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 

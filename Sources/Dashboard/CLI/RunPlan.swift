@@ -81,6 +81,7 @@ extension RunOptions {
         try Limits.check(maxTokensPerMinute, "--max_tokens_per_minute", Limits.tokensPerMinute, "tokens (0 = no limit)")
         if let slo { _ = try ServiceLevelText.parse(slo) }
         if shard != nil && shards != nil { throw ValidationError("--shard and --shards cannot be used together.") }
+        _ = try shardCap()
         return (rate, patience)
     }
 
@@ -107,6 +108,7 @@ extension RunOptions {
         configuration.rateLimitPatience = patience
         configuration.learnsLimits = !noLearnLimits
         configuration.stream = stream
+        configuration.cost = try makeCost(endpoints: endpoints)
         if let slo {
             let levels = try ServiceLevelText.parse(slo)
             if levels.needsStreaming, !stream, !ServiceLevelText.inputStreams(requestsFilepath) {

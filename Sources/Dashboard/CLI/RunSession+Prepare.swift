@@ -21,6 +21,7 @@ extension RunSession {
             let index = try resume()
             var plan = self.plan
             plan.configuration.finished = index.finished
+            plan.configuration.cost.spentBefore = Self.recordedSpend(index, plan: plan)
             let log = try plan.makeLog(withDashboard: display.usesDashboard)
             if let log { plan.configuration.logger = log.logger }
             do {
@@ -76,6 +77,20 @@ extension RunSession {
             }
         }
         return nil
+    }
+
+    /// What the files already record as spent, said on stderr when it is anything.
+    private static func recordedSpend(_ index: ResumeIndex, plan: RunPlan) -> Double {
+        let cost = plan.configuration.cost
+        let (spent, unpriced) = index.spent(prices: cost.prices, endpoints: plan.configuration.endpoints)
+        if spent > 0 {
+            Console.error("fanout: the save and errors files record \(Money.text(spent)) already spent"
+                + (cost.cap.map { $0 > 0 ? " (counted against the \(Money.text($0)) cap)" : " (counted against --max_cost)" } ?? ""))
+        }
+        if !unpriced.isEmpty {
+            Console.error("fanout: warning: recorded answers of \(unpriced.joined(separator: ", ")) have no known price, so their spend is not counted; give it with --prices")
+        }
+        return spent
     }
 
     /// Scans (or, with `--restart`, empties) the outputs, records their owner beside them, and says

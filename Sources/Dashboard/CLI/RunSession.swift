@@ -47,7 +47,7 @@ struct RunSession {
         printSummary(result, report: report, warnings: warnings)
         let end = ending(result, signal)
         control.ended(exitCode: end.exit.code)
-        explain(end, result)
+        explain(end, result, total: total.current)
         await control.stop()
         return end.exit
     }
@@ -75,7 +75,7 @@ struct RunSession {
     }
 
     /// Says on stderr why the run ended as it did, for the endings that need a sentence.
-    private func explain(_ ending: RunEnding, _ result: RunResult) {
+    private func explain(_ ending: RunEnding, _ result: RunResult, total: Int?) {
         if result.abandoned > 0 {
             Console.error("fanout: \(Format.count(result.abandoned)) requests were still in flight after the drain timeout and were not written; rerun the same command to send them")
         }
@@ -83,6 +83,9 @@ struct RunSession {
             Console.error("fanout: \(fatal)")
         } else if ending.signal != nil {
             return
+        } else if ending.spendStop != nil,
+                  let stopped = SpendText.stopped(result.snapshot.control.spend, left: SpendText.left(result.snapshot, total: total)) {
+            Console.error("fanout: " + stopped)
         } else if let unreachable = result.unreachable {
             Console.error("fanout: no endpoint answered for \(Format.duration(plan.configuration.unreachableAfter)), so the run stopped; last errors: "
                 + unreachable.map { "\($0.endpoint): \($0.lastError)" }.joined(separator: "; ")

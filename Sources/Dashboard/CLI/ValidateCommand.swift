@@ -26,6 +26,7 @@ struct ValidateCommand: AsyncParsableCommand {
             throw RunExit.fatalIO
         }
         var survey = InputSurvey(shard: plan.configuration.shard)
+        survey.cost = CostEstimate(plan.configuration.cost, endpoints: plan.configuration.endpoints)
         do {
             while true {
                 let items = try await source.next(max: 4096)
@@ -37,7 +38,31 @@ struct ValidateCommand: AsyncParsableCommand {
             throw RunExit.fatalIO
         }
         Console.out(Self.report(survey, plan: plan, now: Date()).joined(separator: "\n"))
-        throw survey.refused > 0 ? RunExit.someFailed : RunExit.allSucceeded
+        let unpricedUnderCap = plan.configuration.cost.cap != nil && !(survey.cost?.unpriced.isEmpty ?? true)
+        throw survey.refused > 0 || unpricedUnderCap ? RunExit.someFailed : RunExit.allSucceeded
+    }
+
+    /// The estimate in dollars, as a range, and what it leaves out.
+    static func costLines(_ cost: CostEstimate, seconds: Double?, cap: Double?) -> [String] {
+        var lines: [String] = []
+        let hourly = cost.hourly > 0 ? seconds.map { cost.hourly * $0 / 3600 } : 0
+        if cost.priced > 0 || cost.hourly > 0 {
+            let (low, high) = (cost.low + (hourly ?? 0), cost.high + (hourly ?? 0))
+            var text = "  estimated cost: \(Money.text(low)) to \(Money.text(high)) (prompt characters / 4 × input price, up to that + max_tokens × output price"
+            if cost.hourly > 0 { text += hourly == nil ? "; plus $\(Format.fixed(cost.hourly, digits: 2))/h of cost_per_hour endpoints for the run's time" : "; cost_per_hour endpoints over the estimated time" }
+            lines.append(text + ")")
+            if let cap {
+                lines.append(high <= cap ? "  --max_cost \(Money.text(cap)): the whole file fits under the cap even at max_tokens"
+                    : low > cap ? "  --max_cost \(Money.text(cap)): below even the prompts' cost, so the cap will stop the run (exit 6) before the end"
+                    : "  --max_cost \(Money.text(cap)): within the range, so the cap may stop the run (exit 6) before the end")
+            }
+        }
+        if !cost.unpriced.isEmpty {
+            let models = cost.unpriced.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key.isEmpty ? "(no model named)" : $0.key) \(Format.count($0.value))" }
+            lines.append("  no known price for \(Format.count(cost.unpriced.values.reduce(0, +))) records (\(models.joined(separator: ", "))): "
+                + (cap == nil ? "not in the estimate; give prices with --prices" : "under --max_cost they would go to the errors file; give prices with --prices"))
+        }
+        return lines
     }
 
     /// The report's lines: counts, examples of what would be refused, tokens and time (and the clock
@@ -74,6 +99,7 @@ struct ValidateCommand: AsyncParsableCommand {
             if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(tpm))) tpm" }
             return text
         }.joined(separator: "; "))
+        if let cost = survey.cost { lines += costLines(cost, seconds: estimate.seconds, cap: configuration.cost.cap) }
         for route in plan.routeLines { lines.append("  route: \(route)") }
         for warning in plan.warnings { lines.append("  warning: \(warning)") }
         if !survey.examples.isEmpty {

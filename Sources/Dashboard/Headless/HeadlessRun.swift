@@ -19,10 +19,13 @@ struct HeadlessRun {
         })
         let total = self.total
         let progress = Task {
+            var said = SpendNews()
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.progressInterval)
                 if Task.isCancelled { break }
-                Console.error(SummaryReport.progressLine(await engine.snapshot(), total: total.current))
+                let snapshot = await engine.snapshot()
+                for line in said.lines(snapshot, total: total.current) { Console.error("fanout: " + line) }
+                Console.error(SummaryReport.progressLine(snapshot, total: total.current))
             }
         }
         let result = await engine.run()

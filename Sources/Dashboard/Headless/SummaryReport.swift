@@ -21,6 +21,7 @@ enum SummaryReport {
             parts.append("TTFT p50 \(Format.latency(snapshot.tokens.ttft.p50)) · \(Format.rate(snapshot.tokens.outputTokensPerSecond)) tok/s")
         }
         if snapshot.serviceLevels != nil, let share = snapshot.goodShare { parts.append("good \(Format.percent(share))") }
+        if let cost = SpendText.progressPart(snapshot, total: total) { parts.append(cost) }
         if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
         return parts.joined(separator: " · ")
     }
@@ -66,6 +67,7 @@ enum SummaryReport {
             lines.append("  " + Format.pad(endpoint.name, nameWidth) + "  " + columns.joined(separator: " "))
         }
         lines += tokenLines(snapshot)
+        if let cost = SpendText.summary(snapshot.control.spend) { lines.append(cost) }
         lines.append("  saved:  \(savePath)")
         lines.append("  errors: \(errorsPath)")
         return lines

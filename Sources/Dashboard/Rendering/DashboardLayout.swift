@@ -15,6 +15,7 @@ enum DashboardLayout {
                                  progress(snapshot, width: width, context: context)]
         if wide { top.append(notice(snapshot, width: width, context: context)) }
         top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
+        if wide, let cost = SpendText.line(snapshot, total: context.totalLines) { top.append(cost) }
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide, shape: EndpointTable.Shape(snapshot)))
 
@@ -91,7 +92,9 @@ enum DashboardLayout {
     static func notice(_ snapshot: StatsSnapshot, width: Int, context: RenderContext) -> ScreenLine {
         let availability = EndpointAvailability(snapshot.endpoints)
         var left = ScreenLine()
-        if availability.usable == 0, availability.total > 0, snapshot.state != .done {
+        if let (text, style) = SpendText.notice(snapshot, total: context.totalLines) {
+            left.append(text, style)
+        } else if availability.usable == 0, availability.total > 0, snapshot.state != .done {
             left.append(" no endpoint usable: " + availability.reasons.joined(separator: "; "), .warning)
         }
         let right = [context.attachHint.map { "attach: \($0)" }, context.metricsURL.map { "metrics \($0)" }].compactMap { $0 }
@@ -124,14 +127,26 @@ enum DashboardLayout {
             second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - text.count))), .accent)
             second.append(text)
         } else {
-            second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2))), .accent)
+            // Money, when there is any, takes its room from the sparkline.
+            let money = compactSpend(snapshot.control.spend)
+            second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - (money?.0.count ?? 0)))), .accent)
             if let share = snapshot.goodShare, snapshot.serviceLevels != nil, first.width + 10 <= width {
                 first.append("  good \(Format.fixed(share * 100, digits: 0))%", EndpointTable.goodStyle(share))
             }
+            if let (text, style) = money, second.width + text.count <= width { second.append(text, style) }
             if let port = metricsPort, second.width + 16 <= width { second.append("  metrics :\(port)", .dim) }
         }
         guard wide, let levels = snapshot.serviceLevels else { return [first, second] }
         return [first, second, goodput(snapshot, levels: levels, width: width)]
+    }
+
+    /// The compact screen's money: `  $8.50 of $10.00`, `CAP REACHED` or `NO FUNDS` once sending stopped for it.
+    static func compactSpend(_ spend: SpendFigures) -> (String, Style)? {
+        guard SpendText.shows(spend) else { return nil }
+        let text = "  \(Money.text(spend.spent))" + (spend.cap.map { " of \(Money.text($0))" } ?? "")
+            + (spend.stop == .cap ? " CAP REACHED" : spend.stop == .providerFunds ? " NO FUNDS" : "")
+        let share = spend.capShare ?? 0
+        return (text, spend.stop != nil || share >= 0.95 ? .bad : share >= 0.5 ? .warning : .normal)
     }
 
     /// `Goodput  92.4% of 12,340 records met ttft ≤ 500ms, tpot ≤ 50ms   184/s now`.

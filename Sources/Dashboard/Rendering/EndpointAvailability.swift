@@ -16,6 +16,7 @@ struct EndpointAvailability: Equatable {
                 usable += 1
                 if endpoint.isFailing, let error = endpoint.lastError { reasons.append("\(endpoint.name) failing: \(error)") }
             case .drained: reasons.append("\(endpoint.name) drained")
+            case .outOfFunds: reasons.append("\(endpoint.name) out of money")
             case .ejected(let seconds):
                 reasons.append("\(endpoint.name) ejected \(Format.wait(seconds))" + (endpoint.lastError.map { ": \($0)" } ?? ""))
             case .cooling(let seconds, let reason):

@@ -15,28 +15,32 @@ enum EndpointTable {
         var streams = false
         /// `--slo` was given: the Good column.
         var goodput = false
+        /// Something was priced or a cap is set: the Cost column.
+        var cost = false
 
-        init(limits: Bool = false, streams: Bool = false, goodput: Bool = false) {
+        init(limits: Bool = false, streams: Bool = false, goodput: Bool = false, cost: Bool = false) {
             self.limits = limits
             self.streams = streams
             self.goodput = goodput
+            self.cost = cost
         }
 
         init(_ snapshot: StatsSnapshot) {
             limits = snapshot.endpoints.contains { $0.limits.rate != nil || $0.limits.inFlightCap != nil }
             streams = snapshot.tokens.streamed > 0
             goodput = snapshot.serviceLevels != nil
+            cost = SpendText.shows(snapshot.control.spend)
         }
 
-        /// The LLM columns are on: the table fits its columns by priority.
-        var fitsByPriority: Bool { streams || goodput }
+        /// The LLM or cost columns are on: the table fits its columns by priority.
+        var fitsByPriority: Bool { streams || goodput || cost }
         /// Narrower titles and cells.
         var tight: Bool { limits || fitsByPriority }
     }
 
     /// The wide table's columns after the name.
     enum Column: CaseIterable {
-        case weight, share, inFlight, ok, errors, retries, p50, p99, ttft, ttftP99, itl, tokenRate, good, limit
+        case weight, share, inFlight, ok, errors, retries, p50, p99, ttft, ttftP99, itl, tokenRate, good, cost, limit
 
         /// The title; narrower where the Limit column needs the room.
         func title(tight: Bool) -> String {
@@ -54,6 +58,7 @@ enum EndpointTable {
             case .itl: "ITL"
             case .tokenRate: "tok/s"
             case .good: "Good"
+            case .cost: "Cost"
             case .limit: "Limit"
             }
         }
@@ -63,7 +68,7 @@ enum EndpointTable {
             switch self {
             case .weight: 10
             case .inFlight, .ok: 9
-            case .ttft, .tokenRate, .good: 8
+            case .ttft, .tokenRate, .good, .cost: 8
             case .errors, .p99, .limit: 7
             case .itl: 6
             case .share: 5
@@ -84,6 +89,7 @@ enum EndpointTable {
             case .itl: 8
             case .tokenRate: 9
             case .good: 7
+            case .cost: 10
             case .limit: 17
             }
         }
@@ -107,8 +113,9 @@ enum EndpointTable {
             case .limit: shape.limits
             case .retries: shape.fitsByPriority || !shape.limits || width >= 140
             case .ttft, .ttftP99, .itl: shape.streams
-            case .tokenRate: shape.fitsByPriority
+            case .tokenRate: shape.streams || shape.goodput
             case .good: shape.goodput
+            case .cost: shape.cost
             default: true
             }
         }
@@ -130,9 +137,9 @@ enum EndpointTable {
                 return column == .limit ? "  " + Format.pad(title, size - 2) : Format.pad(title, size, right: true)
             }.joined()
         } else if shape.streams {
-            cells = narrowLLMColumns.map { Format.pad($0.0, $0.1, right: true) }.joined()
+            cells = narrowLLMColumns.map { Format.pad($0.0 == "p99" && shape.cost ? "Cost" : $0.0, $0.1, right: true) }.joined()
         } else {
-            cells = zip(["W", "Share", "Infl", "OK", "Err", "p50", "p99"], narrowColumns).map { Format.pad($0, $1, right: true) }.joined()
+            cells = zip(["W", "Share", "Infl", "OK", "Err", shape.cost ? "Cost" : "p50", "p99"], narrowColumns).map { Format.pad($0, $1, right: true) }.joined()
         }
         return ScreenLine("   " + Format.pad("Endpoint", nameWidth(width: width, wide: wide)) + cells + "  State", .bold)
     }
@@ -181,7 +188,8 @@ enum EndpointTable {
             let cells: [(String, Style)] = [
                 (Format.weight(endpoint.weight), .normal), (Format.compact(endpoint.inFlight), .normal),
                 (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
-                (Format.latency(endpoint.p99), .normal), (Format.latency(figures.ttft.p50), .normal),
+                shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p99), .normal),
+                (Format.latency(figures.ttft.p50), .normal),
                 (Format.rate(figures.outputTokensPerSecond), .normal),
             ]
             for (cell, column) in zip(cells, narrowLLMColumns) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
@@ -189,7 +197,8 @@ enum EndpointTable {
             let cells: [(String, Style)] = [
                 (Format.weight(endpoint.weight), .normal), (share, endpoint.isCapBound ? .warning : .normal), (Format.compact(endpoint.inFlight), .normal),
                 (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
-                (Format.latency(endpoint.p50), .normal), (Format.latency(endpoint.p99), .normal),
+                shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p50), .normal),
+                (Format.latency(endpoint.p99), .normal),
             ]
             for (cell, width) in zip(cells, narrowColumns) { line.append(Format.pad(cell.0, width, right: true), cell.1) }
         }
@@ -218,6 +227,7 @@ enum EndpointTable {
         case .itl: (Format.latency(endpoint.tokens.itl.p50), .normal)
         case .tokenRate: (Format.rate(endpoint.tokens.outputTokensPerSecond), .normal)
         case .good: (endpoint.goodShare.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–", goodStyle(endpoint.goodShare))
+        case .cost: (Money.text(endpoint.control.spent), endpoint.state == .outOfFunds ? .bad : .normal)
         case .limit: (LimitText.column(endpoint.limits) ?? "–", .normal)
         }
     }
@@ -239,6 +249,7 @@ enum EndpointTable {
         switch state {
         case .ready: return ("ready", .good)
         case .drained: return ("drained", .dim)
+        case .outOfFunds: return (wide ? "out of money" : "no funds", .bad)
         case .probing: return ("probing", .warning)
         case .ejected(let seconds): return ("ejected \(Format.wait(seconds))", .bad)
         case .cooling(let seconds, let reason):

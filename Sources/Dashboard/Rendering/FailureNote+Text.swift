@@ -10,6 +10,7 @@ extension FailureNote {
         case .notProcessed(let wait): "not processed: resent in \(Format.wait(wait)), no attempt spent"
         case .retrying(let attempt, let of, let wait): "attempt \(attempt)/\(of), retry in \(Format.wait(wait))"
         case .waitingUnsent(let attempt, let wait): "attempt \(attempt); no endpoint answers, so it waits unsent, next try in \(Format.wait(wait))"
+        case .outOfFunds: "out of money: nothing more goes to this endpoint; the record goes elsewhere or stays unsent"
         }
     }
 }

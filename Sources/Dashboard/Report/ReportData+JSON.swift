@@ -48,6 +48,10 @@ extension ReportData {
             JSONField("retries", .number(snapshot.retries)),
             JSONField("prompt_tokens", .number(snapshot.promptTokens)),
             JSONField("completion_tokens", .number(snapshot.completionTokens)),
+            JSONField("cost_usd", SpendText.shows(snapshot.control.spend) ? Self.number(snapshot.control.spend.spent, digits: 6) : .null),
+            JSONField("cost_usd_earlier_runs", Self.number(snapshot.control.spend.spentBefore, digits: 6)),
+            JSONField("max_cost_usd", snapshot.control.spend.cap.map { Self.number($0, digits: 6) } ?? .null),
+            JSONField("spend_stop", snapshot.control.spend.stop.map { .string($0.rawValue) } ?? .null),
             JSONField("errors_by_kind", .object(ErrorKind.allCases.compactMap { kind in
                 snapshot.errorsByKind[kind].map { JSONField(kind.code, .number($0)) }
             })),
@@ -70,6 +74,7 @@ extension ReportData {
             JSONField("errors", .number(endpoint.errors)),
             JSONField("retries", .number(endpoint.retries)),
             JSONField("failed_records", .number(endpoint.failedRecords)),
+            JSONField("cost_usd", number(endpoint.control.spent, digits: 6)),
             JSONField("latency_ms", percentilesJSON(Percentiles(p50: endpoint.p50, p90: endpoint.p90, p99: endpoint.p99))),
             JSONField("ttft_ms", percentilesJSON(tokens.ttft)),
             JSONField("itl_ms", percentilesJSON(tokens.itl)),
@@ -86,7 +91,7 @@ extension ReportData {
     private var timelineJSON: JSONValue {
         func series(_ map: [TimelineSeries: [Double]]) -> JSONValue {
             .object(map.map { ($0.key.key, $0.value) }.sorted { $0.0 < $1.0 }.map { name, values in
-                JSONField(name, .array(values.map { Self.number($0, digits: 2) }))
+                JSONField(name, .array(values.map { Self.number($0, digits: name.hasPrefix("cost/") ? 6 : 2) }))
             })
         }
         return .object([

@@ -28,6 +28,16 @@ enum ReportHTML {
             + "<h3>Output tokens per second</h3>"
             + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: perSecond(.tokens(endpoint: $0))) }, times: times,
                              duration: snapshot.elapsed, unit: "", actions: data.actions))
+        if SpendText.shows(snapshot.control.spend) {
+            // Spend so far at each point, per endpoint: the running sum of what each bucket cost.
+            func spentSoFar(_ name: String) -> [Double] {
+                var total = 0.0
+                return (data.timeline.counts[.cost(endpoint: name)] ?? []).prefix(times.count).map { total += $0; return total }
+            }
+            body += section("Cost", "<h3>US dollars spent, cumulative</h3>"
+                + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: spentSoFar($0)) }, times: times,
+                                 duration: snapshot.elapsed, unit: "$", actions: data.actions))
+        }
         let kinds = ErrorKind.allCases.filter { data.timeline.counts[.errors($0)] != nil }
         let retrySeries = names.map { perSecond(.retries(endpoint: $0)) }
         let retries = times.indices.map { index in retrySeries.reduce(0) { $0 + ($1.indices.contains(index) ? $1[index] : 0) } }
@@ -87,6 +97,8 @@ enum ReportHTML {
         if snapshot.serviceLevels != nil {
             rows.append(["goodput", "\(Format.count(snapshot.tokens.good)) (\(snapshot.goodShare.map(Format.percent) ?? "–"))"])
         }
+        if let cost = SpendText.summary(snapshot.control.spend) { rows.append(["cost", cost.trimmingPrefix("  cost ").description]) }
+        if let stopped = SpendText.stopped(snapshot.control.spend, left: nil) { rows.append(["stopped for money", stopped]) }
         if snapshot.tokens.streamed > 0 {
             let tokens = snapshot.tokens
             rows.append(["TTFT p50 / p99", "\(Format.latency(tokens.ttft.p50)) / \(Format.latency(tokens.ttft.p99))"])
@@ -96,12 +108,13 @@ enum ReportHTML {
     }
 
     private static func endpointTable(_ snapshot: StatsSnapshot) -> String {
-        let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good"]
+        let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good", "cost"]
         let rows = snapshot.endpoints.map { endpoint in
             [endpoint.name, Format.weight(endpoint.weight), Format.count(endpoint.sent), Format.count(endpoint.succeeded),
              Format.count(endpoint.errors), Format.count(endpoint.retries), Format.latency(endpoint.p50), Format.latency(endpoint.p90),
              Format.latency(endpoint.p99), Format.latency(endpoint.tokens.ttft.p50), Format.latency(endpoint.tokens.ttft.p99),
-             Format.count(endpoint.tokens.completionTokens), snapshot.serviceLevels == nil ? "–" : endpoint.goodShare.map(Format.percent) ?? "–"]
+             Format.count(endpoint.tokens.completionTokens), snapshot.serviceLevels == nil ? "–" : endpoint.goodShare.map(Format.percent) ?? "–",
+             SpendText.shows(snapshot.control.spend) ? Money.text(endpoint.control.spent) : "–"]
         }
         return table(rows, head: head, className: "endpoints")
     }

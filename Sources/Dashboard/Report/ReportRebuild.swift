@@ -25,6 +25,8 @@ struct ReportRebuild {
         var outputTokens: Int = 0
         var tokensReported = false
         var failure: ErrorKind?
+        /// `cost_usd` (nil: not written, or null).
+        var cost: Double?
         /// Seconds from the first record's start to this one's end (set by `data`).
         var finish: Double = 0
 
@@ -71,6 +73,7 @@ struct ReportRebuild {
         /// Milliseconds: up to a week.
         static let milliseconds = 0.0...604_800_000
         static let tokens = 0.0...1e12
+        static let dollars = 0.0...1e9
         static let attempts = 0.0...1_000_000
     }
 
@@ -91,7 +94,8 @@ struct ReportRebuild {
               let completion = Self.number(usage?["completion_tokens"], in: Bounds.tokens),
               let output = Self.number(value["output_tokens"], in: Bounds.tokens),
               let ttft = Self.number(value["ttft_ms"], in: Bounds.milliseconds),
-              let e2e = Self.number(value["e2e_ms"], in: Bounds.milliseconds) else { return nil }
+              let e2e = Self.number(value["e2e_ms"], in: Bounds.milliseconds),
+              let cost = Self.number(value[OutputRecord.costKey], in: Bounds.dollars) else { return nil }
         let gaps: [Double]
         switch value["itl_ms"] {
         case .array(let items)?:
@@ -105,6 +109,7 @@ struct ReportRebuild {
         let endpoint = names.firstIndex(of: name) ?? { names.append(name); return names.count - 1 }()
         var row = Row(endpoint: Int32(endpoint), attempts: Int32(max(1, attempts ?? 1)), start: start, latency: (latency ?? 0) / 1000,
                       promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
+        row.cost = cost
         let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
         if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
             // A Batch error line names its kind by code (`server_error`, `rate_limited`, …).
@@ -148,6 +153,9 @@ struct ReportRebuild {
         for index in rows.indices { rows[index].finish = ((rows[index].start ?? origin) - origin) + rows[index].latency }
         rows.sort { $0.finish < $1.finish }
         var second = 0.0
+        // What the rows cost, as a run's scheduler would report it, so the timeline and the summary carry it.
+        var control = ControlState()
+        control.endpoints = names.map { _ in EndpointControl(weight: 1, inFlight: 0) }
         for row in rows {
             let finish = row.finish
             while finish >= second + 1 {
@@ -156,6 +164,12 @@ struct ReportRebuild {
                 stats.sampleTimeline(at: second - 0.001)
             }
             let endpoint = Int(row.endpoint)
+            if let cost = row.cost {
+                control.endpoints[endpoint].spent += cost
+                control.spend.spent += cost
+                control.spend.isPriced = true
+                stats.update(control)
+            }
             let sentAt = max(0, finish - row.latency)
             for attempt in 0..<Int(row.attempts) { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
             if let kind = row.failure {

@@ -1,6 +1,8 @@
 /// Every default a run starts from, in one place: the CLI's options, the engine's configuration,
 /// the scheduler and the transports all read them here.
 public enum Defaults {
+    /// The completion tokens `--max_cost` reserves for a line that sets no `max_tokens`.
+    public static let costMaxTokens = 4096
     /// Attempts per second, retries included.
     public static let rate: Double = 100
     /// Requests awaiting an answer, over all endpoints.

@@ -10,6 +10,11 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var apiKey: String?
     /// Overrides the body's `model` for requests sent here (servers often name their model differently).
     public var model: String?
+    /// This endpoint's own price per token (`price:`), over the price table's for any model.
+    public var price: ModelPrice?
+    /// US dollars an hour (`cost_per_hour:`, a self-hosted server): it spends as the run's time
+    /// passes, not per token.
+    public var costPerHour: Double?
     /// This endpoint's own cap on requests awaiting an answer.
     public var maxInFlight: Int?
     /// `max_in_flight: auto`: the cap is found while the run goes (`ConcurrencyLimit`).

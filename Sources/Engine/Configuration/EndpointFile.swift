@@ -4,8 +4,9 @@ import Yams
 /// headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key}` (`rps`/`rpm`: the endpoint's own
 /// request limit, the stricter if both; `tpm`: its own tokens-per-minute limit; `proxy`: a proxy URL
 /// or `none`; `ca_file`: a PEM file of authorities trusted beside the system's; `client_cert` and
-/// `client_key`: PEM files presented for mutual TLS). Paths are taken as given (relative ones from
-/// the current directory).
+/// `client_key`: PEM files presented for mutual TLS; `price`: its price per token with LiteLLM's
+/// keys, or `cost_per_hour`: US dollars an hour for a self-hosted server). Paths are taken as given
+/// (relative ones from the current directory).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -50,7 +51,7 @@ public enum EndpointFile {
             let position = "entry \(index + 1)"
             guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
             let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm",
-                              "proxy", "ca_file", "client_cert", "client_key"]
+                              "proxy", "ca_file", "client_cert", "client_key", "price", "cost_per_hour"]
             if let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
@@ -106,6 +107,7 @@ public enum EndpointFile {
             endpoint.adaptiveInFlight = adaptive
             endpoint.tokensPerMinute = try limit("tpm")
             try readNetwork(map, position: position, into: &endpoint)
+            try readCost(map, position: position, into: &endpoint)
             result.append(endpoint)
         }
         return result

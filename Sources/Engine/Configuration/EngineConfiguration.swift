@@ -43,6 +43,8 @@ public struct EngineConfiguration: Sendable {
     public var stream = false
     /// `--slo`: the targets a record must meet to count as goodput (nil: no goodput is counted).
     public var serviceLevels: ServiceLevels?
+    /// Prices, `--max_cost`, and what earlier runs of the same files spent.
+    public var cost = CostConfiguration()
 
     public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,

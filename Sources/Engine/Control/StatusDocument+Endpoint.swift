@@ -33,6 +33,8 @@ extension StatusDocument {
         public var resends: Int
         /// Records whose last attempt failed here.
         public var failedRecords: Int
+        /// US dollars spent here this run (absent from runs before this field).
+        public var costUsd: Double?
         public var targetShare: Double
         public var actualShare: Double
         public var p50Ms: Double?

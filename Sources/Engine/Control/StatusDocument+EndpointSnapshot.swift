@@ -24,6 +24,7 @@ extension StatusDocument.Endpoint {
         retries = endpoint.retries
         resends = endpoint.resends
         failedRecords = endpoint.failedRecords
+        costUsd = endpoint.control.spent
         targetShare = endpoint.targetShare
         actualShare = endpoint.actualShare
         p50Ms = endpoint.p50.map { $0 * 1000 }
@@ -41,6 +42,7 @@ extension StatusDocument.Endpoint {
         case .ejected(let seconds): ("ejected", seconds, nil)
         case .probing: ("probing", nil, nil)
         case .drained: ("drained", nil, nil)
+        case .outOfFunds: ("out_of_funds", nil, nil)
         }
     }
 
@@ -50,6 +52,7 @@ extension StatusDocument.Endpoint {
         case "ejected": .ejected(seconds: statusS ?? 0)
         case "probing": .probing
         case "drained": .drained
+        case "out_of_funds": .outOfFunds
         default: .ready
         }
     }
@@ -67,6 +70,7 @@ extension StatusDocument.Endpoint {
         control.limits.capIsAuto = capAuto
         control.limits.baselineLatency = baselineLatencyMs.map { $0 / 1000 }
         control.limits.headersDistrusted = headersDistrusted
+        control.spent = costUsd ?? 0
         var endpoint = EndpointSnapshot(name: name, url: url, initialWeight: initialWeight, control: control)
         endpoint.sent = sent
         endpoint.succeeded = ok

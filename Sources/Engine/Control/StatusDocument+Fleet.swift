@@ -41,6 +41,7 @@ extension StatusDocument {
         fleet.firstBadLine = shards.lazy.compactMap(\.firstBadLine).first
         fleet.tokens = Tokens.fleet(shards.map(\.tokens))
         fleet.endpoints = Endpoint.fleet(shards.map { ($0.endpoints, $0.sentPerS) })
+        fleet.cost = Cost.sum(shards.compactMap(\.cost))
         return fleet
     }
 
@@ -54,6 +55,7 @@ extension StatusDocument {
         document.sentHistory = []
         document.tokens.outputPerS = 0
         document.tokens.goodPerS = 0
+        document.cost?.perMinuteUsd = 0
         document.state = state == "done" ? "done" : "paused"
         for index in document.endpoints.indices {
             document.endpoints[index].inFlight = 0

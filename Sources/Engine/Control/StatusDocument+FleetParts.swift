@@ -78,6 +78,7 @@ extension StatusDocument.Endpoint {
         endpoint.retries = parts.reduce(0) { $0 + $1.retries }
         endpoint.resends = parts.reduce(0) { $0 + $1.resends }
         endpoint.failedRecords = parts.reduce(0) { $0 + $1.failedRecords }
+        endpoint.costUsd = parts.reduce(0) { $0 + ($1.costUsd ?? 0) }
         endpoint.lastError = parts.lazy.compactMap(\.lastError).first
         endpoint.latencyHistogram = StatusDocument.Histogram.sum(parts.map(\.latencyHistogram))
         let quantiles = endpoint.latencyHistogram.quantiles

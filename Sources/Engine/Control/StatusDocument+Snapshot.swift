@@ -47,6 +47,7 @@ extension StatusDocument {
         firstBadLine = snapshot.firstBadLine
         tokens = Tokens(snapshot.tokens)
         slo = snapshot.serviceLevels.map { ServiceLevelTargets(ttftS: $0.ttft, tpotS: $0.tpot, e2eS: $0.e2e) }
+        cost = Cost(snapshot.control.spend, projected: snapshot.projectedCost(total: context.total))
         endpoints = snapshot.endpoints.map(Endpoint.init)
     }
 
@@ -85,6 +86,7 @@ extension StatusDocument {
         snapshot.progress = SourceProgress(bytesRead: run.inputBytesRead, totalBytes: run.inputBytes, linesRead: records.read)
         snapshot.endpoints = endpoints.map(\.snapshot)
         snapshot.control.endpoints = snapshot.endpoints.map(\.control)
+        if let cost { snapshot.control.spend = cost.figures }
         return snapshot
     }
 }
@@ -98,6 +100,7 @@ extension StatusDocument.Note {
         case .notProcessed(let resentIn): self.init(kind: "not_processed", seconds: resentIn)
         case .retrying(let attempt, let of, let retryIn): self.init(kind: "retrying", attempt: attempt, of: of, seconds: retryIn)
         case .waitingUnsent(let attempt, let nextTryIn): self.init(kind: "waiting_unsent", attempt: attempt, seconds: nextTryIn)
+        case .outOfFunds: self.init(kind: "out_of_funds")
         }
     }
 
@@ -111,6 +114,7 @@ extension StatusDocument.Note {
         case "not_processed": return .notProcessed(resentIn: seconds)
         case "retrying": return .retrying(attempt: attempt, of: of, retryIn: seconds)
         case "waiting_unsent": return .waitingUnsent(attempt: attempt, nextTryIn: seconds)
+        case "out_of_funds": return .outOfFunds
         default: return nil
         }
     }

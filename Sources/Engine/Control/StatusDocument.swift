@@ -39,6 +39,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var firstBadLine: String?
     public var tokens: Tokens
     public var slo: ServiceLevelTargets?
+    /// Money: spent, $/min, the projection, the cap (absent from runs before this field).
+    public var cost: Cost?
     public var endpoints: [Endpoint]
 
     /// What the run works on.
@@ -112,6 +114,26 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var of: Int?
         public var seconds: Double?
         public var sends: Int?
+    }
+
+    /// US dollars.
+    public struct Cost: Codable, Sendable, Hashable {
+        /// Spent, earlier runs of the same files included.
+        public var spentUsd: Double
+        public var spentBeforeUsd: Double
+        /// Held for the worst cases of requests in flight (with a cap).
+        public var reservedUsd: Double
+        public var perMinuteUsd: Double
+        /// The total at completion at this run's cost per record (nil until the total is known).
+        public var projectedUsd: Double?
+        /// `--max_cost` (nil: none).
+        public var capUsd: Double?
+        /// Alert levels passed, as shares of the cap (0.5, 0.8, 0.95).
+        public var alerts: [Double]
+        /// `cap` or `provider_funds` once sending stopped for money.
+        public var stopped: String?
+        /// Whether anything could be priced (false: no price is known, so 0 means unknown).
+        public var priced: Bool
     }
 
     public struct ServiceLevelTargets: Codable, Sendable, Hashable {

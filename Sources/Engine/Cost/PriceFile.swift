@@ -7,6 +7,17 @@ public enum PriceFile {
     /// The most YAML nodes a YAML prices file may expand to.
     public static let maxYAMLNodes = 200_000
 
+    /// Reads and parses the file at `path`; the error says what is wrong in one sentence.
+    public static func read(path: String) throws(PriceError) -> [String: ModelPrice] {
+        switch POSIXFile.kind(of: path) {
+        case nil: throw PriceError(POSIXFile.size(of: path) == nil ? "no such file" : "cannot read it (permission denied)")
+        case .directory: throw PriceError("it is a directory, not a prices file")
+        case .file: break
+        }
+        guard let bytes = POSIXFile.contents(of: path, limit: maxBytes) else { throw PriceError("cannot read it, or it is over 64 MiB") }
+        return try parse(bytes)
+    }
+
     public static func parse(_ bytes: [UInt8]) throws(PriceError) -> [String: ModelPrice] {
         guard bytes.count <= maxBytes else { throw PriceError("the prices file is over 64 MiB") }
         let prices = try read(bytes)
@@ -32,7 +43,7 @@ public enum PriceFile {
     }
 
     /// A YAML value as JSON: mappings, lists, numbers, strings, booleans and nulls.
-    private static func json(_ value: Any?) -> JSONValue {
+    static func json(_ value: Any?) -> JSONValue {
         switch value {
         case let map as [String: Any]: return .object(map.keys.sorted().map { JSONField($0, json(map[$0])) })
         case let list as [Any]: return .array(list.map(json))

@@ -24,7 +24,8 @@ public struct SpendCap: Sendable, Hashable {
     /// Whether a request whose worst case is `worstCase` dollars may go now.
     public func allows(_ worstCase: Double) -> Bool {
         guard let cap else { return true }
-        return spent + reserved + worstCase <= cap
+        // A hair of slack for sums of binary fractions (0.1 + 0.2 > 0.3): a billionth of a cent.
+        return spent + reserved + worstCase <= cap + 1e-11
     }
 
     /// Whether the cap leaves no room for any request: spent (with what is reserved) has reached it.

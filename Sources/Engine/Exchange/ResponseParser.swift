@@ -23,7 +23,7 @@ public enum ResponseParser {
                 return .failure(.http(status: response.status, detail: "(the error body is \(compression)-compressed)", retryAfter: retryAfter))
             }
             let details = errorDetails(response.body)
-            return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code))
+            return .failure(.http(status: response.status, detail: details.message, retryAfter: retryAfter, code: details.code, type: details.type))
         }
         if let compression { return .failure(.encodedResponse(status: response.status, encoding: compression)) }
         // A stream read as it arrived (`StreamReader`), or one that came whole.
@@ -81,17 +81,18 @@ public enum ResponseParser {
         return nil
     }
 
-    /// An error body's message and `error.code`, from one parse.
-    static func errorDetails(_ body: [UInt8]) -> (message: String?, code: String?) {
+    /// An error body's message, `error.code` and `error.type`, from one parse.
+    static func errorDetails(_ body: [UInt8]) -> (message: String?, code: String?, type: String?) {
         if let json = try? JSONParser.parse(body) {
             let code = json["error"]?["code"]?.stringValue
-            if let message = json["error"]?["message"]?.stringValue { return (message, code) }
-            return (json["error"]?.stringValue ?? json["message"]?.stringValue ?? json["detail"]?.stringValue, code)
+            let type = json["error"]?["type"]?.stringValue
+            if let message = json["error"]?["message"]?.stringValue { return (message, code, type) }
+            return (json["error"]?.stringValue ?? json["message"]?.stringValue ?? json["detail"]?.stringValue, code, type)
         }
         // Whole: cutting here could leave part of an echoed key, which redaction would then miss.
         let text = String(decoding: body, as: UTF8.self).trimmingSpaces
-        if let clientCertificate = clientCertificateProblem(text) { return (clientCertificate, nil) }
-        return (text.isEmpty ? nil : text, nil)
+        if let clientCertificate = clientCertificateProblem(text) { return (clientCertificate, nil, nil) }
+        return (text.isEmpty ? nil : text, nil, nil)
     }
 
     static func isEventStream(_ response: TransportResponse) -> Bool {

@@ -85,11 +85,25 @@ public enum PrometheusExposition {
         for endpoint in endpoints {
             out.sample("fanout_endpoint_output_tokens_per_second", ["endpoint": endpoint.name], endpoint.tokens.outputTokensPerSecond)
         }
+        cost(snapshot, into: &out)
         if snapshot.serviceLevels != nil {
             out.family("fanout_endpoint_good_records_total", "counter", "Saved records that met every --slo target, per endpoint.")
             for endpoint in endpoints { out.sample("fanout_endpoint_good_records_total", ["endpoint": endpoint.name], endpoint.tokens.good) }
         }
         return out.text
+    }
+
+    /// Money: this run's spend per endpoint, the total with earlier runs', the rate, the cap.
+    private static func cost(_ snapshot: StatsSnapshot, into out: inout Output) {
+        let spend = snapshot.control.spend
+        out.family("fanout_cost_usd_total", "counter", "US dollars spent by this run, per endpoint (priced from each answer's usage, or cost_per_hour over time).")
+        for endpoint in snapshot.endpoints { out.sample("fanout_cost_usd_total", ["endpoint": endpoint.name], endpoint.control.spent) }
+        out.metric("fanout_cost_spent_usd", "gauge", "US dollars spent, what the save and errors files recorded from earlier runs included.", spend.spent)
+        out.metric("fanout_cost_usd_per_minute", "gauge", "US dollars spent per minute over the last minute.", spend.perMinute)
+        guard let cap = spend.cap else { return }
+        out.metric("fanout_cost_cap_usd", "gauge", "The spend cap (--max_cost), US dollars.", cap)
+        out.metric("fanout_cost_reserved_usd", "gauge", "US dollars held for the worst cases of requests in flight.", spend.reserved)
+        out.metric("fanout_cost_cap_reached", "gauge", "1 once sending stopped for money (the cap, or every endpoint out of money).", spend.stop == nil ? 0 : 1)
     }
 
     private struct Output {

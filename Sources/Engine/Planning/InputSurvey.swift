@@ -23,6 +23,9 @@ public struct InputSurvey: Sendable {
         filter = RecordFilter(shard: shard)
     }
 
+    /// What the records would cost, when the survey was given the prices.
+    public var cost: CostEstimate?
+
     public mutating func add(_ item: SourceItem) {
         switch filter.admit(item) {
         case .send(let record):
@@ -30,6 +33,7 @@ public struct InputSurvey: Sendable {
             if record.namedID { namedIDs += 1 }
             forms[record.form, default: 0] += 1
             estimatedTokens += record.estimatedTokens
+            cost?.add(record)
         case .reject(let bad):
             // A record is only ever refused for repeating an id; anything else refused is a bad line.
             if case .record = item { duplicates += 1 } else { badLines += 1 }

@@ -9,20 +9,24 @@ struct OutputLines {
     /// `--save_response full`: `response` is the whole body (a joined stream as one completion).
     var fullResponse = false
 
-    func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double, sentAt: Double = 0) -> JSONValue {
+    /// - Parameter cost: US dollars the record's attempts cost (nil: not known); Batch lines leave it
+    ///   out (a resumed run prices their recorded usage instead).
+    func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double, sentAt: Double = 0,
+                 cost: Double? = nil) -> JSONValue {
         switch format {
         case .fanout:
             OutputRecord.success(record: record, answer: fullResponse ? answer.withWholeBody : answer, endpoint: names[endpoint],
-                                 attempts: attempts, latency: latency, startedAt: wallStart + sentAt)
+                                 attempts: attempts, latency: latency, startedAt: wallStart + sentAt, cost: cost)
         case .openAIBatch: BatchOutputRecord.success(record: record, answer: answer)
         }
     }
 
     /// - Parameter message: the error's redacted description.
-    func failure(_ record: RequestRecord, error: EngineError, message: String, endpoint: Int, attempts: Int, sentAt: Double = 0) -> JSONValue {
+    func failure(_ record: RequestRecord, error: EngineError, message: String, endpoint: Int, attempts: Int, sentAt: Double = 0,
+                 cost: Double? = 0) -> JSONValue {
         switch format {
         case .fanout: OutputRecord.failure(record: record, error: message, status: error.status, attempts: attempts, endpoint: names[endpoint],
-                                           startedAt: wallStart + sentAt)
+                                           startedAt: wallStart + sentAt, cost: cost)
         case .openAIBatch: BatchOutputRecord.failure(record: record, error: error, message: message)
         }
     }

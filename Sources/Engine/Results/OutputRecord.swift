@@ -10,12 +10,14 @@ public enum OutputRecord {
     }
 
     /// `{"id", "input", "response", "finish_reason", "endpoint", "attempts", "latency_ms", "refusal"?,
-    /// "tool_calls"?, "logprobs"?, "usage"?, "request_id"?,
+    /// "tool_calls"?, "logprobs"?, "usage"?, "cost_usd", "request_id"?,
     /// "ttft_ms"?, "e2e_ms"?, "tpot_ms"?, "output_tokens"?, "itl_ms"?, "metadata"?}`: the stream
     /// fields for a streamed answer (`StreamTiming`).
-    /// - Parameter startedAt: Unix seconds the attempt was sent (`started_at`; nil leaves it out).
+    /// - Parameters:
+    ///   - startedAt: Unix seconds the attempt was sent (`started_at`; nil leaves it out).
+    ///   - cost: US dollars every attempt of the record cost (`cost_usd`; null when not known).
     public static func success(record: RequestRecord, answer: ParsedAnswer, endpoint: String, attempts: Int,
-                               latency: Double, startedAt: Double? = nil) -> JSONValue {
+                               latency: Double, startedAt: Double? = nil, cost: Double? = nil) -> JSONValue {
         var fields: [JSONField] = [
             JSONField("id", .string(record.id)),
             JSONField("input", record.input),
@@ -29,6 +31,7 @@ public enum OutputRecord {
         if let toolCalls = answer.toolCalls { fields.append(JSONField("tool_calls", toolCalls)) }
         if let logprobs = answer.logprobs { fields.append(JSONField("logprobs", logprobs)) }
         if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
+        fields.append(JSONField(costKey, dollars(cost)))
         if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
         if let timing = answer.timing { fields += timingFields(timing) }
         if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
@@ -47,16 +50,25 @@ public enum OutputRecord {
         return fields
     }
 
+    /// The key of what a record's attempts cost, in US dollars; a resumed run adds these up.
+    public static let costKey = "cost_usd"
+
+    /// US dollars to a tenth of a nanodollar (null: not known).
+    static func dollars(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .number((max(0, value) * 1e10).rounded() / 1e10)
+    }
+
     /// Unix seconds with milliseconds.
     static func unixSeconds(_ seconds: Double) -> JSONValue { .number((seconds * 1000).rounded() / 1000) }
 
     static func milliseconds(_ seconds: Double) -> JSONValue { .number((seconds * 100_000).rounded() / 100) }
 
-    /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "url"?, "metadata"?}` for a
+    /// `{"id", "input", "error", "status", "attempts", "endpoint", "line", "cost_usd", "url"?, "metadata"?}` for a
     /// record that failed its last attempt. Fed back as input, such a line is sent again as it was
     /// (`url` keeps a Batch line's path).
     public static func failure(record: RequestRecord, error: String, status: Int?, attempts: Int, endpoint: String?,
-                               startedAt: Double? = nil) -> JSONValue {
+                               startedAt: Double? = nil, cost: Double? = 0) -> JSONValue {
         var fields: [JSONField] = [
             JSONField("id", .string(record.id)),
             JSONField("input", record.input),
@@ -65,6 +77,7 @@ public enum OutputRecord {
             JSONField("attempts", .number(attempts)),
             JSONField("endpoint", endpoint.map(JSONValue.string) ?? .null),
             JSONField("line", .number(record.line)),
+            JSONField(costKey, dollars(cost)),
         ]
         if let path = record.path { fields.append(JSONField("url", .string(path))) }
         if let startedAt { fields.append(JSONField("started_at", unixSeconds(startedAt))) }
@@ -83,6 +96,7 @@ public enum OutputRecord {
             JSONField("attempts", 0),
             JSONField("endpoint", .null),
             JSONField("line", .number(bad.line)),
+            JSONField(costKey, 0),
         ] + fingerprintField(namedID: false, bad.fingerprint))
     }
 }

@@ -1,8 +1,9 @@
 /// Finds the few fields a resumed run needs in the lines of a save or errors file, streaming, so a
 /// line of any length (a 40 MiB answer, a prompt echoed whole) is read without being held.
 ///
-/// Only the top-level `id`, `custom_id`, `attempts`, `line` and `line_fingerprint`, and `code` and `message` inside a
-/// top-level `error` object (Batch output), are kept; every other value is skipped byte by byte.
+/// Only the top-level `id`, `custom_id`, `attempts`, `line`, `line_fingerprint` and `cost_usd`, `code` and
+/// `message` inside a top-level `error` object, and `model` and the token counts of `response.body`'s
+/// `usage` (Batch output), are kept; every other value is skipped byte by byte.
 /// A line ends at each newline, whatever state a malformed line left the scanner in.
 struct OutputLineScanner {
     /// The fields of one line, as raw JSON tokens (strings without their quotes, escapes intact).
@@ -14,9 +15,17 @@ struct OutputLineScanner {
         var errorCode: [UInt8]?
         var errorMessage: [UInt8]?
         var fingerprint: [UInt8]?
+        var cost: [UInt8]?
+        /// `response.body.model` and its `usage` counts, by key (Batch output).
+        var model: [UInt8]?
+        var usage: [String: [UInt8]] = [:]
     }
 
-    private enum Field { case id, customID, attempts, line, error, errorCode, errorMessage, fingerprint }
+    private enum Field: Equatable { case id, customID, attempts, line, error, errorCode, errorMessage, fingerprint, cost, model, usage(String) }
+
+    /// The token counts read from a Batch line's `response.body.usage`.
+    static let usageKeys: Set<String> = ["prompt_tokens", "completion_tokens", "input_tokens", "output_tokens",
+                                         "cache_read_input_tokens", "cache_creation_input_tokens"]
 
     /// Longest kept value of a field other than the ids (a message needs only its `line N:` start).
     static let shortFieldLimit = 256
@@ -31,6 +40,8 @@ struct OutputLineScanner {
     private var capturing: Field?
     private var captured: [UInt8] = []
     private var inErrorObject = false
+    /// The key each open container is the value of (empty for the root and array items).
+    private var path: [[UInt8]] = []
     private var fields = Fields()
     private var broken = false
 
@@ -66,7 +77,7 @@ struct OutputLineScanner {
             return
         }
         if stringIsKey {
-            if key.count <= 24 { key.append(byte) }
+            if key.count <= 40 { key.append(byte) }
         } else if capturing != nil {
             keep(byte)
         }
@@ -88,12 +99,14 @@ struct OutputLineScanner {
             let isObject = byte == UInt8(ascii: "{")
             if isObject && containers.count == 1 && pendingField == .error { inErrorObject = true }
             pendingField = nil
+            path.append(containers.last == true ? key : [])
             containers.append(isObject)
             expectsKey = isObject
         case UInt8(ascii: "}"), UInt8(ascii: "]"):
             endScalar()
             guard !containers.isEmpty else { broken = true; return }
             containers.removeLast()
+            if !path.isEmpty { path.removeLast() }
             if containers.count < 2 { inErrorObject = false }
             expectsKey = false
         case UInt8(ascii: ":"):
@@ -138,6 +151,9 @@ struct OutputLineScanner {
         case .errorCode: fields.errorCode = captured
         case .errorMessage: fields.errorMessage = captured
         case .fingerprint: fields.fingerprint = captured
+        case .cost: fields.cost = captured
+        case .model: fields.model = captured
+        case .usage(let name): fields.usage[name] = captured
         case .error: break
         }
     }
@@ -151,13 +167,40 @@ struct OutputLineScanner {
             case Array("line".utf8): return .line
             case Array("error".utf8): return .error
             case Array(OutputRecord.fingerprintKey.utf8): return .fingerprint
+            case Array(OutputRecord.costKey.utf8): return .cost
             default: return nil
             }
+        }
+        if containers.count >= 3, path.count == containers.count, path[1] == Self.response, path[2] == Self.body {
+            return bodyField(named: key)
         }
         guard containers.count == 2, inErrorObject else { return nil }
         switch key {
         case Array("code".utf8): return .errorCode
         case Array("message".utf8): return .errorMessage
+        default: return nil
+        }
+    }
+}
+
+extension OutputLineScanner {
+    private static let response = Array("response".utf8)
+    private static let body = Array("body".utf8)
+    private static let usage = Array("usage".utf8)
+    private static let details = Array("prompt_tokens_details".utf8)
+
+    /// A key inside a Batch line's `response.body`: its `model`, its `usage` counts, and
+    /// `usage.prompt_tokens_details.cached_tokens`.
+    private func bodyField(named key: [UInt8]) -> Field? {
+        switch containers.count {
+        case 3: return key == Array("model".utf8) ? .model : nil
+        case 4:
+            guard path[3] == Self.usage else { return nil }
+            let name = String(decoding: key, as: UTF8.self)
+            return Self.usageKeys.contains(name) ? .usage(name) : nil
+        case 5:
+            guard path[3] == Self.usage, path[4] == Self.details, key == Array("cached_tokens".utf8) else { return nil }
+            return .usage("cached_tokens")
         default: return nil
         }
     }

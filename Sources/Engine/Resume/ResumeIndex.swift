@@ -25,6 +25,10 @@ public struct ResumeIndex: Sendable {
     public var failedBefore = 0
     /// Fingerprints of the input lines records were written for, by line number (`FinishedRecords`).
     public var fingerprints: [Int: UInt64] = [:]
+    /// US dollars the files' `cost_usd` fields add up to.
+    public var recordedCost = 0.0
+    /// Usage recorded by Batch-shaped lines (which carry no `cost_usd`), summed by model.
+    public var batchUsage: [String: TokenUsage] = [:]
 
     public init() {}
 
@@ -92,6 +96,7 @@ public struct ResumeIndex: Sendable {
            let line = refused ?? fields.line.flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) ?? RecordFilter.lineNumber(id) {
             fingerprints[line] = fingerprint
         }
+        addCost(fields)
         if let line = refused {
             refusedLines.insert(line)
             refusedIDs.insert(id)

@@ -10,7 +10,14 @@ extension RunCore {
         var resumed = 0
         for item in items {
             switch filter.admit(item) {
-            case .send(let record): records.append(record)
+            case .send(let record):
+                if let model = scheduler.unpricedModel(of: record) {
+                    refuse(BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
+                                   reason: Self.unpricedReason(model), namedID: record.namedID, fingerprint: record.fingerprint),
+                           now: now, into: &actions)
+                } else {
+                    records.append(record)
+                }
             case .alreadyDone: resumed += 1
             case .otherShard: break
             case .changed(let line):
@@ -20,13 +27,25 @@ extension RunCore {
                 fail(.inputChanged(line: line), now: now, into: &actions)
                 return
             case .reject(let bad):
-                actions.append(.log(.badLine(bad)))
-                if fatalError == nil { actions.append(.write(lines.badLine(bad), success: false)) }
-                stats.append((.badLine(line: bad.line, reason: bad.reason), now))
+                refuse(bad, now: now, into: &actions)
             }
         }
         if resumed > 0 { stats.append((.resumed(count: resumed), now)) }
         scheduler.enqueue(records)
+    }
+
+    /// A line that is not sent: one error record with its line number.
+    private mutating func refuse(_ bad: BadLine, now: Double, into actions: inout [Action]) {
+        actions.append(.log(.badLine(bad)))
+        if fatalError == nil { actions.append(.write(lines.badLine(bad), success: false)) }
+        stats.append((.badLine(line: bad.line, reason: bad.reason), now))
+    }
+
+    /// Why a line under `--max_cost` is not sent: its model has no known price.
+    static func unpricedReason(_ model: String) -> String {
+        model.isEmpty
+            ? "the line names no model, so --max_cost cannot price it: set \"model\" (or --model), or give the endpoint a price: in --endpoints"
+            : "model \"\(model)\" has no known price, so --max_cost cannot hold for it: add it to a --prices file (or give the endpoint a price:)"
     }
 
     /// An attempt came back: the scheduler decides the record's fate; its line is written when final.
@@ -44,7 +63,10 @@ extension RunCore {
         let unprocessed = failure.map { scheduler.spendsNoAttempt(dispatch, $0) } ?? false
         let counted = dispatch.attempt.failures + (rateLimited || unprocessed ? 0 : 1)
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
-        let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, using: &generator)
+        let charge = scheduler.charge(dispatch, result: result, now: now)
+        announce(charge.alerts, into: &actions)
+        let spent = dispatch.attempt.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }
+        let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, spent: spent, using: &generator)
         if let before {
             actions.append(.log(.endpointChanged(names[endpoint], from: before, to: scheduler.status(of: endpoint, now: now))))
         }
@@ -52,7 +74,8 @@ extension RunCore {
         case .succeeded(let answer):
             if levels.traces { actions.append(.log(.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency))) }
             if fatalError == nil {
-                actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt), success: true))
+                actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt,
+                                                    cost: spent), success: true))
             }
             let completionTokens = answer.usage?["completion_tokens"]?.intValue ?? answer.timing?.outputTokens ?? 0
             stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
@@ -62,7 +85,8 @@ extension RunCore {
             let message = redactor.message(for: error)
             actions.append(.log(.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)))
             if fatalError == nil {
-                actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts, sentAt: sentAt), success: false))
+                actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts, sentAt: sentAt,
+                                                    cost: spent), success: false))
             }
             let note: FailureNote = rateLimited
                 ? .rateLimitedTooLong(seconds: now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt), sends: attempts)
@@ -74,7 +98,9 @@ extension RunCore {
             if levels.debugs {
                 actions.append(.log(.retrying(record, endpoint: names[endpoint], attempt: attempts, message: reason, after: wait)))
             }
-            let note: FailureNote = if rateLimited {
+            let note: FailureNote = if error.isOutOfFunds {
+                .outOfFunds
+            } else if rateLimited {
                 .rateLimited
             } else if unprocessed {
                 .notProcessed(resentIn: wait)
@@ -85,5 +111,21 @@ extension RunCore {
             }
             stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: reason, note: note, final: false), finishedAt))
         }
+    }
+}
+
+extension RunCore {
+    /// Says each spend alert (a share of `--max_cost` passed) in the log; the screen reads them from the state.
+    mutating func announce(_ alerts: [Double], into actions: inout [Action]) {
+        guard !alerts.isEmpty else { return }
+        let figures = scheduler.spending.figures(now: 0)
+        for level in alerts { actions.append(.log(.spendAlert(level: level, spent: figures.spent, cap: figures.cap ?? 0))) }
+    }
+
+    /// Says once that sending stopped for money.
+    mutating func announceSpendStop(now: Double, into actions: inout [Action]) {
+        guard !spendStopAnnounced, let reason = scheduler.spending.stop else { return }
+        spendStopAnnounced = true
+        actions.append(.log(.spendStopped(reason, scheduler.spending.figures(now: now))))
     }
 }

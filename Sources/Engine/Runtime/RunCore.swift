@@ -63,6 +63,7 @@ struct RunCore {
     private(set) var fatalError: EngineError?
     private(set) var abandoned = 0
     private(set) var isFinished = false
+    var spendStopAnnounced = false
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -110,6 +111,7 @@ struct RunCore {
         case .timerFired:
             timerDeadline = nil
         case .tick:
+            announce(scheduler.accrueSpend(now: now), into: &actions)
             if fatalError == nil { actions.append(.flush) }
             actions.append(publication(now: now))
         case .writeFailed(let error):
@@ -187,6 +189,7 @@ struct RunCore {
             demandOutstanding = true
             actions.append(.askForInput)
         }
+        defer { announceSpendStop(now: now, into: &actions) }
         while true {
             switch scheduler.nextAction(now: now) {
             case .dispatch(let dispatch):

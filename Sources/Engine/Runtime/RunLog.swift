@@ -22,6 +22,10 @@ struct RunLog {
         case endpointChanged(String, from: EndpointStatus, to: EndpointStatus)
         case resent(RequestRecord, endpoint: String)
         case fatal(EngineError)
+        /// Spend passed `level` (a share of `--max_cost`).
+        case spendAlert(level: Double, spent: Double, cap: Double)
+        /// Sending stopped for money.
+        case spendStopped(SpendStop, SpendFigures)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -54,6 +58,12 @@ struct RunLog {
         case .resent(let record, let endpoint):
             logger.debug("sent again without stream_options", metadata: ["id": .string(record.id), "endpoint": .string(endpoint)])
         case .fatal(let error): fatal(error)
+        case .spendAlert(let level, let spent, let cap):
+            logger.warning("spend alert", metadata: ["share": "\(Int((level * 100).rounded())) %", "spent_usd": "\(Money.text(spent))",
+                                                     "cap_usd": "\(Money.text(cap))"])
+        case .spendStopped(let reason, let figures):
+            logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
+                           metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])
         }
     }
 

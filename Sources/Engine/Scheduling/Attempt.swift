@@ -14,6 +14,8 @@ public struct Attempt: Sendable {
     public var afterRateLimit = false
     /// Sends the server did not process (`EngineError.isUnprocessed`), which spent no attempt.
     public var freeResends = 0
+    /// US dollars the record's earlier tries cost (nil: one of them could not be priced).
+    public var spent: Double? = 0
 
     public init(record: RequestRecord, number: Int, previousEndpoint: Int?) {
         self.record = record
@@ -30,4 +32,8 @@ public struct Dispatch: Sendable {
     public var tokens = 0
     /// When it was handed out, seconds on the scheduler's clock.
     public var sentAt = 0.0
+    /// US dollars held against `--max_cost` for this attempt's worst case (0 without a cap).
+    public var reservedUSD = 0.0
+    /// The prompt's estimated tokens when a cap reserved for it (0 otherwise).
+    public var promptEstimate = 0
 }

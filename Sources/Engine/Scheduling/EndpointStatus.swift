@@ -11,6 +11,8 @@ public enum EndpointStatus: Sendable, Hashable {
     case probing
     /// Weight 0: takes nothing.
     case drained
+    /// Its account is out of money (`insufficient_quota`, a spend limit): takes nothing more this run.
+    case outOfFunds
 
     /// Why an endpoint cools.
     public enum CoolingReason: String, Sendable, Hashable {

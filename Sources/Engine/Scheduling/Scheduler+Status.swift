@@ -2,6 +2,7 @@ extension Scheduler {
     /// What endpoint `index` is doing at `now`.
     func status(of index: Int, now: Double) -> EndpointStatus {
         let health = health[index]
+        if spending.outOfFunds[index] { return .outOfFunds }
         if balancer.weights[index] <= 0 { return .drained }
         if health.isEjected(now: now) { return .ejected(seconds: health.ejectedUntil - now) }
         if health.isHalfOpen(now: now) { return .probing }
@@ -20,11 +21,13 @@ extension Scheduler {
         control.inFlightIsAuto = inFlightIsAuto
         control.inFlight = inFlight
         control.pendingRetries = pendingRetryCount
+        control.spend = spending.figures(now: now)
         control.endpoints = slots.indices.map { index in
             var endpoint = EndpointControl(weight: balancer.weights[index], inFlight: slots[index].inFlight, status: status(of: index, now: now))
             endpoint.providerLimits = slots[index].provider
             endpoint.isFailing = health[index].failingSince != nil
             endpoint.limits = limits(of: index)
+            endpoint.spent = spending.byEndpoint[index]
             return endpoint
         }
         return control
@@ -52,6 +55,6 @@ extension Scheduler {
                   retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
                   drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
                   unreachableAfter: configuration.unreachableAfter, rateLimitPatience: configuration.rateLimitPatience,
-                  learnsLimits: configuration.learnsLimits)
+                  learnsLimits: configuration.learnsLimits, cost: configuration.cost)
     }
 }

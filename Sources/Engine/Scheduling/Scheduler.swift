@@ -58,6 +58,8 @@ struct Scheduler {
     private var stoppedAt: Double?
     private var fresh: Deque<RequestRecord> = []
     private var retries = RetryQueue()
+    /// Money: prices, what each endpoint cost, the reservations and the cap (`--max_cost`).
+    private(set) var spending: Spending
 
     /// - Parameters:
     ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
@@ -66,7 +68,7 @@ struct Scheduler {
     init(endpoints: [EndpointConfiguration], rate: Double, maxInFlight: Int?, retryPolicy: RetryPolicy,
                 ejectAfter: Int = Defaults.ejectAfter, drainTimeout: Double = Defaults.drainTimeout, tokensPerMinute: Double = 0,
                 unreachableAfter: Double = Defaults.unreachableAfter, rateLimitPatience: Double = Defaults.rateLimitPatience,
-                learnsLimits: Bool = true, now: Double = 0) {
+                learnsLimits: Bool = true, cost: CostConfiguration = CostConfiguration(), now: Double = 0) {
         limiter = RateLimiter(rate: rate, now: now)
         tokens = TokenLimiter(perMinute: tokensPerMinute, now: now)
         initialWeights = endpoints.map(\.weight)
@@ -83,6 +85,7 @@ struct Scheduler {
         self.retryPolicy = retryPolicy
         self.drainTimeout = drainTimeout
         self.unreachableAfter = unreachableAfter
+        spending = Spending(cost, endpoints: endpoints, drainSeconds: drainTimeout, now: now)
     }
 
     /// Records are waiting to go (fresh ones, or retries due).
@@ -148,9 +151,15 @@ struct Scheduler {
 
         let previous = retryDue ? retries.next?.previousEndpoint : nil
         let chosen = balancer.next(avoiding: previous) { index in
-            slots[index].isOpen(now: now) && health[index].isUsable(now: now)
+            slots[index].isOpen(now: now) && health[index].isUsable(now: now) && !spending.outOfFunds[index]
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
+        var reservation = (dollars: 0.0, promptEstimate: 0)
+        if spending.isCapped, let candidate = retryDue ? retries.next?.record : fresh.first {
+            reservation = spending.worstCase(of: candidate, at: endpoint)
+            guard spending.allows(reservation.dollars) else { return waitOrStopForCap(now: now) }
+            spending.reserve(reservation.dollars)
+        }
 
         let attempt: Attempt
         if retryDue, let retry = retries.popNext() {
@@ -165,13 +174,51 @@ struct Scheduler {
         if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else if !attempt.afterRateLimit { budget.recordRetry(at: now) }
         health[endpoint].dispatched(now: now)
         inFlight += 1
-        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost, sentAt: now))
+        return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost, sentAt: now,
+                                  reservedUSD: reservation.dollars, promptEstimate: reservation.promptEstimate))
+    }
+
+    /// The next request's worst case does not fit under the cap: wait for the answers in flight
+    /// (their real cost may leave room), or, with none, stop sending for good.
+    private mutating func waitOrStopForCap(now: Double) -> Action {
+        if inFlight > 0 { return .wait(until: nil) }
+        stopForSpend(.cap, now: now)
+        return .finished
+    }
+
+    /// Stops sending for money: what is in flight finishes, the rest stays unsent.
+    mutating func stopForSpend(_ reason: SpendStop, now: Double) {
+        spending.stopSending(reason)
+        stop(now: now)
+    }
+
+    /// Settles an attempt's money: its reservation released, its usage priced and spent. Returns
+    /// the attempt's cost (nil: unknown) and the alert levels it crossed.
+    mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double) -> (cost: Double?, alerts: [Double]) {
+        switch result {
+        case .success(let answer): spending.settle(dispatch, usage: answer.usage, answered: true, now: now)
+        case .failure(let error): spending.settle(dispatch, usage: error.usage, answered: false, now: now)
+        }
+    }
+
+    /// The model `record` names that a capped run has no price for on some endpoint ("" for none named).
+    mutating func unpricedModel(of record: RequestRecord) -> String? {
+        guard spending.isCapped else { return nil }
+        return spending.unpricedModel(of: record, weights: Array(repeating: 1, count: slots.count))
+    }
+
+    /// Hourly endpoints spend for the time passed; sending stops once that reaches the cap.
+    mutating func accrueSpend(now: Double) -> [Double] {
+        let alerts = spending.accrue(now: now, weights: balancer.weights)
+        if spending.hourlySpendReachedCap, !isStopping { stopForSpend(.cap, now: now) }
+        return alerts
     }
 
     /// Takes the result of a dispatched attempt and decides the record's fate.
     /// - Parameter limits: the answer's `x-ratelimit-*` headers, which may slow the endpoint down.
+    /// - Parameter spent: what the record's tries cost so far, this one included (carried to a retry).
     mutating func complete(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>,
-                                  limits: ProviderRateLimits? = nil, now: Double,
+                                  limits: ProviderRateLimits? = nil, now: Double, spent: Double? = 0,
                                   using generator: inout some RandomNumberGenerator) -> Outcome {
         let estimate = dispatch.tokens
         inFlight -= 1
@@ -190,6 +237,7 @@ struct Scheduler {
             let othersUsable = slots.indices.contains { index in
                 index != dispatch.endpoint && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
             }
+            if error.isOutOfFunds { return outOfFunds(dispatch, error: error, now: now, spent: spent) }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             learnFromFailure(dispatch, error: error, now: now)
             if spendsNoAttempt(dispatch, error) {
@@ -199,13 +247,13 @@ struct Scheduler {
                 let resends = dispatch.attempt.freeResends
                 let delay = resends == 0 ? 0 : retryPolicy.jitteredBackoff(attempt: resends, using: &generator)
                 return requeue(dispatch, error: error, at: now + delay, failures: dispatch.attempt.failures,
-                               rateLimitedSince: dispatch.attempt.rateLimitedSince, freeResends: resends + 1)
+                               rateLimitedSince: dispatch.attempt.rateLimitedSince, freeResends: resends + 1, spent: spent)
             }
             if waitsOutRateLimit(error) {
                 // The endpoint's capacity, not the record's fault: no attempt is spent, up to the patience.
                 let since = dispatch.attempt.rateLimitedSince ?? dispatch.sentAt
                 if now - since >= rateLimitPatience { return .failed(error) }
-                return requeue(dispatch, error: error, at: now, failures: dispatch.attempt.failures, rateLimitedSince: since)
+                return requeue(dispatch, error: error, at: now, failures: dispatch.attempt.failures, rateLimitedSince: since, spent: spent)
             }
             let failures = dispatch.attempt.failures + 1
             switch retryPolicy.decide(attempt: failures, error: error, using: &generator) {
@@ -213,11 +261,11 @@ struct Scheduler {
                 // No endpoint can be reached at all: the record is not at fault. It waits (unsent, so a
                 // rerun sends it if the run ends as unreachable) rather than going to the errors file.
                 let delay = retryPolicy.jitteredBackoff(attempt: failures, using: &generator)
-                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince)
+                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince, spent: spent)
             case .giveUp:
                 return .failed(error)
             case .retry(let delay):
-                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince)
+                return requeue(dispatch, error: error, at: now + delay, failures: failures, rateLimitedSince: dispatch.attempt.rateLimitedSince, spent: spent)
             }
         }
     }
@@ -234,14 +282,27 @@ struct Scheduler {
     }
 
     private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?,
-                                  freeResends: Int? = nil) -> Outcome {
+                                  freeResends: Int? = nil, spent: Double?) -> Outcome {
         var next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
+        next.spent = spent
         next.failures = failures
         next.freeResends = freeResends ?? dispatch.attempt.freeResends
         next.rateLimitedSince = rateLimitedSince
         next.afterRateLimit = error.isRateLimit && failures == dispatch.attempt.failures
         retries.insert(next, due: due)
         return .willRetry(error, at: due)
+    }
+
+    /// The endpoint's account is out of money (`insufficient_quota`, a spend limit): nothing more
+    /// goes there, and the record waits for another endpoint, unsent and with no attempt spent.
+    /// When no endpoint in rotation has money left, sending stops as at the cap.
+    private mutating func outOfFunds(_ dispatch: Dispatch, error: EngineError, now: Double, spent: Double?) -> Outcome {
+        spending.markOutOfFunds(dispatch.endpoint)
+        if !slots.indices.contains(where: { balancer.weights[$0] > 0 && !spending.outOfFunds[$0] }) {
+            stopForSpend(.providerFunds, now: now)
+        }
+        return requeue(dispatch, error: error, at: now, failures: dispatch.attempt.failures,
+                       rateLimitedSince: dispatch.attempt.rateLimitedSince, spent: spent)
     }
 
     /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).
@@ -253,7 +314,7 @@ struct Scheduler {
     /// (nil: none is; waiting on in-flight slots or weights instead).
     private func earliestCoolingEnd(after now: Double) -> Double? {
         slots.indices
-            .filter { balancer.weights[$0] > 0 }
+            .filter { balancer.weights[$0] > 0 && !spending.outOfFunds[$0] }
             .flatMap { slots[$0].holdEnds(now: now) + [health[$0].ejectedUntil] }
             .filter { $0 > now }
             .min()

@@ -11,6 +11,8 @@ public struct ControlState: Sendable, Hashable {
     public var inFlightIsAuto = false
     public var inFlight = 0
     public var pendingRetries = 0
+    /// Money: spent, reserved, the cap, $/min, alerts, and whether sending stopped for it.
+    public var spend = SpendFigures()
     public var endpoints: [EndpointControl] = []
 
     public init() {}
@@ -27,6 +29,8 @@ public struct EndpointControl: Sendable, Hashable {
     public var isFailing = false
     /// The rate and in-flight cap in force here, and where they come from.
     public var limits = EndpointLimits()
+    /// US dollars spent here this run.
+    public var spent = 0.0
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

@@ -11,6 +11,8 @@ public enum FailureNote: Sendable, Hashable {
     case notProcessed(resentIn: Double)
     /// Attempt `attempt` of `of` failed; the next in `retryIn` seconds.
     case retrying(attempt: Int, of: Int, retryIn: Double)
+    /// The endpoint's account is out of money: the record goes elsewhere, or stays unsent.
+    case outOfFunds
     /// Attempt `attempt` failed while no endpoint answers: the record waits unsent, next try in `nextTryIn` seconds.
     case waitingUnsent(attempt: Int, nextTryIn: Double)
 

@@ -135,6 +135,7 @@ public struct StatsAccumulator: Sendable {
             values[.weight(endpoint: name)] = live.weight
             values[.cap(endpoint: name)] = Double(live.limits.inFlightCap ?? 0)
             values[.rateLimit(endpoint: name)] = live.limits.rate ?? 0
+            cumulative[.cost(endpoint: name)] = live.spent
         }
         for (kind, count) in totals.errorsByKind { cumulative[.errors(kind)] = Double(count) }
         let deltas = cumulative.merging(sampled.mapValues { -$0 }, uniquingKeysWith: +)

@@ -11,6 +11,8 @@ public enum TimelineSeries: Hashable, Sendable {
     /// Output tokens.
     case tokens(endpoint: String)
     case errors(ErrorKind)
+    /// US dollars spent.
+    case cost(endpoint: String)
     // Gauges.
     /// Requests in flight at one endpoint, or over all of them (nil).
     case inFlight(endpoint: String?)
@@ -31,6 +33,7 @@ public enum TimelineSeries: Hashable, Sendable {
         case .retries(let name): "retries/\(name)"
         case .tokens(let name): "tokens/\(name)"
         case .errors(let kind): "errors/\(kind.code)"
+        case .cost(let name): "cost/\(name)"
         case .inFlight(let name?): "in_flight/\(name)"
         case .inFlight(nil): "in_flight"
         case .weight(let name): "weight/\(name)"

@@ -84,7 +84,8 @@ public struct StreamAssembler: Sendable {
             }
             if data != nil { dispatch(at: end) }
         }
-        if let failure { return .failure(.invalidResponse(status: status, failure)) }
+        // A stream that failed after reporting usage was billed for it.
+        if let failure { return .failure(EngineError.invalidResponse(status: status, failure).carrying(usage: usage)) }
         guard sawChunk else { return .failure(.invalidResponse(status: status, "empty event stream")) }
         var answer = ParsedAnswer(response: .string(text), usage: usage)
         answer.finishReason = finishReason
