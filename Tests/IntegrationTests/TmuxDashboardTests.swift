@@ -160,6 +160,36 @@ import Glibc
         #expect(rerun.status == 0 && server.arrivals == 3000)
     }
 
+    /// The spend meter on a real screen: a cap stops sending, the dashboard says so and waits, and
+    /// q after that keeps exit 6.
+    @Test func spendCapOnTheDashboard() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        var behavior = MockBehavior(latency: 0.01)
+        behavior.outputTokens = 10
+        let server = try await MockServer.start(behavior: behavior)
+        try harness.writeInput(CostTests.lines(200))
+        let prices = harness.directory.appendingPathComponent("prices.json").path
+        try #"{"gpt-4o-mini": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002}}"#.write(toFile: prices, atomically: true, encoding: .utf8)
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let arguments = [BinaryTests.binary.path, "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                         "--max_requests_per_second", "20", "--endpoint", server.baseURL, "--prices", prices, "--max_cost", "2.5", "--tui"]
+        let command = arguments.map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "140", "-y", "32", command])
+        #expect(try await waitFor(5) { try tmux.screen().contains(" Cost ") })
+        let stopped = try await waitFor(15) { try tmux.screen().contains("Spend cap reached: spent $2.50 of the $2.50 cap; 100 records left unsent") }
+        let screen = try tmux.screen()
+        #expect(stopped, "\(screen)")
+        #expect(screen.contains(" DONE ") && screen.contains("cap $2.50 100%") && screen.contains("50.0%  100 / 200"), "\(screen)")
+        try tmux.press("q")
+        #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
+        #expect(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "6")
+        #expect(try Harness.read(harness.savePath).count == 100 && server.arrivals == 100)
+        await server.stop()
+    }
+
     /// [ lowers the selected endpoint's in-flight cap: within a second nothing new is sent above
     /// it, measured at the server; { lowers the global one; both are confirmed in the footer and the
     /// Limit column shows the cap.

@@ -70,8 +70,9 @@ enum DashboardLayout {
         let fraction: Double
         let label: String
         if let total = context.totalLines, total > 0 {
-            fraction = snapshot.state == .done && snapshot.progress.totalBytes == snapshot.progress.bytesRead
-                ? 1 : min(1, Double(snapshot.done + snapshot.resumed) / Double(total))
+            // A run that stopped for money read everything but left records unsent: not complete.
+            let complete = snapshot.state == .done && snapshot.progress.totalBytes == snapshot.progress.bytesRead && snapshot.control.spend.stop == nil
+            fraction = complete ? 1 : min(1, Double(snapshot.done + snapshot.resumed) / Double(total))
             label = "\(Format.percent(fraction))  \(Format.count(snapshot.done + snapshot.resumed)) / \(Format.count(total))"
         } else if let bytes = snapshot.progress.totalBytes, bytes > 0 {
             fraction = Double(snapshot.progress.bytesRead) / Double(bytes)
