@@ -61,6 +61,14 @@ struct DemoCommand: AsyncParsableCommand {
         return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky)]
     }()
 
+    /// What the demo's endpoints cost, so the meter has something to show: two priced per token like
+    /// hosted APIs (gpt-4o-mini's and Claude Sonnet's rates), one by the hour like a rented GPU.
+    static let prices: [String: (ModelPrice?, Double?)] = [
+        "fast": (ModelPrice(input: 1.5e-7, output: 6e-7), nil),
+        "slow": (nil, 2.4),
+        "flaky": (ModelPrice(input: 3e-6, output: 1.5e-5), nil),
+    ]
+
     /// `--directory`, created (with its parents) when it does not exist yet.
     static func makeDirectory(_ path: String) throws -> String {
         do {
@@ -94,7 +102,9 @@ struct DemoCommand: AsyncParsableCommand {
         for endpoint in Self.endpoints {
             let server = try await MockServer.start(behavior: endpoint.behavior)
             servers.append(server)
-            endpoints.append(EndpointConfiguration(name: endpoint.name, url: EndpointURL(server.baseURL)!, weight: endpoint.weight))
+            var configuration = EndpointConfiguration(name: endpoint.name, url: EndpointURL(server.baseURL)!, weight: endpoint.weight)
+            (configuration.price, configuration.costPerHour) = Self.prices[endpoint.name] ?? (nil, nil)
+            endpoints.append(configuration)
         }
         let save = (folder as NSString).appendingPathComponent("prompts_results.jsonl")
         var configuration = EngineConfiguration(endpoints: endpoints, rate: rate, maxInFlight: 4096,

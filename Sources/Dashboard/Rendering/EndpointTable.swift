@@ -100,6 +100,16 @@ enum EndpointTable {
     /// The compact table's titles and widths once answers stream: TTFT and tokens/s take Share's and p50's place.
     static let narrowLLMColumns = [("W", 3), ("Infl", 7), ("OK", 8), ("Err", 7), ("p99", 7), ("TTFT", 7), ("tok/s", 8)]
 
+    /// The compact columns' widths with the Cost column in p50's place (`$0.0417` needs 8).
+    static func narrowColumns(cost: Bool) -> [Int] {
+        cost ? [3, 8, 7, 8, 7, 9, 7] : narrowColumns
+    }
+
+    /// The compact LLM columns, with Cost in p99's place when anything is priced.
+    static func narrowLLMColumns(cost: Bool) -> [(String, Int)] {
+        cost ? narrowLLMColumns.map { $0.0 == "p99" ? ("Cost", 9) : $0 } : narrowLLMColumns
+    }
+
     /// The name column: wider on wide screens so names and hosts fit.
     static func nameWidth(width: Int, wide: Bool) -> Int { wide ? (width >= 140 ? 32 : 20) : 13 }
 
@@ -137,9 +147,10 @@ enum EndpointTable {
                 return column == .limit ? "  " + Format.pad(title, size - 2) : Format.pad(title, size, right: true)
             }.joined()
         } else if shape.streams {
-            cells = narrowLLMColumns.map { Format.pad($0.0 == "p99" && shape.cost ? "Cost" : $0.0, $0.1, right: true) }.joined()
+            cells = narrowLLMColumns(cost: shape.cost).map { Format.pad($0.0, $0.1, right: true) }.joined()
         } else {
-            cells = zip(["W", "Share", "Infl", "OK", "Err", shape.cost ? "Cost" : "p50", "p99"], narrowColumns).map { Format.pad($0, $1, right: true) }.joined()
+            cells = zip(["W", "Share", "Infl", "OK", "Err", shape.cost ? "Cost" : "p50", "p99"], narrowColumns(cost: shape.cost))
+                .map { Format.pad($0, $1, right: true) }.joined()
         }
         return ScreenLine("   " + Format.pad("Endpoint", nameWidth(width: width, wide: wide)) + cells + "  State", .bold)
     }
@@ -192,7 +203,7 @@ enum EndpointTable {
                 (Format.latency(figures.ttft.p50), .normal),
                 (Format.rate(figures.outputTokensPerSecond), .normal),
             ]
-            for (cell, column) in zip(cells, narrowLLMColumns) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
+            for (cell, column) in zip(cells, narrowLLMColumns(cost: shape.cost)) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
         } else {
             let cells: [(String, Style)] = [
                 (Format.weight(endpoint.weight), .normal), (share, endpoint.isCapBound ? .warning : .normal), (Format.compact(endpoint.inFlight), .normal),
@@ -200,7 +211,7 @@ enum EndpointTable {
                 shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p50), .normal),
                 (Format.latency(endpoint.p99), .normal),
             ]
-            for (cell, width) in zip(cells, narrowColumns) { line.append(Format.pad(cell.0, width, right: true), cell.1) }
+            for (cell, width) in zip(cells, narrowColumns(cost: shape.cost)) { line.append(Format.pad(cell.0, width, right: true), cell.1) }
         }
         line.append("  ")
         line.append(stateText, stateStyle)
