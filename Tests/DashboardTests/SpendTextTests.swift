@@ -63,6 +63,7 @@ import Testing
         spend.cap = 5
         spend.isPriced = true
         #expect(SpendText.summary(spend) == "  cost $3.25 (this run $2.25, earlier runs $1.00), cap $5.00")
+        #expect(Money.cents(0.175025) == "$0.18 ($0.175025)" && Money.cents(0.2) == "$0.20")
         #expect(Money.text(0.0042) == "$0.0042" && Money.text(0.0000123) == "$0.000012" && Money.text(1234.5) == "$1234.50")
     }
 }

@@ -69,7 +69,7 @@ enum SpendText {
     /// The summary's line: `cost $1.23 (this run $0.98, earlier runs $0.25), cap $2.00`.
     static func summary(_ spend: SpendFigures) -> String? {
         guard shows(spend) else { return nil }
-        var text = "  cost \(Money.text(spend.spent))"
+        var text = "  cost \(Money.cents(spend.spent))"
         if spend.spentBefore > 0 { text += " (this run \(Money.text(spend.spentThisRun)), earlier runs \(Money.text(spend.spentBefore)))" }
         if let cap = spend.cap { text += ", cap \(Money.text(cap))" }
         if !spend.isPriced { text += " (no price known for the models answered: give them with --prices)" }

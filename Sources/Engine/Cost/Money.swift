@@ -11,6 +11,16 @@ public enum Money {
         return "$" + text
     }
 
+    /// `$0.18`, always cents; with the exact figure after it when cents hide some (`$0.18 ($0.175025)`).
+    public static func cents(_ dollars: Double) -> String {
+        guard dollars.isFinite else { return "$?" }
+        let value = max(0, dollars)
+        let rounded = "$" + fixed(value, decimals: 2)
+        var exact = fixed(value, decimals: 6)
+        while exact.hasSuffix("0"), exact.count > 4 { exact.removeLast() }
+        return "$" + exact == rounded ? rounded : "\(rounded) ($\(exact))"
+    }
+
     /// `value` with exactly `decimals` decimals, without Foundation.
     static func fixed(_ value: Double, decimals: Int) -> String {
         var scale = 1.0
