@@ -13,6 +13,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case inputUnreadable, outputUnwritable, configuration, cancelled, inputChanged
         /// A control endpoint refused a request or sent what cannot be read.
         case control
+        /// The line cannot be written in the endpoint's API.
+        case untranslatable
     }
 
     private let code: Code
@@ -89,6 +91,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func configuration(_ reason: String) -> EngineError { .init(.configuration, reason) }
     /// A control endpoint's refusal (`status`, with its sentence) or an answer that cannot be read.
     public static func control(_ sentence: String, status: Int? = nil) -> EngineError { .init(.control, sentence, status: status) }
+    /// The line has no counterpart in the endpoint's API: `reason` names what did not translate.
+    public static func untranslatable(to dialect: APIDialect, _ reason: String) -> EngineError {
+        .init(.untranslatable, "the line cannot be sent to an \(dialect == .anthropic ? "Anthropic (Messages API)" : "OpenAI-compatible") endpoint: \(reason)")
+    }
     /// A resumed run found that input line `line` is not the line an earlier run wrote its record for.
     public static func inputChanged(line: Int) -> EngineError {
         .init(.inputChanged, "line \(line) of the input is not the line an earlier run answered as record \(line): the input changed since the "
@@ -108,7 +114,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .httpStatus:
             guard let status else { return false }
             return status == 408 || status == 409 || status == 429 || status >= 500
-        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged, .control: return false
+        case .responseTooLarge, .encodedResponse, .quotaExhausted, .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged, .control,
+             .untranslatable: return false
         }
     }
 
@@ -123,9 +130,11 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout, .connectTimeout: return .timeout
         case .invalidResponse, .responseTooLarge, .encodedResponse: return .invalidResponse
         case .inputUnreadable, .outputUnwritable, .configuration, .cancelled, .inputChanged, .control: return .other
+        case .untranslatable: return .client
         case .httpStatus, .quotaExhausted:
             switch status ?? 0 {
             case 429: return .rateLimited
+            case 529: return .overloaded
             case 500...: return .server
             default: return .client
             }
@@ -136,7 +145,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isEndpointFailure: Bool {
         switch code {
         case .connect, .connectTimeout, .connectionLost, .closedBeforeAnswer, .noStreams, .timeout: return true
-        case .httpStatus: return (status ?? 0) >= 500
+        case .httpStatus: return (status ?? 0) >= 500 && status != 529
         default: return false
         }
     }
@@ -176,6 +185,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 public enum ErrorKind: String, Sendable, CaseIterable, Hashable {
     case rateLimited = "429 rate limited"
     case server = "5xx server"
+    /// Anthropic's 529 `overloaded_error`: the provider is busy, not this endpoint broken.
+    case overloaded = "529 overloaded"
     case client = "4xx client"
     case timeout = "timeout"
     case connection = "connection"
@@ -187,6 +198,7 @@ public enum ErrorKind: String, Sendable, CaseIterable, Hashable {
     public var code: String {
         switch self {
         case .rateLimited: "rate_limited"
+        case .overloaded: "overloaded"
         case .server: "server_error"
         case .client: "client_error"
         case .timeout: "timeout"
@@ -201,6 +213,7 @@ public enum ErrorKind: String, Sendable, CaseIterable, Hashable {
     public var shortLabel: String {
         switch self {
         case .rateLimited: "429"
+        case .overloaded: "529"
         case .server: "5xx"
         case .client: "4xx"
         case .timeout: "timeout"

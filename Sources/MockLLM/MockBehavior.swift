@@ -21,6 +21,8 @@ public struct MockBehavior: Sendable, Hashable {
     /// After this many requests every one is answered 429 `insufficient_quota`, as OpenAI answers
     /// an account out of credit (nil: never).
     public var quotaAfter: Int?
+    /// Speak Anthropic's Messages API (`/v1/messages`, strictly) instead of OpenAI's.
+    public var anthropic = false
     /// The first `failFirst` requests for each prompt are answered `failStatus`, later ones succeed.
     public var failFirst = 0
     /// The status of those first failures (500 unless set; 429 and 503 carry `retryAfter`).

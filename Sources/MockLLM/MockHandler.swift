@@ -38,6 +38,7 @@ final class MockHandler: ChannelInboundHandler {
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: [UInt8]) {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         if path.hasPrefix("/mock/") { return administer(context: context, head: head, path: path, body: body) }
+        if state.behavior.anthropic { return respondAnthropic(context: context, head: head, path: path, body: body) }
         let isChat = path.hasSuffix("/chat/completions")
         guard head.method == .POST, isChat || path.hasSuffix("/completions") else {
             write(context: context, status: 404, headers: [], body: MockReply.error(status: 404, message: "no route \(path)", type: "invalid_request_error"), keepAlive: head.isKeepAlive)
@@ -47,8 +48,31 @@ final class MockHandler: ChannelInboundHandler {
             write(context: context, status: 400, headers: [], body: MockReply.error(status: 400, message: "body is not a JSON object", type: "invalid_request_error"), keepAlive: head.isKeepAlive)
             return
         }
+        carryOut(state.arrive(MockRequest(body: json, isChat: isChat)), context: context, head: head)
+    }
+
+    /// `--api anthropic`: only `POST /v1/messages`, read as strictly as the real API reads it.
+    private func respondAnthropic(context: ChannelHandlerContext, head: HTTPRequestHead, path: String, body: [UInt8]) {
+        guard head.method == .POST, path.hasSuffix("/messages") else {
+            return write(context: context, status: 404, headers: [], body: AnthropicMockReply.error(status: 404, message: "Not found: \(path)"),
+                         keepAlive: head.isKeepAlive)
+        }
+        let json = try? JSONParser.parse(body)
+        if let problem = json.map({ AnthropicMockReply.problem(body: $0, version: head.headers.first(name: "anthropic-version")) })
+            ?? "body: Input should be a JSON object" {
+            return write(context: context, status: 400, headers: [], body: AnthropicMockReply.error(status: 400, message: problem), keepAlive: head.isKeepAlive)
+        }
+        var decision = state.arrive(MockRequest(body: json!, isChat: true, anthropic: true))
+        if case .reply(let status, let headers, let body, let delay, let served) = decision, status >= 300 {
+            // The mock's failures in Anthropic's error shape, kept in its status.
+            let message = (try? JSONParser.parse(body))?["error"]?["message"]?.stringValue ?? "mock failure"
+            decision = .reply(status: status, headers: headers, body: AnthropicMockReply.error(status: status, message: message), after: delay, served: served)
+        }
+        carryOut(decision, context: context, head: head)
+    }
+
+    private func carryOut(_ decision: MockState.Decision, context: ChannelHandlerContext, head: HTTPRequestHead) {
         let received = state.now
-        let decision = state.arrive(MockRequest(body: json, isChat: isChat))
         switch decision {
         case .hang:
             return

@@ -129,8 +129,11 @@ struct MockRequest: Sendable {
     /// `max_tokens` (or `max_completion_tokens`).
     var maxTokens: Int?
     var isChat: Bool
+    /// An Anthropic Messages request: answered in Anthropic's shapes.
+    var anthropic = false
 
-    init(body json: JSONValue, isChat: Bool) {
+    init(body json: JSONValue, isChat: Bool, anthropic: Bool = false) {
+        self.anthropic = anthropic
         prompt = MockReply.prompt(of: json)
         model = json["model"]?.stringValue ?? "mock-model"
         stream = json["stream"] == .bool(true)

@@ -190,7 +190,7 @@ final class MockState: Sendable {
                 return .reply(status: status, headers: retryHeaders(behavior, status: status),
                               body: MockReply.error(status: status, message: "mock status \(status)", type: "mock_error"), after: delay)
             }
-            var answerHeaders: [(String, String)] = [("x-request-id", "req_mock\(id)")]
+            var answerHeaders: [(String, String)] = [(request.anthropic ? "request-id" : "x-request-id", "req_mock\(id)")]
             if let limit = behavior.rateLimit {
                 if let refusal = countInWindow(&state, limit: limit, now: now, headers: &answerHeaders) { return refusal }
             }
@@ -211,12 +211,14 @@ final class MockState: Sendable {
             if request.stream {
                 // Encoded by the connection, outside this lock.
                 let stream = StreamAnswer(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut,
-                                          chat: request.isChat, includeUsage: request.includeUsage)
+                                          chat: request.isChat, includeUsage: request.includeUsage, anthropic: request.anthropic)
                 return .stream(headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")] + answerHeaders,
                                stream, after: delay, every: behavior.secondsPerToken, requestID: "req_mock\(id)")
             }
             delay += behavior.secondsPerToken * Double(pieces.count)
-            var body = MockReply.completion(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut, chat: request.isChat)
+            var body = request.anthropic
+                ? AnthropicMockReply.message(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut)
+                : MockReply.completion(id: id, model: request.model, prompt: prompt, pieces: pieces, isCut: isCut, chat: request.isChat)
             if behavior.padding > 0 {
                 body.removeLast()
                 body += Array(#","padding":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: behavior.padding) + Array("\"}".utf8)
@@ -267,8 +269,10 @@ struct StreamAnswer: Sendable {
     var isCut: Bool
     var chat: Bool
     var includeUsage: Bool
+    var anthropic = false
 
     func encoded() -> MockReply.Stream {
-        MockReply.stream(id: id, model: model, prompt: prompt, pieces: pieces, isCut: isCut, chat: chat, includeUsage: includeUsage)
+        if anthropic { return AnthropicMockReply.stream(id: id, model: model, prompt: prompt, pieces: pieces, isCut: isCut) }
+        return MockReply.stream(id: id, model: model, prompt: prompt, pieces: pieces, isCut: isCut, chat: chat, includeUsage: includeUsage)
     }
 }

@@ -86,7 +86,7 @@ import TestSupport
         var endpoint = EndpointConfiguration(name: "x", url: EndpointURL("http://h:1/v1")!, weight: 1, apiKey: "sk-very-secret-key", model: "served")
         endpoint.headers = [HeaderField("x-org", "o")]
         let record = RequestRecord(id: "1", line: 1, form: .seed, input: "p", body: .object([JSONField("model", "asked")]))
-        let request = TransportRequest(for: Dispatch(attempt: Attempt(record: record, number: 1, previousEndpoint: nil), endpoint: 0),
+        let request = TransportRequest(for: Dispatch(attempt: Attempt(record: record, number: 1, previousEndpoint: nil), endpoint: 0), body: record.body,
                                        configuration: EngineConfiguration(endpoints: [endpoint], timeout: 3))
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"model":"served"}"#)
         #expect(request.path == "/v1/chat/completions" && request.timeout == 3)

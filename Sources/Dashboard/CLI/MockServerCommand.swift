@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
 import MockLLM
+import Engine
+
+extension APIDialect: ExpressibleByArgument {}
 
 /// `fanout mock-server`: OpenAI-compatible endpoints on 127.0.0.1 for demos, tests and benchmarks.
 struct MockServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-server",
-        abstract: "Serve OpenAI-compatible mock endpoints (chat and completions, SSE streamed token by token) on local ports.",
-        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM.")
+        abstract: "Serve OpenAI-compatible (or, with --api anthropic, Anthropic Messages) mock endpoints, streamed token by token, on local ports.",
+        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM. One process speaks one API: run a second one on other ports for the other.")
 
     @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given).", valueName: "port"))
     var port: [Int] = []
@@ -17,6 +20,9 @@ struct MockServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("host"), help: ArgumentHelp("Address to bind.", valueName: "address"))
     var host = "127.0.0.1"
+
+    @Option(name: .customLong("api"), help: ArgumentHelp("The API to speak: openai (/v1/chat/completions and /v1/completions) or anthropic (/v1/messages, read strictly: unknown fields, a system role in messages, a missing max_tokens or anthropic-version header are 400s).", valueName: "openai|anthropic"))
+    var api: APIDialect = .openAI
 
     @OptionGroup var behavior: MockBehaviorOptions
 
@@ -39,13 +45,14 @@ struct MockServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let behavior = try behavior.makeBehavior()
+        var behavior = try behavior.makeBehavior()
+        behavior.anthropic = api == .anthropic
         var servers: [MockServer] = []
         for port in try allPorts() {
             do {
                 let server = try await MockServer.start(behavior: behavior, host: host, port: port)
                 servers.append(server)
-                Console.out("mock endpoint ready: \(server.baseURL)")
+                Console.out("mock endpoint ready: \(api == .anthropic ? APIDialect.anthropicPrefix : "")\(server.baseURL)")
             } catch {
                 for server in servers { await server.stop() }
                 Console.error("fanout mock-server: cannot listen on \(host):\(port): \(error)")

@@ -14,10 +14,10 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"), completion: .file())
     var errorsFilepath: String?
 
-    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3.", valueName: "url[@weight]"))
+    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3; anthropic:URL (or https://api.anthropic.com) speaks Anthropic's Messages API, with its key from ANTHROPIC_API_KEY.", valueName: "[anthropic:]url[@weight]"))
     var endpoint: [String] = []
 
-    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key} (rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS).", valueName: "file"), completion: .file())
+    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key, price, cost_per_hour, anthropic_version} (api: openai or anthropic; rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS; price or cost_per_hour: see docs/cost.md).", valueName: "file"), completion: .file())
     var endpointsFile: String?
 
     @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (default OPENAI_API_KEY; unset: no Authorization header).", valueName: "var"))
@@ -110,7 +110,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Seeds the backoff jitter, for reproducible runs (balancing is deterministic already; default: random).", valueName: "n"))
     var seed: UInt64?
 
-    @Option(name: .both("output_format"), help: ArgumentHelp("Line shape of the save and errors files: fanout ({id, input, response, …}) or openai-batch (the OpenAI Batch API's output lines).", valueName: "fanout|openai-batch"))
+    @Option(name: .both("output_format"), help: ArgumentHelp("Line shape of the save and errors files: fanout ({id, input, response, …}), openai-batch (the OpenAI Batch API's output lines) or anthropic-batch (Anthropic's Message Batches results lines).", valueName: "fanout|openai-batch|anthropic-batch"))
     var outputFormat: OutputFormat = .fanout
 
     @Option(name: .both("save_response"), help: ArgumentHelp("What a save line's response holds: text (the answer's text; finish_reason, refusal, tool_calls and logprobs beside it) or full (the whole response body, a stream joined into one completion).", valueName: "text|full"))

@@ -222,8 +222,14 @@ extension RunOptions {
         }
         for spec in endpoint + (cookbookURL.map { [$0] } ?? []) {
             do {
-                let (url, weight) = try EndpointFile.parseSpec(spec)
-                endpoints.append(EndpointConfiguration(url: url, weight: weight, apiKey: key))
+                let (named, rest) = EndpointFile.dialect(ofSpec: spec)
+                let (url, weight) = try EndpointFile.parseSpec(rest)
+                var configuration = EndpointConfiguration(url: url, weight: weight, apiKey: key)
+                if let named { configuration.dialect = named }
+                if configuration.dialect == .anthropic, apiKeyEnvOption == nil {
+                    configuration.apiKey = try HeaderField.key(in: APIDialect.anthropicKeyVariable, environment: environment)
+                }
+                endpoints.append(configuration)
             } catch {
                 throw ValidationError("--endpoint: \(error).")
             }

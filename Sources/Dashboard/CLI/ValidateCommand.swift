@@ -77,7 +77,7 @@ struct ValidateCommand: AsyncParsableCommand {
             counts += "; \(Format.count(survey.otherShard)) lines belong to other shards than \(shard)"
         }
         lines.append(counts)
-        let forms: [(RequestRecord.Form, String)] = [(.seed, "seed {\"input\"}"), (.chat, "chat {\"messages\"}"), (.batch, "Batch API")]
+        let forms: [(RequestRecord.Form, String)] = [(.seed, "seed {\"input\"}"), (.chat, "chat {\"messages\"}"), (.batch, "Batch API"), (.messageBatch, "Anthropic Message Batches")]
         let shapes = forms.compactMap { form, name in survey.forms[form].map { "\(Format.count($0)) \(name)" } }
         if !shapes.isEmpty {
             lines.append("  shapes: " + shapes.joined(separator: ", ")

@@ -63,9 +63,12 @@ public struct EndpointURL: Sendable, Hashable, CustomStringConvertible {
     public var isBase: Bool { path.isEmpty || path.hasSuffix("/v1") }
 
     /// The request path for a line: `batchPath` is the Batch API line's `url`, nil for prompt and chat lines.
-    public func requestPath(batchPath: String?) -> String {
+    /// For an Anthropic endpoint a base (with or without `/v1`) gets `/v1/messages`.
+    public func requestPath(batchPath: String?, dialect: APIDialect = .openAI) -> String {
         let target: String
-        if !isBase {
+        if dialect == .anthropic {
+            target = isBase ? (path.isEmpty ? "/v1" : path) + "/messages" : path
+        } else if !isBase {
             target = path
         } else if let batchPath {
             target = (path.isEmpty ? "/v1" : path) + (batchPath.hasPrefix("/v1/") ? String(batchPath.dropFirst(3)) : batchPath)

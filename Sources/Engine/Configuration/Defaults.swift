@@ -1,6 +1,8 @@
 /// Every default a run starts from, in one place: the CLI's options, the engine's configuration,
 /// the scheduler and the transports all read them here.
 public enum Defaults {
+    /// `max_tokens` set on a line translated for an Anthropic endpoint that gives none (Anthropic requires it).
+    public static let anthropicMaxTokens = 4096
     /// The completion tokens `--max_cost` reserves for a line that sets no `max_tokens`.
     public static let costMaxTokens = 4096
     /// Attempts per second, retries included.

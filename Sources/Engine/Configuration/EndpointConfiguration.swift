@@ -10,6 +10,10 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var apiKey: String?
     /// Overrides the body's `model` for requests sent here (servers often name their model differently).
     public var model: String?
+    /// The API it speaks: OpenAI's chat completions, or Anthropic's Messages (`api: anthropic`).
+    public var dialect: APIDialect = .openAI
+    /// `anthropic-version` for an Anthropic endpoint (nil: `APIDialect.defaultAnthropicVersion`).
+    public var anthropicVersion: String?
     /// This endpoint's own price per token (`price:`), over the price table's for any model.
     public var price: ModelPrice?
     /// US dollars an hour (`cost_per_hour:`, a self-hosted server): it spends as the run's time
@@ -44,12 +48,21 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
         self.model = model
         self.maxInFlight = maxInFlight
         self.headers = headers
+        dialect = APIDialect.implied(by: url)
     }
 
     public var description: String { "\(name) (\(url)) weight \(weight)" }
 
     /// What every request to this endpoint carries: its extra headers and, with a key, `Authorization`.
+    /// Anthropic endpoints carry the key in `x-api-key` and an `anthropic-version`.
     public var requestHeaders: [HeaderField] {
-        headers + (apiKey.map { [HeaderField("authorization", "Bearer \($0)")] } ?? [])
+        switch dialect {
+        case .openAI:
+            return headers + (apiKey.map { [HeaderField("authorization", "Bearer \($0)")] } ?? [])
+        case .anthropic:
+            let version = headers.contains { $0.name.lowercased() == "anthropic-version" }
+                ? [] : [HeaderField("anthropic-version", anthropicVersion ?? APIDialect.defaultAnthropicVersion)]
+            return headers + version + (apiKey.map { [HeaderField("x-api-key", $0)] } ?? [])
+        }
     }
 }

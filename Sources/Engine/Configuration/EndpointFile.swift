@@ -51,7 +51,7 @@ public enum EndpointFile {
             let position = "entry \(index + 1)"
             guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
             let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm",
-                              "proxy", "ca_file", "client_cert", "client_key", "price", "cost_per_hour"]
+                              "proxy", "ca_file", "client_cert", "client_key", "price", "cost_per_hour", "api", "anthropic_version"]
             if let unknown = map.keys.first(where: { !known.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
@@ -96,13 +96,22 @@ public enum EndpointFile {
                 return number
             }
             let perSecond = [try limit("rps"), try limit("rpm").map { $0 / 60 }].compactMap { $0 }.min()
+            let dialect = try readDialect(map, position: position, url: url)
             let namedVariable = map["api_key_env"] as? String
-            let keyVariable = namedVariable ?? defaultKeyVariable
+            // Anthropic endpoints read ANTHROPIC_API_KEY unless they name a variable.
+            let keyVariable = namedVariable ?? (dialect == .anthropic ? APIDialect.anthropicKeyVariable : defaultKeyVariable)
             var endpoint = EndpointConfiguration(
                 name: map["name"].map { "\($0)" }, url: url, weight: weight,
                 apiKey: try HeaderField.key(in: keyVariable, environment: environment),
                 model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers)
             if endpoint.apiKey == nil, let namedVariable { endpoint.missingKeyVariable = namedVariable }
+            endpoint.dialect = dialect
+            if let version = map["anthropic_version"] {
+                guard let text = version as? String, HeaderField.canCarry(text), !text.isEmpty else {
+                    throw .configuration("\(position) needs anthropic_version to be a version like 2023-06-01")
+                }
+                endpoint.anthropicVersion = text
+            }
             endpoint.requestsPerSecond = perSecond
             endpoint.adaptiveInFlight = adaptive
             endpoint.tokensPerMinute = try limit("tpm")

@@ -31,7 +31,16 @@ struct AttemptSender: Sendable {
 
     /// Sends `dispatch`, which the core sent at `sentAt`.
     func send(_ dispatch: Dispatch, sentAt: Double, withoutOptions: Bool = false) {
-        let request = TransportRequest(for: dispatch, configuration: configuration, headers: headers,
+        let body: JSONValue
+        do {
+            body = try TransportRequest.body(for: dispatch, configuration: configuration)
+        } catch {
+            // Nothing went on the wire: the line is refused for this endpoint's API.
+            inbox.post(.attemptCompleted(dispatch, .failure(error), limits: nil, sentAt: sentAt, finishedAt: now()))
+            return
+        }
+        let dialect = configuration.endpoints[dispatch.endpoint].dialect
+        let request = TransportRequest(for: dispatch, body: body, configuration: configuration, headers: headers,
                                        stream: stream, withoutOptions: withoutOptions)
         transport.start(request) { [self] response in
             if let stream, stream.answered(response, endpoint: dispatch.endpoint, carriedOptions: request.carriesStreamOptions,
@@ -40,8 +49,11 @@ struct AttemptSender: Sendable {
                 inbox.post(.resent(dispatch))
                 return send(dispatch, sentAt: sentAt, withoutOptions: true)
             }
-            let result = response.flatMap { ResponseParser.interpret($0, wallClock: wallClock(), keepBody: keepBodies) }
-            let limits = (try? response.get()).flatMap { ProviderRateLimits(headers: $0.headers) }
+            let wall = wallClock()
+            let result = response.flatMap { ResponseParser.interpret($0, wallClock: wall, keepBody: keepBodies, dialect: dialect) }
+            let limits = (try? response.get()).flatMap { answer in
+                dialect == .anthropic ? ProviderRateLimits(anthropicHeaders: answer.headers, wallClock: wall) : ProviderRateLimits(headers: answer.headers)
+            }
             inbox.post(.attemptCompleted(dispatch, result, limits: limits, sentAt: sentAt, finishedAt: now()))
         }
     }

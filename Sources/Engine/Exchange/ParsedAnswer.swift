@@ -19,6 +19,12 @@ public struct ParsedAnswer: Sendable, Hashable {
     /// Tool calls in OpenAI's shape (`id`, `type`, `function` {`name`, `arguments` as a JSON string}),
     /// streamed ones assembled.
     public var toolCalls: JSONValue?
+    /// The model that answered, as the answer names it (kept for Message Batches output).
+    public var model: String? { body?["model"]?.stringValue }
+    /// Anthropic's `stop_reason` as it was (`finish_reason` holds it mapped).
+    public var stopReason: String?
+    /// Anthropic's whole `usage` object (`usage` holds its four counts).
+    public var rawUsage: JSONValue?
 
     public init(response: JSONValue, usage: JSONValue? = nil, requestID: String? = nil) {
         self.response = response
@@ -62,13 +68,23 @@ public struct ParsedAnswer: Sendable, Hashable {
     func from(_ response: TransportResponse) -> ParsedAnswer {
         var answer = self
         answer.status = response.status
-        answer.requestID = response.header("x-request-id")
+        answer.requestID = response.header("x-request-id") ?? response.header("request-id")
         return answer
     }
+
+    /// Prompt tokens, cached ones included, by either provider's usage (0 without usage).
+    public var promptTokens: Int {
+        guard let tokens = TokenUsage(usage: usage) else { return 0 }
+        return tokens.convention == .anthropic ? tokens.input + tokens.cacheRead + tokens.cacheWrite : tokens.input
+    }
+
+    /// Output tokens by either provider's usage, when reported.
+    public var completionTokens: Int? { TokenUsage(usage: usage)?.output }
 
     /// `usage.total_tokens` (or prompt + completion), when the server reported it.
     public var totalTokens: Int? {
         guard let usage, usage != .null else { return nil }
+        if usage["input_tokens"] != nil { return promptTokens + (completionTokens ?? 0) }
         if let total = usage["total_tokens"]?.intValue { return total }
         let prompt = usage["prompt_tokens"]?.intValue
         let completion = usage["completion_tokens"]?.intValue

@@ -8,8 +8,32 @@ public enum ResponseParser {
     ///   - wallClock: Unix time in seconds, for `Retry-After` given as a date.
     ///   - keepBody: also keep the whole body in `ParsedAnswer.body`, with the status (for Batch
     ///     output); the body is then parsed into a tree once, not scanned.
-    public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false) -> Result<ParsedAnswer, EngineError> {
-        answer(of: response, wallClock: wallClock, keepBody: keepBody).map { $0.from(response) }
+    /// - Parameter dialect: the endpoint's API; Anthropic's 2xx bodies are Messages answers or streams.
+    public static func interpret(_ response: TransportResponse, wallClock: Double, keepBody: Bool = false,
+                                 dialect: APIDialect = .openAI) -> Result<ParsedAnswer, EngineError> {
+        if dialect == .anthropic, (200..<300).contains(response.status), response.header("content-encoding") == nil {
+            return anthropicAnswer(of: response, keepBody: keepBody).map { $0.from(response) }
+        }
+        return answer(of: response, wallClock: wallClock, keepBody: keepBody).map { $0.from(response) }
+    }
+
+    /// A 2xx answer from an Anthropic endpoint: a stream read as it came, one that came whole, or a message.
+    private static func anthropicAnswer(of response: TransportResponse, keepBody: Bool) -> Result<ParsedAnswer, EngineError> {
+        if let read = response.consumed as? Result<ParsedAnswer, EngineError> { return read }
+        if isEventStream(response) || response.body.starts(with: Array("event:".utf8)) {
+            var assembler = AnthropicStreamAssembler(timed: false)
+            assembler.feed(response.body, at: 0)
+            return assembler.finish(status: response.status, end: 0)
+        }
+        guard let json = try? JSONParser.parse(response.body), json.isObject else {
+            return .failure(.invalidResponse(status: response.status, "body is not a JSON object"))
+        }
+        if json["type"] == "error" { return .failure(AnthropicAnswer.streamError(json["error"])) }
+        guard var answer = AnthropicAnswer.parse(json) else {
+            return .failure(.invalidResponse(status: response.status, "body is not an Anthropic message (no \"content\" list)"))
+        }
+        if keepBody { answer.body = json }
+        return .success(answer)
     }
 
     private static func answer(of response: TransportResponse, wallClock: Double, keepBody: Bool) -> Result<ParsedAnswer, EngineError> {
@@ -19,6 +43,7 @@ public enum ResponseParser {
         guard (200..<300).contains(response.status) else {
             let retryAfter = RetryAfter.seconds(retryAfterMs: response.header("retry-after-ms"),
                                                 retryAfter: response.header("retry-after"), wallClock: wallClock)
+                ?? (response.status == 429 ? GoogleRetryInfo.delay(in: response.body) : nil)
             if let compression {
                 return .failure(.http(status: response.status, detail: "(the error body is \(compression)-compressed)", retryAfter: retryAfter))
             }

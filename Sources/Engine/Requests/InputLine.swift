@@ -49,10 +49,22 @@ public enum InputLine {
         }
         if let messages = value["messages"] {
             guard case .array = messages else { return bad("\"messages\" must be an array") }
+            let dialect = APIDialect.of(body: value)
             var body = value
-            for key in ["custom_id", "id", "metadata"] { body = body.removing(key) }
+            // Anthropic's `metadata` (`user_id`) belongs to the request; fanout's is passed through.
+            for key in ["custom_id", "id"] + (dialect == .anthropic ? [] : ["metadata"]) { body = body.removing(key) }
             body = defaults.filling(body)
-            return .record(RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: metadata, namedID: namedID, fingerprint: fingerprint))
+            var record = RequestRecord(id: id, line: line, form: .chat, input: body, body: body, metadata: dialect == .anthropic ? nil : metadata,
+                                       namedID: namedID, fingerprint: fingerprint)
+            record.dialect = dialect
+            return .record(record)
+        }
+        if let params = value["params"], value["custom_id"] != nil {
+            guard params.isObject, case .array? = params["messages"] else { return bad("\"params\" must be a Messages request body with \"messages\"") }
+            let filled = defaults.filling(params)
+            var record = RequestRecord(id: id, line: line, form: .messageBatch, input: filled, body: filled, namedID: namedID, fingerprint: fingerprint)
+            record.dialect = .anthropic
+            return .record(record)
         }
         if let body = value["body"] {
             guard body.isObject else { return bad("\"body\" must be a JSON object") }
@@ -68,7 +80,7 @@ public enum InputLine {
             return .record(RequestRecord(id: id, line: line, form: .batch, input: filled, body: filled, path: path,
                                          metadata: metadata, namedID: namedID, fingerprint: fingerprint))
         }
-        return bad("no \"input\", \"messages\" or \"body\" field")
+        return bad("no \"input\", \"messages\", \"body\" or \"params\" field")
     }
 
     /// A hint when the first line of a file shows it is not JSONL at all: a JSON array, or CSV.

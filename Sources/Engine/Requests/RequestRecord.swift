@@ -8,6 +8,8 @@ public struct RequestRecord: Sendable, Hashable {
         case chat
         /// `{"custom_id", "method", "url", "body"}` — an OpenAI Batch API line.
         case batch
+        /// `{"custom_id", "params"}` — an Anthropic Message Batches line.
+        case messageBatch
     }
 
     /// `custom_id`, else `id`, else the 1-based physical line number, as text.
@@ -28,6 +30,11 @@ public struct RequestRecord: Sendable, Hashable {
     /// The input line's fingerprint (`LineFingerprint`), so a resumed run can tell that line N is
     /// still the line an earlier run answered as record N; 0 when unknown.
     public let fingerprint: UInt64
+    /// The API shape the body is written in (`APIDialect.of(body:)`); a body goes to endpoints of
+    /// another dialect translated.
+    public var dialect: APIDialect = .openAI
+    /// Whether the body translates into the other dialect (checked when endpoints of both are in play).
+    public var translates = true
 
     /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,

@@ -18,6 +18,7 @@ struct OutputLines {
             OutputRecord.success(record: record, answer: fullResponse ? answer.withWholeBody : answer, endpoint: names[endpoint],
                                  attempts: attempts, latency: latency, startedAt: wallStart + sentAt, cost: cost)
         case .openAIBatch: BatchOutputRecord.success(record: record, answer: answer)
+        case .anthropicBatch: MessageBatchOutputRecord.success(record: record, answer: answer)
         }
     }
 
@@ -28,6 +29,7 @@ struct OutputLines {
         case .fanout: OutputRecord.failure(record: record, error: message, status: error.status, attempts: attempts, endpoint: names[endpoint],
                                            startedAt: wallStart + sentAt, cost: cost)
         case .openAIBatch: BatchOutputRecord.failure(record: record, error: error, message: message)
+        case .anthropicBatch: MessageBatchOutputRecord.failure(record: record, error: error, message: message)
         }
     }
 
@@ -35,6 +37,7 @@ struct OutputLines {
         switch format {
         case .fanout: OutputRecord.badLine(bad)
         case .openAIBatch: BatchOutputRecord.badLine(bad)
+        case .anthropicBatch: MessageBatchOutputRecord.badLine(bad)
         }
     }
 }

@@ -30,7 +30,9 @@ public enum OutputRecord {
         if let refusal = answer.refusal { fields.append(JSONField("refusal", refusal)) }
         if let toolCalls = answer.toolCalls { fields.append(JSONField("tool_calls", toolCalls)) }
         if let logprobs = answer.logprobs { fields.append(JSONField("logprobs", logprobs)) }
+        if let stopReason = answer.stopReason { fields.append(JSONField("stop_reason", .string(stopReason))) }
         if let usage = answer.usage, usage != .null { fields.append(JSONField("usage", usage)) }
+        if let raw = answer.rawUsage { fields.append(JSONField("raw_usage", raw)) }
         fields.append(JSONField(costKey, dollars(cost)))
         if let requestID = answer.requestID { fields.append(JSONField("request_id", .string(requestID))) }
         if let timing = answer.timing { fields += timingFields(timing) }

@@ -10,8 +10,11 @@ extension RunCore {
         var resumed = 0
         for item in items {
             switch filter.admit(item) {
-            case .send(let record):
-                if let model = scheduler.unpricedModel(of: record) {
+            case .send(var record):
+                if let reason = routing.refusal(for: &record) {
+                    refuse(BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
+                                   reason: reason, namedID: record.namedID, fingerprint: record.fingerprint), now: now, into: &actions)
+                } else if let model = scheduler.unpricedModel(of: record) {
                     refuse(BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
                                    reason: Self.unpricedReason(model), namedID: record.namedID, fingerprint: record.fingerprint),
                            now: now, into: &actions)
@@ -77,8 +80,8 @@ extension RunCore {
                 actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt,
                                                     cost: spent), success: true))
             }
-            let completionTokens = answer.usage?["completion_tokens"]?.intValue ?? answer.timing?.outputTokens ?? 0
-            stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.usage?["prompt_tokens"]?.intValue ?? 0,
+            let completionTokens = answer.completionTokens ?? answer.timing?.outputTokens ?? 0
+            stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.promptTokens,
                                      completionTokens: completionTokens, timing: answer.timing,
                                      good: serviceLevels?.isMet(latency: latency, timing: answer.timing)), finishedAt))
         case .failed(let error):

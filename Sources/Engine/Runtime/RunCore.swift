@@ -64,6 +64,8 @@ struct RunCore {
     private(set) var abandoned = 0
     private(set) var isFinished = false
     var spendStopAnnounced = false
+    /// Which endpoints' APIs a record can go to.
+    let routing: DialectRouting
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -75,6 +77,7 @@ struct RunCore {
         lines = OutputLines(format: configuration.outputFormat, names: names, wallStart: wallStart, fullResponse: configuration.savesFullResponse)
         maxAttempts = configuration.retryPolicy.maxAttempts
         serviceLevels = configuration.serviceLevels
+        routing = DialectRouting(configuration.endpoints.map(\.dialect))
         self.levels = levels
     }
 

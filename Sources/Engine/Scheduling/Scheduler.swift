@@ -60,6 +60,8 @@ struct Scheduler {
     private var retries = RetryQueue()
     /// Money: prices, what each endpoint cost, the reservations and the cap (`--max_cost`).
     private(set) var spending: Spending
+    /// Each endpoint's API: a record that does not translate goes only to endpoints of its own.
+    let dialects: [APIDialect]
 
     /// - Parameters:
     ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
@@ -86,6 +88,7 @@ struct Scheduler {
         self.drainTimeout = drainTimeout
         self.unreachableAfter = unreachableAfter
         spending = Spending(cost, endpoints: endpoints, drainSeconds: drainTimeout, now: now)
+        dialects = endpoints.map(\.dialect)
     }
 
     /// Records are waiting to go (fresh ones, or retries due).
@@ -150,12 +153,14 @@ struct Scheduler {
         if admission > now { return .wait(until: admission) }
 
         let previous = retryDue ? retries.next?.previousEndpoint : nil
+        let next = retryDue ? retries.next?.record : fresh.first
         let chosen = balancer.next(avoiding: previous) { index in
             slots[index].isOpen(now: now) && health[index].isUsable(now: now) && !spending.outOfFunds[index]
+                && (next.map { $0.translates || $0.dialect == dialects[index] } ?? true)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
         var reservation = (dollars: 0.0, promptEstimate: 0)
-        if spending.isCapped, let candidate = retryDue ? retries.next?.record : fresh.first {
+        if spending.isCapped, let candidate = next {
             reservation = spending.worstCase(of: candidate, at: endpoint)
             guard spending.allows(reservation.dollars) else { return waitOrStopForCap(now: now) }
             spending.reserve(reservation.dollars)

@@ -1,0 +1,16 @@
+extension EndpointFile {
+    /// The entry's `api` (`openai` or `anthropic`), else what its URL implies.
+    static func readDialect(_ map: [String: Any], position: String, url: EndpointURL) throws(EngineError) -> APIDialect {
+        guard let value = map["api"] else { return APIDialect.implied(by: url) }
+        guard let text = value as? String, let dialect = APIDialect(rawValue: text.lowercased()) else {
+            throw .configuration("\(position) needs api to be openai or anthropic")
+        }
+        return dialect
+    }
+
+    /// `--endpoint anthropic:URL[@WEIGHT]`: the dialect its prefix (or its URL) names, and the rest.
+    public static func dialect(ofSpec spec: String) -> (APIDialect?, String) {
+        guard spec.lowercased().hasPrefix(APIDialect.anthropicPrefix) else { return (nil, spec) }
+        return (.anthropic, String(spec.dropFirst(APIDialect.anthropicPrefix.count)))
+    }
+}

@@ -1,0 +1,117 @@
+/// Joins an Anthropic Messages event stream as its bytes arrive, and times its output.
+///
+/// Events: `message_start` (the message with empty content and the input usage),
+/// `content_block_start` / `content_block_delta` (`text_delta`, `input_json_delta`,
+/// `thinking_delta`, `signature_delta`) / `content_block_stop`, `message_delta` (the stop reason,
+/// cumulative usage), `message_stop`, `ping`, and `error` at any time — `overloaded_error` after a
+/// 200 is retried like a 529. Output is timed as for OpenAI streams: TTFT is the first delta that
+/// carries output (text, thinking or tool input), ITL the gaps between them.
+public struct AnthropicStreamAssembler: Sendable {
+    private var events = ServerSentEvents()
+    private let timed: Bool
+    private var text = ""
+    private var toolCalls: [(id: JSONValue?, name: JSONValue?, arguments: String)] = []
+    /// Content block index → position in `toolCalls`.
+    private var toolBlocks: [Int: Int] = [:]
+    private var usage: [JSONField] = []
+    private var stopReason: String?
+    private var started = false
+    private var stopped = false
+    private var failure: EngineError?
+    private var firstOutput: Double?
+    private var lastOutput: Double?
+    private var gaps: [Double] = []
+    private var outputChunks = 0
+
+    public init(timed: Bool) {
+        self.timed = timed
+    }
+
+    public mutating func feed(_ bytes: some Collection<UInt8>, at time: Double) {
+        guard failure == nil, !stopped else { return }
+        for event in events.feed(bytes) where failure == nil { handle(event, at: time) }
+    }
+
+    /// The joined answer, or why the stream is not one.
+    public mutating func finish(status: Int, end: Double) -> Result<ParsedAnswer, EngineError> {
+        if failure == nil, !stopped { for event in events.feed([0x0A, 0x0A]) where failure == nil { handle(event, at: end) } }
+        let raw: JSONValue? = usage.isEmpty ? nil : .object(usage)
+        if let failure { return .failure(failure.carrying(usage: AnthropicAnswer.counts(raw))) }
+        guard started else { return .failure(.invalidResponse(status: status, "empty event stream")) }
+        guard stopped || stopReason != nil else {
+            return .failure(EngineError.invalidResponse(status: status, "the stream ended before message_stop").carrying(usage: AnthropicAnswer.counts(raw)))
+        }
+        let calls = toolCalls.map { AnthropicAnswer.toolCall(id: $0.id, name: $0.name, arguments: $0.arguments.isEmpty ? "{}" : $0.arguments) }
+        var answer = AnthropicAnswer.answer(text: text, toolCalls: calls, stopReason: stopReason, usage: raw)
+        answer.status = status
+        if timed, let firstOutput {
+            let reported = raw?["output_tokens"]?.intValue
+            answer.timing = StreamTiming(ttft: firstOutput, itl: gaps, outputTokens: reported ?? outputChunks,
+                                         tokensReported: reported != nil, duration: max(end, lastOutput ?? end))
+        }
+        return .success(answer)
+    }
+
+    private mutating func handle(_ payload: [UInt8], at time: Double) {
+        guard let event = try? JSONParser.parse(payload) else {
+            failure = .invalidResponse(status: 200, "stream event is not JSON")
+            return
+        }
+        switch event["type"]?.stringValue {
+        case "message_start":
+            started = true
+            merge(event["message"]?["usage"])
+        case "content_block_start":
+            let block = event["content_block"]
+            if block?["type"] == "tool_use", let index = event["index"]?.intValue {
+                toolBlocks[index] = toolCalls.count
+                toolCalls.append((block?["id"], block?["name"], ""))
+            } else if let piece = block?["text"]?.stringValue, !piece.isEmpty {
+                text += piece
+                output(at: time)
+            }
+        case "content_block_delta":
+            delta(event, at: time)
+        case "message_delta":
+            if let reason = event["delta"]?["stop_reason"]?.stringValue { stopReason = reason }
+            merge(event["usage"])
+        case "message_stop":
+            stopped = true
+        case "error":
+            failure = AnthropicAnswer.streamError(event["error"])
+        default:
+            break   // ping, content_block_stop, and types added later
+        }
+    }
+
+    private mutating func delta(_ event: JSONValue, at time: Double) {
+        let delta = event["delta"]
+        switch delta?["type"]?.stringValue {
+        case "text_delta":
+            text += delta?["text"]?.stringValue ?? ""
+        case "input_json_delta":
+            if let index = event["index"]?.intValue, let position = toolBlocks[index] {
+                toolCalls[position].arguments += delta?["partial_json"]?.stringValue ?? ""
+            }
+        case "thinking_delta":
+            break
+        default:
+            return   // signature_delta and others carry no output
+        }
+        output(at: time)
+    }
+
+    private mutating func output(at time: Double) {
+        outputChunks += 1
+        if let lastOutput { gaps.append(time - lastOutput) } else { firstOutput = time }
+        lastOutput = time
+    }
+
+    /// Usage counts are cumulative: later values replace earlier ones, key by key.
+    private mutating func merge(_ value: JSONValue?) {
+        guard case .object(let fields)? = value else { return }
+        for field in fields where field.value != .null {
+            if let index = usage.firstIndex(where: { $0.key == field.key }) { usage[index] = field } else { usage.append(field) }
+        }
+    }
+}
