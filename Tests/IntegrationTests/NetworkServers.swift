@@ -71,6 +71,23 @@ enum NetworkServers {
         guard process.terminationStatus == 0 else { throw Failure("\(tool) \(arguments.first ?? ""): \(String(decoding: text, as: UTF8.self))") }
     }
 
+    /// Runs a tool (a path, or a name found on PATH) to the end and returns its stdout; throws with
+    /// its stderr when it fails.
+    static func output(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
+        process.arguments = tool.hasPrefix("/") ? arguments : [tool] + arguments
+        let out = Pipe(), errors = Pipe()
+        process.standardOutput = out
+        process.standardError = errors
+        try process.run()
+        let text = out.fileHandleForReading.readDataToEndOfFile()
+        let problem = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure("\(tool): \(String(decoding: problem, as: UTF8.self))") }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// The first of `candidates` that exists (Debian puts nginx in /usr/sbin).
     static func tool(_ candidates: String...) throws -> String {
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {

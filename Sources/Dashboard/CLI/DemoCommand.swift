@@ -58,15 +58,21 @@ struct DemoCommand: AsyncParsableCommand {
         slow.outputTokens = 64
         var flaky = MockBehavior(latency: 0.08, latencyJitter: 0.05, secondsPerToken: 1.0 / 80, errorRate: 0.05, rateLimit: 60)
         flaky.outputTokens = 32
-        return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky)]
+        // Anthropic's Messages API beside the OpenAI-compatible three: the same prompts, translated.
+        var claude = MockBehavior(latency: 0.12, latencyJitter: 0.04, secondsPerToken: 1.0 / 100)
+        claude.outputTokens = 40
+        claude.anthropic = true
+        return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky), ("claude", 1, claude)]
     }()
 
     /// What the demo's endpoints cost, so the meter has something to show: two priced per token like
-    /// hosted APIs (gpt-4o-mini's and Claude Sonnet's rates), one by the hour like a rented GPU.
+    /// hosted APIs (gpt-4o-mini's and Claude Sonnet's rates), one by the hour like a rented GPU, and
+    /// the Anthropic one at Claude Haiku 4.5's.
     static let prices: [String: (ModelPrice?, Double?)] = [
         "fast": (ModelPrice(input: 1.5e-7, output: 6e-7), nil),
         "slow": (nil, 2.4),
         "flaky": (ModelPrice(input: 3e-6, output: 1.5e-5), nil),
+        "claude": (ModelPrice(input: 1e-6, output: 5e-6), nil),
     ]
 
     /// `--directory`, created (with its parents) when it does not exist yet.
@@ -104,6 +110,10 @@ struct DemoCommand: AsyncParsableCommand {
             servers.append(server)
             var configuration = EndpointConfiguration(name: endpoint.name, url: EndpointURL(server.baseURL)!, weight: endpoint.weight)
             (configuration.price, configuration.costPerHour) = Self.prices[endpoint.name] ?? (nil, nil)
+            if endpoint.behavior.anthropic {
+                configuration.dialect = .anthropic
+                configuration.model = "claude-haiku-4-5"
+            }
             endpoints.append(configuration)
         }
         let save = (folder as NSString).appendingPathComponent("prompts_results.jsonl")

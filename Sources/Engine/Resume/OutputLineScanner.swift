@@ -3,7 +3,7 @@
 ///
 /// Only the top-level `id`, `custom_id`, `attempts`, `line`, `line_fingerprint` and `cost_usd`, `code` and
 /// `message` inside a top-level `error` object, and `model` and the token counts of `response.body`'s
-/// `usage` (Batch output), are kept; every other value is skipped byte by byte.
+/// (or, Message Batches output, `result.message`'s) `usage`, are kept; every other value is skipped byte by byte.
 /// A line ends at each newline, whatever state a malformed line left the scanner in.
 struct OutputLineScanner {
     /// The fields of one line, as raw JSON tokens (strings without their quotes, escapes intact).
@@ -171,7 +171,8 @@ struct OutputLineScanner {
             default: return nil
             }
         }
-        if containers.count >= 3, path.count == containers.count, path[1] == Self.response, path[2] == Self.body {
+        if containers.count >= 3, path.count == containers.count,
+           (path[1] == Self.response && path[2] == Self.body) || (path[1] == Self.result && path[2] == Self.message) {
             return bodyField(named: key)
         }
         guard containers.count == 2, inErrorObject else { return nil }
@@ -186,6 +187,8 @@ struct OutputLineScanner {
 extension OutputLineScanner {
     private static let response = Array("response".utf8)
     private static let body = Array("body".utf8)
+    private static let result = Array("result".utf8)
+    private static let message = Array("message".utf8)
     private static let usage = Array("usage".utf8)
     private static let details = Array("prompt_tokens_details".utf8)
 
