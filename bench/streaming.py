@@ -23,9 +23,9 @@ def prompts(n, path):
             out.write(json.dumps({"input": f"Write a haiku about the sea (#{i})"}) + "\n")
 
 
-def mock(port):
+def mock(port, api="openai"):
     process = subprocess.Popen([fanout, "mock-server", "--port", str(port), "--ttft", "200ms", "--tokens_per_second", "100",
-                                "--output_tokens", str(TOKENS)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                "--output_tokens", str(TOKENS), "--api", api], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     process.stdout.readline()
     return process
 
@@ -45,9 +45,9 @@ def timed(command, server):
     return wall, user + system, cpu(server.pid) - before
 
 
-def fanout_args(port, inflight, save):
+def fanout_args(port, inflight, save, api=""):
     return ["--requests_filepath", f"{work}/stream.jsonl", "--save_filepath", save, "--errors_filepath", f"{work}/stream-errors.jsonl",
-            "--endpoint", f"http://127.0.0.1:{port}/v1", "--stream", "--max_in_flight", str(inflight),
+            "--endpoint", f"{api}http://127.0.0.1:{port}/v1", "--stream", "--max_in_flight", str(inflight),
             "--max_requests_per_second", "0", "--restart"]
 
 
@@ -79,6 +79,16 @@ try:
     wall, client, server_cpu = timed([python, f"{root}/bench/aiohttp_stream.py", f"{work}/stream.jsonl", aio,
                                       "http://127.0.0.1:18495/v1/chat/completions", str(IN_FLIGHT)], server)
     rows.append(("aiohttp", lines(aio), wall, client, server_cpu))
+finally:
+    server.terminate()
+    server.wait()
+
+# The same workload against the mock speaking Anthropic's Messages API (the prompts translated).
+server = mock(18497, "anthropic")
+try:
+    save = f"{work}/stream-anthropic.jsonl"
+    wall, client, server_cpu = timed([fanout] + fanout_args(18497, IN_FLIGHT, save, "anthropic:") + ["--no-tui", "--model", "claude-haiku-4-5"], server)
+    rows.append(("fanout (anthropic)", lines(save), wall, client, server_cpu))
 finally:
     server.terminate()
     server.wait()
@@ -124,6 +134,10 @@ for name, answers, wall, client, server_cpu in rows:
     r = rate[name]
     versus = f"{r / rate['aiohttp']:.1f}×" if name != "aiohttp" else ""
     print(f"{name:<20} {answers:>8,} {r:>10,.0f} {r / CEILING:>10.2f} {versus:>10} {client:>13.1f} {client / answers / TOKENS * 1e6:>9.1f} {server_cpu:>11.1f}")
+per_token = {name: client / answers / TOKENS * 1e6 for name, answers, _, client, _ in rows if answers}
+if "fanout (anthropic)" in per_token:
+    a, o = per_token["fanout (anthropic)"], per_token["fanout"]
+    print(f"Anthropic stream vs OpenAI stream, client CPU per token: {a:.1f} vs {o:.1f} µs ({(a - o) / o * 100:+.1f} %; target within 10 %)")
 tui, plain = rate["fanout (dashboard)"], rate["fanout"]
 print(f"dashboard on vs off: {tui:,.0f} vs {plain:,.0f} answers/s ({(tui - plain) / plain * 100:+.1f} %; target within 5 %)")
 busy = sum(r[3] + r[4] for r in rows[:1]) / rows[0][2]

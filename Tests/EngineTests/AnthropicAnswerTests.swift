@@ -72,6 +72,18 @@ import Testing
         #expect(abs(timing.ttft - 0.03) < 1e-9 && timing.itl.count == 3)
     }
 
+    /// The fast reading of one-token text deltas gives what a full parse gives, escapes included,
+    /// and leaves anything written otherwise to the full parse.
+    @Test func textDeltaFastPath() throws {
+        for text in ["plain", #"a \"quote\" and \\ and \n and \u00e9"#, "", "ünï ☃"] {
+            let payload = Array(#"{"type":"content_block_delta","index":12,"delta":{"type":"text_delta","text":"\#(text)"}}"#.utf8)
+            let full = try JSONParser.parse(payload)["delta"]?["text"]?.stringValue
+            #expect(AnthropicStreamAssembler.textDelta(payload) == full, "\(text)")
+        }
+        #expect(AnthropicStreamAssembler.textDelta(Array(#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","extra":1}}"#.utf8)) == nil)
+        #expect(AnthropicStreamAssembler.textDelta(Array(#"{"type": "content_block_delta", "index": 0}"#.utf8)) == nil)
+    }
+
     /// An `error` event after the 200: overloaded is retried like a 529 (kind overloaded, not an
     /// endpoint failure); a stream cut before message_stop fails with the usage it reported.
     @Test func streamErrors() {

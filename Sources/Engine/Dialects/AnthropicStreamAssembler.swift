@@ -7,7 +7,7 @@
 /// 200 is retried like a 529. Output is timed as for OpenAI streams: TTFT is the first delta that
 /// carries output (text, thinking or tool input), ITL the gaps between them.
 public struct AnthropicStreamAssembler: Sendable {
-    private var events = ServerSentEvents()
+    private var events = EventStreamSplitter()
     private let timed: Bool
     private var text = ""
     private var toolCalls: [(id: JSONValue?, name: JSONValue?, arguments: String)] = []
@@ -29,12 +29,13 @@ public struct AnthropicStreamAssembler: Sendable {
 
     public mutating func feed(_ bytes: some Collection<UInt8>, at time: Double) {
         guard failure == nil, !stopped else { return }
-        for event in events.feed(bytes) where failure == nil { handle(event, at: time) }
+        let fed: [[UInt8]]? = bytes.withContiguousStorageIfAvailable { events.feed($0) }
+        for event in fed ?? Array(bytes).withUnsafeBufferPointer({ events.feed($0) }) where failure == nil && !stopped { handle(event, at: time) }
     }
 
     /// The joined answer, or why the stream is not one.
     public mutating func finish(status: Int, end: Double) -> Result<ParsedAnswer, EngineError> {
-        if failure == nil, !stopped { for event in events.feed([0x0A, 0x0A]) where failure == nil { handle(event, at: end) } }
+        if failure == nil, !stopped { for event in events.finish() where failure == nil && !stopped { handle(event, at: end) } }
         let raw: JSONValue? = usage.isEmpty ? nil : .object(usage)
         if let failure { return .failure(failure.carrying(usage: AnthropicAnswer.counts(raw))) }
         guard started else { return .failure(.invalidResponse(status: status, "empty event stream")) }
@@ -53,6 +54,12 @@ public struct AnthropicStreamAssembler: Sendable {
     }
 
     private mutating func handle(_ payload: [UInt8], at time: Double) {
+        // Most events are one token of text: read those without building a tree.
+        if let piece = Self.textDelta(payload) {
+            text += piece
+            output(at: time)
+            return
+        }
         guard let event = try? JSONParser.parse(payload) else {
             failure = .invalidResponse(status: 200, "stream event is not JSON")
             return
@@ -99,6 +106,30 @@ public struct AnthropicStreamAssembler: Sendable {
             return   // signature_delta and others carry no output
         }
         output(at: time)
+    }
+
+    private static let textDeltaHead = Array(#"{"type":"content_block_delta","index":"#.utf8)
+    private static let textDeltaMiddle = Array(#","delta":{"type":"text_delta","text":""#.utf8)
+
+    /// The text of a `content_block_delta` event whose delta is `text_delta`, written as Anthropic
+    /// writes it (`{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`);
+    /// nil for anything else, which is then parsed whole.
+    static func textDelta(_ payload: [UInt8]) -> String? {
+        guard payload.starts(with: textDeltaHead) else { return nil }
+        var index = textDeltaHead.count
+        while index < payload.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(payload[index]) { index += 1 }
+        guard payload[index...].starts(with: textDeltaMiddle) else { return nil }
+        let open = index + textDeltaMiddle.count - 1
+        var close = open + 1
+        var escaped = false
+        while close < payload.count {
+            if payload[close] == UInt8(ascii: "\\") { escaped = true; close += 2; continue }
+            if payload[close] == UInt8(ascii: "\"") { break }
+            close += 1
+        }
+        guard close + 3 == payload.count, payload[(close + 1)...].elementsEqual("}}".utf8) else { return nil }
+        if !escaped { return String(decoding: payload[(open + 1)..<close], as: UTF8.self) }
+        return (try? JSONParser.parse(payload[open...close]))?.stringValue
     }
 
     private mutating func output(at time: Double) {

@@ -4,13 +4,10 @@
 /// same code joins a stream that arrived whole (untimed). Follows the SSE rules OpenAI-compatible
 /// servers rely on: `\n`, `\r\n` or `\r` line ends, an event's `data:` lines joined by newlines, an
 /// event ends at a blank line (or at the end of the stream), comments and other fields ignored,
-/// `[DONE]` ends it. A chunk that is an error object fails the attempt (retryable). Lines are
-/// found by scanning whole buffers; only a line split across reads is copied.
+/// `[DONE]` ends it. A chunk that is an error object fails the attempt (retryable). Events are
+/// split by `EventStreamSplitter`, which scans whole buffers.
 public struct StreamAssembler: Sendable {
-    /// The start of a line that a read cut off.
-    private var partial: [UInt8] = []
-    private var lastWasCR = false
-    private var data: [UInt8]?
+    private var splitter = EventStreamSplitter()
     private var text = ""
     private var usage: JSONValue?
     private var sawChunk = false
@@ -40,36 +37,10 @@ public struct StreamAssembler: Sendable {
     }
 
     private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at time: Double) {
-        var start = 0
-        var index = 0
-        while index < bytes.count, !isDone, failure == nil {
-            let byte = bytes[index]
-            guard byte == 0x0A || byte == 0x0D else {
-                index += 1
-                continue
-            }
-            if byte == 0x0A, lastWasCR, index == start, partial.isEmpty {
-                // The LF of a CRLF whose CR ended the line already.
-                lastWasCR = false
-                index += 1
-                start = index
-                continue
-            }
-            if partial.isEmpty {
-                line(UnsafeBufferPointer(rebasing: bytes[start..<index]), at: time)
-            } else {
-                partial.append(contentsOf: bytes[start..<index])
-                let whole = partial
-                partial.removeAll(keepingCapacity: true)
-                whole.withUnsafeBufferPointer { line($0, at: time) }
-            }
-            lastWasCR = byte == 0x0D
-            index += 1
-            start = index
-        }
-        if start < bytes.count, !isDone, failure == nil {
-            lastWasCR = false
-            partial.append(contentsOf: bytes[start..<bytes.count])
+        guard !isDone, failure == nil else { return }
+        for event in splitter.feed(bytes) {
+            dispatch(event, at: time)
+            if isDone || failure != nil { return }
         }
     }
 
@@ -77,12 +48,7 @@ public struct StreamAssembler: Sendable {
     /// - Parameter end: seconds from the write to the end of the body.
     public mutating func finish(status: Int, end: Double) -> Result<ParsedAnswer, EngineError> {
         if !isDone, failure == nil {
-            if !partial.isEmpty {
-                let whole = partial
-                partial = []
-                whole.withUnsafeBufferPointer { line($0, at: end) }
-            }
-            if data != nil { dispatch(at: end) }
+            for event in splitter.finish() where !isDone && failure == nil { dispatch(event, at: end) }
         }
         // A stream that failed after reporting usage was billed for it.
         if let failure { return .failure(EngineError.invalidResponse(status: status, failure).carrying(usage: usage)) }
@@ -100,25 +66,8 @@ public struct StreamAssembler: Sendable {
         return .success(answer)
     }
 
-    private static let dataField = Array("data:".utf8)
-
-    /// One whole line: a blank line ends the event, a `data:` line adds to it, others are ignored.
-    private mutating func line(_ line: UnsafeBufferPointer<UInt8>, at time: Double) {
-        if line.isEmpty {
-            if data != nil { dispatch(at: time) }
-            return
-        }
-        guard line.starts(with: Self.dataField) else { return }
-        var from = Self.dataField.count
-        if from < line.count, line[from] == 0x20 { from += 1 }
-        let payload = UnsafeBufferPointer(rebasing: line[from...])
-        if data == nil { data = Array(payload) } else { data!.append(0x0A); data!.append(contentsOf: payload) }
-    }
-
     /// Handles one whole event's data.
-    private mutating func dispatch(at time: Double) {
-        guard let payload = data else { return }
-        data = nil
+    private mutating func dispatch(_ payload: [UInt8], at time: Double) {
         if payload.count == 6, payload.elementsEqual("[DONE]".utf8) {
             isDone = true
             return
