@@ -22,6 +22,17 @@ import Testing
         #expect(abs(try #require(timing.tpot) - 0.065) < 1e-9)
     }
 
+    /// Google's OpenAI-compatible endpoint puts usage in its last content chunk, without
+    /// stream_options and without `[DONE]`: the tokens come from it.
+    @Test func usageInTheLastChunkWithoutOptions() throws {
+        var assembler = StreamAssembler(timed: true)
+        assembler.feed(Array((Self.content("Hel")).utf8), at: 0.1)
+        assembler.feed(Array(Self.event(#"{"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6}}"#).utf8), at: 0.2)
+        let answer = try assembler.finish(status: 200, end: 0.25).get()
+        #expect(answer.response == "Hello" && answer.usage?["completion_tokens"] == 2 && answer.timing?.tokensReported == true)
+        #expect(answer.promptTokens == 4 && answer.finishReason == "stop")
+    }
+
     /// Lines split anywhere across reads, CRLF and CR line ends, comments, other fields and an event
     /// of two data lines are all read as SSE says.
     @Test func readsSSEAcrossReads() throws {

@@ -174,7 +174,8 @@ import TestSupport
 }
 
 @Suite(.serialized, .tags(.integration)) struct DemoCommandTests {
-    /// A small headless demo completes with every generated record accounted for exactly once.
+    /// A small headless demo completes with every generated record accounted for exactly once, over
+    /// all four endpoints (the Anthropic one included).
     @Test func headlessDemo() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
@@ -184,7 +185,9 @@ import TestSupport
         let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
         let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
         #expect(ids.count == 600 && Set(ids) == Set((1...600).map(String.init)))
-        #expect(Set(saved.compactMap { $0["endpoint"]?.stringValue }) == ["fast", "slow", "flaky"])
+        #expect(Set(saved.compactMap { $0["endpoint"]?.stringValue }) == ["fast", "slow", "flaky", "claude"])
+        // The Anthropic endpoint's answers are Messages answers, the demo's prompts translated for it.
+        #expect(saved.filter { $0["endpoint"] == "claude" }.allSatisfy { $0["stop_reason"] == "end_turn" && $0["ttft_ms"] != nil })
         #expect(run.stderr.contains("files in \(harness.directory.path)"))
         #expect(run.stdout.contains("600 records"))
     }

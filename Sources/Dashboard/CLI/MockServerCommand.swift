@@ -10,10 +10,10 @@ struct MockServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-server",
         abstract: "Serve OpenAI-compatible (or, with --api anthropic, Anthropic Messages) mock endpoints, streamed token by token, on local ports.",
-        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM. One process speaks one API: run a second one on other ports for the other.")
+        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM. --port anthropic:PORT serves the Messages API on that port beside OpenAI's on the others.")
 
-    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given).", valueName: "port"))
-    var port: [Int] = []
+    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given); anthropic:PORT serves Anthropic's Messages API there whatever --api says, so one process serves both APIs on different ports.", valueName: "[anthropic:]port"))
+    var port: [String] = []
 
     @Option(name: .customLong("ports"), help: ArgumentHelp("A range of ports, e.g. 8001-8004.", valueName: "from-to"))
     var ports: String?
@@ -31,25 +31,32 @@ struct MockServerCommand: AsyncParsableCommand {
         _ = try behavior.makeBehavior()
     }
 
-    func allPorts() throws -> [Int] {
-        var result = port
+    /// Each port with the API it speaks.
+    func allPorts() throws -> [(port: Int, api: APIDialect)] {
+        var result: [(port: Int, api: APIDialect)] = []
+        for spec in port {
+            let (named, rest) = EndpointFile.dialect(ofSpec: spec)
+            guard let number = Int(rest) else { throw ValidationError("--port takes a port number, or anthropic:PORT, not \(spec).") }
+            result.append((number, named ?? api))
+        }
         if let ports {
             let bounds = ports.split(separator: "-").compactMap { Int($0) }
             guard bounds.count == 2, bounds[0] <= bounds[1], bounds[0] >= 1, bounds[1] <= 65535, bounds[1] - bounds[0] < 1000 else {
                 throw ValidationError("--ports must be a range like 8001-8004.")
             }
-            result += Array(bounds[0]...bounds[1])
+            result += (bounds[0]...bounds[1]).map { ($0, api) }
         }
-        guard result.allSatisfy({ (0...65535).contains($0) }) else { throw ValidationError("--port must be between 0 and 65535.") }
-        return result.isEmpty ? [8001] : result
+        guard result.allSatisfy({ (0...65535).contains($0.port) }) else { throw ValidationError("--port must be between 0 and 65535.") }
+        return result.isEmpty ? [(8001, api)] : result
     }
 
     func run() async throws {
-        var behavior = try behavior.makeBehavior()
-        behavior.anthropic = api == .anthropic
+        let common = try behavior.makeBehavior()
         var servers: [MockServer] = []
-        for port in try allPorts() {
+        for (port, api) in try allPorts() {
             do {
+                var behavior = common
+                behavior.anthropic = api == .anthropic
                 let server = try await MockServer.start(behavior: behavior, host: host, port: port)
                 servers.append(server)
                 Console.out("mock endpoint ready: \(api == .anthropic ? APIDialect.anthropicPrefix : "")\(server.baseURL)")
