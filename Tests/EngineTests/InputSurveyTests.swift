@@ -23,4 +23,19 @@ import Testing
         classify((1...100).map { #"{"input":"p\#($0)"}"# }).forEach { survey.add($0) }
         #expect(survey.records + survey.otherShard == 100 && survey.records > 20 && survey.otherShard > 20)
     }
+
+    /// With the endpoints' APIs given, a line that does not translate and has no endpoint of its own
+    /// API is counted apart, named with its line; with an endpoint of its API it would be sent there.
+    @Test func findsLinesNoEndpointCanTake() {
+        let lines = [#"{"messages":[{"role":"user","content":"q"}],"response_format":{"type":"json_object"}}"#,
+                     #"{"custom_id":"b","params":{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"q"}]}}"#]
+        var anthropicOnly = InputSurvey(dialects: [.anthropic])
+        classify(lines).forEach { anthropicOnly.add($0) }
+        #expect(anthropicOnly.records == 1 && anthropicOnly.untranslatable == 1 && anthropicOnly.refused == 1)
+        #expect(anthropicOnly.examples.first?.line == 1 && anthropicOnly.examples.first?.reason.contains("response_format") == true)
+        #expect(anthropicOnly.forms[.messageBatch] == 1)
+        var both = InputSurvey(dialects: [.anthropic, .openAI])
+        classify(lines).forEach { both.add($0) }
+        #expect(both.records == 2 && both.untranslatable == 0)
+    }
 }

@@ -25,7 +25,7 @@ struct ValidateCommand: AsyncParsableCommand {
             Console.error("fanout: \(error)")
             throw RunExit.fatalIO
         }
-        var survey = InputSurvey(shard: plan.configuration.shard)
+        var survey = InputSurvey(shard: plan.configuration.shard, dialects: plan.configuration.endpoints.map(\.dialect))
         survey.cost = CostEstimate(plan.configuration.cost, endpoints: plan.configuration.endpoints)
         do {
             while true {
@@ -73,6 +73,7 @@ struct ValidateCommand: AsyncParsableCommand {
         var counts = "  \(Format.count(survey.records)) records to send"
         counts += ", \(Format.count(survey.badLines)) bad line\(survey.badLines == 1 ? "" : "s")"
         counts += ", \(Format.count(survey.duplicates)) duplicate id\(survey.duplicates == 1 ? "" : "s")"
+        if survey.untranslatable > 0 { counts += ", \(Format.count(survey.untranslatable)) that no endpoint's API can take" }
         if survey.otherShard > 0, let shard = configuration.shard {
             counts += "; \(Format.count(survey.otherShard)) lines belong to other shards than \(shard)"
         }

@@ -11,6 +11,8 @@ public struct InputSurvey: Sendable {
     public private(set) var forms: [RequestRecord.Form: Int] = [:]
     public private(set) var badLines = 0
     public private(set) var duplicates = 0
+    /// Records no endpoint's API can take (they do not translate, and no endpoint speaks theirs).
+    public private(set) var untranslatable = 0
     /// Lines that belong to another shard.
     public private(set) var otherShard = 0
     /// The sum of every record's `TokenEstimate`.
@@ -18,9 +20,12 @@ public struct InputSurvey: Sendable {
     /// The first bad lines and duplicates, in file order.
     public private(set) var examples: [BadLine] = []
     private var filter: RecordFilter
+    private var routing: DialectRouting?
 
-    public init(shard: Shard? = nil) {
+    /// - Parameter dialects: the APIs of the run's endpoints (nil: not checked).
+    public init(shard: Shard? = nil, dialects: [APIDialect]? = nil) {
         filter = RecordFilter(shard: shard)
+        routing = dialects.map(DialectRouting.init)
     }
 
     /// What the records would cost, when the survey was given the prices.
@@ -28,7 +33,14 @@ public struct InputSurvey: Sendable {
 
     public mutating func add(_ item: SourceItem) {
         switch filter.admit(item) {
-        case .send(let record):
+        case .send(var record):
+            if let reason = routing?.refusal(for: &record) {
+                untranslatable += 1
+                if examples.count < Self.exampleLimit {
+                    examples.append(BadLine(id: record.id, line: record.line, raw: "", reason: reason, namedID: record.namedID))
+                }
+                return
+            }
             records += 1
             if record.namedID { namedIDs += 1 }
             forms[record.form, default: 0] += 1
@@ -47,5 +59,5 @@ public struct InputSurvey: Sendable {
     }
 
     /// Lines that would end in the errors file without being sent.
-    public var refused: Int { badLines + duplicates }
+    public var refused: Int { badLines + duplicates + untranslatable }
 }
