@@ -36,9 +36,9 @@ import Testing
         #expect(money.price(of: Self.record(), at: 1)?.input == 0.5)
         #expect(money.price(of: Self.record(), at: 2)?.input == 1)
         #expect(money.price(of: Self.record(model: "unknown"), at: 0) == nil)
-        #expect(money.unpricedModel(of: Self.record(model: "unknown"), weights: [1, 1, 1]) == "unknown")
-        #expect(money.unpricedModel(of: Self.record(model: nil), weights: [1, 0, 0]) == "")
-        #expect(money.unpricedModel(of: Self.record(model: "unknown"), weights: [0, 1, 1]) == nil)
+        #expect(money.unpricedModel(of: Self.record(model: "unknown"), endpoints: [0, 1, 2]) == "unknown")
+        #expect(money.unpricedModel(of: Self.record(model: nil), endpoints: [0]) == "")
+        #expect(money.unpricedModel(of: Self.record(model: "unknown"), endpoints: [1, 2]) == nil)
     }
 
     /// The worst case is the prompt estimate (characters / 4) at the input price plus `max_tokens`

@@ -113,28 +113,17 @@ import TestSupport
     /// LiteLLM's proxy (`/v1/messages` before a mock model) as a third-party Anthropic server:
     /// Message Batches lines and translated chat lines are answered.
     @Test func liteLLMMessagesRoute() async throws {
-        let litellm = try #require(LiteLLMTests.executable, "litellm is not installed (.ci/run installs it)")
         let harness = try Harness()
         defer { harness.cleanUp() }
-        let port = try NetworkServers.freePort()
-        let config = harness.directory.appendingPathComponent("litellm.yaml").path
-        try """
+        let (server, port) = try LiteLLMTests.start(config: """
             model_list:
               - model_name: mock-claude
                 litellm_params:
                   model: anthropic/claude-3-5-haiku-20241022
                   api_key: sk-none
                   mock_response: "hello from the mock"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: litellm)
-        server.arguments = ["--config", config, "--host", "127.0.0.1", "--port", String(port)]
-        server.environment = ProcessInfo.processInfo.environment.merging(["LITELLM_LOCAL_MODEL_COST_MAP": "True", "NO_PROXY": "*"]) { $1 }
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+            """, in: harness)
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        try NetworkServers.waitForListener(port, process: server, seconds: 90)
         try harness.writeInput(Self.lines(12).map { $0.replacingOccurrences(of: "claude-haiku-4-5", with: "mock-claude") })
         let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                             "--endpoint", "anthropic:http://127.0.0.1:\(port)", "--model", "mock-claude", "--no-tui"],

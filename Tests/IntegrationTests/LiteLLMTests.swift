@@ -17,16 +17,46 @@ import Glibc
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Starts the LiteLLM proxy with `config` (YAML) on a free 127.0.0.1 port, its output to `log`
+    /// (nowhere when nil), and waits until it listens. SIGKILL the process when done: uvicorn may
+    /// wait on LiteLLM's background tasks after SIGTERM.
+    static func start(config: String, in harness: Harness, log: URL? = nil) throws -> (process: Process, port: Int) {
+        let litellm = try #require(executable, "litellm is not installed (.ci/run installs it)")
+        let port = try NetworkServers.freePort()
+        let path = harness.directory.appendingPathComponent("litellm.yaml").path
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: litellm)
+        server.arguments = ["--config", path, "--host", "127.0.0.1", "--port", String(port)]
+        server.environment = ProcessInfo.processInfo.environment.merging(["LITELLM_LOCAL_MODEL_COST_MAP": "True", "NO_PROXY": "*"]) { $1 }
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            server.standardOutput = handle
+            server.standardError = handle
+        } else {
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+        }
+        try server.run()
+        do {
+            try NetworkServers.waitForListener(port, process: server, seconds: 90)
+        } catch {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            throw error
+        }
+        return (server, port)
+    }
+
     /// LiteLLM's usage-based routing answers 429 without Retry-After past 120 a minute, while every
     /// answer's `x-ratelimit-remaining-requests` stays at 120. A 429 outranks that header: 300
     /// records at default settings are all saved, with at most one 429 per record, within 4 minutes.
     @Test func perMinuteLimitBehindAConstantRemainingHeader() async throws {
-        let litellm = try #require(Self.executable, "litellm is not installed (.ci/run installs it)")
         let harness = try Harness()
         defer { harness.cleanUp() }
-        let port = try NetworkServers.freePort()
-        let config = harness.directory.appendingPathComponent("litellm.yaml").path
-        try """
+        let log = harness.directory.appendingPathComponent("litellm.log")
+        let (server, port) = try Self.start(config: """
             model_list:
               - model_name: mock-gpt
                 litellm_params:
@@ -37,20 +67,8 @@ import Glibc
             router_settings:
               routing_strategy: usage-based-routing
               enable_pre_call_checks: true
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let log = harness.directory.appendingPathComponent("litellm.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: litellm)
-        server.arguments = ["--config", config, "--host", "127.0.0.1", "--port", String(port)]
-        server.environment = ProcessInfo.processInfo.environment.merging(["LITELLM_LOCAL_MODEL_COST_MAP": "True", "NO_PROXY": "*"]) { $1 }
-        let handle = try FileHandle(forWritingTo: log)
-        server.standardOutput = handle
-        server.standardError = handle
-        try server.run()
-        // uvicorn may wait on LiteLLM's background tasks after SIGTERM: SIGKILL ends it for sure.
+            """, in: harness, log: log)
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        try NetworkServers.waitForListener(port, process: server, seconds: 90)
         try harness.writeInput(Harness.prompts(300))
         let started = Date()
         let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,

@@ -129,7 +129,7 @@ enum DashboardLayout {
             second.append(text)
         } else {
             // Money, when there is any, takes its room from the sparkline.
-            let money = compactSpend(snapshot.control.spend)
+            let money = SpendText.compact(snapshot.control.spend)
             second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - (money?.0.count ?? 0)))), .accent)
             if let share = snapshot.goodShare, snapshot.serviceLevels != nil, first.width + 10 <= width {
                 first.append("  good \(Format.fixed(share * 100, digits: 0))%", EndpointTable.goodStyle(share))
@@ -139,15 +139,6 @@ enum DashboardLayout {
         }
         guard wide, let levels = snapshot.serviceLevels else { return [first, second] }
         return [first, second, goodput(snapshot, levels: levels, width: width)]
-    }
-
-    /// The compact screen's money: `  $8.50 of $10.00`, `CAP REACHED` or `NO FUNDS` once sending stopped for it.
-    static func compactSpend(_ spend: SpendFigures) -> (String, Style)? {
-        guard SpendText.shows(spend) else { return nil }
-        let text = "  \(Money.text(spend.spent))" + (spend.cap.map { " of \(Money.text($0))" } ?? "")
-            + (spend.stop == .cap ? " CAP REACHED" : spend.stop == .providerFunds ? " NO FUNDS" : "")
-        let share = spend.capShare ?? 0
-        return (text, spend.stop != nil || share >= 0.95 ? .bad : share >= 0.5 ? .warning : .normal)
     }
 
     /// `Goodput  92.4% of 12,340 records met ttft ≤ 500ms, tpot ≤ 50ms   184/s now`.

@@ -51,11 +51,24 @@ enum SpendText {
         if let cap = spend.cap {
             let share = spend.capShare ?? 0
             line.append("   cap \(Money.text(cap)) ")
-            line.append("\(Format.fixed(share * 100, digits: 0))%", share >= 0.95 ? .bad : share >= 0.5 ? .warning : .normal)
+            line.append("\(Format.fixed(share * 100, digits: 0))%", style(share: share))
             if spend.reserved > 0 { line.append("  held \(Money.text(spend.reserved))", .dim) }
         }
         if !spend.isPriced, spend.cap == nil { line.append("   (no price known)", .dim) }
         return line
+    }
+
+    /// The compact screen's money: `  $8.50 of $10.00`, `CAP REACHED` or `NO FUNDS` once sending stopped for it.
+    static func compact(_ spend: SpendFigures) -> (String, Style)? {
+        guard shows(spend) else { return nil }
+        let text = "  \(Money.text(spend.spent))" + (spend.cap.map { " of \(Money.text($0))" } ?? "")
+            + (spend.stop == .cap ? " CAP REACHED" : spend.stop == .providerFunds ? " NO FUNDS" : "")
+        return (text, spend.stop != nil ? .bad : style(share: spend.capShare ?? 0))
+    }
+
+    /// A share of the cap spent: red from 95 %, yellow from 50 %.
+    static func style(share: Double) -> Style {
+        share >= 0.95 ? .bad : share >= 0.5 ? .warning : .normal
     }
 
     /// What the notice line says about money: the stop, else the highest alert passed.

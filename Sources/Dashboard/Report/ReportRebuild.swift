@@ -161,6 +161,8 @@ struct ReportRebuild {
             while finish >= second + 1 {
                 // Across a long quiet gap the empty seconds are not sampled one by one.
                 second = finish - second > 60 ? finish.rounded(.down) : second + 1
+                // The spend as it stands, handed over once per sample rather than once per row.
+                if control.spend.isPriced { stats.update(control) }
                 stats.sampleTimeline(at: second - 0.001)
             }
             let endpoint = Int(row.endpoint)
@@ -168,7 +170,6 @@ struct ReportRebuild {
                 control.endpoints[endpoint].spent += cost
                 control.spend.spent += cost
                 control.spend.isPriced = true
-                stats.update(control)
             }
             let sentAt = max(0, finish - row.latency)
             for attempt in 0..<Int(row.attempts) { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
@@ -184,6 +185,7 @@ struct ReportRebuild {
             }
         }
         let end = rows.last?.finish ?? 0
+        if control.spend.isPriced { stats.update(control) }
         stats.sampleTimeline(at: end)
         var snapshot = stats.snapshot(at: end, progress: SourceProgress())
         snapshot.state = .done

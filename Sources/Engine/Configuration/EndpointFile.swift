@@ -5,8 +5,8 @@ import Yams
 /// request limit, the stricter if both; `tpm`: its own tokens-per-minute limit; `proxy`: a proxy URL
 /// or `none`; `ca_file`: a PEM file of authorities trusted beside the system's; `client_cert` and
 /// `client_key`: PEM files presented for mutual TLS; `price`: its price per token with LiteLLM's
-/// keys, or `cost_per_hour`: US dollars an hour for a self-hosted server). Paths are taken as given
-/// (relative ones from the current directory).
+/// keys, or `cost_per_hour`: US dollars an hour for a self-hosted server; `api`: `openai` or
+/// `anthropic`, with `anthropic_version`). Paths are taken as given (relative ones from the current directory).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -106,12 +106,7 @@ public enum EndpointFile {
                 model: map["model"] as? String, maxInFlight: maxInFlight, headers: headers)
             if endpoint.apiKey == nil, let namedVariable { endpoint.missingKeyVariable = namedVariable }
             endpoint.dialect = dialect
-            if let version = map["anthropic_version"] {
-                guard let text = version as? String, HeaderField.canCarry(text), !text.isEmpty else {
-                    throw .configuration("\(position) needs anthropic_version to be a version like 2023-06-01")
-                }
-                endpoint.anthropicVersion = text
-            }
+            endpoint.anthropicVersion = try readAnthropicVersion(map, position: position)
             endpoint.requestsPerSecond = perSecond
             endpoint.adaptiveInFlight = adaptive
             endpoint.tokensPerMinute = try limit("tpm")

@@ -23,12 +23,8 @@ public struct ModelPrice: Sendable, Hashable {
         self.batchOutput = batchOutput
     }
 
-    /// The LiteLLM keys this type reads and writes.
-    public static let keys = ["input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
-                              "cache_creation_input_token_cost", "input_cost_per_token_batches", "output_cost_per_token_batches"]
-
-    /// From one entry of a LiteLLM-style price map: nil without both `input_cost_per_token` and
-    /// `output_cost_per_token`, or with a price that is not a finite number ≥ 0 (say why in `problem`).
+    /// From one entry of a LiteLLM-style price map; throws, saying why, without both
+    /// `input_cost_per_token` and `output_cost_per_token`, or for a price that is not a number from 0 to below 1.
     public init(litellm entry: JSONValue) throws(PriceError) {
         func price(_ key: String) throws(PriceError) -> Double? {
             guard let value = entry[key], value != .null else { return nil }

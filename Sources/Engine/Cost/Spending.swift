@@ -49,20 +49,25 @@ struct Spending: Sendable {
     /// The per-token price of `record` sent to `endpoint`; nil when unknown (or the endpoint is hourly).
     mutating func price(of record: RequestRecord, at endpoint: Int) -> ModelPrice? {
         if let own = endpointPrices[endpoint] { return own }
-        guard let model = endpointModels[endpoint] ?? record.body["model"]?.stringValue else { return nil }
+        guard let model = model(of: record, at: endpoint) else { return nil }
         if let known = cache[model] { return known }
         let found = table.price(of: model)
         if cache.count < 4096 { cache[model] = found }
         return found
     }
 
-    /// The model a capped run cannot price for `record` on some endpoint in rotation (its name, or
-    /// "" when the line names none); nil when every endpoint it may go to prices it.
-    mutating func unpricedModel(of record: RequestRecord, weights: [Double]) -> String? {
-        for index in weights.indices where weights[index] > 0 && perSecond[index] == 0 && price(of: record, at: index) == nil {
-            return endpointModels[index] ?? record.body["model"]?.stringValue ?? ""
+    /// The model a capped run cannot price for `record` on one of `endpoints` (its name, or "" when
+    /// the line names none); nil when every one of them prices it.
+    mutating func unpricedModel(of record: RequestRecord, endpoints: some Sequence<Int>) -> String? {
+        for index in endpoints where perSecond[index] == 0 && price(of: record, at: index) == nil {
+            return model(of: record, at: index) ?? ""
         }
         return nil
+    }
+
+    /// The model `record` is priced as at `endpoint`: the endpoint's `model:`, else the line's.
+    func model(of record: RequestRecord, at endpoint: Int) -> String? {
+        endpointModels[endpoint] ?? record.body["model"]?.stringValue
     }
 
     /// The most `record` can cost at `endpoint`: its estimated prompt (scaled by what answers showed)
@@ -101,8 +106,7 @@ struct Spending: Sendable {
         }
         let tokens = TokenUsage(usage: usage)
         if let tokens, dispatch.promptEstimate > 0, isCapped {
-            promptRatio = max(promptRatio, Double(tokens.input + (tokens.convention == .anthropic ? tokens.cacheRead + tokens.cacheWrite : 0))
-                / Double(dispatch.promptEstimate))
+            promptRatio = max(promptRatio, Double(tokens.prompt) / Double(dispatch.promptEstimate))
         }
         cap.settle(reserved: dispatch.reservedUSD, actual: 0)
         guard let price = price(of: dispatch.attempt.record, at: endpoint) else { return (nil, alerts) }
@@ -138,9 +142,6 @@ struct Spending: Sendable {
 
     /// An endpoint said its account is out of money: nothing more goes there.
     mutating func markOutOfFunds(_ endpoint: Int) { outOfFunds[endpoint] = true }
-
-    /// Every endpoint is out of money.
-    var everyEndpointOutOfFunds: Bool { !outOfFunds.contains(false) }
 
     mutating func stopSending(_ reason: SpendStop) { stop = stop ?? reason }
 

@@ -26,6 +26,14 @@ public struct TokenUsage: Sendable, Hashable {
         self.cacheWrite = cacheWrite
     }
 
+    /// Every prompt token, cached reads and writes included, whichever convention counted them.
+    public var prompt: Int {
+        switch convention {
+        case .openAI: input
+        case .anthropic: input + cacheRead + cacheWrite
+        }
+    }
+
     /// Input tokens billed at the plain input price.
     public var uncachedInput: Int {
         switch convention {

@@ -6,7 +6,7 @@
 /// cumulative usage), `message_stop`, `ping`, and `error` at any time — `overloaded_error` after a
 /// 200 is retried like a 529. Output is timed as for OpenAI streams: TTFT is the first delta that
 /// carries output (text, thinking or tool input), ITL the gaps between them.
-public struct AnthropicStreamAssembler: Sendable {
+public struct AnthropicStreamAssembler: StreamAssembling {
     private var events = EventStreamSplitter()
     private let timed: Bool
     private var text = ""

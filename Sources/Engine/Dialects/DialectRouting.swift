@@ -14,7 +14,7 @@ struct DialectRouting: Sendable {
         let others = present.subtracting([record.dialect])
         guard let other = others.first else { return nil }
         do {
-            _ = try record.body(in: other)
+            record.translated = try record.body(in: other)
             record.translates = true
             return nil
         } catch {

@@ -73,10 +73,7 @@ public struct ParsedAnswer: Sendable, Hashable {
     }
 
     /// Prompt tokens, cached ones included, by either provider's usage (0 without usage).
-    public var promptTokens: Int {
-        guard let tokens = TokenUsage(usage: usage) else { return 0 }
-        return tokens.convention == .anthropic ? tokens.input + tokens.cacheRead + tokens.cacheWrite : tokens.input
-    }
+    public var promptTokens: Int { TokenUsage(usage: usage)?.prompt ?? 0 }
 
     /// Output tokens by either provider's usage, when reported.
     public var completionTokens: Int? { TokenUsage(usage: usage)?.output }

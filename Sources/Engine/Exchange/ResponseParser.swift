@@ -21,9 +21,7 @@ public enum ResponseParser {
     private static func anthropicAnswer(of response: TransportResponse, keepBody: Bool) -> Result<ParsedAnswer, EngineError> {
         if let read = response.consumed as? Result<ParsedAnswer, EngineError> { return read }
         if isEventStream(response) || response.body.starts(with: Array("event:".utf8)) {
-            var assembler = AnthropicStreamAssembler(timed: false)
-            assembler.feed(response.body, at: 0)
-            return assembler.finish(status: response.status, end: 0)
+            return AnthropicStreamAssembler.joining(response.body, status: response.status)
         }
         guard let json = try? JSONParser.parse(response.body), json.isObject else {
             return .failure(.invalidResponse(status: response.status, "body is not a JSON object"))
@@ -54,7 +52,7 @@ public enum ResponseParser {
         // A stream read as it arrived (`StreamReader`), or one that came whole.
         let read = response.consumed as? Result<ParsedAnswer, EngineError>
         if read != nil || isEventStream(response) {
-            let streamed = read ?? assembleStream(response.body, status: response.status)
+            let streamed = read ?? StreamAssembler.joining(response.body, status: response.status)
             guard keepBody, case .success(var answer) = streamed else { return streamed }
             answer.body = answer.joinedBody
             return .success(answer)
@@ -123,13 +121,5 @@ public enum ResponseParser {
     static func isEventStream(_ response: TransportResponse) -> Bool {
         if StreamReader.streams(status: response.status, contentType: response.header("content-type")) { return true }
         return response.body.starts(with: Array("data:".utf8))
-    }
-
-    /// Joins an OpenAI SSE stream that arrived whole (no timing): the `delta.content` of every
-    /// chunk, and the last `usage` seen.
-    static func assembleStream(_ body: [UInt8], status: Int) -> Result<ParsedAnswer, EngineError> {
-        var assembler = StreamAssembler(timed: false)
-        assembler.feed(body, at: 0)
-        return assembler.finish(status: status, end: 0)
     }
 }

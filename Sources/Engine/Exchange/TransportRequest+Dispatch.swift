@@ -48,9 +48,11 @@ extension TransportRequest {
 }
 
 extension RequestRecord {
-    /// The body in `dialect`: as written when it is the record's own, else translated.
+    /// The body in `dialect`: as written when it is the record's own, else translated (once: the
+    /// routing check at read time keeps what it made in `translated`).
     public func body(in dialect: APIDialect) throws(TranslationError) -> JSONValue {
         guard dialect != self.dialect else { return body }
+        if let translated { return translated }
         guard case .array? = body["messages"] else { throw TranslationError("only chat bodies (with \"messages\") translate between APIs") }
         switch dialect {
         case .anthropic: return try AnthropicTranslation.body(fromOpenAI: body)

@@ -28,7 +28,7 @@ public struct CostEstimate: Sendable {
         var (lowShare, highShare) = (0.0, 0.0)
         for index in shares.indices where shares[index] > 0 && hourlyRates[index] == 0 {
             guard let price = spending.price(of: record, at: index) else {
-                unpriced[spending.unpricedModel(of: record, weights: shares) ?? "", default: 0] += 1
+                unpriced[spending.model(of: record, at: index) ?? "", default: 0] += 1
                 return
             }
             lowShare += shares[index] * prompt * price.input

@@ -33,8 +33,10 @@ public struct RequestRecord: Sendable, Hashable {
     /// The API shape the body is written in (`APIDialect.of(body:)`); a body goes to endpoints of
     /// another dialect translated.
     public var dialect: APIDialect = .openAI
-    /// Whether the body translates into the other dialect (checked when endpoints of both are in play).
+    /// Whether the body translates into the other dialect (checked when endpoints of another are in play).
     public var translates = true
+    /// The body in the other dialect, kept from that check so a send does not translate it again.
+    public var translated: JSONValue?
 
     /// - Parameter namedID: nil when the line named its id exactly if the id differs from its line number.
     public init(id: String, line: Int, form: Form, input: JSONValue, body: JSONValue, path: String? = nil, metadata: JSONValue? = nil,
@@ -74,6 +76,14 @@ public struct BadLine: Sendable, Hashable {
         self.namedID = namedID ?? (id != String(line))
         self.raw = raw
         self.reason = reason
+    }
+}
+
+extension BadLine {
+    /// A read record that is refused before it is sent, for `reason`; `raw` is its input as text.
+    init(_ record: RequestRecord, reason: String) {
+        self.init(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString, reason: reason,
+                  namedID: record.namedID, fingerprint: record.fingerprint)
     }
 }
 

@@ -57,16 +57,14 @@ public enum MessageBatchOutputRecord {
             }
         }
         let tokens = TokenUsage(usage: answer.usage)
-        let cached = tokens?.convention == .openAI ? tokens?.cacheRead ?? 0 : tokens?.cacheRead ?? 0
-        let input = tokens.map { $0.convention == .openAI ? max(0, $0.input - $0.cacheRead) : $0.input } ?? 0
         return .object([
             JSONField("id", .string(answer.requestID.map { "msg_" + $0 } ?? "msg_fanout")), JSONField("type", "message"),
             JSONField("role", "assistant"), JSONField("model", answer.model.map(JSONValue.string) ?? .null),
             JSONField("content", .array(content)),
             JSONField("stop_reason", .string(answer.stopReason ?? stopReason(answer.finishReason))), JSONField("stop_sequence", .null),
             JSONField("usage", .object([
-                JSONField("input_tokens", .number(input)), JSONField("cache_creation_input_tokens", .number(tokens?.cacheWrite ?? 0)),
-                JSONField("cache_read_input_tokens", .number(cached)), JSONField("output_tokens", .number(tokens?.output ?? 0)),
+                JSONField("input_tokens", .number(tokens?.uncachedInput ?? 0)), JSONField("cache_creation_input_tokens", .number(tokens?.cacheWrite ?? 0)),
+                JSONField("cache_read_input_tokens", .number(tokens?.cacheRead ?? 0)), JSONField("output_tokens", .number(tokens?.output ?? 0)),
             ])),
         ])
     }

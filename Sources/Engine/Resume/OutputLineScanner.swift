@@ -40,8 +40,9 @@ struct OutputLineScanner {
     private var capturing: Field?
     private var captured: [UInt8] = []
     private var inErrorObject = false
-    /// The key each open container is the value of (empty for the root and array items).
-    private var path: [[UInt8]] = []
+    /// Which key each open container is the value of, as far as the usage capture cares (`other` for
+    /// the root, array items and every other key): tags, so opening a container copies no bytes.
+    private var path: [PathStep] = []
     private var fields = Fields()
     private var broken = false
 
@@ -99,7 +100,7 @@ struct OutputLineScanner {
             let isObject = byte == UInt8(ascii: "{")
             if isObject && containers.count == 1 && pendingField == .error { inErrorObject = true }
             pendingField = nil
-            path.append(containers.last == true ? key : [])
+            path.append(containers.last == true && containers.count <= 4 ? PathStep(key) : .other)
             containers.append(isObject)
             expectsKey = isObject
         case UInt8(ascii: "}"), UInt8(ascii: "]"):
@@ -172,7 +173,7 @@ struct OutputLineScanner {
             }
         }
         if containers.count >= 3, path.count == containers.count,
-           (path[1] == Self.response && path[2] == Self.body) || (path[1] == Self.result && path[2] == Self.message) {
+           (path[1] == .response && path[2] == .body) || (path[1] == .result && path[2] == .message) {
             return bodyField(named: key)
         }
         guard containers.count == 2, inErrorObject else { return nil }
@@ -185,12 +186,17 @@ struct OutputLineScanner {
 }
 
 extension OutputLineScanner {
-    private static let response = Array("response".utf8)
-    private static let body = Array("body".utf8)
-    private static let result = Array("result".utf8)
-    private static let message = Array("message".utf8)
-    private static let usage = Array("usage".utf8)
-    private static let details = Array("prompt_tokens_details".utf8)
+    /// The keys on the way to a Batch line's usage.
+    enum PathStep {
+        case response, body, result, message, usage, details, other
+
+        private static let names: [(String, PathStep)] = [("response", .response), ("body", .body), ("result", .result),
+                                                          ("message", .message), ("usage", .usage), ("prompt_tokens_details", .details)]
+
+        init(_ key: [UInt8]) {
+            self = Self.names.first { key.elementsEqual($0.0.utf8) }?.1 ?? .other
+        }
+    }
 
     /// A key inside a Batch line's `response.body`: its `model`, its `usage` counts, and
     /// `usage.prompt_tokens_details.cached_tokens`.
@@ -198,11 +204,11 @@ extension OutputLineScanner {
         switch containers.count {
         case 3: return key == Array("model".utf8) ? .model : nil
         case 4:
-            guard path[3] == Self.usage else { return nil }
+            guard path[3] == .usage else { return nil }
             let name = String(decoding: key, as: UTF8.self)
             return Self.usageKeys.contains(name) ? .usage(name) : nil
         case 5:
-            guard path[3] == Self.usage, path[4] == Self.details, key == Array("cached_tokens".utf8) else { return nil }
+            guard path[3] == .usage, path[4] == .details, key == Array("cached_tokens".utf8) else { return nil }
             return .usage("cached_tokens")
         default: return nil
         }

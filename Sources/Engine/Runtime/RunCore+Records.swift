@@ -11,13 +11,8 @@ extension RunCore {
         for item in items {
             switch filter.admit(item) {
             case .send(var record):
-                if let reason = routing.refusal(for: &record) {
-                    refuse(BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
-                                   reason: reason, namedID: record.namedID, fingerprint: record.fingerprint), now: now, into: &actions)
-                } else if let model = scheduler.unpricedModel(of: record) {
-                    refuse(BadLine(id: record.id, line: record.line, raw: record.input.stringValue ?? record.input.encodedString,
-                                   reason: Self.unpricedReason(model), namedID: record.namedID, fingerprint: record.fingerprint),
-                           now: now, into: &actions)
+                if let reason = routing.refusal(for: &record) ?? scheduler.unpricedModel(of: record).map(Self.unpricedReason) {
+                    refuse(BadLine(record, reason: reason), now: now, into: &actions)
                 } else {
                     records.append(record)
                 }
@@ -80,8 +75,9 @@ extension RunCore {
                 actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt,
                                                     cost: spent), success: true))
             }
-            let completionTokens = answer.completionTokens ?? answer.timing?.outputTokens ?? 0
-            stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: answer.promptTokens,
+            let tokens = TokenUsage(usage: answer.usage)
+            let completionTokens = tokens?.output ?? answer.timing?.outputTokens ?? 0
+            stats.append((.succeeded(endpoint: endpoint, latency: latency, promptTokens: tokens?.prompt ?? 0,
                                      completionTokens: completionTokens, timing: answer.timing,
                                      good: serviceLevels?.isMet(latency: latency, timing: answer.timing)), finishedAt))
         case .failed(let error):
@@ -120,9 +116,8 @@ extension RunCore {
 extension RunCore {
     /// Says each spend alert (a share of `--max_cost` passed) in the log; the screen reads them from the state.
     mutating func announce(_ alerts: [Double], into actions: inout [Action]) {
-        guard !alerts.isEmpty else { return }
-        let figures = scheduler.spending.figures(now: 0)
-        for level in alerts { actions.append(.log(.spendAlert(level: level, spent: figures.spent, cap: figures.cap ?? 0))) }
+        let cap = scheduler.spending.cap
+        for level in alerts { actions.append(.log(.spendAlert(level: level, spent: cap.spent, cap: cap.cap ?? 0))) }
     }
 
     /// Says once that sending stopped for money.

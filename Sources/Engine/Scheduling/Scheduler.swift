@@ -209,7 +209,7 @@ struct Scheduler {
     /// The model `record` names that a capped run has no price for on some endpoint ("" for none named).
     mutating func unpricedModel(of record: RequestRecord) -> String? {
         guard spending.isCapped else { return nil }
-        return spending.unpricedModel(of: record, weights: Array(repeating: 1, count: slots.count))
+        return spending.unpricedModel(of: record, endpoints: slots.indices)
     }
 
     /// Hourly endpoints spend for the time passed; sending stops once that reaches the cap.

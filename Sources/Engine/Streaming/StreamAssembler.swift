@@ -6,7 +6,7 @@
 /// event ends at a blank line (or at the end of the stream), comments and other fields ignored,
 /// `[DONE]` ends it. A chunk that is an error object fails the attempt (retryable). Events are
 /// split by `EventStreamSplitter`, which scans whole buffers.
-public struct StreamAssembler: Sendable {
+public struct StreamAssembler: StreamAssembling {
     private var splitter = EventStreamSplitter()
     private var text = ""
     private var usage: JSONValue?
