@@ -11,8 +11,7 @@ struct DialectRouting: Sendable {
     /// Marks whether `record` translates (only checked when endpoints of another dialect are
     /// configured); the reason it cannot be sent anywhere, or nil.
     func refusal(for record: inout RequestRecord) -> String? {
-        let others = present.subtracting([record.dialect])
-        guard let other = others.first else { return nil }
+        guard let other = present.first(where: { $0 != record.dialect }) else { return nil }
         do {
             record.translated = try record.body(in: other)
             record.translates = true
