@@ -25,6 +25,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     private let message: String
     /// The `usage` a failed answer still carried (it was billed), when it did.
     public private(set) var usage: JSONValue?
+    /// Output tokens a cut stream delivered before it ended without usage (billed all the same).
+    public private(set) var partialOutput = 0
 
     private init(_ code: Code, _ message: String, status: Int? = nil, retryAfter: Double? = nil) {
         self.code = code
@@ -62,10 +64,11 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         return .init(.httpStatus, text, status: status, retryAfter: retryAfter)
     }
 
-    /// This error with the usage its answer carried.
-    func carrying(usage: JSONValue?) -> EngineError {
+    /// This error with the usage its answer carried, and the output tokens a cut stream delivered.
+    func carrying(usage: JSONValue?, partialOutput: Int = 0) -> EngineError {
         var error = self
         error.usage = usage.flatMap { $0 == .null ? nil : $0 }
+        error.partialOutput = max(0, partialOutput)
         return error
     }
 

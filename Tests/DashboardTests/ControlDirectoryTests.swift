@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Dashboard
+import Engine
 
 @Suite struct ControlDirectoryTests {
     func temporary() throws -> String {
@@ -13,8 +14,8 @@ import Testing
                  errors: "/data/out_errors.jsonl", control: "/run/x.sock", tokenEnv: nil)
     }
 
-    /// The directory is made private (0700) with its parents, and an open one is closed up.
-    @Test func madePrivate() throws {
+    /// A missing directory is made private (0700) with its parents; an existing one keeps its mode.
+    @Test func madePrivateButNeverChanged() throws {
         let base = try temporary()
         let directory = ControlDirectory(path: base + "/a/b/fanout")
         try directory.prepare()
@@ -22,18 +23,52 @@ import Testing
         #expect(lstat(directory.path, &info) == 0 && info.st_mode & 0o777 == 0o700)
         chmod(directory.path, 0o755)
         try directory.prepare()
-        #expect(lstat(directory.path, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(lstat(directory.path, &info) == 0 && info.st_mode & 0o777 == 0o755)
+        for mode: mode_t in [0o777, 0o770, 0o1777, 0o1700] {
+            chmod(directory.path, mode)
+            #expect(throws: ControlDirectory.Problem.self) { try directory.prepare() }
+            #expect(lstat(directory.path, &info) == 0 && info.st_mode & 0o7777 == mode)
+        }
     }
 
-    /// A link or a file where the directory should be is refused, never followed.
+    /// A link or a file where the directory should be is refused, never followed, even with a trailing slash.
     @Test func refusesLinksAndFiles() throws {
         let base = try temporary()
         let target = base + "/elsewhere"
-        mkdir(target, 0o755)
+        mkdir(target, 0o700)
         symlink(target, base + "/link")
         #expect(throws: ControlDirectory.Problem.self) { try ControlDirectory(path: base + "/link").prepare() }
+        #expect(throws: ControlDirectory.Problem.self) { try ControlDirectory(path: base + "/link/").prepare() }
+        #expect(ControlDirectory(path: base + "/link").refusal()?.contains("symbolic link") == true)
         FileManager.default.createFile(atPath: base + "/file", contents: Data())
         #expect(throws: ControlDirectory.Problem.self) { try ControlDirectory(path: base + "/file").prepare() }
+    }
+
+    /// `ps` and `attach` read nothing from a refused directory, and skip planted entries, each with one warning.
+    @Test func plantedEntriesAreSkipped() throws {
+        let directory = ControlDirectory(path: try temporary())
+        try directory.prepare()
+        let me = ProcessIdentity.current
+        try directory.register(entry(me))
+        let elsewhere = try temporary() + "/planted.json"
+        try AtomicFile.write(StatusCoding.encode(entry(ProcessIdentity(pid: 1, startTicks: nil))), to: elsewhere, mode: 0o600)
+        symlink(elsewhere, directory.path + "/1.json")
+        FileManager.default.createFile(atPath: directory.path + "/2.json", contents: Data("{".utf8), attributes: [.posixPermissions: 0o600])
+        var warnings: [String] = []
+        #expect(directory.liveEntries { warnings.append($0) }.map(\.pid) == [me.pid])
+        #expect(warnings.count == 2 && warnings.contains { $0.contains("symbolic link") })
+
+        chmod(directory.path, 0o777)
+        warnings = []
+        #expect(directory.liveEntries { warnings.append($0) }.isEmpty)
+        #expect(warnings.count == 1 && warnings[0].contains("writable by other users"))
+        chmod(directory.path, 0o700)
+        if geteuid() == 0 {
+            chown(directory.path, 65534, 65534)
+            warnings = []
+            #expect(directory.liveEntries { warnings.append($0) }.isEmpty)
+            #expect(warnings.count == 1 && warnings[0].contains("another user"))
+        }
     }
 
     /// Entries are written 0600; a live run is listed; a gone one (or a reused pid) is removed with its socket.
@@ -56,12 +91,12 @@ import Testing
         let reused = ProcessIdentity(pid: me.pid, startTicks: (me.startTicks ?? 0) + 1)
         #expect(!reused.isAlive || me.startTicks == nil)
 
-        let live = directory.liveEntries()
+        let live = directory.liveEntries { _ in }
         #expect(live.map(\.pid) == [me.pid])
         #expect(!FileManager.default.fileExists(atPath: directory.entryPath(for: dead.pid)))
         #expect(!FileManager.default.fileExists(atPath: directory.socketPath(for: dead.pid)))
         directory.unregister(me.pid)
-        #expect(directory.liveEntries().isEmpty)
+        #expect(directory.liveEntries { _ in }.isEmpty)
     }
 
     /// `$FANOUT_CONTROL_DIR`, else `$XDG_RUNTIME_DIR/fanout`, else `~/.local/state/fanout`.

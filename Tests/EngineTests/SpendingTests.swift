@@ -20,8 +20,8 @@ import Testing
         return RequestRecord(id: "1", line: 1, form: .chat, input: .object(fields), body: .object(fields))
     }
 
-    static func dispatch(_ record: RequestRecord, endpoint: Int = 0, reserved: Double = 0, estimate: Int = 0) -> Dispatch {
-        Dispatch(attempt: Attempt(record: record, number: 1, previousEndpoint: nil), endpoint: endpoint, reservedUSD: reserved, promptEstimate: estimate)
+    static func dispatch(_ record: RequestRecord, endpoint: Int = 0, reserved: Double = 0, bound: Int = 0) -> Dispatch {
+        Dispatch(attempt: Attempt(record: record, number: 1, previousEndpoint: nil), endpoint: endpoint, reservedUSD: reserved, promptBound: bound)
     }
 
     func spending(_ endpoints: [EndpointConfiguration], cap: Double? = nil, table: [String: ModelPrice] = ["m": SpendingTests.price]) -> Spending {
@@ -41,14 +41,59 @@ import Testing
         #expect(money.unpricedModel(of: Self.record(model: "unknown"), endpoints: [1, 2]) == nil)
     }
 
-    /// The worst case is the prompt estimate (characters / 4) at the input price plus `max_tokens`
-    /// (else the default) at the output price.
+    /// The worst case is the prompt's bound (its UTF-8 bytes plus the per-message and per-request
+    /// overheads) at the input price plus `max_tokens` (else the default) times `n` at the output price.
     @Test func worstCase() {
         var money = spending([Self.endpoint(1)], cap: 10)
         let worst = money.worstCase(of: Self.record(prompt: "abcdefgh", maxTokens: 10), at: 0)
-        #expect(worst.promptEstimate == 2 && abs(worst.dollars - (2 * 0.001 + 10 * 0.002)) < 1e-12)
+        let bound = PromptBound.perRequest + PromptBound.perMessage + "user".utf8.count + 8
+        #expect(worst.promptBound == bound && abs(worst.dollars - (Double(bound) * 0.001 + 10 * 0.002)) < 1e-12)
         let unset = money.worstCase(of: Self.record(maxTokens: nil), at: 0)
-        #expect(abs(unset.dollars - (2 * 0.001 + Double(Defaults.costMaxTokens) * 0.002)) < 1e-12)
+        #expect(abs(unset.dollars - (Double(bound) * 0.001 + Double(Defaults.costMaxTokens) * 0.002)) < 1e-12)
+        // CJK: three bytes a character, so three tokens a character at most.
+        let cjk = money.worstCase(of: Self.record(prompt: String(repeating: "漢", count: 241), maxTokens: 10), at: 0)
+        #expect(cjk.promptBound == PromptBound.perRequest + PromptBound.perMessage + 4 + 723)
+    }
+
+    /// Images count a fixed bound each (not their base64 bytes), tools their JSON bytes, and `n`
+    /// multiplies the output budget.
+    @Test func boundCountsImagesToolsAndChoices() throws {
+        let body = try JSONParser.parse(Array(#"""
+            {"model":"m","n":3,"max_tokens":5,"tools":[{"type":"function","function":{"name":"f"}}],
+             "messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}]}
+            """#.utf8))
+        var tools: [UInt8] = []
+        body["tools"]!.encode(into: &tools)
+        let expected = PromptBound.perRequest + PromptBound.perMessage + 4 + 4 + 2 + PromptBound.perImageOpenAI + tools.count
+        #expect(PromptBound.tokens(for: body) == expected)
+        #expect(PromptBound.tokens(for: body, dialect: .anthropic) == expected - PromptBound.perImageOpenAI + PromptBound.perImageAnthropic)
+        var money = spending([Self.endpoint(1)], cap: 10)
+        let record = RequestRecord(id: "1", line: 1, form: .chat, input: body, body: body)
+        #expect(abs(money.worstCase(of: record, at: 0).dollars - (Double(expected) * 0.001 + 15 * 0.002)) < 1e-9)
+    }
+
+    /// An answer reporting more prompt tokens than the bound is noted (the scheduler then stops);
+    /// absurd usage is held at the ceiling per answer and flagged; a cut stream that delivered
+    /// output costs its reservation under a cap, else its output plus the prompt's bound.
+    @Test func usageFromOutsideIsBounded() throws {
+        var money = spending([Self.endpoint(1)], cap: 100)
+        let over = try JSONParser.parse(Array(#"{"prompt_tokens":500,"completion_tokens":1}"#.utf8))
+        _ = money.settle(Self.dispatch(Self.record(), bound: 44), usage: over, answered: true, now: 1)
+        #expect(money.overReported?.tokens == 500 && money.overReported?.bound == 44)
+
+        var open = spending([Self.endpoint(1)])
+        let huge = try JSONParser.parse(Array(#"{"prompt_tokens":1,"completion_tokens":1000000000000000}"#.utf8))
+        let clamped = open.settle(Self.dispatch(Self.record()), usage: huge, answered: true, now: 1)
+        #expect(clamped.clamped && clamped.cost == Spending.maxAnswerCost)
+        let maximal = try JSONParser.parse(Array(#"{"input_tokens":9223372036854775807,"output_tokens":9223372036854775807,"cache_read_input_tokens":9223372036854775807}"#.utf8))
+        #expect(open.settle(Self.dispatch(Self.record()), usage: maximal, answered: true, now: 2).clamped)
+        #expect(open.figures(now: 2).perMinute.isFinite)
+
+        let cut = open.settle(Self.dispatch(Self.record()), usage: nil, answered: false, partialOutput: 7, now: 3)
+        #expect(abs((cut.cost ?? 0) - (44 * 0.001 + 7 * 0.002)) < 1e-12)
+        var capped = spending([Self.endpoint(1)], cap: 1)
+        capped.reserve(0.3)
+        #expect(capped.settle(Self.dispatch(Self.record(), reserved: 0.3), usage: nil, answered: false, partialOutput: 2, now: 1).cost == 0.3)
     }
 
     /// OpenAI's `prompt_tokens` include `cached_tokens`, priced at the cached rate; Anthropic's

@@ -63,10 +63,10 @@ import Testing
     @Test func reasoningCountsAsOutput() throws {
         var assembler = StreamAssembler(timed: true)
         assembler.feed(Array(Self.event(#"{"choices":[{"delta":{"reasoning_content":"hmm"}}]}"#).utf8), at: 0.1)
-        assembler.feed(Array(Self.content("ok").utf8), at: 0.3)
+        assembler.feed(Array((Self.content("ok") + "data: [DONE]\n\n").utf8), at: 0.3)
         #expect(try assembler.finish(status: 200, end: 0.3).get().timing?.ttft == 0.1)
         var empty = StreamAssembler(timed: true)
-        empty.feed(Array(Self.role.utf8), at: 0.1)
+        empty.feed(Array((Self.role + "data: [DONE]\n\n").utf8), at: 0.1)
         #expect(try empty.finish(status: 200, end: 0.2).get().timing == nil)
     }
 
@@ -109,5 +109,24 @@ import Testing
         var refusing = StreamAssembler(timed: false)
         refusing.feed(Array((Self.event(#"{"choices":[{"delta":{"refusal":"No."},"finish_reason":"stop"}]}"#) + "data: [DONE]\n\n").utf8), at: 0)
         #expect(try refusing.finish(status: 200, end: 0).get().refusal == "No.")
+    }
+
+    /// A stream that ends without [DONE], a finish_reason or usage was cut, however cleanly the
+    /// connection closed: it fails (retried) with the output it delivered counted; any one of the
+    /// three makes it an answer.
+    @Test func streamWithoutAnEndIsCut() throws {
+        var cut = StreamAssembler(timed: true)
+        cut.feed(Array((Self.role + Self.content("a") + Self.content("b")).utf8), at: 0.1)
+        guard case .failure(let failure) = cut.finish(status: 200, end: 0.2) else {
+            Issue.record("a stream without an end was taken as an answer")
+            return
+        }
+        #expect(failure.description.contains("stream ended early") && failure.isRetryable && failure.partialOutput == 2)
+        for ending in ["data: [DONE]\n\n", Self.event(#"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#),
+                       Self.event(#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}"#)] {
+            var whole = StreamAssembler(timed: false)
+            whole.feed(Array((Self.role + Self.content("a") + ending).utf8), at: 0)
+            #expect(throws: Never.self) { try whole.finish(status: 200, end: 0).get() }
+        }
     }
 }

@@ -22,7 +22,7 @@ struct AttachCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let runs = ControlDirectory.resolve(environment: environment).liveEntries()
+        let runs = ControlDirectory.resolve(environment: environment).liveEntries(warn: { Console.error("fanout: \($0)") })
         if Self.isFleet(targets) { return try await fleet(runs: runs, environment: environment) }
         let (address, entry) = try Self.choose(targets.first, runs: runs, environment: environment)
         let token = try AttachTarget.token(for: address, entry: entry, tokenEnv: controlTokenEnv, environment: environment)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 
 /// Parses durations as operators write them: `200ms`, `1.5s`, `2m`, `1h`, or a bare number of seconds.
@@ -12,10 +13,10 @@ enum DurationText {
         let trimmed = text.lowercased().filter { !$0.isWhitespace }
         let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let value = Double(trimmed.dropLast(suffix.count)), value >= 0, value.isFinite else { return nil }
+            guard let value = DecimalText.double(trimmed.dropLast(suffix.count)), value >= 0, value.isFinite else { return nil }
             return value * scale
         }
-        guard let value = Double(trimmed), value >= 0, value.isFinite else { return nil }
+        guard let value = DecimalText.double(trimmed), value >= 0, value.isFinite else { return nil }
         return value
     }
 }
@@ -32,7 +33,7 @@ struct Seconds: ExpressibleByArgument, Hashable, Sendable, ExpressibleByFloatLit
     /// A duration, or any number (`inf`, `nan` and negatives included, so the range check names
     /// the option instead of the parser refusing the text).
     init?(argument: String) {
-        guard let seconds = DurationText.seconds(argument) ?? Double(argument.trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let seconds = DurationText.seconds(argument) ?? DecimalText.double(argument.trimmingCharacters(in: .whitespaces)) else { return nil }
         value = seconds
     }
 

@@ -7,15 +7,15 @@ struct PsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ps",
         abstract: "List the running fanout runs of this user: pid, start time, input, progress, rate, control address.",
-        discussion: "Runs are found in the control directory (docs/control.md); entries of runs that are gone are removed. A TCP control endpoint is asked for its figures when the variable its run named (--control_token_env) is set here too.")
+        discussion: "Runs are found in the control directory (docs/control.md); entries of runs that are gone are removed. A run's figures are asked of its socket; ps never sends a token, so a run on a TCP control endpoint is listed without figures (fanout attach PID shows them).")
 
     @Flag(name: .customLong("json"), help: "One JSON object per run, one per line, with its whole status (schema fanout.status/1).")
     var json = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let runs = ControlDirectory.resolve(environment: environment).liveEntries()
-        let statuses = await Self.statuses(of: runs, environment: environment)
+        let runs = ControlDirectory.resolve(environment: environment).liveEntries(warn: { Console.error("fanout: \($0)") })
+        let statuses = await Self.statuses(of: runs)
         if json {
             for (entry, status) in zip(runs, statuses) {
                 let line = String(decoding: StatusCoding.encode(PsLine(run: entry, status: status)), as: UTF8.self)
@@ -31,19 +31,13 @@ struct PsCommand: AsyncParsableCommand {
     }
 
     /// Each run's status, asked of all at once (a run that does not answer in a second: nil).
-    static func statuses(of runs: [RunEntry], environment: [String: String]) async -> [StatusDocument?] {
+    static func statuses(of runs: [RunEntry]) async -> [StatusDocument?] {
         await withTaskGroup(of: (Int, StatusDocument?).self) { group in
             for (index, entry) in runs.enumerated() {
                 group.addTask {
-                    guard let control = entry.control, let address = ControlAddress(control) else { return (index, nil) }
-                    // A socket needs no token; a TCP run without its token here is listed without figures.
-                    let token: BearerToken?
-                    do {
-                        token = try AttachTarget.token(for: address, entry: entry, tokenEnv: nil, environment: environment)
-                    } catch {
-                        return (index, nil)
-                    }
-                    var client = ControlClient(address: address, token: token)
+                    // ps sends no token to anyone: a TCP run is listed without figures.
+                    guard let control = entry.control, let address = ControlAddress(control), !address.isTCP else { return (index, nil) }
+                    var client = ControlClient(address: address, token: nil)
                     client.timeout = 1
                     return (index, try? await client.status())
                 }
@@ -63,13 +57,19 @@ struct PsCommand: AsyncParsableCommand {
             rows.append([String(entry.pid), formatter.string(from: Date(timeIntervalSince1970: entry.startedAt)),
                          TerminalText.sanitized(entry.input, keepsLayout: false), status.map(progress) ?? "–",
                          status.map { "\(Format.rate($0.sentPerS))/s" } ?? "–",
-                         status?.state ?? (entry.control == nil ? "no control" : "no answer"),
+                         status?.state ?? Self.unknownState(entry),
                          TerminalText.sanitized(entry.control ?? "none", keepsLayout: false)])
         }
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { $0.offset == row.count - 1 ? $0.element : Format.pad($0.element, widths[$0.offset]) }.joined(separator: "  ")
         }.joined(separator: "\n")
+    }
+
+    /// What the STATE column says of a run without figures.
+    static func unknownState(_ entry: RunEntry) -> String {
+        guard let control = entry.control else { return "no control" }
+        return ControlAddress(control)?.isTCP == true ? "tcp (attach)" : "no answer"
     }
 
     /// `1,234 / 10,000 (12.3 %)`, or `1,234 done` before the total is counted.

@@ -23,7 +23,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if detach && display.forceTUI { throw ValidationError("--detach runs without a terminal, so --tui cannot be used with it.") }
-        if detach && options.requestsFilepath == "-" { throw ValidationError("--detach cannot read stdin (-): give the input as a file.") }
+        if detach && Detach.readsStandardInput(options.requestsFilepath) {
+            throw ValidationError("--detach cannot read stdin (-): give the input as a file.")
+        }
     }
 
     func run() async throws {

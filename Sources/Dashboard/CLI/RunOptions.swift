@@ -26,7 +26,7 @@ struct RunOptions: ParsableArguments {
     /// The variable keys come from for endpoints that name none.
     var apiKeyEnv: String { apiKeyEnvOption ?? "OPENAI_API_KEY" }
 
-    @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit.", valueName: "rate"))
+    @Option(name: .both("max_requests_per_second"), parsing: .unconditional, help: ArgumentHelp("Limit on attempts sent per second, retries included; 0 = no limit (default: \(Int(Defaults.rate))).", valueName: "rate"), transform: DecimalArgument.parse)
     var maxRequestsPerSecond = Defaults.rate
 
     @Option(name: .both("max_in_flight"), parsing: .unconditional, help: ArgumentHelp("Global cap on requests awaiting an answer, or auto: each endpoint finds its own cap where more concurrency only adds latency (up to 10,000 each).", valueName: "n|auto"))
@@ -62,7 +62,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("max_tokens"), parsing: .unconditional, help: ArgumentHelp("\"max_tokens\" for bodies that lack it.", valueName: "n"))
     var maxTokens: Int?
 
-    @Option(name: .customLong("temperature"), parsing: .unconditional, help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"))
+    @Option(name: .customLong("temperature"), parsing: .unconditional, help: ArgumentHelp("\"temperature\" for bodies that lack it.", valueName: "t"), transform: DecimalArgument.parse)
     var temperature: Double?
 
     @Option(name: .both("drain_timeout"), parsing: .unconditional, help: ArgumentHelp("On q, SIGINT or SIGTERM, how long to wait for requests in flight before leaving them unwritten (a resumed run resends them): seconds, or a duration like 30s, 2m.", valueName: "duration"))
@@ -83,14 +83,14 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("shards"), parsing: .unconditional, help: ArgumentHelp("Split into n shards and take the index from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "n"))
     var shards: Int?
 
-    @Option(name: .both("fleet_rate"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's requests per second, retries included; each shard takes rate / n (in place of --max_requests_per_second, which is per shard); 0 = no limit.", valueName: "rate"))
+    @Option(name: .both("fleet_rate"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's requests per second, retries included; each shard takes rate / n (in place of --max_requests_per_second, which is per shard); 0 = no limit.", valueName: "rate"), transform: DecimalArgument.parse)
     var fleetRate: Double?
 
     @Option(name: .customLong("prices"), help: ArgumentHelp("YAML or JSON prices keyed by model name with LiteLLM's per-token keys (input_cost_per_token, output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost); LiteLLM's own price map works as it is. Overrides the built-in table.", valueName: "file"), completion: .file())
     var prices: String?
-    @Option(name: .both("max_cost"), parsing: .unconditional, help: ArgumentHelp("Hard spend cap in US dollars: before each send the worst case (prompt estimate × input price + max_tokens × output price) is reserved, and nothing is sent that could pass the cap; what the save and errors files already record counts. Reaching it exits 6, leaving the rest unsent.", valueName: "usd"))
+    @Option(name: .both("max_cost"), parsing: .unconditional, help: ArgumentHelp("Hard spend cap in US dollars: before each send the worst case (prompt estimate × input price + max_tokens × output price) is reserved, and nothing is sent that could pass the cap; what the save and errors files already record counts. Reaching it exits 6, leaving the rest unsent.", valueName: "usd"), transform: DecimalArgument.parse)
     var maxCost: Double?
-    @Option(name: .both("fleet_max_cost"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's spend cap in US dollars; each shard takes cap / n (in place of --max_cost).", valueName: "usd"))
+    @Option(name: .both("fleet_max_cost"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's spend cap in US dollars; each shard takes cap / n (in place of --max_cost).", valueName: "usd"), transform: DecimalArgument.parse)
     var fleetMaxCost: Double?
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
@@ -116,7 +116,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("save_response"), help: ArgumentHelp("What a save line's response holds: text (the answer's text; finish_reason, refusal, tool_calls and logprobs beside it) or full (the whole response body, a stream joined into one completion).", valueName: "text|full"))
     var saveResponse: SaveResponse = .text
 
-    @Option(name: .both("max_tokens_per_minute"), parsing: .unconditional, help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit.", valueName: "tokens"))
+    @Option(name: .both("max_tokens_per_minute"), parsing: .unconditional, help: ArgumentHelp("Limit on tokens per minute over all endpoints, spread evenly (each request counts prompt characters / 4 + max_tokens, corrected by the usage the answer reports); 0 = no limit (default: 0).", valueName: "tokens"), transform: DecimalArgument.parse)
     var maxTokensPerMinute: Double = 0
 
     @Option(name: .both("metrics_port"), parsing: .unconditional, help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 picks a free port, printed at start).", valueName: "port"))
@@ -137,7 +137,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("request_url"), help: ArgumentHelp("The cookbook script's --request_url: an endpoint like --endpoint (a trailing /chat/completions is dropped).", valueName: "url", visibility: .hidden))
     var requestURL: String?
 
-    @Option(name: .both("max_requests_per_minute"), parsing: .unconditional, help: ArgumentHelp("The cookbook script's rate: --max_requests_per_second is this / 60.", valueName: "rate", visibility: .hidden))
+    @Option(name: .both("max_requests_per_minute"), parsing: .unconditional, help: ArgumentHelp("The cookbook script's rate: --max_requests_per_second is this / 60.", valueName: "rate", visibility: .hidden), transform: DecimalArgument.parse)
     var maxRequestsPerMinute: Double?
 
     @Option(name: .both("token_encoding_name"), help: ArgumentHelp("Accepted from the cookbook script and not needed: fanout estimates tokens as characters / 4 and corrects by the usage each answer reports.", valueName: "name", visibility: .hidden))

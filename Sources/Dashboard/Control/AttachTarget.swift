@@ -24,7 +24,9 @@ enum AttachTarget {
             }
             throw ValidationError("no running fanout writes \(target) (fanout ps lists the runs and their save files).")
         }
-        if let address = ControlAddress(target), address.isTCP { return (address, nil) }
+        if let address = ControlAddress(target), address.isTCP {
+            return (address, runs.first { $0.control.flatMap(ControlAddress.init) == address })
+        }
         throw ValidationError("\(target) is not a pid, a socket, a save file of a running fanout, or HOST:PORT.")
     }
 
@@ -36,6 +38,9 @@ enum AttachTarget {
     }
 
     /// The token for `address`: from `--control_token_env`, else from the variable the run's entry names.
+    ///
+    /// `entry` must come from `ControlDirectory.liveEntries`, which reads only entries that pass
+    /// its checks: a planted entry never gets a variable's value sent anywhere.
     static func token(for address: ControlAddress, entry: RunEntry?, tokenEnv: String?, environment: [String: String]) throws -> BearerToken? {
         guard address.isTCP else { return nil }
         guard let variable = tokenEnv ?? entry?.tokenEnv else {

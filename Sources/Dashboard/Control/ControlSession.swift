@@ -30,9 +30,11 @@ struct ControlSession: Sendable {
         do {
             try directory.prepare()
             usableDirectory = directory
-            _ = directory.liveEntries()
+            _ = directory.liveEntries(warn: { _ in })
         } catch {
-            if case .defaultSocket = setting { warn("no control socket, so fanout attach cannot reach this run: \(error)") }
+            if case .defaultSocket = setting {
+                warn("no control socket, so fanout attach cannot reach this run: \(error); nothing is written there")
+            }
         }
         let backend = RunControlBackend(engine: engine, total: total,
                                         context: .init(pid: identity.pid, host: host, startedAt: startedAt, run: info))

@@ -14,6 +14,16 @@ enum Detach {
 
     static func logPath(save: String) -> String { save + ".log" }
 
+    /// Whether `path` is this process's standard input under any name: `-`, `/dev/stdin`,
+    /// `/dev/fd/0`, `/proc/self/fd/0`, or any path to the same file, pipe or terminal.
+    static func readsStandardInput(_ path: String) -> Bool {
+        if ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/\(getpid())/fd/0"].contains(path) { return true }
+        var input = stat()
+        var named = stat()
+        guard fstat(STDIN_FILENO, &input) == 0, stat(path, &named) == 0 else { return false }
+        return input.st_dev == named.st_dev && input.st_ino == named.st_ino
+    }
+
     /// `POSIX_SPAWN_SETSID` (glibc 2.26 and later; the Swift module does not import the GNU flag).
     #if os(Linux)
     private static let newSession: Int32 = 0x80

@@ -158,7 +158,7 @@ public enum EndpointFile {
         var weight = 1.0
         if let at = spec.lastIndex(of: "@") {
             let suffix = spec[spec.index(after: at)...]
-            guard let value = Double(suffix), value.isFinite else {
+            guard let value = DecimalText.double(suffix), value.isFinite else {
                 throw .configuration("the weight after @ in \"\(URLText.withoutCredentials(spec))\" must be a number")
             }
             guard value >= 0 else { throw .configuration("the weight in \"\(URLText.withoutCredentials(spec))\" must not be negative") }

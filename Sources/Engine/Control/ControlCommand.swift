@@ -22,6 +22,9 @@ public enum ControlCommand {
         init(_ description: String) { self.description = description }
     }
 
+    /// The slowest rate a command may set, requests per second; slower is a pause.
+    public static let minimumRate = 0.001
+
     /// The commands and the fields each takes.
     static let fields: [String: Set<String>] = [
         "pause": [], "resume": [], "stop": [], "rate": ["value"], "weight": ["endpoint", "value"],
@@ -40,6 +43,10 @@ public enum ControlCommand {
     private static func command(_ body: some Collection<UInt8>, endpoints: [String], ranges: Ranges) throws(Refusal) -> EngineCommand {
         guard let value = try? JSONParser.parse(body), case .object(let object) = value else {
             throw Refusal("the body must be one JSON object, e.g. {\"command\":\"pause\"}")
+        }
+        var seen = Set<String>()
+        for field in object where !seen.insert(field.key).inserted {
+            throw Refusal("the body names \"\(String(TerminalText.sanitized(field.key, keepsLayout: false).prefix(40)))\" twice; give each field once")
         }
         guard let name = value["command"]?.stringValue else { throw Refusal("the body needs a \"command\" string, e.g. {\"command\":\"pause\"}") }
         guard let allowed = fields[name] else {
@@ -70,6 +77,9 @@ public enum ControlCommand {
         if value == .null { return 0 }
         let rate = try number(value, "rate", ranges.rate)
         guard rate > 0 else { throw Refusal("rate 0 is out of range: use {\"command\":\"pause\"} to stop sending, or null to lift the limit") }
+        guard rate >= minimumRate else {
+            throw Refusal("rate \(text(rate)) is below \(text(minimumRate))/s, one request in over 16 minutes: use {\"command\":\"pause\"} to stop sending")
+        }
         return rate
     }
 

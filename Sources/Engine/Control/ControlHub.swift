@@ -8,9 +8,21 @@ import Synchronization
 /// `/v1/status` reuses a document younger than that, and one pump task sends each event to every
 /// subscriber. A subscriber whose socket is not writable misses events instead of queueing them,
 /// so a client that stops reading costs no memory.
+///
+/// Connections share `limits.connections` slots. One that has not yet sent an accepted request
+/// (the right token, or any request on a socket) holds its slot only until a new connection needs
+/// it: when every slot is taken, the oldest such connection is closed for the newcomer, so clients
+/// without the token can never keep the operator out.
 final class ControlHub: Sendable {
+    private struct Connection {
+        let channel: any Channel
+        var authenticated: Bool
+        let order: UInt64
+    }
+
     private struct State {
-        var connections = 0
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var opened: UInt64 = 0
         var subscribers: [ObjectIdentifier: any Channel] = [:]
         var latest: (bytes: [UInt8], at: ContinuousClock.Instant)?
         var pump: Task<Void, Never>?
@@ -28,18 +40,37 @@ final class ControlHub: Sendable {
 
     var interval: Duration { .seconds(1 / max(0.1, limits.eventsPerSecond)) }
 
-    /// Counts a new connection; false when the limit is reached (the caller closes it).
-    func open() -> Bool {
-        state.withLock { state in
-            guard !state.isClosed, state.connections < limits.connections else { return false }
-            state.connections += 1
-            return true
+    /// Counts a new connection; false when every slot is held by an authenticated one (the caller closes it).
+    func open(_ channel: any Channel) -> Bool {
+        let evicted: (any Channel)? = state.withLock { state in
+            guard !state.isClosed else { return channel }
+            var evicted: (any Channel)?
+            if state.connections.count >= limits.connections {
+                guard let oldest = state.connections.values.filter({ !$0.authenticated }).min(by: { $0.order < $1.order }) else {
+                    return channel
+                }
+                state.connections[ObjectIdentifier(oldest.channel)] = nil
+                evicted = oldest.channel
+            }
+            state.opened += 1
+            state.connections[ObjectIdentifier(channel)] = Connection(channel: channel, authenticated: false, order: state.opened)
+            return evicted
         }
+        if let evicted, evicted !== channel { evicted.close(promise: nil) }
+        return evicted !== channel
     }
 
-    func close(_ channel: any Channel, counted: Bool) {
+    /// `channel` sent an accepted request: it keeps its slot from now on.
+    func authenticated(_ channel: any Channel) {
+        state.withLock { $0.connections[ObjectIdentifier(channel)]?.authenticated = true }
+    }
+
+    /// The connections counted now.
+    var openConnections: Int { state.withLock { $0.connections.count } }
+
+    func close(_ channel: any Channel) {
         state.withLock { state in
-            if counted { state.connections -= 1 }
+            state.connections[ObjectIdentifier(channel)] = nil
             state.subscribers[ObjectIdentifier(channel)] = nil
         }
     }

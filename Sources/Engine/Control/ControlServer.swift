@@ -37,7 +37,7 @@ public final class ControlServer: Sendable {
             .serverChannelOption(.backlog, value: 128)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         ControlHandler(hub: hub, token: address.isTCP ? token : nil, endpoints: endpoints, ranges: ranges))
                 }

@@ -8,6 +8,7 @@ struct Spending: Sendable {
     private let table: PriceTable
     private let endpointPrices: [ModelPrice?]
     private let endpointModels: [String?]
+    private let dialects: [APIDialect]
     /// Dollars per second of each endpoint's `cost_per_hour` (0: priced per token).
     private let perSecond: [Double]
     /// Seconds of hourly price held back so a drain after a stop stays within the cap.
@@ -22,8 +23,9 @@ struct Spending: Sendable {
     private(set) var outOfFunds: [Bool]
     private(set) var stop: SpendStop?
     private(set) var isPriced = false
-    /// Actual prompt tokens over the estimate, the most seen (≥ 1): scales later worst cases.
-    private var promptRatio = 1.0
+    /// The first answer that reported more prompt tokens than `PromptBound` allows: the cap can no
+    /// longer be promised, so sending stops (nil while none has).
+    private(set) var overReported: (endpoint: Int, tokens: Int, bound: Int)?
     private var cache: [String: ModelPrice?] = [:]
     /// Nanodollars per 1 s bucket, for $/min.
     private var meter = RateMeter(bucketWidth: 1, buckets: 62)
@@ -32,6 +34,7 @@ struct Spending: Sendable {
         table = configuration.prices
         endpointPrices = endpoints.map(\.price)
         endpointModels = endpoints.map(\.model)
+        dialects = endpoints.map(\.dialect)
         perSecond = endpoints.map { ($0.costPerHour ?? 0) / 3600 }
         self.drainSeconds = drainSeconds
         defaultMaxTokens = configuration.defaultMaxTokens
@@ -70,14 +73,14 @@ struct Spending: Sendable {
         endpointModels[endpoint] ?? record.body["model"]?.stringValue
     }
 
-    /// The most `record` can cost at `endpoint`: its estimated prompt (scaled by what answers showed)
-    /// at the input price plus its completion budget at the output price; 0 for an hourly endpoint.
-    mutating func worstCase(of record: RequestRecord, at endpoint: Int) -> (dollars: Double, promptEstimate: Int) {
-        let estimate = TokenEstimate.promptTokens(for: record.body)
-        guard perSecond[endpoint] == 0, let price = price(of: record, at: endpoint) else { return (0, estimate) }
-        let prompt = Int((Double(estimate) * promptRatio).rounded(.up))
-        let budget = TokenEstimate.completionBudget(of: record.body) ?? defaultMaxTokens
-        return (SpendCap.worstCase(promptTokens: prompt, maxTokens: max(0, budget), price: price), estimate)
+    /// The most `record` can cost at `endpoint`: its prompt's bound (`PromptBound`) at the input
+    /// price plus its completion budget times `n` at the output price; 0 for an hourly endpoint.
+    mutating func worstCase(of record: RequestRecord, at endpoint: Int) -> (dollars: Double, promptBound: Int) {
+        let bound = PromptBound.tokens(for: record.body, dialect: dialects[endpoint])
+        guard perSecond[endpoint] == 0, let price = price(of: record, at: endpoint) else { return (0, bound) }
+        let budget = max(0, TokenEstimate.completionBudget(of: record.body) ?? defaultMaxTokens)
+        let output = budget.saturatingMultiplying(PromptBound.choices(in: record.body))
+        return (SpendCap.worstCase(promptTokens: bound, maxTokens: output, price: price), bound)
     }
 
     /// Whether a request whose worst case is `dollars` fits under the cap, with the hourly
@@ -92,31 +95,58 @@ struct Spending: Sendable {
 
     mutating func reserve(_ dollars: Double) { cap.reserve(dollars) }
 
+    /// The most one answer is charged, US dollars: a server reporting absurd usage (10^15 tokens)
+    /// costs this, with a warning, instead of ending the run.
+    static let maxAnswerCost = 10_000.0
+
+    /// What settling an attempt found: its cost (nil: unknown), the alert levels crossed, and
+    /// whether the cost was held at `maxAnswerCost`.
+    struct Settlement {
+        var cost: Double?
+        var alerts: [Double] = []
+        var clamped = false
+    }
+
     /// An attempt came back from `endpoint`: releases its reservation and spends what its usage
-    /// cost (or, hourly, the time since the last answer there). Returns the attempt's cost (nil:
-    /// unknown) and the alert levels crossed.
-    /// - Parameter answered: the attempt was answered (a failure without usage costs nothing).
-    mutating func settle(_ dispatch: Dispatch, usage: JSONValue?, answered: Bool, now: Double) -> (cost: Double?, alerts: [Double]) {
+    /// cost (or, hourly, the time since the last answer there).
+    /// - Parameter answered: the attempt was answered.
+    /// - Parameter partialOutput: output tokens a failed attempt received before it was cut (no
+    ///   usage came): it is charged its reservation, or those tokens plus the prompt's bound.
+    mutating func settle(_ dispatch: Dispatch, usage: JSONValue?, answered: Bool, partialOutput: Int = 0, now: Double) -> Settlement {
         let endpoint = dispatch.endpoint
-        var alerts = accrue(now: now)
+        var settlement = Settlement(cost: nil, alerts: accrue(now: now))
+        cap.settle(reserved: dispatch.reservedUSD, actual: 0)
         if perSecond[endpoint] > 0 {
-            cap.settle(reserved: dispatch.reservedUSD, actual: 0)
             defer { unattributed[endpoint] = 0 }
-            return (unattributed[endpoint], alerts)
+            settlement.cost = unattributed[endpoint]
+            return settlement
         }
         let tokens = TokenUsage(usage: usage)
-        if let tokens, dispatch.promptEstimate > 0, isCapped {
-            promptRatio = max(promptRatio, Double(tokens.prompt) / Double(dispatch.promptEstimate))
+        if let tokens, isCapped, dispatch.promptBound > 0, tokens.prompt > dispatch.promptBound, overReported == nil {
+            overReported = (endpoint, tokens.prompt, dispatch.promptBound)
         }
-        cap.settle(reserved: dispatch.reservedUSD, actual: 0)
-        guard let price = price(of: dispatch.attempt.record, at: endpoint) else { return (nil, alerts) }
-        // An answer without usage under a cap is charged what was held for it, so the cap holds.
-        guard let cost = tokens.map({ $0.cost(at: price) }) ?? (answered && isCapped ? dispatch.reservedUSD : nil) else {
-            return (answered ? nil : 0, alerts)
+        guard let price = price(of: dispatch.attempt.record, at: endpoint) else { return settlement }
+        let record = dispatch.attempt.record
+        var cost: Double
+        if let tokens {
+            cost = tokens.cost(at: price)
+        } else if answered || partialOutput > 0 {
+            // Billed but not reported: charged what was held for it (the cap holds), else what it carried.
+            guard isCapped || partialOutput > 0 else { return settlement }
+            let bound = PromptBound.tokens(for: record.body, dialect: dialects[endpoint])
+            cost = isCapped ? dispatch.reservedUSD : SpendCap.worstCase(promptTokens: bound, maxTokens: partialOutput, price: price)
+        } else {
+            settlement.cost = 0
+            return settlement
         }
-        alerts += spend(cost, at: endpoint, now: now)
+        if !cost.isFinite || cost > Self.maxAnswerCost {
+            cost = Self.maxAnswerCost
+            settlement.clamped = true
+        }
+        settlement.alerts += spend(cost, at: endpoint, now: now)
+        settlement.cost = cost
         isPriced = true
-        return (cost, alerts)
+        return settlement
     }
 
     /// Hourly endpoints spend for the time since the last call (those in rotation and with money).
@@ -136,7 +166,7 @@ struct Spending: Sendable {
     private mutating func spend(_ dollars: Double, at endpoint: Int, now: Double) -> [Double] {
         guard dollars > 0, dollars.isFinite else { return [] }
         byEndpoint[endpoint] += dollars
-        meter.add(Int((dollars * 1e9).rounded()), at: now)
+        meter.add(Int(saturating: (dollars * 1e9).rounded()), at: now)
         return cap.spend(dollars)
     }
 

@@ -30,14 +30,14 @@ public struct TokenUsage: Sendable, Hashable {
     public var prompt: Int {
         switch convention {
         case .openAI: input
-        case .anthropic: input + cacheRead + cacheWrite
+        case .anthropic: input.saturatingAdding(cacheRead).saturatingAdding(cacheWrite)
         }
     }
 
     /// Input tokens billed at the plain input price.
     public var uncachedInput: Int {
         switch convention {
-        case .openAI: max(0, input - cacheRead - cacheWrite)
+        case .openAI: max(0, input.saturatingSubtracting(cacheRead).saturatingSubtracting(cacheWrite))
         case .anthropic: input
         }
     }
@@ -53,13 +53,15 @@ public struct TokenUsage: Sendable, Hashable {
     /// From an answer's `usage` object, in either provider's shape.
     public init?(usage: JSONValue?) {
         guard let usage, usage.isObject else { return nil }
-        if let input = usage["input_tokens"]?.intValue {
-            self.init(convention: .anthropic, input: input, output: usage["output_tokens"]?.intValue ?? 0,
-                      cacheRead: usage["cache_read_input_tokens"]?.intValue ?? 0,
-                      cacheWrite: usage["cache_creation_input_tokens"]?.intValue ?? 0)
-        } else if let prompt = usage["prompt_tokens"]?.intValue {
-            self.init(convention: .openAI, input: prompt, output: usage["completion_tokens"]?.intValue ?? 0,
-                      cacheRead: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0)
+        // Counts from a server: never negative, whatever it sent.
+        func count(_ value: JSONValue?) -> Int? { value?.intValue.map { max(0, $0) } }
+        if let input = count(usage["input_tokens"]) {
+            self.init(convention: .anthropic, input: input, output: count(usage["output_tokens"]) ?? 0,
+                      cacheRead: count(usage["cache_read_input_tokens"]) ?? 0,
+                      cacheWrite: count(usage["cache_creation_input_tokens"]) ?? 0)
+        } else if let prompt = count(usage["prompt_tokens"]) {
+            self.init(convention: .openAI, input: prompt, output: count(usage["completion_tokens"]) ?? 0,
+                      cacheRead: count(usage["prompt_tokens_details"]?["cached_tokens"]) ?? 0)
         } else {
             return nil
         }

@@ -22,6 +22,8 @@ public struct AnthropicStreamAssembler: StreamAssembling {
     private var lastOutput: Double?
     private var gaps: [Double] = []
     private var outputChunks = 0
+    /// Content blocks started (`content_block_start`): a delta for any other is an invalid stream.
+    private var blocks = Set<Int>()
 
     public init(timed: Bool) {
         self.timed = timed
@@ -37,10 +39,11 @@ public struct AnthropicStreamAssembler: StreamAssembling {
     public mutating func finish(status: Int, end: Double) -> Result<ParsedAnswer, EngineError> {
         if failure == nil, !stopped { for event in events.finish() where failure == nil && !stopped { handle(event, at: end) } }
         let raw: JSONValue? = usage.isEmpty ? nil : .object(usage)
-        if let failure { return .failure(failure.carrying(usage: AnthropicAnswer.counts(raw))) }
+        if let failure { return .failure(failure.carrying(usage: AnthropicAnswer.counts(raw), partialOutput: outputChunks)) }
         guard started else { return .failure(.invalidResponse(status: status, "empty event stream")) }
         guard stopped || stopReason != nil else {
-            return .failure(EngineError.invalidResponse(status: status, "the stream ended before message_stop").carrying(usage: AnthropicAnswer.counts(raw)))
+            return .failure(EngineError.invalidResponse(status: status, "the stream ended before message_stop")
+                .carrying(usage: AnthropicAnswer.counts(raw), partialOutput: outputChunks))
         }
         let calls = toolCalls.map { AnthropicAnswer.toolCall(id: $0.id, name: $0.name, arguments: $0.arguments.isEmpty ? "{}" : $0.arguments) }
         var answer = AnthropicAnswer.answer(text: text, toolCalls: calls, stopReason: stopReason, usage: raw)
@@ -55,7 +58,8 @@ public struct AnthropicStreamAssembler: StreamAssembling {
 
     private mutating func handle(_ payload: [UInt8], at time: Double) {
         // Most events are one token of text: read those without building a tree.
-        if let piece = Self.textDelta(payload) {
+        if let (index, piece) = Self.textDelta(payload) {
+            guard blocks.contains(index) else { return refuseDelta(index) }
             text += piece
             output(at: time)
             return
@@ -69,8 +73,13 @@ public struct AnthropicStreamAssembler: StreamAssembling {
             started = true
             merge(event["message"]?["usage"])
         case "content_block_start":
+            guard let index = event["index"]?.intValue else {
+                failure = .invalidResponse(status: 200, "content_block_start without an index")
+                return
+            }
+            blocks.insert(index)
             let block = event["content_block"]
-            if block?["type"] == "tool_use", let index = event["index"]?.intValue {
+            if block?["type"] == "tool_use" {
                 toolBlocks[index] = toolCalls.count
                 toolCalls.append((block?["id"], block?["name"], ""))
             } else if let piece = block?["text"]?.stringValue, !piece.isEmpty {
@@ -92,12 +101,13 @@ public struct AnthropicStreamAssembler: StreamAssembling {
     }
 
     private mutating func delta(_ event: JSONValue, at time: Double) {
+        guard let index = event["index"]?.intValue, blocks.contains(index) else { return refuseDelta(event["index"]?.intValue) }
         let delta = event["delta"]
         switch delta?["type"]?.stringValue {
         case "text_delta":
             text += delta?["text"]?.stringValue ?? ""
         case "input_json_delta":
-            if let index = event["index"]?.intValue, let position = toolBlocks[index] {
+            if let position = toolBlocks[index] {
                 toolCalls[position].arguments += delta?["partial_json"]?.stringValue ?? ""
             }
         case "thinking_delta":
@@ -113,12 +123,17 @@ public struct AnthropicStreamAssembler: StreamAssembling {
 
     /// The text of a `content_block_delta` event whose delta is `text_delta`, written as Anthropic
     /// writes it (`{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`);
-    /// nil for anything else, which is then parsed whole.
-    static func textDelta(_ payload: [UInt8]) -> String? {
+    /// nil for anything else, which is then parsed whole. Returns the block's index and the text.
+    static func textDelta(_ payload: [UInt8]) -> (Int, String)? {
         guard payload.starts(with: textDeltaHead) else { return nil }
         var index = textDeltaHead.count
-        while index < payload.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(payload[index]) { index += 1 }
-        guard payload[index...].starts(with: textDeltaMiddle) else { return nil }
+        var block = 0
+        while index < payload.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(payload[index]) {
+            guard index - textDeltaHead.count < 9 else { return nil }
+            block = block * 10 + Int(payload[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        guard index > textDeltaHead.count, payload[index...].starts(with: textDeltaMiddle) else { return nil }
         let open = index + textDeltaMiddle.count - 1
         var close = open + 1
         var escaped = false
@@ -128,8 +143,13 @@ public struct AnthropicStreamAssembler: StreamAssembling {
             close += 1
         }
         guard close + 3 == payload.count, payload[(close + 1)...].elementsEqual("}}".utf8) else { return nil }
-        if !escaped { return String(decoding: payload[(open + 1)..<close], as: UTF8.self) }
-        return (try? JSONParser.parse(payload[open...close]))?.stringValue
+        if !escaped { return (block, String(decoding: payload[(open + 1)..<close], as: UTF8.self)) }
+        return (try? JSONParser.parse(payload[open...close]))?.stringValue.map { (block, $0) }
+    }
+
+    /// A delta for a content block that was never started: the stream is not one to trust (retried).
+    private mutating func refuseDelta(_ index: Int?) {
+        failure = .invalidResponse(status: 200, "content_block_delta for block \(index.map(String.init) ?? "without an index"), which was never started")
     }
 
     private mutating func output(at time: Double) {
@@ -138,11 +158,17 @@ public struct AnthropicStreamAssembler: StreamAssembling {
         lastOutput = time
     }
 
-    /// Usage counts are cumulative: later values replace earlier ones, key by key.
+    /// Usage counts are cumulative: later values replace earlier ones, key by key, and a count
+    /// never goes down (a smaller one is ignored).
     private mutating func merge(_ value: JSONValue?) {
         guard case .object(let fields)? = value else { return }
         for field in fields where field.value != .null {
-            if let index = usage.firstIndex(where: { $0.key == field.key }) { usage[index] = field } else { usage.append(field) }
+            guard let index = usage.firstIndex(where: { $0.key == field.key }) else {
+                usage.append(field)
+                continue
+            }
+            if let old = usage[index].value.doubleValue, let new = field.value.doubleValue, new < old { continue }
+            usage[index] = field
         }
     }
 }

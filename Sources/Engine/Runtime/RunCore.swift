@@ -64,6 +64,9 @@ struct RunCore {
     private(set) var abandoned = 0
     private(set) var isFinished = false
     var spendStopAnnounced = false
+    /// Endpoints whose absurd usage has been said once (`Spending.maxAnswerCost`).
+    var clampedCostAnnounced = Set<Int>()
+    var overReportAnnounced = false
     /// Which endpoints' APIs a record can go to.
     let routing: DialectRouting
 

@@ -34,6 +34,6 @@ public struct Dispatch: Sendable {
     public var sentAt = 0.0
     /// US dollars held against `--max_cost` for this attempt's worst case (0 without a cap).
     public var reservedUSD = 0.0
-    /// The prompt's estimated tokens when a cap reserved for it (0 otherwise).
-    public var promptEstimate = 0
+    /// The prompt's bound (`PromptBound`) when a cap reserved for it (0 otherwise).
+    public var promptBound = 0
 }

@@ -159,7 +159,7 @@ struct Scheduler {
                 && (next.map { $0.translates || $0.dialect == dialects[index] } ?? true)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
-        var reservation = (dollars: 0.0, promptEstimate: 0)
+        var reservation = (dollars: 0.0, promptBound: 0)
         if spending.isCapped, let candidate = next {
             reservation = spending.worstCase(of: candidate, at: endpoint)
             guard spending.allows(reservation.dollars) else { return waitOrStopForCap(now: now) }
@@ -180,7 +180,7 @@ struct Scheduler {
         health[endpoint].dispatched(now: now)
         inFlight += 1
         return .dispatch(Dispatch(attempt: attempt, endpoint: endpoint, tokens: cost, sentAt: now,
-                                  reservedUSD: reservation.dollars, promptEstimate: reservation.promptEstimate))
+                                  reservedUSD: reservation.dollars, promptBound: reservation.promptBound))
     }
 
     /// The next request's worst case does not fit under the cap: wait for the answers in flight
@@ -197,13 +197,16 @@ struct Scheduler {
         stop(now: now)
     }
 
-    /// Settles an attempt's money: its reservation released, its usage priced and spent. Returns
-    /// the attempt's cost (nil: unknown) and the alert levels it crossed.
-    mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double) -> (cost: Double?, alerts: [Double]) {
-        switch result {
+    /// Settles an attempt's money: its reservation released, its usage priced and spent. An answer
+    /// reporting more prompt tokens than the bound under a cap stops sending: the cap can then be
+    /// passed by at most what is already in flight.
+    mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double) -> Spending.Settlement {
+        let settlement = switch result {
         case .success(let answer): spending.settle(dispatch, usage: answer.usage, answered: true, now: now)
-        case .failure(let error): spending.settle(dispatch, usage: error.usage, answered: false, now: now)
+        case .failure(let error): spending.settle(dispatch, usage: error.usage, answered: false, partialOutput: error.partialOutput, now: now)
         }
+        if spending.overReported != nil, !isStopping { stopForSpend(.cap, now: now) }
+        return settlement
     }
 
     /// The model `record` names that a capped run has no price for on some endpoint ("" for none named).

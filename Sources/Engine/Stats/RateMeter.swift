@@ -15,7 +15,7 @@ public struct RateMeter: Sendable, Hashable {
 
     public mutating func add(_ count: Int = 1, at now: Double) {
         advance(to: now)
-        counts[newest % counts.count] += count
+        counts[newest % counts.count] = counts[newest % counts.count].saturatingAdding(count)
     }
 
     /// Events per second over the last `window` seconds (the current, partial bucket excluded when
@@ -24,11 +24,11 @@ public struct RateMeter: Sendable, Hashable {
         var copy = self
         copy.advance(to: now)
         let wanted = min(counts.count - 1, max(1, Int((window / bucketWidth).rounded())))
-        let current = Int(now / bucketWidth)
+        let current = Int(saturating: now / bucketWidth)
         var total = 0
         var used = 0
         for offset in 1...wanted where current - offset >= 0 {
-            total += copy.counts[(current - offset) % counts.count]
+            total = total.saturatingAdding(copy.counts[(current - offset) % counts.count])
             used += 1
         }
         if used == 0 {
@@ -42,14 +42,14 @@ public struct RateMeter: Sendable, Hashable {
     public func series(count: Int, at now: Double) -> [Double] {
         var copy = self
         copy.advance(to: now)
-        let current = Int(now / bucketWidth)
+        let current = Int(saturating: now / bucketWidth)
         return (1...max(1, min(count, counts.count - 1))).reversed().map { offset in
             current - offset < 0 ? 0 : Double(copy.counts[(current - offset) % counts.count]) / bucketWidth
         }
     }
 
     private mutating func advance(to now: Double) {
-        let target = max(0, Int(now / bucketWidth))
+        let target = max(0, Int(saturating: now / bucketWidth))
         guard target > newest else { return }
         let steps = min(target - newest, counts.count)
         for step in 1...steps { counts[(newest + step) % counts.count] = 0 }

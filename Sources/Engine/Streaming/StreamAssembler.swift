@@ -25,6 +25,9 @@ public struct StreamAssembler: StreamAssembling {
     private var refusal: String?
     private var logprobs: [JSONValue]?
 
+    /// Why a stream that stopped without `[DONE]`, a `finish_reason` or usage is not an answer.
+    static let endedEarly = "stream ended early"
+
     /// - Parameter timed: whether the times given to `feed` are real arrival times (else no timing is reported).
     public init(timed: Bool) {
         self.timed = timed
@@ -50,9 +53,15 @@ public struct StreamAssembler: StreamAssembling {
         if !isDone, failure == nil {
             for event in splitter.finish() where !isDone && failure == nil { dispatch(event, at: end) }
         }
-        // A stream that failed after reporting usage was billed for it.
-        if let failure { return .failure(EngineError.invalidResponse(status: status, failure).carrying(usage: usage)) }
+        // A stream that failed after reporting usage (or output) was billed for it.
+        if let failure {
+            return .failure(EngineError.invalidResponse(status: status, failure).carrying(usage: usage, partialOutput: outputChunks))
+        }
         guard sawChunk else { return .failure(.invalidResponse(status: status, "empty event stream")) }
+        // Without [DONE], a finish_reason or usage the stream was cut, however cleanly the connection closed.
+        guard isDone || finishReason != nil || usage != nil else {
+            return .failure(EngineError.invalidResponse(status: status, Self.endedEarly).carrying(usage: nil, partialOutput: outputChunks))
+        }
         var answer = ParsedAnswer(response: .string(text), usage: usage)
         answer.finishReason = finishReason
         answer.refusal = refusal.map(JSONValue.string)
