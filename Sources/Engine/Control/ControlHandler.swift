@@ -90,6 +90,13 @@ final class ControlHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Bytes that are not HTTP: the error handler before this one has answered 400; close at once.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closing = true
+        waiting.removeAll()
+        context.close(promise: nil)
+    }
+
     /// Reads only while nothing waits to be answered and the client takes what is written.
     func read(context: ChannelHandlerContext) {
         if closing { return }

@@ -8,22 +8,22 @@ extension StatusDocument {
         /// `ready`, `cooling`, `ejected`, `probing` or `drained`.
         public var status: String
         /// Seconds left of a cooldown or an ejection.
-        public var statusS: Double?
+        @Nullable public var statusS: Double? = nil
         /// Why it cools: `429`, `503`, `limit`.
-        public var coolingReason: String?
+        @Nullable public var coolingReason: String? = nil
         /// Every result since its last answer has been a failure.
         public var failing: Bool
         public var inFlight: Int
         /// Its in-flight cap (nil: only the global one).
-        public var cap: Int?
+        @Nullable public var cap: Int? = nil
         public var capAuto: Bool
         /// Its own requests-per-second limit (nil: none).
-        public var rateLimit: Double?
+        @Nullable public var rateLimit: Double? = nil
         /// Where that limit comes from: `configured`, `learned`, `headers`.
-        public var rateSource: String?
-        public var baselineLatencyMs: Double?
+        @Nullable public var rateSource: String? = nil
+        @Nullable public var baselineLatencyMs: Double? = nil
         public var headersDistrusted: Bool
-        public var providerLimits: ProviderLimits?
+        @Nullable public var providerLimits: ProviderLimits? = nil
         public var sent: Int
         /// Answers saved from it.
         public var ok: Int
@@ -34,23 +34,23 @@ extension StatusDocument {
         /// Records whose last attempt failed here.
         public var failedRecords: Int
         /// US dollars spent here this run (absent from runs before this field).
-        public var costUsd: Double?
+        @Nullable public var costUsd: Double? = nil
         public var targetShare: Double
         public var actualShare: Double
-        public var p50Ms: Double?
-        public var p90Ms: Double?
-        public var p99Ms: Double?
-        public var lastError: String?
+        @Nullable public var p50Ms: Double? = nil
+        @Nullable public var p90Ms: Double? = nil
+        @Nullable public var p99Ms: Double? = nil
+        @Nullable public var lastError: String? = nil
         public var latencyHistogram: Histogram
         public var tokens: Tokens
     }
 
     /// What the endpoint's last `x-ratelimit-*` headers said.
     public struct ProviderLimits: Codable, Sendable, Hashable {
-        public var limitRequests: Int?
-        public var remainingRequests: Int?
-        public var remainingTokens: Int?
-        public var resetRequestsS: Double?
-        public var resetTokensS: Double?
+        @Nullable public var limitRequests: Int? = nil
+        @Nullable public var remainingRequests: Int? = nil
+        @Nullable public var remainingTokens: Int? = nil
+        @Nullable public var resetRequestsS: Double? = nil
+        @Nullable public var resetTokensS: Double? = nil
     }
 }

@@ -5,34 +5,38 @@ extension StatusDocument.Endpoint {
         url = endpoint.url
         weight = endpoint.weight
         initialWeight = endpoint.initialWeight
-        (status, statusS, coolingReason) = Self.words(endpoint.state)
+        let words = Self.words(endpoint.state)
+        status = words.0
         failing = endpoint.isFailing
         inFlight = endpoint.inFlight
-        cap = limits.inFlightCap
         capAuto = limits.capIsAuto
-        rateLimit = limits.rate
-        rateSource = limits.rateSource?.rawValue
-        baselineLatencyMs = limits.baselineLatency.map { $0 * 1000 }
         headersDistrusted = limits.headersDistrusted
-        providerLimits = endpoint.providerLimits.map {
-            StatusDocument.ProviderLimits(limitRequests: $0.limitRequests, remainingRequests: $0.remainingRequests,
-                                          remainingTokens: $0.remainingTokens, resetRequestsS: $0.resetRequests, resetTokensS: $0.resetTokens)
-        }
         sent = endpoint.sent
         ok = endpoint.succeeded
         errors = endpoint.errors
         retries = endpoint.retries
         resends = endpoint.resends
         failedRecords = endpoint.failedRecords
-        costUsd = endpoint.control.spent
         targetShare = endpoint.targetShare
         actualShare = endpoint.actualShare
+        latencyHistogram = .init(endpoint.latencyDistribution)
+        tokens = .init(endpoint.tokens)
+        // Optional fields go last: they are set through their wrappers once the rest is in place.
+        statusS = words.1
+        coolingReason = words.2
+        cap = limits.inFlightCap
+        rateLimit = limits.rate
+        rateSource = limits.rateSource?.rawValue
+        baselineLatencyMs = limits.baselineLatency.map { $0 * 1000 }
+        providerLimits = endpoint.providerLimits.map {
+            StatusDocument.ProviderLimits(limitRequests: $0.limitRequests, remainingRequests: $0.remainingRequests,
+                                          remainingTokens: $0.remainingTokens, resetRequestsS: $0.resetRequests, resetTokensS: $0.resetTokens)
+        }
+        costUsd = endpoint.control.spent
         p50Ms = endpoint.p50.map { $0 * 1000 }
         p90Ms = endpoint.p90.map { $0 * 1000 }
         p99Ms = endpoint.p99.map { $0 * 1000 }
         lastError = endpoint.lastError
-        latencyHistogram = .init(endpoint.latencyDistribution)
-        tokens = .init(endpoint.tokens)
     }
 
     private static func words(_ status: EndpointStatus) -> (String, Double?, String?) {

@@ -33,8 +33,6 @@ extension StatusDocument {
         records = Records(read: snapshot.read, saved: snapshot.succeeded, failed: snapshot.failed, inFlight: snapshot.inFlight,
                           total: context.total, badLines: snapshot.badLines, resumed: snapshot.resumed, sent: snapshot.sent,
                           retries: snapshot.retries, resends: snapshot.resends, pendingRetries: snapshot.pendingRetries)
-        rateLimit = snapshot.targetRate > 0 ? snapshot.targetRate : nil
-        tokensPerMinute = snapshot.tokensPerMinute > 0 ? snapshot.tokensPerMinute : nil
         maxInFlight = snapshot.maxInFlight
         maxInFlightAuto = snapshot.inFlightIsAuto
         sentPerS = snapshot.measuredRate
@@ -44,11 +42,14 @@ extension StatusDocument {
         recentErrors = snapshot.recentErrors.map {
             RecentError(atS: $0.at, source: $0.source, message: $0.message, note: $0.note.map(Note.init))
         }
-        firstBadLine = snapshot.firstBadLine
         tokens = Tokens(snapshot.tokens)
+        endpoints = snapshot.endpoints.map(Endpoint.init)
+        // Optional fields go last: they are set through their wrappers once the rest is in place.
+        rateLimit = snapshot.targetRate > 0 ? snapshot.targetRate : nil
+        tokensPerMinute = snapshot.tokensPerMinute > 0 ? snapshot.tokensPerMinute : nil
+        firstBadLine = snapshot.firstBadLine
         slo = snapshot.serviceLevels.map { ServiceLevelTargets(ttftS: $0.ttft, tpotS: $0.tpot, e2eS: $0.e2e) }
         cost = Cost(snapshot.control.spend, projected: snapshot.projectedCost(total: context.total))
-        endpoints = snapshot.endpoints.map(Endpoint.init)
     }
 
     /// The snapshot this document was made from, as far as the wire carries it: what the

@@ -21,9 +21,9 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var run: RunInfo
     public var records: Records
     /// Requests per second allowed, retries included (nil: no limit).
-    public var rateLimit: Double?
+    @Nullable public var rateLimit: Double? = nil
     /// Tokens per minute allowed over every endpoint (nil: no limit).
-    public var tokensPerMinute: Double?
+    @Nullable public var tokensPerMinute: Double? = nil
     public var maxInFlight: Int
     /// `max_in_flight auto`: the endpoints' own caps bind, not `max_in_flight`.
     public var maxInFlightAuto: Bool
@@ -36,11 +36,11 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     /// Failed attempts by kind (`rate_limited`, `server_error`, …), bad lines included; kinds with none left out.
     public var errorsByKind: [KindCount]
     public var recentErrors: [RecentError]
-    public var firstBadLine: String?
+    @Nullable public var firstBadLine: String? = nil
     public var tokens: Tokens
-    public var slo: ServiceLevelTargets?
+    @Nullable public var slo: ServiceLevelTargets? = nil
     /// Money: spent, $/min, the projection, the cap (absent from runs before this field).
-    public var cost: Cost?
+    @Nullable public var cost: Cost? = nil
     public var endpoints: [Endpoint]
 
     /// What the run works on.
@@ -50,9 +50,9 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var save: String
         public var errors: String
         /// Where its control endpoint listens (a socket path or `host:port`).
-        public var control: String?
-        public var shard: String?
-        public var inputBytes: Int?
+        @Nullable public var control: String? = nil
+        @Nullable public var shard: String? = nil
+        @Nullable public var inputBytes: Int? = nil
         public var inputBytesRead: Int
 
         public init(version: String, input: String, save: String, errors: String, control: String? = nil, shard: String? = nil,
@@ -76,7 +76,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var failed: Int
         public var inFlight: Int
         /// Records in the input (this shard's), once counted.
-        public var total: Int?
+        @Nullable public var total: Int? = nil
         public var badLines: Int
         /// Skipped because an earlier run finished them.
         public var resumed: Int
@@ -103,17 +103,17 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var source: String
         public var message: String
         /// What became of the attempt (`StatusDocument.Note`), nil for a bad line.
-        public var note: Note?
+        @Nullable public var note: Note? = nil
     }
 
     /// `FailureNote` on the wire: its kind and the figures that kind has.
     public struct Note: Codable, Sendable, Hashable {
         /// `failed`, `rate_limited_too_long`, `rate_limited`, `not_processed`, `retrying`, `waiting_unsent`.
         public var kind: String
-        public var attempt: Int?
-        public var of: Int?
-        public var seconds: Double?
-        public var sends: Int?
+        @Nullable public var attempt: Int? = nil
+        @Nullable public var of: Int? = nil
+        @Nullable public var seconds: Double? = nil
+        @Nullable public var sends: Int? = nil
     }
 
     /// US dollars.
@@ -125,28 +125,28 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var reservedUsd: Double
         public var perMinuteUsd: Double
         /// The total at completion at this run's cost per record (nil until the total is known).
-        public var projectedUsd: Double?
+        @Nullable public var projectedUsd: Double? = nil
         /// `--max_cost` (nil: none).
-        public var capUsd: Double?
+        @Nullable public var capUsd: Double? = nil
         /// Alert levels passed, as shares of the cap (0.5, 0.8, 0.95).
         public var alerts: [Double]
         /// `cap` or `provider_funds` once sending stopped for money.
-        public var stopped: String?
+        @Nullable public var stopped: String? = nil
         /// Whether anything could be priced (false: no price is known, so 0 means unknown).
         public var priced: Bool
     }
 
     public struct ServiceLevelTargets: Codable, Sendable, Hashable {
-        public var ttftS: Double?
-        public var tpotS: Double?
-        public var e2eS: Double?
+        @Nullable public var ttftS: Double? = nil
+        @Nullable public var tpotS: Double? = nil
+        @Nullable public var e2eS: Double? = nil
     }
 
     /// p50, p90 and p99 in milliseconds (nil before the first value).
     public struct Quantiles: Codable, Sendable, Hashable {
-        public var p50Ms: Double?
-        public var p90Ms: Double?
-        public var p99Ms: Double?
+        @Nullable public var p50Ms: Double? = nil
+        @Nullable public var p90Ms: Double? = nil
+        @Nullable public var p99Ms: Double? = nil
     }
 
     /// Counts in log-spaced bins: bin 0 holds values below `floor_s`, bin i (1 ≤ i < last) values
