@@ -25,6 +25,8 @@ struct DashboardFrame: Sendable {
     var link: String?
     /// A fleet: each shard's row (empty for one run).
     var shards: [ShardRow] = []
+    /// Attached: the status held figures out of bounds (`StatusDocument.bounded`), shown as suspect.
+    var suspect = false
 }
 
 /// The run of this process.

@@ -180,7 +180,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
 
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String((seconds * 10).rounded() / 10)
+        seconds == seconds.rounded() ? String(Int(saturating: seconds)) : String((seconds * 10).rounded() / 10)
     }
 }
 

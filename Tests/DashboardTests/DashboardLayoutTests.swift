@@ -258,4 +258,31 @@ import Testing
         let lost = Fixtures.text(Fixtures.busy(), view: view, width: 160, height: 48, context: context)
         #expect(lost.split(separator: "\n").last == " lost the run at /tmp/x.sock: connection refused; reconnecting  (q leaves)")
     }
+
+    /// A status at the edge of what bounds allow (a thousand shards of counts at 10^15, money and
+    /// rates at 10^15) renders in every layout without trapping.
+    @Test func impossibleFiguresRender() {
+        var snapshot = Fixtures.busy()
+        let huge = 1000 * StatusDocument.maxCount
+        snapshot.succeeded = huge
+        snapshot.failed = huge
+        snapshot.sent = huge
+        snapshot.errorsByKind = [.server: huge, .timeout: huge]
+        snapshot.tokensPerMinute = 1e15
+        snapshot.targetRate = 1e15
+        snapshot.measuredRate = 1e15
+        snapshot.rateHistory = Array(repeating: 1e15, count: 60)
+        snapshot.elapsed = 1e12
+        snapshot.control.spend.spent = 1e15
+        snapshot.control.spend.cap = 1e15
+        snapshot.control.spend.isPriced = true
+        for index in snapshot.endpoints.indices {
+            snapshot.endpoints[index].sent = huge
+            snapshot.endpoints[index].actualShare = 1
+        }
+        for (width, height) in [(200, 60), (120, 40), (80, 24), (40, 12)] {
+            let lines = DashboardLayout.render(snapshot, view: ViewState(), width: width, height: height, context: Fixtures.context)
+            #expect(!lines.isEmpty)
+        }
+    }
 }

@@ -72,4 +72,46 @@ import Testing
         let one = shard(pid: 7, count: 3, latency: 0.1)
         #expect(StatusDocument.fleet([one]) == one)
     }
+
+    /// A shard whose status says impossible things: every count at 2^63−1, rates and money at 1e308.
+    static func hostile(_ document: StatusDocument) -> StatusDocument {
+        var hostile = document
+        let huge = Int.max
+        hostile.records.saved = huge
+        hostile.records.failed = huge
+        hostile.records.resumed = huge
+        hostile.records.total = huge
+        hostile.errorsByKind = [.init(kind: "server_error", count: huge), .init(kind: "timeout", count: huge)]
+        hostile.elapsedS = 1e308
+        hostile.tokensPerMinute = 1e308
+        hostile.sentPerS = .nan
+        hostile.cost?.capUsd = 1e308
+        hostile.cost?.spentUsd = 1e308
+        hostile.tokens.prompt = huge
+        for index in hostile.endpoints.indices {
+            hostile.endpoints[index].sent = huge
+            hostile.endpoints[index].actualShare = 1e308
+            hostile.endpoints[index].latencyHistogram.counts = Array(repeating: huge, count: 5000)
+        }
+        return hostile
+    }
+
+    /// Impossible figures are held within bounds (and said to be), so two shards at 2^63−1 each
+    /// add up, draw and convert without trapping; a sane status is left as it is.
+    @Test func impossibleFiguresAreHeld() throws {
+        let sane = shard(pid: 1, count: 10, latency: 0.1)
+        #expect(sane.bounded().clamped == false && sane.bounded().document == sane)
+        let (first, clamped) = Self.hostile(sane).bounded()
+        let (second, _) = Self.hostile(shard(pid: 2, count: 10, latency: 0.1)).bounded()
+        #expect(clamped && first.records.saved == StatusDocument.maxCount && first.elapsedS <= 1e12 && first.sentPerS == 0)
+        #expect(first.endpoints[0].latencyHistogram.counts.count <= 1024 && first.endpoints[0].actualShare == 1)
+        let fleet = try #require(StatusDocument.fleet([first, second]))
+        #expect(fleet.records.saved == 2 * StatusDocument.maxCount)
+        let snapshot = fleet.snapshot
+        #expect(snapshot.errorsByKind.values.allSatisfy { $0 > 0 } && snapshot.succeeded > 0)
+        // Even unbounded, the fleet's sums saturate instead of trapping.
+        let raw = try #require(StatusDocument.fleet([Self.hostile(sane), Self.hostile(sane)]))
+        #expect(raw.records.saved == Int.max && raw.endpoints[0].sent == Int.max)
+        _ = raw.snapshot
+    }
 }

@@ -307,3 +307,61 @@ import Glibc
         await server.stop()
     }
 }
+
+/// A control endpoint that serves whatever status it is given: a hostile run.
+final class FixedBackend: ControlBackend {
+    let document: StatusDocument
+
+    init(_ document: StatusDocument) { self.document = document }
+
+    func status() async -> StatusDocument { document }
+    func perform(_ command: EngineCommand) async {}
+}
+
+/// `fanout attach` against runs whose statuses parse but say impossible things.
+@Suite(.serialized, .tags(.integration)) struct HostileStatusTests {
+    /// A finished run's status with every count at `count` and money, rates and times at 1e308.
+    static func hostile(count: Int) -> StatusDocument {
+        var snapshot = StatsSnapshot()
+        snapshot.state = .done
+        snapshot.endpoints = [EndpointSnapshot(name: "gpu", url: "http://gpu/v1", weight: 1, initialWeight: 1, state: .ready)]
+        var document = StatusDocument(snapshot, context: .init(pid: 4242, host: "box", startedAt: 1_800_000_000,
+                                                               run: .init(version: "0.1.0", input: "/in", save: "/out", errors: "/err"),
+                                                               total: count, exitCode: 0))
+        document.records.saved = count
+        document.records.failed = count
+        document.records.read = count
+        document.records.sent = count
+        document.errorsByKind = [.init(kind: "server_error", count: count), .init(kind: "timeout", count: count)]
+        document.elapsedS = 1e308
+        document.tokensPerMinute = 1e308
+        document.rateLimit = 1e308
+        document.sentPerS = 1e308
+        document.cost?.capUsd = 1e308
+        document.cost?.spentUsd = 1e308
+        document.endpoints[0].sent = count
+        document.endpoints[0].actualShare = 1e308
+        return document
+    }
+
+    /// The viewer neither crashes nor hangs: alone (2^63−1 everywhere) and as a fleet of two shards
+    /// at 5e18 each, `attach --no-tui` follows the run to `done` and ends by itself with exit 0.
+    @Test func attachSurvivesImpossibleStatuses() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let ranges = ControlCommand.Ranges(rate: 0...1e6, weight: 0...1e6, inFlight: 1...1_000_000)
+        var servers: [ControlServer] = []
+        for (index, count) in [Int.max, 5_000_000_000_000_000_000, 5_000_000_000_000_000_000].enumerated() {
+            let path = harness.directory.appendingPathComponent("s\(index).sock").path
+            servers.append(try await ControlServer.start(at: .socket(path: path), token: nil, endpoints: ["gpu"], ranges: ranges,
+                                                         backend: FixedBackend(Self.hostile(count: count))))
+        }
+        let paths = (0..<3).map { harness.directory.appendingPathComponent("s\($0).sock").path }
+        let environment = ["FANOUT_CONTROL_DIR": harness.directory.appendingPathComponent("control").path, "HOME": harness.directory.path]
+        let single = try await ControlTrustTests.fanout(["attach", paths[0], "--no-tui"], environment: environment, seconds: 15)
+        #expect(single.status == 0 && single.stderr.contains("exit code 0"), "\(single)")
+        let fleet = try await ControlTrustTests.fanout(["attach", paths[1], paths[2], "--no-tui"], environment: environment, seconds: 15)
+        #expect(fleet.status == 0 && fleet.stderr.contains("done"), "\(fleet)")
+        for server in servers { await server.stop() }
+    }
+}

@@ -41,8 +41,11 @@ struct AttachCommand: AsyncParsableCommand {
         context.attachment = "attached to pid \(first.pid)" + (address.isTCP ? " on \(first.host)" : "")
         guard display.usesDashboard, let ending = await show(feed, context: context, environment: environment) else {
             return await printLines(feed) { frame in
-                let line = frame.link.map { "fanout: \($0)" } ?? SummaryReport.progressLine(frame.snapshot, total: frame.totalLines)
-                guard feed.hasEnded else { return (line, false) }
+                var line = frame.link.map { "fanout: \($0)" } ?? SummaryReport.progressLine(frame.snapshot, total: frame.totalLines)
+                if frame.suspect { line += " · " + RenderContext.suspectNotice }
+                // A run that says it is done with its exit code is over, whether or not its stream has ended.
+                let over = feed.hasEnded || (frame.snapshot.state == .done && frame.exitCode != nil)
+                guard over else { return (line, false) }
                 return (line + (frame.exitCode.map { "\nfanout: the run ended with exit code \($0)" } ?? ""), true)
             }
         }

@@ -39,7 +39,7 @@ struct PsCommand: AsyncParsableCommand {
                     guard let control = entry.control, let address = ControlAddress(control), !address.isTCP else { return (index, nil) }
                     var client = ControlClient(address: address, token: nil)
                     client.timeout = 1
-                    return (index, try? await client.status())
+                    return (index, (try? await client.status())?.bounded().document)
                 }
             }
             var statuses = [StatusDocument?](repeating: nil, count: runs.count)

@@ -97,7 +97,7 @@ struct ValidateCommand: AsyncParsableCommand {
         lines.append("  endpoints: " + configuration.endpoints.map { endpoint in
             var text = "\(endpoint.name) weight \(Format.weight(endpoint.weight))"
             if let rps = endpoint.requestsPerSecond { text += ", \(Format.rate(rps)) req/s" }
-            if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(tpm))) tpm" }
+            if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(saturating: tpm))) tpm" }
             return text
         }.joined(separator: "; "))
         if let cost = survey.cost { lines += costLines(cost, seconds: estimate.seconds, cap: configuration.cost.cap) }

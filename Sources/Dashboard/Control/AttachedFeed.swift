@@ -12,6 +12,15 @@ final class AttachedFeed: DashboardFeed {
         var link: String?
         var ended = false
         var lastSeen: ContinuousClock.Instant?
+        /// The last status held figures out of bounds (`StatusDocument.bounded`).
+        var suspect = false
+
+        /// Keeps `document` within bounds, noting whether it was.
+        mutating func take(_ document: StatusDocument) {
+            let bounded = document.bounded()
+            self.document = bounded.document
+            suspect = bounded.clamped
+        }
     }
 
     /// What the feed knows now: the latest status, when it came, whether the run has said its last.
@@ -19,6 +28,8 @@ final class AttachedFeed: DashboardFeed {
         var document: StatusDocument?
         var lastSeen: ContinuousClock.Instant?
         var ended = false
+        /// Its figures were out of bounds and have been held (shown as suspect).
+        var suspect = false
     }
 
     let client: ControlClient
@@ -31,7 +42,9 @@ final class AttachedFeed: DashboardFeed {
     init(client: ControlClient, process: ProcessIdentity? = nil, first: StatusDocument? = nil) {
         self.client = client
         self.process = process
-        state = Mutex(State(document: first, link: first == nil ? "connecting to \(client.address)…" : nil))
+        var state = State(link: first == nil ? "connecting to \(client.address)…" : nil)
+        if let first { state.take(first) }
+        self.state = Mutex(state)
     }
 
     /// Starts reading events (call once).
@@ -47,14 +60,14 @@ final class AttachedFeed: DashboardFeed {
     /// Whether the run has ended and said its last.
     var hasEnded: Bool { state.withLock { $0.ended } }
 
-    var reading: Reading { state.withLock { Reading(document: $0.document, lastSeen: $0.lastSeen, ended: $0.ended) } }
+    var reading: Reading { state.withLock { Reading(document: $0.document, lastSeen: $0.lastSeen, ended: $0.ended, suspect: $0.suspect) } }
 
     private func read() async {
         while !Task.isCancelled {
             do {
                 for try await document in client.events() {
                     state.withLock {
-                        $0.document = document
+                        $0.take(document)
                         $0.lastSeen = .now
                         $0.link = nil
                     }
@@ -89,9 +102,11 @@ final class AttachedFeed: DashboardFeed {
     }
 
     func frame() async -> DashboardFrame {
-        let (document, link) = state.withLock { ($0.document, $0.link) }
+        let (document, link, suspect) = state.withLock { ($0.document, $0.link, $0.suspect) }
         guard let document else { return DashboardFrame(snapshot: StatsSnapshot(), link: link) }
-        return DashboardFrame(snapshot: document.snapshot, totalLines: document.records.total, exitCode: document.exitCode, link: link)
+        var frame = DashboardFrame(snapshot: document.snapshot, totalLines: document.records.total, exitCode: document.exitCode, link: link)
+        frame.suspect = suspect
+        return frame
     }
 
     func perform(_ command: EngineCommand) async -> String? {
@@ -99,7 +114,7 @@ final class AttachedFeed: DashboardFeed {
         guard let body = command.controlBody(endpoints: names) else { return "that endpoint is no longer in the run" }
         do {
             let document = try await client.send(body)
-            state.withLock { $0.document = document }
+            state.withLock { $0.take(document) }
             return nil
         } catch {
             return "not done: \(error)"

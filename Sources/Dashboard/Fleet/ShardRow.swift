@@ -11,6 +11,9 @@ struct ShardRow: Sendable, Hashable {
     var state: String
     /// Its own figures are on the screen (`s`).
     var focused = false
+
+    /// Ends the state of a shard whose status held impossible figures.
+    static let suspectMark = "(suspect figures)"
 }
 
 /// The Shards table of a fleet dashboard: address, pid, progress, rate, state.
@@ -30,7 +33,8 @@ enum ShardTable {
             var line = ScreenLine((row.focused ? "▶" : " ") + Format.pad(String(row.address.prefix(addressWidth)), addressWidth + 2)
                                   + Format.pad(row.pid.map(String.init) ?? "–", 9) + Format.pad(progress, 26)
                                   + Format.pad("\(Format.rate(row.rate))/s", 12))
-            line.append(row.state, row.state == "unreachable" ? .bad : row.state == "running" ? .good : .banner)
+            line.append(row.state, row.state == "unreachable" || row.state.hasSuffix(ShardRow.suspectMark) ? .bad
+                        : row.state == "running" ? .good : .banner)
             lines.append(line)
         }
         if shown.count < rows.count { lines.append(ScreenLine("   … \(rows.count - shown.count) more shards", .dim)) }

@@ -74,7 +74,7 @@ enum DashboardController {
                 return Effect(view: view)
             }
             let current = snapshot.inFlightIsAuto ? max(1, snapshot.inFlight) : snapshot.maxInFlight
-            let next = snapshot.inFlightIsAuto ? max(1, Int((Double(current) / rateStep).rounded())) : step(current, up: command == .totalCapUp)
+            let next = snapshot.inFlightIsAuto ? max(1, Int(saturating: (Double(current) / rateStep).rounded())) : step(current, up: command == .totalCapUp)
             commands.append(.setMaxInFlight(next))
             view.confirm("in-flight cap \(snapshot.inFlightIsAuto ? "auto" : Format.count(current)) → \(Format.count(next))", at: now)
         case .resetWeights:
@@ -138,7 +138,7 @@ enum DashboardController {
     static func step(_ value: Int, up: Bool) -> Int {
         let range = Limits.inFlight
         let value = min(range.upperBound, max(range.lowerBound, value))
-        let scaled = Int((up ? Double(value) * rateStep : Double(value) / rateStep).rounded())
+        let scaled = Int(saturating: (up ? Double(value) * rateStep : Double(value) / rateStep).rounded())
         let next = up ? max(value + 1, scaled) : min(value - 1, scaled)
         return min(range.upperBound, max(range.lowerBound, next))
     }
@@ -147,6 +147,6 @@ enum DashboardController {
     static func rateText(_ rate: Double) -> String {
         guard rate > 0 else { return "unlimited" }
         guard rate < 1e15 else { return "\(rate)/s" }
-        return "\(Format.count(Int(rate.rounded())))/s"
+        return "\(Format.count(Int(saturating: rate.rounded())))/s"
     }
 }

@@ -123,7 +123,7 @@ enum DashboardLayout {
             var text = "  last 60 s   peak \(Format.rate(snapshot.rateHistory.max() ?? 0))/s   "
                 + "tokens in \(Format.compact(snapshot.promptTokens))  out \(Format.compact(snapshot.completionTokens))"
             if snapshot.tokens.completionTokens > 0 { text += "  \(Format.rate(snapshot.tokens.outputTokensPerSecond)) tok/s" }
-            if snapshot.tokensPerMinute > 0 { text += "  limit \(Format.compact(Int(snapshot.tokensPerMinute)))/min" }
+            if snapshot.tokensPerMinute > 0 { text += "  limit \(Format.compact(Int(saturating: snapshot.tokensPerMinute)))/min" }
             // The sparkline gives way to the figures.
             second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - text.count))), .accent)
             second.append(text)
@@ -159,6 +159,7 @@ enum DashboardLayout {
                        context: RenderContext = RenderContext(inputName: "", saveName: "")) -> ScreenLine {
         if let message = view.flashMessage(at: snapshot.elapsed) { return ScreenLine(" " + message, .warning) }
         if let link = context.link { return ScreenLine(" " + link + "  (q leaves)", .warning) }
+        if context.suspect { return ScreenLine(" " + RenderContext.suspectNotice + "  (q leaves)", .warning) }
         if view.isAttached && snapshot.state == .done {
             let code = context.exitCode.map { "exit code \($0)" } ?? "finishing"
             return ScreenLine(" the run is done (\(code)) — press q to leave", .accent)

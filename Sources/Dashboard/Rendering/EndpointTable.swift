@@ -175,7 +175,7 @@ enum EndpointTable {
 
     static func row(_ endpoint: EndpointSnapshot, isSelected: Bool, wide: Bool, width: Int, shape: Shape = Shape()) -> ScreenLine {
         let marker = isSelected ? " ▶ " : "   "
-        let share = "\(Int((endpoint.targetShare * 100).rounded()))/\(Int((endpoint.actualShare * 100).rounded()))%"
+        let share = "\(Int(saturating: (endpoint.targetShare * 100).rounded()))/\(Int(saturating: (endpoint.actualShare * 100).rounded()))%"
             + (wide && endpoint.isCapBound ? " cap" : "")
         // With the LLM columns below 140 columns the state is given short (`cool 2.4s`), so it fits.
         let (stateText, stateStyle) = state(endpoint.state, wide: wide && (width >= 140 || !shape.fitsByPriority))

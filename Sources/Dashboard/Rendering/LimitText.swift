@@ -33,7 +33,7 @@ enum LimitText {
     static func short(_ count: Int) -> String {
         if count < 1000 { return String(count) }
         let thousands = Double(count) / 1000
-        return (thousands < 10 ? Format.fixed(thousands, digits: 1) : String(Int(thousands.rounded()))) + "k"
+        return (thousands < 10 ? Format.fixed(thousands, digits: 1) : String(Int(saturating: thousands.rounded()))) + "k"
     }
 
     /// The compact form: `118/m c48`.
@@ -46,7 +46,7 @@ enum LimitText {
 
     /// `118/min` below 10 per second (where a per-minute figure reads better), else `250/s`.
     static func rate(_ perSecond: Double) -> String {
-        perSecond < 10 ? "\(Format.count(Int((perSecond * 60).rounded())))/min" : "\(Format.rate(perSecond))/s"
+        perSecond < 10 ? "\(Format.count(Int(saturating: (perSecond * 60).rounded())))/min" : "\(Format.rate(perSecond))/s"
     }
 
     static func source(_ source: LearnedRate.Source?) -> String {

@@ -21,6 +21,10 @@ struct RenderContext: Hashable, Sendable {
     var shards: [ShardRow] = []
     /// Attached: why the figures are not live (`lost the run …: reconnecting`), nil while they are.
     var link: String?
+    /// Attached: figures out of bounds were held (`StatusDocument.bounded`); the footer says so.
+    var suspect = false
+
+    static let suspectNotice = "the status holds impossible figures (held within bounds): treat them as suspect"
 
     init(inputName: String, saveName: String, totalLines: Int? = nil, metricsPort: Int? = nil) {
         self.inputName = inputName

@@ -9,7 +9,7 @@ enum Sparkline {
         let peak = shown.max() ?? 0
         let characters = shown.map { value -> Character in
             guard peak > 0, value > 0 else { return " " }
-            let level = Int((value / peak * Double(levels.count - 1)).rounded())
+            let level = Int(saturating: (value / peak * Double(levels.count - 1)).rounded())
             return levels[max(0, min(levels.count - 1, level))]
         }
         return String(repeating: " ", count: width - characters.count) + String(characters)
@@ -19,7 +19,7 @@ enum Sparkline {
     static func bar(fraction: Double, width: Int) -> String {
         guard width > 0 else { return "" }
         let clamped = max(0, min(1, fraction.isFinite ? fraction : 0))
-        let eighths = Int((clamped * Double(width) * 8).rounded(.down))
+        let eighths = Int(saturating: (clamped * Double(width) * 8).rounded(.down))
         let full = eighths / 8
         let partials: [Character] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"].map { $0.first ?? " " }
         var text = String(repeating: "█", count: full)

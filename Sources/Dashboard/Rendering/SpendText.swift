@@ -23,7 +23,7 @@ enum SpendText {
 
     /// `spend alert: 80% of --max_cost spent ($16.00 of $20.00)`.
     static func alert(_ level: Double, _ spend: SpendFigures) -> String {
-        "spend alert: \(Int((level * 100).rounded()))% of --max_cost spent (\(Money.text(spend.spent)) of \(Money.text(spend.cap ?? 0)))"
+        "spend alert: \(Int(saturating: (level * 100).rounded()))% of --max_cost spent (\(Money.text(spend.spent)) of \(Money.text(spend.cap ?? 0)))"
     }
 
     /// Why sending stopped for money, with what was spent and what is left.

@@ -20,19 +20,19 @@ extension StatusDocument {
         fleet.run.control = nil
         fleet.run.shard = "\(shards.count) shards"
         fleet.run.inputBytes = nil
-        fleet.run.inputBytesRead = shards.reduce(0) { $0 + $1.run.inputBytesRead }
+        fleet.run.inputBytesRead = shards.map(\.run.inputBytesRead).saturatingSum()
         fleet.records = rest.reduce(fleet.records) { $0.adding($1.records) }
         let limits = shards.map(\.rateLimit)
         fleet.rateLimit = limits.contains(nil) ? nil : limits.reduce(0) { $0 + ($1 ?? 0) }
         let tokenLimits = shards.map(\.tokensPerMinute)
         fleet.tokensPerMinute = tokenLimits.contains(nil) ? nil : tokenLimits.reduce(0) { $0 + ($1 ?? 0) }
-        fleet.maxInFlight = shards.reduce(0) { $0 + $1.maxInFlight }
+        fleet.maxInFlight = shards.map(\.maxInFlight).saturatingSum()
         fleet.maxInFlightAuto = shards.contains { $0.maxInFlightAuto }
         fleet.sentPerS = shards.reduce(0) { $0 + $1.sentPerS }
         fleet.finishedPerS = shards.reduce(0) { $0 + $1.finishedPerS }
         fleet.sentHistory = Self.sum(shards.map(\.sentHistory))
         var kinds: [String: Int] = [:]
-        for shard in shards { for entry in shard.errorsByKind { kinds[entry.kind, default: 0] += entry.count } }
+        for shard in shards { for entry in shard.errorsByKind { kinds[entry.kind] = (kinds[entry.kind] ?? 0).saturatingAdding(entry.count) } }
         // In the order a single run lists them (`ErrorKind`), kinds a newer shard knows after them.
         let order = ErrorKind.allCases.map(\.code)
         fleet.errorsByKind = kinds.sorted { (order.firstIndex(of: $0.key) ?? .max, $0.key) < (order.firstIndex(of: $1.key) ?? .max, $1.key) }
@@ -98,9 +98,10 @@ extension StatusDocument {
 
 extension StatusDocument.Records {
     func adding(_ other: Self) -> Self {
-        Self(read: read + other.read, saved: saved + other.saved, failed: failed + other.failed, inFlight: inFlight + other.inFlight,
-             total: total.flatMap { mine in other.total.map { mine + $0 } }, badLines: badLines + other.badLines,
-             resumed: resumed + other.resumed, sent: sent + other.sent, retries: retries + other.retries,
-             resends: resends + other.resends, pendingRetries: pendingRetries + other.pendingRetries)
+        Self(read: read.saturatingAdding(other.read), saved: saved.saturatingAdding(other.saved), failed: failed.saturatingAdding(other.failed),
+             inFlight: inFlight.saturatingAdding(other.inFlight), total: total.flatMap { mine in other.total.map { mine.saturatingAdding($0) } },
+             badLines: badLines.saturatingAdding(other.badLines), resumed: resumed.saturatingAdding(other.resumed),
+             sent: sent.saturatingAdding(other.sent), retries: retries.saturatingAdding(other.retries),
+             resends: resends.saturatingAdding(other.resends), pendingRetries: pendingRetries.saturatingAdding(other.pendingRetries))
     }
 }

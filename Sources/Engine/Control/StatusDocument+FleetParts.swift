@@ -21,9 +21,9 @@ extension StatusDocument.Tokens {
     static func fleet(_ shards: [Self]) -> Self {
         let streaming = shards.filter { $0.streamed > 0 }
         let ttftHistogram = StatusDocument.Histogram.sum(shards.map(\.ttftHistogram))
-        return Self(answers: shards.reduce(0) { $0 + $1.answers }, streamed: shards.reduce(0) { $0 + $1.streamed },
-                    good: shards.reduce(0) { $0 + $1.good }, prompt: shards.reduce(0) { $0 + $1.prompt },
-                    completion: shards.reduce(0) { $0 + $1.completion }, outputPerS: shards.reduce(0) { $0 + $1.outputPerS },
+        return Self(answers: shards.map(\.answers).saturatingSum(), streamed: shards.map(\.streamed).saturatingSum(),
+                    good: shards.map(\.good).saturatingSum(), prompt: shards.map(\.prompt).saturatingSum(),
+                    completion: shards.map(\.completion).saturatingSum(), outputPerS: shards.reduce(0) { $0 + $1.outputPerS },
                     goodPerS: shards.reduce(0) { $0 + $1.goodPerS }, ttft: ttftHistogram.quantiles,
                     itl: streaming.count == 1 ? streaming[0].itl : StatusDocument.Quantiles(),
                     tpot: streaming.count == 1 ? streaming[0].tpot : StatusDocument.Quantiles(), ttftHistogram: ttftHistogram,
@@ -65,19 +65,19 @@ extension StatusDocument.Endpoint {
         let worst = parts.max { (severity[$0.status] ?? 1) < (severity[$1.status] ?? 1) } ?? endpoint
         (endpoint.status, endpoint.statusS, endpoint.coolingReason) = (worst.status, worst.statusS, worst.coolingReason)
         endpoint.failing = parts.allSatisfy(\.failing)
-        endpoint.inFlight = parts.reduce(0) { $0 + $1.inFlight }
-        endpoint.cap = parts.contains { $0.cap == nil } ? nil : parts.reduce(0) { $0 + ($1.cap ?? 0) }
+        endpoint.inFlight = parts.map(\.inFlight).saturatingSum()
+        endpoint.cap = parts.contains { $0.cap == nil } ? nil : parts.map { $0.cap ?? 0 }.saturatingSum()
         endpoint.capAuto = parts.contains(where: \.capAuto)
         endpoint.rateLimit = parts.contains { $0.rateLimit == nil } ? nil : parts.reduce(0) { $0 + ($1.rateLimit ?? 0) }
         endpoint.rateSource = parts.lazy.compactMap(\.rateSource).first
         endpoint.headersDistrusted = parts.contains(where: \.headersDistrusted)
         endpoint.providerLimits = parts.lazy.compactMap(\.providerLimits).first
-        endpoint.sent = parts.reduce(0) { $0 + $1.sent }
-        endpoint.ok = parts.reduce(0) { $0 + $1.ok }
-        endpoint.errors = parts.reduce(0) { $0 + $1.errors }
-        endpoint.retries = parts.reduce(0) { $0 + $1.retries }
-        endpoint.resends = parts.reduce(0) { $0 + $1.resends }
-        endpoint.failedRecords = parts.reduce(0) { $0 + $1.failedRecords }
+        endpoint.sent = parts.map(\.sent).saturatingSum()
+        endpoint.ok = parts.map(\.ok).saturatingSum()
+        endpoint.errors = parts.map(\.errors).saturatingSum()
+        endpoint.retries = parts.map(\.retries).saturatingSum()
+        endpoint.resends = parts.map(\.resends).saturatingSum()
+        endpoint.failedRecords = parts.map(\.failedRecords).saturatingSum()
         endpoint.costUsd = parts.reduce(0) { $0 + ($1.costUsd ?? 0) }
         endpoint.lastError = parts.lazy.compactMap(\.lastError).first
         endpoint.latencyHistogram = StatusDocument.Histogram.sum(parts.map(\.latencyHistogram))

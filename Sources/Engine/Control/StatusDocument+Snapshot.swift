@@ -76,7 +76,8 @@ extension StatusDocument {
         snapshot.completionRate = finishedPerS
         snapshot.rateHistory = sentHistory
         for entry in errorsByKind {
-            snapshot.errorsByKind[ErrorKind.allCases.first { $0.code == entry.kind } ?? .other, default: 0] += entry.count
+            let kind = ErrorKind.allCases.first { $0.code == entry.kind } ?? .other
+            snapshot.errorsByKind[kind] = (snapshot.errorsByKind[kind] ?? 0).saturatingAdding(entry.count)
         }
         snapshot.recentErrors = recentErrors.map { ErrorEntry(at: $0.atS, source: $0.source, message: $0.message, note: $0.note?.failureNote) }
         snapshot.firstBadLine = firstBadLine

@@ -26,7 +26,7 @@ public enum Money {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (value * scale).rounded()
-        guard scaled < 9e15 else { return String(Int(value.rounded())) }
+        guard scaled.isFinite, abs(scaled) < 9e15 else { return value.isFinite ? String(Int(saturating: value.rounded())) : "\(value)" }
         let whole = Int(scaled) / Int(scale)
         let fraction = String(Int(scaled) % Int(scale))
         guard decimals > 0 else { return String(whole) }

@@ -44,7 +44,7 @@ public struct ProviderRateLimits: Sendable, Hashable {
     /// `12ms`, `1s`, `6m0s`, `1h2m3.5s`, `250us`, or a bare number of seconds; nil if unreadable.
     public static func duration(_ text: String) -> Double? {
         let text = text.trimmingSpaces
-        if let seconds = Double(text) { return seconds >= 0 ? seconds : nil }
+        if let seconds = DecimalText.double(text) { return seconds >= 0 && seconds.isFinite ? seconds : nil }
         var total = 0.0
         var number = ""
         var index = text.startIndex
@@ -62,7 +62,7 @@ public struct ProviderRateLimits: Sendable, Hashable {
                 unit.append("s")
                 index = text.index(after: index)
             }
-            guard let value = Double(number) else { return nil }
+            guard let value = DecimalText.double(number), value.isFinite else { return nil }
             switch unit {
             case "h": total += value * 3600
             case "m": total += value * 60

@@ -15,11 +15,11 @@ public enum RetryAfter {
 
     /// - Parameter wallClock: the current Unix time in seconds, used for the HTTP-date form.
     public static func seconds(retryAfterMs: String?, retryAfter: String?, wallClock: Double) -> Double? {
-        if let text = retryAfterMs?.trimmingSpaces, let milliseconds = Double(text), milliseconds.isFinite, milliseconds > 0 {
+        if let text = retryAfterMs?.trimmingSpaces, let milliseconds = DecimalText.double(text), milliseconds.isFinite, milliseconds > 0 {
             return min(maximum, milliseconds / 1000)
         }
         guard let text = retryAfter?.trimmingSpaces, !text.isEmpty else { return nil }
-        if let seconds = Double(text) {
+        if let seconds = DecimalText.double(text) {
             return seconds.isFinite && seconds > 0 ? min(maximum, seconds) : nil
         }
         guard let date = httpDate(text) else { return nil }

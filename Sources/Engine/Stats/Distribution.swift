@@ -38,6 +38,7 @@ public struct Distribution: Sendable, Hashable {
     /// The bin of `seconds` at `perDecade` bins a decade.
     public static func bin(of seconds: Double, perDecade: Int = binsPerDecade) -> Int {
         guard seconds >= floor else { return 0 }
+        guard seconds.isFinite else { return perDecade * decades + 1 }
         let position = log10(seconds / floor) * Double(perDecade)
         return min(perDecade * decades + 1, 1 + Int(position))
     }

@@ -33,7 +33,7 @@ enum ChartPanel {
         // The window grows with the run (a minute at least, in half minutes) up to the history kept,
         // so a young run fills the chart instead of a corner of it.
         let history = snapshot.endpoints.first?.tokens.answerHistory.count ?? 0
-        let span = min(history, max(60, Int((snapshot.elapsed / 30).rounded(.up)) * 30))
+        let span = min(history, max(60, Int(saturating: (snapshot.elapsed / 30).rounded(.up)) * 30))
         var title = ScreenLine(" Answers/s and output tokens/s, last \(shortSpan(span))  ", .bold)
         for (index, endpoint) in snapshot.endpoints.prefix(8).enumerated() {
             let (glyph, style) = StackedChart.mark(index)

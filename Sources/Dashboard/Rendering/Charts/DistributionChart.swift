@@ -25,7 +25,7 @@ enum DistributionChart {
         for row in (0..<height).reversed() {
             var text = ""
             for count in counts {
-                let eighths = Int((Double(count) / peak * Double(height * 8)).rounded()) - row * 8
+                let eighths = Int(saturating: (Double(count) / peak * Double(height * 8)).rounded()) - row * 8
                 let level = count > 0 && row == 0 ? max(1, min(8, eighths)) : max(0, min(8, eighths))
                 text += String(repeating: levels[level], count: perBin)
             }
@@ -75,9 +75,9 @@ enum DistributionChart {
     static func label(_ seconds: Double) -> String {
         if seconds <= 0 { return "0" }
         if seconds < 0.0095 { return Format.fixed(seconds * 1000, digits: 1) + "ms" }
-        if seconds < 0.95 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 0.95 { return "\(Int(saturating: (seconds * 1000).rounded()))ms" }
         let whole = abs(seconds - seconds.rounded()) < 0.05
-        return seconds < 9.5 && !whole ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(seconds.rounded()))s"
+        return seconds < 9.5 && !whole ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(saturating: seconds.rounded()))s"
     }
 
     /// `▲p50`, `▲p90`, `▲p99` under the bins holding them (a bare `▲` where the label has no room).

@@ -23,7 +23,7 @@ enum StackedChart {
         let peak = columns.map { $0.reduce(0, +) }.max() ?? 0
         var lines: [ScreenLine] = []
         for row in (0..<height).reversed() {
-            let label = row == height - 1 ? Format.compact(Int(peak.rounded())) + unit : row == 0 ? "0" : ""
+            let label = row == height - 1 ? Format.compact(Int(saturating: peak.rounded())) + unit : row == 0 ? "0" : ""
             var line = ScreenLine(Format.pad(label, labelWidth - 2, right: true) + (row == height - 1 || row == 0 ? " ┤" : " │"), .dim)
             // The middle of this row, in the units of the values.
             let middle = peak * (Double(row) + 0.5) / Double(height)
