@@ -127,4 +127,27 @@ import Testing
         #expect(cancelled.commands.isEmpty && !cancelled.view.confirmingStop && cancelled.view.flash == "the run goes on")
         #expect(!apply(.stopRun, Fixtures.busy(state: .done)).view.confirmingStop)
     }
+
+    /// Quick presses compound on what the previous press asked for, not on the figures a frame old:
+    /// three `-` from 300/s ask 240, 192, then 154; weights and caps likewise; 3 s after the last
+    /// press the screen's figures rule again.
+    @Test func quickPressesCompound() {
+        var snapshot = Fixtures.busy()
+        snapshot.targetRate = 300
+        var view = ViewState()
+        var asked: [EngineCommand] = []
+        for _ in 0..<3 {
+            let effect = apply(.rateDown, snapshot, view: view)
+            asked += effect.commands
+            view = effect.view
+        }
+        #expect(asked == [.setRate(240), .setRate(192), .setRate(154)])
+        for _ in 0..<2 { view = apply(.weightUp, snapshot, view: view).view }
+        #expect(apply(.weightUp, snapshot, view: view).commands == [.setWeight(endpoint: 0, weight: snapshot.endpoints[0].weight + 3)])
+        let cap = snapshot.endpoints[0].maxInFlight ?? snapshot.maxInFlight
+        view = apply(.capDown, snapshot, view: view).view
+        #expect(apply(.capDown, snapshot, view: view).commands == [.setEndpointMaxInFlight(endpoint: 0, DashboardController.step(DashboardController.step(cap, up: false), up: false))])
+        snapshot.elapsed += RequestedValues.holdSeconds + 0.5
+        #expect(apply(.rateDown, snapshot, view: view).commands == [.setRate(240)])
+    }
 }

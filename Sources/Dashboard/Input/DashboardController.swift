@@ -22,6 +22,8 @@ enum DashboardController {
         let count = snapshot.endpoints.count
         view.selected = count == 0 ? 0 : min(max(0, view.selected), count - 1)
         var commands: [EngineCommand] = []
+        // Quick presses build on what the previous press asked for, not on figures a frame old.
+        let requested = view.requested.current(at: now, scope: view.shardFocus)
         switch command {
         case .togglePause:
             if snapshot.state == .paused {
@@ -32,7 +34,7 @@ enum DashboardController {
                 view.confirm("paused: requests in flight finish, nothing new is sent", at: now)
             }
         case .rateUp, .rateDown:
-            let current = snapshot.targetRate
+            let current = requested.rate ?? snapshot.targetRate
             let next: Double
             if current <= 0 {
                 guard command == .rateDown else {
@@ -48,6 +50,7 @@ enum DashboardController {
                 return Effect(view: view)
             }
             commands.append(.setRate(next))
+            view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.rate = next }
             view.confirm("rate \(rateText(current)) → \(rateText(next))", at: now)
         case .selectPrevious:
             view.selected = max(0, view.selected - 1)
@@ -56,16 +59,19 @@ enum DashboardController {
         case .weightUp, .weightDown, .drain:
             guard count > 0 else { break }
             let endpoint = snapshot.endpoints[view.selected]
-            let weight = command == .drain ? 0 : min(Limits.weight.upperBound, max(0, endpoint.weight + (command == .weightUp ? 1 : -1)))
+            let was = requested.weights[endpoint.name] ?? endpoint.weight
+            let weight = command == .drain ? 0 : min(Limits.weight.upperBound, max(0, was + (command == .weightUp ? 1 : -1)))
             commands.append(.setWeight(endpoint: view.selected, weight: weight))
-            view.confirm("\(endpoint.name) weight \(Format.weight(endpoint.weight)) → \(Format.weight(weight))"
+            view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.weights[endpoint.name] = weight }
+            view.confirm("\(endpoint.name) weight \(Format.weight(was)) → \(Format.weight(weight))"
                          + (weight == 0 ? " (drained)" : ""), at: now)
         case .capUp, .capDown:
             guard count > 0 else { break }
             let endpoint = snapshot.endpoints[view.selected]
-            let current = endpoint.maxInFlight ?? snapshot.maxInFlight
+            let current = requested.caps[endpoint.name] ?? endpoint.maxInFlight ?? snapshot.maxInFlight
             let next = step(current, up: command == .capUp)
             commands.append(.setEndpointMaxInFlight(endpoint: view.selected, next))
+            view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.caps[endpoint.name] = next }
             view.confirm("\(endpoint.name) in-flight cap \(Format.count(current)) → \(Format.count(next))"
                          + (endpoint.limits.capIsAuto ? " (auto goes on from there)" : ""), at: now)
         case .totalCapUp, .totalCapDown:
@@ -73,14 +79,18 @@ enum DashboardController {
                 view.confirm("in-flight cap is auto: each endpoint finds its own ([ ] sets one)", at: now)
                 return Effect(view: view)
             }
-            let current = snapshot.inFlightIsAuto ? max(1, snapshot.inFlight) : snapshot.maxInFlight
-            let next = snapshot.inFlightIsAuto ? max(1, Int(saturating: (Double(current) / rateStep).rounded())) : step(current, up: command == .totalCapUp)
+            let auto = snapshot.inFlightIsAuto && requested.totalCap == nil
+            let current = requested.totalCap ?? (auto ? max(1, snapshot.inFlight) : snapshot.maxInFlight)
+            let next = auto ? max(1, Int(saturating: (Double(current) / rateStep).rounded())) : step(current, up: command == .totalCapUp)
             commands.append(.setMaxInFlight(next))
-            view.confirm("in-flight cap \(snapshot.inFlightIsAuto ? "auto" : Format.count(current)) → \(Format.count(next))", at: now)
+            view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.totalCap = next }
+            view.confirm("in-flight cap \(auto ? "auto" : Format.count(current)) → \(Format.count(next))", at: now)
         case .resetWeights:
-            for (index, endpoint) in snapshot.endpoints.enumerated() where endpoint.weight != endpoint.initialWeight {
+            for (index, endpoint) in snapshot.endpoints.enumerated()
+            where (requested.weights[endpoint.name] ?? endpoint.weight) != endpoint.initialWeight {
                 commands.append(.setWeight(endpoint: index, weight: endpoint.initialWeight))
             }
+            view.requested.weights = [:]
             view.confirm("weights restored", at: now)
         case .toggleHelp:
             view.showsHelp.toggle()

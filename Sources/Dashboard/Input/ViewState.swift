@@ -15,6 +15,8 @@ struct ViewState: Hashable, Sendable {
     /// A fleet: the shard whose own figures are shown (nil: the fleet's), and how many shards there are.
     var shardFocus: Int?
     var shardCount = 0
+    /// What the last quick presses asked for (rate, caps, weights), so the next press builds on it.
+    var requested = RequestedValues()
 
     /// How long a confirmation stays in the footer.
     static let flashSeconds = 3.0
