@@ -34,15 +34,29 @@ import Testing
         #expect(KeyBindings.help().count == KeyBindings.rows.count)
     }
 
-    /// The README stays short, and its first block has two commands: the demo and the one test command,
-    /// which is what .ci/run calls.
+    /// The README stays short, and its first block has two one-line commands: the demo and the one
+    /// test command. Apart from the shebang, comments, `set …` and one `cd`, .ci/run holds one line:
+    /// that command, character for character, optionally after `exec `.
     @Test func readmeIsShort() throws {
         let readme = try Self.read("README.md")
         #expect(readme.split(separator: "\n", omittingEmptySubsequences: false).count <= 250)
         let block = readme.components(separatedBy: "```sh\n")[1].components(separatedBy: "```")[0]
-        let commands = block.split(separator: "\n").map { $0.split(separator: "#")[0].trimmingCharacters(in: .whitespaces) }
+        let commands = block.split(separator: "\n").map(String.init)
         #expect(commands == ["swift run -c release fanout demo", "scripts/test"])
-        #expect(try Self.read(".ci/run").contains("\nscripts/test\n"))
+        let lines = try Self.read(".ci/run").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let rest = lines.filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("set ") }
+        let changesDirectory = rest.filter { $0.hasPrefix("cd ") }
+        #expect(changesDirectory.count <= 1)
+        #expect(rest.filter { !$0.hasPrefix("cd ") } == ["exec " + commands[1]] || rest.filter { !$0.hasPrefix("cd ") } == [commands[1]])
+    }
+
+    /// The README and the demo's help say how many endpoints the demo runs, from its definition.
+    @Test func demoEndpointCountIsTrue() throws {
+        let readme = try Self.read("README.md")
+        let words = DemoCommand.endpointsInWords
+        #expect(readme.contains("\(words) local mock endpoints") && readme.contains("runs \(words) mock endpoints"))
+        #expect(DemoCommand.configuration.abstract.contains("\(words) local mock endpoints"))
+        #expect(!FanoutCommand.configuration.abstract.contains("OpenAI-compatible endpoints"))
     }
 
     /// Every relative link in the README and docs/ names a file that exists.

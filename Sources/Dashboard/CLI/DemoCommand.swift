@@ -3,14 +3,15 @@ import Engine
 import Foundation
 import MockLLM
 
-/// `fanout demo`: three local mock endpoints, a synthetic prompt file, and a live run against them.
+/// `fanout demo`: local mock endpoints (`endpoints`), a synthetic prompt file, and a live run against them.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "See fanout at work: no API key, no network — three local mock endpoints streaming tokens, and synthetic prompts.",
+        abstract: "See fanout at work: no API key, no network — \(DemoCommand.endpointsInWords) local mock endpoints streaming tokens, and synthetic prompts.",
         discussion: """
             Every answer streams token by token. Endpoints: fast (first token in 40 ms, 150 tokens/s), slow (a long-tailed 300 ms, \
-            40 tokens/s), flaky (5 % errors; allows 60 req/s, says so in x-ratelimit headers and answers 429 above it). \
+            40 tokens/s), flaky (5 % errors; allows 60 req/s, says so in x-ratelimit headers and answers 429 above it), claude \
+            (Anthropic's Messages API, the same prompts translated). \
             Pause, change the rate, re-weight and cap them from the dashboard and watch the effect. With the dashboard the demo runs \
             until q (exit 0) unless --size or --duration is given; with --no-tui it sends 10,000 prompts unless --size says otherwise.
             """)
@@ -50,7 +51,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// The three endpoints' characters: first-token delay, pace, answer length, failures, limits.
+    /// How many endpoints the demo runs, in words (the help and the README say it; a test checks the README).
+    static var endpointsInWords: String {
+        let words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+        return endpoints.count < words.count ? words[endpoints.count] : String(endpoints.count)
+    }
+
+    /// The endpoints' characters: first-token delay, pace, answer length, failures, limits.
     static let endpoints: [(name: String, weight: Double, behavior: MockBehavior)] = {
         var fast = MockBehavior(latency: 0.04, latencyJitter: 0.02, secondsPerToken: 1.0 / 150)
         fast.outputTokens = 48

@@ -8,7 +8,7 @@ import NIOPosix
 struct FanoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fanout",
-        abstract: "Send a JSONL file of LLM requests through many OpenAI-compatible endpoints, fast and exactly once.",
+        abstract: "Send a JSONL file of LLM requests through many OpenAI-compatible and Anthropic endpoints, fast and exactly once.",
         version: "0.1.0",
         subcommands: [RunCommand.self, ValidateCommand.self, DemoCommand.self, AttachCommand.self, PsCommand.self, MockServerCommand.self, ReportCommand.self,
                       ReferenceCommand.self],
