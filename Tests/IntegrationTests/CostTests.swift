@@ -8,18 +8,21 @@ import TestSupport
 /// money, an unpriced model, and validate's estimate.
 @Suite(.serialized, .tags(.integration)) struct CostTests {
     /// Chat lines for gpt-4o-mini with 20-character prompts (5 tokens by the estimate and by the
-    /// mock's usage) and max_tokens 10: with the mock's 10-token answers, each costs exactly $0.025.
+    /// mock's usage) and max_tokens 10.
     static func lines(_ count: Int, model: String = "gpt-4o-mini") -> [String] {
         (1...count).map { number in
             let digits = String(number)
-            let prompt = "q" + String(repeating: "0", count: 3 - digits.count) + digits + String(repeating: "x", count: 16)
+            let prompt = "q" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + String(repeating: "x", count: 15)
             return #"{"model":"\#(model)","max_tokens":10,"messages":[{"role":"user","content":"\#(prompt)"}]}"#
         }
     }
 
-    func pricesFile(_ harness: Harness) throws -> String {
+    /// Prices for gpt-4o-mini; with `freeInput`, prompts cost nothing, so each line's worst case
+    /// (10 tokens at $0.002) is exactly what the mock's 10-token answers cost: $0.02.
+    func pricesFile(_ harness: Harness, freeInput: Bool = false) throws -> String {
         let path = harness.directory.appendingPathComponent("prices.json").path
-        try #"{"gpt-4o-mini": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        try #"{"gpt-4o-mini": {"input_cost_per_token": \#(freeInput ? "0" : "0.001"), "output_cost_per_token": 0.002}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -28,7 +31,7 @@ import TestSupport
         return try Harness.read(path).map { $0["cost_usd"]?.doubleValue ?? .nan }
     }
 
-    /// `--max_cost` that allows exactly 8 answers: 8 saved, spend within the cap, exit 6 and no error
+    /// `--max_cost` that allows exactly 10 answers: 10 saved, spend within the cap, exit 6 and no error
     /// records; the same cap again sends nothing and exits 6; a higher cap continues where it
     /// stopped; enough cap finishes with every line exactly once.
     @Test func capHoldsAcrossReruns() async throws {
@@ -38,32 +41,32 @@ import TestSupport
         behavior.outputTokens = 10
         let server = try await MockServer.start(behavior: behavior)
         try harness.writeInput(Self.lines(30))
-        let prices = try pricesFile(harness)
+        let prices = try pricesFile(harness, freeInput: true)
         func run(cap: String) throws -> BinaryTests.Run {
             try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--errors_filepath", harness.errorsPath,
                                       "--endpoint", server.baseURL, "--prices", prices, "--max_cost", cap, "--no-tui"])
         }
         let first = try run(cap: "0.2")
         #expect(first.status == 6, "stderr: \(first.stderr)")
-        #expect(first.stderr.contains("spend cap reached: spent $0.20 of the $0.20 cap; 22 records left unsent"), "\(first.stderr)")
+        #expect(first.stderr.contains("spend cap reached: spent $0.20 of the $0.20 cap; 20 records left unsent"), "\(first.stderr)")
         #expect(first.stdout.contains("cost $0.20, cap $0.20"), "\(first.stdout)")
         let saved = try costs(harness.savePath)
-        #expect(saved.count == 8 && saved.allSatisfy { abs($0 - 0.025) < 1e-9 })
+        #expect(saved.count == 10 && saved.allSatisfy { abs($0 - 0.02) < 1e-9 })
         #expect(saved.reduce(0, +) <= 0.2 + 1e-9)
         #expect(try costs(harness.errorsPath).isEmpty)
-        #expect(server.arrivals == 8)
+        #expect(server.arrivals == 10)
 
         let again = try run(cap: "0.2")
-        #expect(again.status == 6 && server.arrivals == 8, "stderr: \(again.stderr)")
+        #expect(again.status == 6 && server.arrivals == 10, "stderr: \(again.stderr)")
         #expect(again.stderr.contains("record $0.20 already spent"))
 
         let higher = try run(cap: "0.5")
-        #expect(higher.status == 6 && server.arrivals == 20, "stderr: \(higher.stderr)")
+        #expect(higher.status == 6 && server.arrivals == 25, "stderr: \(higher.stderr)")
         let rest = try run(cap: "10")
         #expect(rest.status == 0, "stderr: \(rest.stderr)")
         let ids = try Harness.read(harness.savePath).compactMap { $0["id"]?.stringValue }
         #expect(ids.count == 30 && Set(ids).count == 30 && server.arrivals == 30)
-        #expect(abs(try costs(harness.savePath).reduce(0, +) - 0.75) < 1e-9)
+        #expect(abs(try costs(harness.savePath).reduce(0, +) - 0.6) < 1e-9)
         await server.stop()
     }
 
@@ -105,8 +108,9 @@ import TestSupport
         #expect(named.status == 2 && named.stderr.contains("\"house-model-7b\" has no known price") && server.arrivals == 0, "\(named.stderr)")
 
         let estimate = try BinaryTests().fanout(["validate"] + base.dropLast() + ["--prices", prices])
-        // Three priced lines: 5 prompt tokens each at $0.001, up to that + 10 × $0.002.
-        #expect(estimate.stdout.contains("estimated cost: $0.015 to $0.075"), "\(estimate.stdout)")
+        // Three priced lines: 5 prompt tokens each at $0.001 by the estimate, up to the worst case: the
+        // prompt's bound (56: 20 + 4 bytes and the overheads) at $0.001 + 10 × $0.002, $0.076 each.
+        #expect(estimate.stdout.contains("estimated cost: $0.015 to $0.228"), "\(estimate.stdout)")
         #expect(estimate.stdout.contains("no known price for 1 records (house-model-7b 1)"), "\(estimate.stdout)")
         #expect(server.arrivals == 0)
 
@@ -117,6 +121,34 @@ import TestSupport
         #expect(errors[0]["error"]?.stringValue?.contains("model \"house-model-7b\" has no known price") == true)
         #expect(errors[0]["error"]?.stringValue?.contains("--prices") == true)
         #expect(try Harness.read(harness.savePath).count == 3 && server.arrivals == 3)
+        await server.stop()
+    }
+
+    /// kill -9 with 600 capped requests in flight, then the same command again: the rerun counts
+    /// what was in flight as spent (from the spend journal), so the requests the server received
+    /// across both runs cost at most the cap.
+    @Test func capSurvivesKill9() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        var behavior = MockBehavior(latency: 4)
+        behavior.outputTokens = 10
+        let server = try await MockServer.start(behavior: behavior)
+        try harness.writeInput(Self.lines(1000))
+        let prices = try pricesFile(harness, freeInput: true)
+        let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--errors_filepath", harness.errorsPath,
+                         "--endpoint", server.baseURL, "--prices", prices, "--max_cost", "12", "--max_in_flight", "1000",
+                         "--max_requests_per_second", "0", "--no-tui"]
+        let first = try BinaryTests.launch(arguments)
+        #expect(await ControlTests.waitFor(15) { server.arrivals >= 600 }, "only \(server.arrivals) arrived")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let journal = SpendJournal.path(for: harness.savePath)
+        #expect(FileManager.default.fileExists(atPath: journal))
+        let rerun = try BinaryTests().fanout(arguments)
+        #expect(rerun.status == 6, "stderr: \(rerun.stderr)")
+        #expect(rerun.stderr.contains("reserved for requests in flight"), "\(rerun.stderr)")
+        // Each request costs exactly its worst case ($0.02): what arrived is what could be billed.
+        #expect(Double(server.arrivals) * 0.02 <= 12 + 1e-9, "\(server.arrivals) requests arrived under a $12 cap")
         await server.stop()
     }
 }

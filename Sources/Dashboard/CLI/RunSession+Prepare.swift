@@ -22,6 +22,7 @@ extension RunSession {
             var plan = self.plan
             plan.configuration.finished = index.finished
             plan.configuration.cost.spentBefore = Self.recordedSpend(index, plan: plan)
+            try Self.openJournal(index, plan: &plan)
             let log = try plan.makeLog(withDashboard: display.usesDashboard)
             if let log { plan.configuration.logger = log.logger }
             do {
@@ -91,6 +92,24 @@ extension RunSession {
             Console.error("fanout: warning: recorded answers of \(unpriced.joined(separator: ", ")) have no known price, so their spend is not counted; give it with --prices")
         }
         return spent
+    }
+
+    /// Under a cap: counts what an earlier run reserved for records its files do not show (it was
+    /// killed with them in flight) as spent, keeps only those reservations, and opens the journal
+    /// this run writes its own to. `--restart` starts it empty.
+    private static func openJournal(_ index: ResumeIndex, plan: inout RunPlan) throws {
+        guard plan.configuration.cost.cap != nil, !plan.isSpecialFile(plan.savePath) else { return }
+        let path = SpendJournal.path(for: plan.savePath)
+        if plan.restart { unlink(path) }
+        let done = index.done
+        let (dollars, lines) = SpendJournal.unsettled(at: path) { done.contains($0) }
+        if dollars > 0 {
+            Console.error("fanout: an earlier run had \(Money.text(dollars)) reserved for requests in flight when it stopped, "
+                + "whose answers were never recorded: counted as spent against the cap")
+            plan.configuration.cost.spentBefore += dollars
+        }
+        try SpendJournal.compact(at: path, keeping: lines)
+        plan.configuration.cost.journal = try SpendJournal(path: path)
     }
 
     /// Scans (or, with `--restart`, empties) the outputs, records their owner beside them, and says

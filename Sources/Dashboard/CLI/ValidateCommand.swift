@@ -48,7 +48,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let hourly = cost.hourly > 0 ? seconds.map { cost.hourly * $0 / 3600 } : 0
         if cost.priced > 0 || cost.hourly > 0 {
             let (low, high) = (cost.low + (hourly ?? 0), cost.high + (hourly ?? 0))
-            var text = "  estimated cost: \(Money.text(low)) to \(Money.text(high)) (prompt characters / 4 × input price, up to that + max_tokens × output price"
+            var text = "  estimated cost: \(Money.text(low)) to \(Money.text(high)) (prompt characters / 4 × input price, up to the worst case --max_cost reserves: the prompt's bytes + max_tokens × output price"
             if cost.hourly > 0 { text += hourly == nil ? "; plus $\(Format.fixed(cost.hourly, digits: 2))/h of cost_per_hour endpoints for the run's time" : "; cost_per_hour endpoints over the estimated time" }
             lines.append(text + ")")
             if let cap {

@@ -9,6 +9,8 @@ public struct CostConfiguration: Sendable {
     public var spentBefore: Double
     /// The completion budget reserved for a line that sets no `max_tokens` (nor `--max_tokens` for it).
     public var defaultMaxTokens: Int
+    /// Where a capped run writes its reservations before sending them (nil: nowhere).
+    public var journal: SpendJournal?
 
     public init(prices: PriceTable = PriceTable(), cap: Double? = nil, spentBefore: Double = 0,
                 defaultMaxTokens: Int = Defaults.costMaxTokens) {

@@ -1,6 +1,7 @@
-/// What a file would cost before it is sent, as a range: each record's estimated prompt at the
-/// input price, up to that plus its completion budget (`max_tokens`, else the default) at the
-/// output price, spread over the endpoints by weight.
+/// What a file would cost before it is sent, as a range: each record's estimated prompt (characters
+/// / 4) at the input price, up to its worst case as `--max_cost` reserves it (the prompt's bound,
+/// `PromptBound`, plus its completion budget times `n` at the output price), spread over the
+/// endpoints by weight.
 ///
 /// `cost_per_hour` endpoints cost their share of the run's time, which the caller adds from the
 /// time estimate (`hourly`).
@@ -24,7 +25,6 @@ public struct CostEstimate: Sendable {
 
     public mutating func add(_ record: RequestRecord) {
         let prompt = Double(TokenEstimate.promptTokens(for: record.body))
-        let budget = Double(max(0, TokenEstimate.completionBudget(of: record.body) ?? spending.defaultMaxTokens))
         var (lowShare, highShare) = (0.0, 0.0)
         for index in shares.indices where shares[index] > 0 && hourlyRates[index] == 0 {
             guard let price = spending.price(of: record, at: index) else {
@@ -32,7 +32,7 @@ public struct CostEstimate: Sendable {
                 return
             }
             lowShare += shares[index] * prompt * price.input
-            highShare += shares[index] * (prompt * price.input + budget * price.output)
+            highShare += shares[index] * spending.worstCase(of: record, at: index).dollars
         }
         low += lowShare
         high += highShare

@@ -6,7 +6,7 @@ extension ResumeIndex {
             return
         }
         guard !fields.usage.isEmpty else { return }
-        func count(_ key: String) -> Int { fields.usage[key].flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0 }
+        func count(_ key: String) -> Int { fields.usage[key].flatMap { Int(String(decoding: $0, as: UTF8.self)) }.map { max(0, $0) } ?? 0 }
         let model = fields.model.flatMap(OutputLineScanner.Fields.text) ?? ""
         let usage = fields.usage["input_tokens"] != nil
             ? TokenUsage(convention: .anthropic, input: count("input_tokens"), output: count("output_tokens"),
@@ -17,10 +17,10 @@ extension ResumeIndex {
             batchUsage[model] = usage
             return
         }
-        total.input += usage.input
-        total.output += usage.output
-        total.cacheRead += usage.cacheRead
-        total.cacheWrite += usage.cacheWrite
+        total.input = total.input.saturatingAdding(usage.input)
+        total.output = total.output.saturatingAdding(usage.output)
+        total.cacheRead = total.cacheRead.saturatingAdding(usage.cacheRead)
+        total.cacheWrite = total.cacheWrite.saturatingAdding(usage.cacheWrite)
         batchUsage[model] = total
     }
 

@@ -75,6 +75,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
         askForMore.finish()
         let sink = runner.sink
         writing { () throws(EngineError) in try sink.close() }
+        runner.configuration.cost.journal?.sync()
         actions.append(core.finalPublication(now: now()))
         perform()
         await publish()
@@ -87,8 +88,16 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
         return result
     }
 
-    /// Carries out the actions in order; publications wait for `publish()`.
+    /// Carries out the actions in order; publications wait for `publish()`. The batch's reservations
+    /// under `--max_cost` are journalled first, in one line, before any of its sends.
     private mutating func perform() {
+        if let journal = runner.configuration.cost.journal {
+            let reserved: [(id: String, dollars: Double)] = actions.compactMap { action in
+                guard case .send(let dispatch, _) = action, dispatch.reservedUSD > 0 else { return nil }
+                return (dispatch.attempt.record.id, dispatch.reservedUSD)
+            }
+            if !reserved.isEmpty { writing { () throws(EngineError) in try journal.reserve(reserved) } }
+        }
         var index = 0
         while index < actions.count {
             perform(actions[index])
@@ -106,6 +115,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
             writing { () throws(EngineError) in try success ? sink.writeSuccess(line) : sink.writeFailure(line) }
         case .flush:
             writing { () throws(EngineError) in try sink.flush() }
+            runner.configuration.cost.journal?.sync()
         case .publish(let events, let control):
             publications.append((events, control))
         case .armTimer(let deadline):
