@@ -61,6 +61,7 @@ import Testing
         (#"{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{}}]}]}"#, true, "input_audio"),
         (#"{"messages":[{"role":"user","content":"q"}],"top_k":5,"max_tokens":5}"#, false, "top_k"),
         (#"{"messages":[{"role":"user","content":[{"type":"document","source":{}}]}],"max_tokens":5}"#, false, "document"),
+        (#"{"messages":[{"role":"system","content":"be brief"}]}"#, true, "only system messages"),
     ])
     func untranslatable(body: String, toAnthropic: Bool, named: String) throws {
         let value = try Self.json(body)

@@ -149,4 +149,14 @@ import Testing
         #expect(Self.contains(actions) { if case .armTimer(let at) = $0 { abs(at - 0.09) < 0.001 } else { false } })
         #expect(Self.sends(drive.on(.timerFired, at: 0.1)).count == 1)
     }
+
+    /// However high the keys push a cap, an endpoint's pool is sized to at most
+    /// `Defaults.maxConnectionsPerEndpoint` connections: the rest queue for one.
+    @Test func poolsHaveACeiling() {
+        var drive = Drive(maxInFlight: 4)
+        _ = drive.start()
+        let actions = drive.on(.command(.setMaxInFlight(1_000_000)), at: 0) + drive.on(.command(.setEndpointMaxInFlight(endpoint: 0, 1_000_000)), at: 0.1)
+        let sizes = actions.compactMap { if case .resizePools(let sizes) = $0 { sizes } else { nil } }.flatMap { $0 }
+        #expect(!sizes.isEmpty && sizes.allSatisfy { $0.connections <= Defaults.maxConnectionsPerEndpoint })
+    }
 }

@@ -25,6 +25,9 @@ public enum Defaults {
     public static let unreachableAfter: Double = 60
     /// How long a record may keep meeting 429s (from its first) before it fails, seconds.
     public static let rateLimitPatience: Double = 900
+    /// Connections fanout opens to one endpoint at most, whatever its in-flight cap (keys can raise a
+    /// cap to a million): requests beyond them wait in the pool's queue for a connection.
+    public static let maxConnectionsPerEndpoint = 8192
     /// The highest an automatic (`auto`) in-flight cap goes per endpoint; its connection pool never
     /// holds more connections than its cap.
     public static let autoInFlightCeiling = 10_000

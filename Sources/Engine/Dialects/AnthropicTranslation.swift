@@ -30,6 +30,10 @@ public enum AnthropicTranslation {
             }
         }
         if !out.contains(where: { $0.key == "max_tokens" }) { out.append(JSONField("max_tokens", .number(Defaults.anthropicMaxTokens))) }
+        // Anthropic needs a turn to answer: a line of system messages alone has none.
+        guard !messages.isEmpty else {
+            throw TranslationError(system.isEmpty ? "the line has no messages" : "the line has only system messages; Anthropic's Messages API needs at least one user message")
+        }
         if !system.isEmpty { out.append(JSONField("system", .string(system.joined(separator: "\n\n")))) }
         out.append(JSONField("messages", .array(messages)))
         return .object(out)

@@ -178,7 +178,7 @@ struct RunCore {
         if poolSizes.isEmpty { poolSizes = Array(repeating: 0, count: names.count) }
         var changed: [(endpoint: Int, connections: Int)] = []
         for index in poolSizes.indices {
-            let cap = scheduler.connectionCap(of: index)
+            let cap = min(scheduler.connectionCap(of: index), Defaults.maxConnectionsPerEndpoint)
             if cap != poolSizes[index] {
                 changed.append((index, cap))
                 poolSizes[index] = cap

@@ -36,7 +36,8 @@ public final class NIOHTTPTransport: Transport {
         pools = endpoints.map { endpoint in
             let opener = ConnectionOpener(url: endpoint.url, route: endpoint.route, tls: endpoint.url.isTLS ? contexts[endpoint.tls] : nil,
                                           group: group, connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
-            return ConnectionPool(maxConnections: min(endpoint.maxInFlight ?? connectionsPerEndpoint, connectionsPerEndpoint),
+            return ConnectionPool(maxConnections: min(endpoint.maxInFlight ?? connectionsPerEndpoint, connectionsPerEndpoint,
+                                                      Defaults.maxConnectionsPerEndpoint),
                                   mayMultiplex: endpoint.url.isTLS && endpoint.tls.offersHTTP2, connect: opener.open)
         }
     }
@@ -59,7 +60,7 @@ public final class NIOHTTPTransport: Transport {
 
     public func setConnectionLimit(_ limit: Int, endpoint: Int) {
         guard pools.indices.contains(endpoint) else { return }
-        pools[endpoint].resize(to: limit)
+        pools[endpoint].resize(to: min(limit, Defaults.maxConnectionsPerEndpoint))
     }
 
     /// Closes every connection: requests in flight complete as cancelled.
