@@ -47,6 +47,21 @@ import Testing
         #expect(simulation.scheduler.limits(of: 0).headersDistrusted)
     }
 
+    /// LiteLLM as it behaves on a slow machine (a count that lags its answers, clock-minute windows
+    /// at any phase, answers between the 429s that repeat the lying header): the header is still
+    /// distrusted after two 429s, and 300 records meet at most 300 429s, whatever the phase.
+    @Test(arguments: [0.0, 20, 40, 55, 59.5])
+    func headersThatLieOnASlowProxy(phase: Double) {
+        var simulation = Simulation(scheduler: scheduler())
+        simulation.scheduler.enqueue(Simulation.records(300))
+        simulation.scheduler.sourceDidFinish()
+        var proxy = LaggingMinuteProxy(limit: 120, latency: 0.4, phase: phase)
+        simulation.run(for: 900) { _, now in proxy.answer(now: now) }
+        #expect(simulation.succeeded == 300 && simulation.failed.isEmpty)
+        #expect(simulation.rateLimited <= 300, "\(simulation.rateLimited) 429s at phase \(phase)")
+        #expect(simulation.scheduler.limits(of: 0).headersDistrusted)
+    }
+
     /// The same proxy without any header: the rate is learned from 429s alone (AIMD with a growing
     /// pause); nothing fails, and 429s stay under one per record.
     @Test func perMinuteProxyWithoutHeaders() {

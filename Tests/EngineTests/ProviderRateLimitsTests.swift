@@ -140,4 +140,35 @@ import Testing
         let perSecond = 120.0 / 60 * LearnedRate.announcedShare
         #expect(abs((scheduler.limits(of: 0).rate ?? 0) - perSecond) < 1e-9)
     }
+
+    /// With many in flight, a `remaining` that never goes down is still distrusted after two 429s,
+    /// even when answers repeating it arrive between them (LiteLLM on a slow machine, or across its
+    /// minute's boundary): they say nothing new, so they do not clear the count.
+    @Test func repeatedHeadersDoNotClearRefusals() {
+        var scheduler = Scheduler(endpoints: SchedulerSimulation.endpoints(1), rate: 0, maxInFlight: 400,
+                                  retryPolicy: RetryPolicy(maxAttempts: 3))
+        scheduler.enqueue(SchedulerSimulation.records(300))
+        var generator = SeededGenerator(seed: 1)
+        var now = 0.0
+        var dispatches: [Dispatch] = []
+        for _ in 0..<300 {
+            if case .dispatch(let dispatch) = scheduler.nextAction(now: now) { dispatches.append(dispatch) }
+            now += 0.001
+        }
+        let lying = ProviderRateLimits(limitRequests: 120, remainingRequests: 120)
+        for dispatch in dispatches.prefix(2) {
+            _ = scheduler.complete(dispatch, result: .success(ParsedAnswer(response: "ok")), limits: lying, now: now, using: &generator)
+        }
+        // 429, answer, 429, answer, 429: in flight stays above the claimed 120 throughout.
+        for (index, dispatch) in dispatches[2..<7].enumerated() {
+            now += 0.01
+            if index % 2 == 0 {
+                _ = scheduler.complete(dispatch, result: .failure(.http(status: 429, detail: "limit")), now: now, using: &generator)
+            } else {
+                _ = scheduler.complete(dispatch, result: .success(ParsedAnswer(response: "ok")), limits: lying, now: now, using: &generator)
+            }
+        }
+        #expect(scheduler.limits(of: 0).headersDistrusted)
+        #expect(scheduler.limits(of: 0).rate.map { $0 <= 2 } == true)
+    }
 }

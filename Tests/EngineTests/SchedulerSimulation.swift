@@ -140,6 +140,34 @@ struct RollingWindowProxy {
     }
 }
 
+/// LiteLLM's proxy as it behaves on a slow machine: `rpm` counted per clock minute (its usage-based
+/// routing keys usage by the minute, so the window's phase is the wall clock's, `phase` seconds into
+/// a minute at time 0), a request counted only once it is answered (its usage is logged after the
+/// call, so a burst passes the check before the count catches up), `latency` seconds an answer,
+/// 429s without Retry-After or headers, and success headers whose `remaining` never goes down.
+struct LaggingMinuteProxy {
+    let limit: Int
+    let latency: Double
+    let phase: Double
+    var window = 60.0
+    /// Answers not yet counted: when each will be.
+    var pending: [(minute: Int, at: Double)] = []
+    var counted: [Int: Int] = [:]
+
+    mutating func answer(now: Double) -> (finishAt: Double, result: Result<ParsedAnswer, EngineError>, limits: ProviderRateLimits?) {
+        let finish = now + latency
+        let minute = window > 0 ? Int((now + phase) / window) : 0
+        for entry in pending where entry.at <= now { counted[entry.minute, default: 0] += 1 }
+        pending.removeAll { $0.at <= now }
+        // A refusal is quick (no model call), so it overtakes answers still on their way.
+        guard counted[minute, default: 0] < limit else {
+            return (now + 0.01, .failure(.http(status: 429, detail: "Deployment over user-defined ratelimit.", code: "429")), nil)
+        }
+        pending.append((minute, finish))
+        return (finish, .success(ParsedAnswer(response: "ok")), ProviderRateLimits(limitRequests: limit, remainingRequests: limit))
+    }
+}
+
 /// A model server that serves `capacity` requests at once, each for `service` seconds (±10 %), and
 /// queues the rest in order.
 struct QueueingServer {

@@ -57,8 +57,12 @@ extension EndpointSlot {
     /// by what is already in flight (plus the next request, `nextTokens`): until the reset the
     /// header names. An allowance announced without a reset time paces it instead (`AllowanceWindow`).
     mutating func observe(_ limits: ProviderRateLimits, sentAt: Double, nextTokens: Int, now: Double) {
+        // Headers that say the same as before say nothing new: 429s between them keep counting
+        // (LiteLLM repeats a `remaining` that never goes down on every answer, between 429s).
+        if limits.remainingRequests != provider?.remainingRequests || limits.limitRequests != provider?.limitRequests {
+            refusalsSinceHeaders = 0
+        }
         provider = limits
-        refusalsSinceHeaders = 0
         if let remaining = limits.remainingRequests {
             if let reset = limits.resetRequests {
                 if remaining <= inFlight, reset > 0, !rate.headersDistrusted {
