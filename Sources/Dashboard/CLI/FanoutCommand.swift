@@ -24,7 +24,8 @@ struct FanoutCommand: AsyncParsableCommand {
         Console.ignoreBrokenPipes()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first?.hasPrefix("--generate-completion-script") == true {
-            let shell = arguments.first!.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? arguments.dropFirst().first ?? ""
+            let named: String? = arguments[0].split(separator: "=", maxSplits: 1).dropFirst().first.map { String($0) }
+            let shell: String = named ?? (arguments.count > 1 ? arguments[1] : "")
             if let script = CompletionScript.generate(for: shell) {
                 Console.out(script)
                 Foundation.exit(0)

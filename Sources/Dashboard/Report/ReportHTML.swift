@@ -72,15 +72,17 @@ enum ReportHTML {
     }
 
     private static func header(_ data: ReportData) -> String {
-        let rows: [(String, String)] = [
-            ("command", data.meta.command), ("started", ReportData.iso(data.meta.startedAt)), ("ended", ReportData.iso(data.meta.endedAt)),
-            ("duration", Format.duration(data.snapshot.elapsed)), ("fanout", data.meta.version + (data.meta.source == "files" ? " (rebuilt from the files)" : "")),
-            ("covers", data.meta.coverage),
-            ("input", data.meta.input), (data.meta.runs > 1 ? "save files" : "save file", data.meta.save),
-            (data.meta.runs > 1 ? "errors files" : "errors file", data.meta.errors),
-            ("endpoints", data.meta.endpoints.map { "\($0.name) \($0.url)" }.joined(separator: ", ")),
-        ] + (data.snapshot.serviceLevels.map { [("goodput targets", $0.description(Format.latency))] } ?? [])
-        return "<h1>fanout report</h1>" + table(rows.map { [$0.0, $0.1] }, head: nil, className: "meta")
+        let meta = data.meta
+        let rebuilt = meta.source == "files" ? " (rebuilt from the files)" : ""
+        var rows: [[String]] = [
+            ["command", meta.command], ["started", ReportData.iso(meta.startedAt)], ["ended", ReportData.iso(meta.endedAt)],
+            ["duration", Format.duration(data.snapshot.elapsed)], ["fanout", meta.version + rebuilt], ["covers", meta.coverage],
+            ["input", meta.input], [meta.runs > 1 ? "save files" : "save file", meta.save],
+            [meta.runs > 1 ? "errors files" : "errors file", meta.errors],
+            ["endpoints", meta.endpoints.map { "\($0.name) \($0.url)" }.joined(separator: ", ")],
+        ]
+        if let levels = data.snapshot.serviceLevels { rows.append(["goodput targets", levels.description(Format.latency)]) }
+        return "<h1>fanout report</h1>" + table(rows, head: nil, className: "meta")
     }
 
     private static func summary(_ snapshot: StatsSnapshot) -> String {

@@ -11,7 +11,13 @@ public struct Redactor: Sendable {
     }
 
     public init(endpoints: [EndpointConfiguration]) {
-        self.init(secrets: endpoints.flatMap { [$0.apiKey].compactMap { $0 } + $0.headers.map(\.value) + ($0.route.proxy?.secrets ?? []) })
+        var secrets: [String] = []
+        for endpoint in endpoints {
+            if let key = endpoint.apiKey { secrets.append(key) }
+            secrets += endpoint.headers.map(\.value)
+            secrets += endpoint.route.proxy?.secrets ?? []
+        }
+        self.init(secrets: secrets)
     }
 
     /// Characters of an error message kept for files, logs and the screen.

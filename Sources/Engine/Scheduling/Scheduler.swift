@@ -34,9 +34,9 @@ struct Scheduler {
     let initialWeights: [Double]
     let retryPolicy: RetryPolicy
     /// The global in-flight cap (with `auto`, high enough never to bind: the endpoints' caps do).
-    internal(set) var maxInFlight: Int
+    var maxInFlight: Int
     /// `--max_in_flight auto`: the endpoints find their own caps.
-    internal(set) var inFlightIsAuto: Bool
+    var inFlightIsAuto: Bool
     /// Seconds a record may keep meeting 429s before it fails; 0 counts 429s as failed attempts.
     let rateLimitPatience: Double
     /// Seconds a stop waits for requests in flight before abandoning them.
