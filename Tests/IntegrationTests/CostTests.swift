@@ -151,4 +151,27 @@ import TestSupport
         #expect(Double(server.arrivals) * 0.02 <= 12 + 1e-9, "\(server.arrivals) requests arrived under a $12 cap")
         await server.stop()
     }
+
+    /// A server reporting 10^15 completion tokens at gpt-4o's built-in price, or 2^63−1 with no
+    /// price, leaves the run going: every record saved, exit 0, each answer charged at most the
+    /// ceiling with a warning naming the endpoint.
+    @Test func absurdUsageNeverKillsTheRun() async throws {
+        for (model, completion) in [("gpt-4o", "1000000000000000"), ("house-model", "9223372036854775807")] {
+            let harness = try Harness()
+            defer { harness.cleanUp() }
+            let body = #"{"id":"x","object":"chat.completion","model":"\#(model)","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":\#(completion),"total_tokens":\#(completion)}}"#
+            let server = try await CannedServer.start(reply: CannedServer.http(headers: ["Content-Type: application/json"], body: Array(body.utf8)))
+            try harness.writeInput((1...20).map { #"{"model":"\#(model)","messages":[{"role":"user","content":"q\#($0)"}]}"# })
+            let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                                "--endpoint", "http://127.0.0.1:\(server.port)", "--max_in_flight", "4", "--no-tui"])
+            #expect(run.status == 0, "\(model): \(run.stderr.suffix(1500))")
+            let saved = try Harness.read(harness.savePath)
+            #expect(saved.count == 20, "\(model)")
+            if model == "gpt-4o" {
+                #expect(saved.allSatisfy { $0["cost_usd"]?.doubleValue == 10_000 }, "\(saved.first.map { "\($0)" } ?? "")")
+                #expect(run.stderr.contains("warning: an answer from 127.0.0.1:\(server.port) reported usage costing more than"), "\(run.stderr.suffix(1500))")
+            }
+            await server.stop()
+        }
+    }
 }

@@ -172,17 +172,18 @@ import Glibc
         let server = try await MockServer.start(behavior: behavior)
         try harness.writeInput(CostTests.lines(200))
         let prices = harness.directory.appendingPathComponent("prices.json").path
-        try #"{"gpt-4o-mini": {"input_cost_per_token": 0.001, "output_cost_per_token": 0.002}}"#.write(toFile: prices, atomically: true, encoding: .utf8)
+        // Free prompts: each line's worst case (10 output tokens at $0.002) is what it costs, $0.02.
+        try #"{"gpt-4o-mini": {"input_cost_per_token": 0, "output_cost_per_token": 0.002}}"#.write(toFile: prices, atomically: true, encoding: .utf8)
         let exitFile = harness.directory.appendingPathComponent("exit-code").path
         let arguments = [BinaryTests.binary.path, "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
-                         "--max_requests_per_second", "20", "--endpoint", server.baseURL, "--prices", prices, "--max_cost", "2.5", "--tui"]
+                         "--max_requests_per_second", "20", "--endpoint", server.baseURL, "--prices", prices, "--max_cost", "2", "--tui"]
         let command = arguments.map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "dash", "-x", "140", "-y", "32", command])
         #expect(try await waitFor(5) { try tmux.screen().contains(" Cost ") })
-        let stopped = try await waitFor(15) { try tmux.screen().contains("Spend cap reached: spent $2.50 of the $2.50 cap; 100 records left unsent") }
+        let stopped = try await waitFor(15) { try tmux.screen().contains("Spend cap reached: spent $2.00 of the $2.00 cap; 100 records left unsent") }
         let screen = try tmux.screen()
         #expect(stopped, "\(screen)")
-        #expect(screen.contains(" DONE ") && screen.contains("cap $2.50 100%") && screen.contains("50.0%  100 / 200"), "\(screen)")
+        #expect(screen.contains(" DONE ") && screen.contains("cap $2.00 100%") && screen.contains("50.0%  100 / 200"), "\(screen)")
         try tmux.press("q")
         #expect(try await waitFor(10) { FileManager.default.fileExists(atPath: exitFile) })
         #expect(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "6")

@@ -27,10 +27,13 @@ struct HeadlessRun {
                 for line in said.lines(snapshot, total: total.current) { Console.error("fanout: " + line) }
                 Console.error(SummaryReport.progressLine(snapshot, total: total.current))
             }
+            return said
         }
         let result = await engine.run()
-        ended(result, watcher.receivedSignal)
         progress.cancel()
+        var said = await progress.value
+        for line in said.warnings(result.snapshot) { Console.error("fanout: " + line) }
+        ended(result, watcher.receivedSignal)
         watcher.cancel()
         return (result, watcher.receivedSignal)
     }

@@ -74,7 +74,11 @@ enum SpendText {
     /// What the notice line says about money: the stop, else the highest alert passed.
     static func notice(_ snapshot: StatsSnapshot, total: Int?) -> (String, Style)? {
         let spend = snapshot.control.spend
-        if let stopped = stopped(spend, left: left(snapshot, total: total)) { return (" " + stopped.uppercasedFirst, .bad) }
+        if let stopped = stopped(spend, left: left(snapshot, total: total)) {
+            let why = spend.warnings.last.map { " — " + $0 } ?? ""
+            return (" " + stopped.uppercasedFirst + why, .bad)
+        }
+        if let warning = spend.warnings.last { return (" " + warning.uppercasedFirst, .warning) }
         guard let level = spend.alerted.max() else { return nil }
         return (" " + alert(level, spend), level >= 0.95 ? .bad : .warning)
     }

@@ -46,6 +46,9 @@ public struct SpendFigures: Sendable, Hashable {
     public var stop: SpendStop?
     /// Whether any spend could be priced so far (false: no price is known for what was answered).
     public var isPriced = false
+    /// Sentences about usage that could not be true (an answer held at the ceiling, prompt tokens
+    /// over their bound), oldest first: said once each on stderr and on the notice line.
+    public var warnings: [String] = []
 
     public init() {}
 

@@ -9,6 +9,9 @@ struct Spending: Sendable {
     private let endpointPrices: [ModelPrice?]
     private let endpointModels: [String?]
     private let dialects: [APIDialect]
+    private let names: [String]
+    private(set) var warnings: [String] = []
+    private var clampedEndpoints = Set<Int>()
     /// Dollars per second of each endpoint's `cost_per_hour` (0: priced per token).
     private let perSecond: [Double]
     /// Seconds of hourly price held back so a drain after a stop stays within the cap.
@@ -35,6 +38,7 @@ struct Spending: Sendable {
         endpointPrices = endpoints.map(\.price)
         endpointModels = endpoints.map(\.model)
         dialects = endpoints.map(\.dialect)
+        names = endpoints.map(\.name)
         perSecond = endpoints.map { ($0.costPerHour ?? 0) / 3600 }
         self.drainSeconds = drainSeconds
         defaultMaxTokens = configuration.defaultMaxTokens
@@ -124,6 +128,8 @@ struct Spending: Sendable {
         let tokens = TokenUsage(usage: usage)
         if let tokens, isCapped, dispatch.promptBound > 0, tokens.prompt > dispatch.promptBound, overReported == nil {
             overReported = (endpoint, tokens.prompt, dispatch.promptBound)
+            warnings.append("\(names[endpoint]) reported \(tokens.prompt) prompt tokens for a prompt of at most \(dispatch.promptBound): "
+                + "--max_cost can no longer be promised, so nothing more is sent")
         }
         guard let price = price(of: dispatch.attempt.record, at: endpoint) else { return settlement }
         let record = dispatch.attempt.record
@@ -142,6 +148,10 @@ struct Spending: Sendable {
         if !cost.isFinite || cost > Self.maxAnswerCost {
             cost = Self.maxAnswerCost
             settlement.clamped = true
+            if clampedEndpoints.insert(endpoint).inserted {
+                warnings.append("an answer from \(names[endpoint]) reported usage costing more than \(Money.text(Self.maxAnswerCost)): "
+                    + "charged \(Money.text(Self.maxAnswerCost)), the most one answer is charged (its usage looks wrong)")
+            }
         }
         settlement.alerts += spend(cost, at: endpoint, now: now)
         settlement.cost = cost
@@ -189,6 +199,7 @@ struct Spending: Sendable {
         figures.alerted = cap.alerted
         figures.stop = stop
         figures.isPriced = isPriced || spentBefore > 0
+        figures.warnings = warnings
         return figures
     }
 }

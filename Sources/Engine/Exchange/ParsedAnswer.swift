@@ -81,10 +81,10 @@ public struct ParsedAnswer: Sendable, Hashable {
     /// `usage.total_tokens` (or prompt + completion), when the server reported it.
     public var totalTokens: Int? {
         guard let usage, usage != .null else { return nil }
-        if usage["input_tokens"] != nil { return promptTokens + (completionTokens ?? 0) }
-        if let total = usage["total_tokens"]?.intValue { return total }
+        if usage["input_tokens"] != nil { return promptTokens.saturatingAdding(completionTokens ?? 0) }
+        if let total = usage["total_tokens"]?.intValue { return max(0, total) }
         let prompt = usage["prompt_tokens"]?.intValue
         let completion = usage["completion_tokens"]?.intValue
-        return prompt == nil && completion == nil ? nil : (prompt ?? 0) + (completion ?? 0)
+        return prompt == nil && completion == nil ? nil : max(0, prompt ?? 0).saturatingAdding(max(0, completion ?? 0))
     }
 }

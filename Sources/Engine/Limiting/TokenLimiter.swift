@@ -30,7 +30,8 @@ public struct TokenLimiter: Sendable, Hashable {
     /// Corrects an earlier charge by what the answer reported (`actual - estimated` tokens, either way).
     public mutating func reconcile(estimated: Int, actual: Int) {
         guard isLimited else { return }
-        theoreticalArrival += seconds(for: actual - estimated)
+        // Usage from a server may be absurd: held to a day's worth, so the limiter never stalls for ever.
+        theoreticalArrival += min(86_400, seconds(for: actual.saturatingSubtracting(estimated)))
     }
 
     private func seconds(for tokens: Int) -> Double { Double(tokens) * 60 / perMinute }

@@ -70,8 +70,8 @@ public struct StatsAccumulator: Sendable {
             endpoints[endpoint].resends += 1
         case .succeeded(let endpoint, let latency, let promptTokens, let completionTokens, let timing, let good):
             totals.succeeded += 1
-            totals.promptTokens += promptTokens
-            totals.completionTokens += completionTokens
+            totals.promptTokens = totals.promptTokens.saturatingAdding(max(0, promptTokens))
+            totals.completionTokens = totals.completionTokens.saturatingAdding(max(0, completionTokens))
             endpoints[endpoint].succeeded += 1
             recordLatency(latency, endpoint: endpoint)
             endpoints[endpoint].tokens.record(promptTokens: promptTokens, completionTokens: completionTokens, timing: timing, good: good, at: now)

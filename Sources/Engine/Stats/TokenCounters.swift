@@ -31,8 +31,9 @@ struct TokenCounters: Sendable {
     /// One saved answer; `good` is nil when no SLO was given.
     mutating func record(promptTokens prompt: Int, completionTokens completion: Int, timing: StreamTiming?, good isGood: Bool?, at now: Double) {
         answers += 1
-        promptTokens += prompt
-        completionTokens += completion
+        // Counts from a server: saturating, so absurd usage cannot trap.
+        promptTokens = promptTokens.saturatingAdding(max(0, prompt))
+        completionTokens = completionTokens.saturatingAdding(max(0, completion))
         answerHistory.add(at: now)
         if completion > 0 {
             recentTokens.add(completion, at: now)
