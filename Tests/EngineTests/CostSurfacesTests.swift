@@ -102,8 +102,9 @@ import Testing
         if outOfFunds { #expect(!error.isRetryable && !error.isRateLimit) }
     }
 
-    /// validate's range: prompts at the input price, up to that plus max_tokens at the output
-    /// price, spread by weight; unpriced models are counted apart.
+    /// validate's range: prompts (characters / 4) at the input price, up to the worst case the cap
+    /// reserves (the prompt's bound plus max_tokens at the output price), spread by weight;
+    /// unpriced models are counted apart.
     @Test func estimate() {
         var table = EndpointConfiguration(name: "a", url: EndpointURL("http://a:1")!, weight: 3)
         table.price = nil
@@ -113,9 +114,10 @@ import Testing
                                     endpoints: [table, own])
         estimate.add(SpendingTests.record(prompt: String(repeating: "x", count: 40), maxTokens: 100))
         estimate.add(SpendingTests.record(model: "nope"))
-        // 10 prompt tokens; a: ¾ × (0.01 … 0.01 + 0.2), b: ¼ × (0.1 … 0.1 + 2).
+        // 10 prompt tokens by the estimate, 76 by the bound (16 + 16 + "user" + 40 bytes);
+        // a: ¾ × (0.01 … 0.076 + 0.2), b: ¼ × (0.1 … 0.76 + 2).
         #expect(abs(estimate.low - (0.75 * 0.01 + 0.25 * 0.1)) < 1e-12)
-        #expect(abs(estimate.high - (0.75 * 0.21 + 0.25 * 2.1)) < 1e-12)
+        #expect(abs(estimate.high - (0.75 * 0.276 + 0.25 * 2.76)) < 1e-12)
         #expect(estimate.priced == 1 && estimate.unpriced == ["nope": 1])
     }
 }
