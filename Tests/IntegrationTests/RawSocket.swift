@@ -25,9 +25,7 @@ final class RawSocket {
             close(descriptor)
             return nil
         }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setTimeouts()
     }
 
     /// Connects to 127.0.0.1:`port`; nil when nothing listens there.
@@ -44,12 +42,17 @@ final class RawSocket {
             close(descriptor)
             return nil
         }
+        setTimeouts()
+    }
+
+    deinit { close(descriptor) }
+
+    /// Reads and writes give up after 5 s.
+    private func setTimeouts() {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
-
-    deinit { close(descriptor) }
 
     /// Writes as much of `bytes` as the peer takes without waiting (it may stop reading); returns how much.
     func flood(_ bytes: [UInt8]) -> Int {

@@ -41,11 +41,14 @@ struct ControlDirectory: Sendable {
 
     /// Makes the directory (and its parents) if missing; checks it is this user's own and private.
     func prepare() throws(Problem) {
-        if mkdir(exactPath, 0o700) != 0 && errno == ENOENT {
+        var made = mkdir(exactPath, 0o700) == 0
+        if !made && errno == ENOENT {
             let parent = (exactPath as NSString).deletingLastPathComponent
             try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            _ = mkdir(exactPath, 0o700)
+            made = mkdir(exactPath, 0o700) == 0
         }
+        // Ours, just made: 0700 whatever the umask took away (a directory fanout did not make keeps its mode).
+        if made { chmod(exactPath, 0o700) }
         if let refusal = refusal() { throw Problem(description: refusal) }
         guard access(exactPath, W_OK | X_OK) == 0 else { throw Problem(description: "\(path) is not writable") }
     }

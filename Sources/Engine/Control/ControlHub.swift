@@ -111,7 +111,8 @@ final class ControlHub: Sendable {
         }
     }
 
-    /// Sends a last event to every subscriber, ends their streams, and refuses anything new.
+    /// Sends a last event to every subscriber, ends their streams, and refuses anything new. A
+    /// subscriber that is not reading is closed instead, and none is waited for more than 2 s.
     func finish() async {
         let bytes = await status(fresh: true)
         let (subscribers, pump) = state.withLock { state in
@@ -124,8 +125,16 @@ final class ControlHub: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for channel in subscribers {
                 group.addTask {
-                    try? await channel.writeAndFlush(HTTPPart.body(.byteBuffer(frame)))
-                    try? await channel.writeAndFlush(HTTPPart.end(nil))
+                    let written = channel.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+                        // One that is not reading gets nothing more: its stream is closed.
+                        guard channel.isActive, channel.isWritable else { return channel.close() }
+                        channel.write(HTTPPart.body(.byteBuffer(frame)), promise: nil)
+                        return channel.writeAndFlush(HTTPPart.end(nil))
+                    }
+                    // A client that stops reading now gets 2 s, then its connection is closed.
+                    let deadline = channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+                    _ = try? await written.get()
+                    deadline.cancel()
                 }
             }
         }
