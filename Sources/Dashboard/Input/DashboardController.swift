@@ -34,24 +34,7 @@ enum DashboardController {
                 view.confirm("paused: requests in flight finish, nothing new is sent", at: now)
             }
         case .rateUp, .rateDown:
-            let current = requested.rate ?? snapshot.targetRate
-            let next: Double
-            if current <= 0 {
-                guard command == .rateDown else {
-                    view.confirm("rate is unlimited", at: now)
-                    return Effect(view: view)
-                }
-                next = max(1, snapshot.measuredRate.rounded())
-            } else {
-                next = min(Limits.rate.upperBound, max(1, (command == .rateUp ? current * rateStep : current / rateStep).rounded()))
-            }
-            guard next != current else {
-                view.confirm("rate \(rateText(current)) is the \(command == .rateUp ? "highest" : "lowest") the keys set (0 lifts it: --max_requests_per_second 0)", at: now)
-                return Effect(view: view)
-            }
-            commands.append(.setRate(next))
-            view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.rate = next }
-            view.confirm("rate \(rateText(current)) → \(rateText(next))", at: now)
+            return rate(up: command == .rateUp, snapshot: snapshot, view: view, requested: requested)
         case .selectPrevious:
             view.selected = max(0, view.selected - 1)
         case .selectNext:
@@ -107,6 +90,31 @@ enum DashboardController {
             break
         }
         return Effect(commands: commands, view: view)
+    }
+
+    /// `+` and `-`: the rate × or ÷ 1.25, from what the last quick press asked for; from unlimited, `-`
+    /// starts at the measured rate.
+    private static func rate(up: Bool, snapshot: StatsSnapshot, view: ViewState, requested: RequestedValues) -> Effect {
+        var view = view
+        let now = snapshot.elapsed
+        let current = requested.rate ?? snapshot.targetRate
+        let next: Double
+        if current <= 0 {
+            guard !up else {
+                view.confirm("rate is unlimited", at: now)
+                return Effect(view: view)
+            }
+            next = max(1, snapshot.measuredRate.rounded())
+        } else {
+            next = min(Limits.rate.upperBound, max(1, (up ? current * rateStep : current / rateStep).rounded()))
+        }
+        guard next != current else {
+            view.confirm("rate \(rateText(current)) is the \(up ? "highest" : "lowest") the keys set (0 lifts it: --max_requests_per_second 0)", at: now)
+            return Effect(view: view)
+        }
+        view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.rate = next }
+        view.confirm("rate \(rateText(current)) → \(rateText(next))", at: now)
+        return Effect(commands: [.setRate(next)], view: view)
     }
 
     /// Quitting, detaching and stopping: q and Ctrl-C quit a run of this process and detach from an
