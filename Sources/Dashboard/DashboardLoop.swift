@@ -38,7 +38,7 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
             if context.totalLines == nil { context.totalLines = frame.totalLines }
             context.exitCode = frame.exitCode
             context.link = frame.link
-            context.suspect = frame.suspect || frame.shards.contains { $0.state.hasSuffix(ShardRow.suspectMark) }
+            context.suspect = frame.suspect || frame.shards.contains(where: \.suspect)
             context.shards = frame.shards
             view.shardCount = frame.shards.count
             if let focus = view.shardFocus, focus >= frame.shards.count { view.shardFocus = nil }

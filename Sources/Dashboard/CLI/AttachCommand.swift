@@ -84,7 +84,7 @@ struct AttachCommand: AsyncParsableCommand {
         guard display.usesDashboard, await show(feed, context: context, environment: environment) != nil else {
             return await printLines(feed) { frame in
                 let line = SummaryReport.progressLine(frame.snapshot, total: frame.totalLines) + " · shards: "
-                    + frame.shards.map { "\($0.address) \($0.state)" }.joined(separator: ", ")
+                    + frame.shards.map { "\($0.address) \($0.label)" }.joined(separator: ", ")
                 return (line, !frame.shards.isEmpty && frame.shards.allSatisfy { $0.state.hasPrefix("done") })
             }
         }

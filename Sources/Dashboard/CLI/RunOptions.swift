@@ -88,7 +88,7 @@ struct RunOptions: ParsableArguments {
 
     @Option(name: .customLong("prices"), help: ArgumentHelp("YAML or JSON prices keyed by model name with LiteLLM's per-token keys (input_cost_per_token, output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost); LiteLLM's own price map works as it is. Overrides the built-in table.", valueName: "file"), completion: .file())
     var prices: String?
-    @Option(name: .both("max_cost"), parsing: .unconditional, help: ArgumentHelp("Hard spend cap in US dollars: before each send the worst case (prompt estimate × input price + max_tokens × output price) is reserved, and nothing is sent that could pass the cap; what the save and errors files already record counts. Reaching it exits 6, leaving the rest unsent.", valueName: "usd"), transform: DecimalArgument.parse)
+    @Option(name: .both("max_cost"), parsing: .unconditional, help: ArgumentHelp("Hard spend cap in US dollars: before each send the worst case (the prompt's UTF-8 bytes, a bound no tokenizer passes, × input price + max_tokens × n × output price) is reserved, and nothing is sent that could pass the cap; what the save and errors files already record counts. Reaching it exits 6, leaving the rest unsent.", valueName: "usd"), transform: DecimalArgument.parse)
     var maxCost: Double?
     @Option(name: .both("fleet_max_cost"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's spend cap in US dollars; each shard takes cap / n (in place of --max_cost).", valueName: "usd"), transform: DecimalArgument.parse)
     var fleetMaxCost: Double?

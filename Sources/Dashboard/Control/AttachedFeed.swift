@@ -15,10 +15,9 @@ final class AttachedFeed: DashboardFeed {
         /// The last status held figures out of bounds (`StatusDocument.bounded`).
         var suspect = false
 
-        /// Keeps `document` within bounds, noting whether it was.
-        mutating func take(_ document: StatusDocument) {
-            let bounded = document.bounded()
-            self.document = bounded.document
+        /// Takes a status already held within bounds, noting whether it had to be.
+        mutating func take(_ bounded: (document: StatusDocument, clamped: Bool)) {
+            document = bounded.document
             suspect = bounded.clamped
         }
     }
@@ -43,7 +42,7 @@ final class AttachedFeed: DashboardFeed {
         self.client = client
         self.process = process
         var state = State(link: first == nil ? "connecting to \(client.address)…" : nil)
-        if let first { state.take(first) }
+        if let first { state.take(first.bounded()) }
         self.state = Mutex(state)
     }
 
@@ -66,8 +65,9 @@ final class AttachedFeed: DashboardFeed {
         while !Task.isCancelled {
             do {
                 for try await document in client.events() {
+                    let bounded = document.bounded()
                     state.withLock {
-                        $0.take(document)
+                        $0.take(bounded)
                         $0.lastSeen = .now
                         $0.link = nil
                     }
@@ -113,8 +113,8 @@ final class AttachedFeed: DashboardFeed {
         let names = state.withLock { $0.document?.endpoints.map(\.name) ?? [] }
         guard let body = command.controlBody(endpoints: names) else { return "that endpoint is no longer in the run" }
         do {
-            let document = try await client.send(body)
-            state.withLock { $0.take(document) }
+            let bounded = try await client.send(body).bounded()
+            state.withLock { $0.take(bounded) }
             return nil
         } catch {
             return "not done: \(error)"

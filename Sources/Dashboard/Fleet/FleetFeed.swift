@@ -82,13 +82,12 @@ final class FleetFeed: DashboardFeed {
         let live = shards.compactMap { shard in shard.reading.document.map { shard.live ? $0 : $0.unreachable } }
         let rows = shards.enumerated().map { index, shard in
             let document = shard.reading.document
-            var state = !shard.live ? "unreachable"
+            let state = !shard.live ? "unreachable"
                 : document?.state == "done" ? "done" + (document?.exitCode.map { " (exit \($0))" } ?? "") : document?.state ?? "–"
-            if shard.reading.suspect { state += " " + ShardRow.suspectMark }
             return ShardRow(address: shard.address.description, pid: document?.pid,
                             done: document.map { $0.records.saved + $0.records.failed + $0.records.resumed } ?? 0,
                             total: document?.records.total, rate: shard.live ? document?.sentPerS ?? 0 : 0, state: state,
-                            focused: index == focus)
+                            focused: index == focus, suspect: shard.reading.suspect)
         }
         if let focus, shards.indices.contains(focus), let own = shards[focus].reading.document {
             return DashboardFrame(snapshot: own.snapshot, totalLines: own.records.total, exitCode: own.exitCode,

@@ -11,9 +11,11 @@ struct ShardRow: Sendable, Hashable {
     var state: String
     /// Its own figures are on the screen (`s`).
     var focused = false
+    /// Its status held impossible figures (`StatusDocument.bounded`).
+    var suspect = false
 
-    /// Ends the state of a shard whose status held impossible figures.
-    static let suspectMark = "(suspect figures)"
+    /// The state as shown: marked when the figures are suspect.
+    var label: String { suspect ? state + " (suspect figures)" : state }
 }
 
 /// The Shards table of a fleet dashboard: address, pid, progress, rate, state.
@@ -33,8 +35,7 @@ enum ShardTable {
             var line = ScreenLine((row.focused ? "▶" : " ") + Format.pad(String(row.address.prefix(addressWidth)), addressWidth + 2)
                                   + Format.pad(row.pid.map(String.init) ?? "–", 9) + Format.pad(progress, 26)
                                   + Format.pad("\(Format.rate(row.rate))/s", 12))
-            line.append(row.state, row.state == "unreachable" || row.state.hasSuffix(ShardRow.suspectMark) ? .bad
-                        : row.state == "running" ? .good : .banner)
+            line.append(row.label, row.state == "unreachable" || row.suspect ? .bad : row.state == "running" ? .good : .banner)
             lines.append(line)
         }
         if shown.count < rows.count { lines.append(ScreenLine("   … \(rows.count - shown.count) more shards", .dim)) }

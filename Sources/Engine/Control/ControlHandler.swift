@@ -127,7 +127,6 @@ final class ControlHandler: ChannelDuplexHandler {
 
     private func refuseBody(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         refusedBody = true
-        closing = true
         respond(context, head, .payloadTooLarge, error: "the body is over \(hub.limits.bodyBytes) bytes; a command is one small JSON object", close: true)
     }
 

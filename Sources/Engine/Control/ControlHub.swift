@@ -65,9 +65,6 @@ final class ControlHub: Sendable {
         state.withLock { $0.connections[ObjectIdentifier(channel)]?.authenticated = true }
     }
 
-    /// The connections counted now.
-    var openConnections: Int { state.withLock { $0.connections.count } }
-
     func close(_ channel: any Channel) {
         state.withLock { state in
             state.connections[ObjectIdentifier(channel)] = nil

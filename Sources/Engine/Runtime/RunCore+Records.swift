@@ -63,7 +63,7 @@ extension RunCore {
         let before = levels.infos ? scheduler.status(of: endpoint, now: now) : nil
         let charge = scheduler.charge(dispatch, result: result, now: now)
         announce(charge.alerts, into: &actions)
-        announceUsageProblems(charge, endpoint: endpoint, into: &actions)
+        announceSpendWarnings(into: &actions)
         let spent = dispatch.attempt.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, spent: spent, using: &generator)
         if let before {
@@ -121,16 +121,12 @@ extension RunCore {
         for level in alerts { actions.append(.log(.spendAlert(level: level, spent: cap.spent, cap: cap.cap ?? 0))) }
     }
 
-    /// Says once per endpoint that an answer's cost was held at the ceiling, and once that an answer
-    /// reported more prompt tokens than the bound the cap reserved.
-    mutating func announceUsageProblems(_ settlement: Spending.Settlement, endpoint: Int, into actions: inout [Action]) {
-        if settlement.clamped, clampedCostAnnounced.insert(endpoint).inserted {
-            actions.append(.log(.costClamped(endpoint: names[endpoint])))
-        }
-        if !overReportAnnounced, let over = scheduler.spending.overReported {
-            overReportAnnounced = true
-            actions.append(.log(.promptOverReported(endpoint: names[over.endpoint], tokens: over.tokens, bound: over.bound)))
-        }
+    /// Logs the warnings about usage that `Spending` added since the last answer (each is said once there).
+    mutating func announceSpendWarnings(into actions: inout [Action]) {
+        let warnings = scheduler.spending.warnings
+        guard warnings.count > spendWarningsLogged else { return }
+        for warning in warnings[spendWarningsLogged...] { actions.append(.log(.spendWarning(warning))) }
+        spendWarningsLogged = warnings.count
     }
 
     /// Says once that sending stopped for money.

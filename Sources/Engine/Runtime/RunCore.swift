@@ -64,9 +64,8 @@ struct RunCore {
     private(set) var abandoned = 0
     private(set) var isFinished = false
     var spendStopAnnounced = false
-    /// Endpoints whose absurd usage has been said once (`Spending.maxAnswerCost`).
-    var clampedCostAnnounced = Set<Int>()
-    var overReportAnnounced = false
+    /// How many of `Spending.warnings` the log has said.
+    var spendWarningsLogged = 0
     /// Which endpoints' APIs a record can go to.
     let routing: DialectRouting
 

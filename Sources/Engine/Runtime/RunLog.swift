@@ -26,10 +26,9 @@ struct RunLog {
         case spendAlert(level: Double, spent: Double, cap: Double)
         /// Sending stopped for money.
         case spendStopped(SpendStop, SpendFigures)
-        /// An answer's usage priced past `Spending.maxAnswerCost`: held there.
-        case costClamped(endpoint: String)
-        /// An answer reported more prompt tokens than `PromptBound` allowed: sending stopped.
-        case promptOverReported(endpoint: String, tokens: Int, bound: Int)
+        /// Usage that cannot be true (`Spending.warnings`): an answer held at the ceiling, prompt
+        /// tokens over their bound.
+        case spendWarning(String)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -65,12 +64,8 @@ struct RunLog {
         case .spendAlert(let level, let spent, let cap):
             logger.warning("spend alert", metadata: ["share": "\(Int((level * 100).rounded())) %", "spent_usd": "\(Money.text(spent))",
                                                      "cap_usd": "\(Money.text(cap))"])
-        case .costClamped(let endpoint):
-            logger.warning("an answer's usage costs more than the ceiling per answer: its cost is held there (the server's usage looks wrong)",
-                           metadata: ["endpoint": .string(endpoint), "ceiling_usd": "\(Money.text(Spending.maxAnswerCost))"])
-        case .promptOverReported(let endpoint, let tokens, let bound):
-            logger.warning("an answer reported more prompt tokens than its bytes allow, so --max_cost can no longer be promised: nothing more is sent",
-                           metadata: ["endpoint": .string(endpoint), "prompt_tokens": "\(tokens)", "bound": "\(bound)"])
+        case .spendWarning(let sentence):
+            logger.warning("\(sentence)")
         case .spendStopped(let reason, let figures):
             logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
                            metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])

@@ -23,9 +23,9 @@ extension Int {
     public init(saturating value: Double) {
         if value.isNaN {
             self = 0
-        } else if value >= 9_223_372_036_854_775_807 {
+        } else if value >= Double(Int.max) {
             self = .max
-        } else if value <= -9_223_372_036_854_775_808 {
+        } else if value <= Double(Int.min) {
             self = .min
         } else {
             self = Int(value)
