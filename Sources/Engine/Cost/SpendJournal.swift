@@ -39,7 +39,8 @@ public final class SpendJournal: Sendable {
             line.append(UInt8(ascii: "["))
             JSONValue.encodeString(entry.id, into: &line)
             line.append(UInt8(ascii: ","))
-            line += Array(Money.fixed(entry.dollars, decimals: 9).utf8)
+            // Swift's shortest round-trip form: valid JSON for a finite amount, and cheap on the request path.
+            line += Array(String(entry.dollars.isFinite ? entry.dollars : 0).utf8)
             line.append(UInt8(ascii: "]"))
         }
         line += Array("]}\n".utf8)
