@@ -24,7 +24,8 @@ public final class SpendJournal: Sendable {
     /// Opens (creating) the journal at `path` for appending.
     public init(path: String) throws(EngineError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        // Never through a link someone planted beside the save file.
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
     }
 
