@@ -128,7 +128,9 @@ import Glibc
         try harness.writeInput(Harness.prompts(5000))
         let run = try ControlTests.BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                                         "--max_requests_per_second", "50", "--endpoint", server.baseURL], harness: harness)
-        #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.socketPath) })
+        #expect(await ControlTests.waitFor(10) {
+            FileManager.default.fileExists(atPath: run.socketPath) && FileManager.default.fileExists(atPath: run.entryPath)
+        })
         kill(run.process.processIdentifier, SIGKILL)
         _ = await run.waitForExit()
         #expect(FileManager.default.fileExists(atPath: run.socketPath) && FileManager.default.fileExists(atPath: run.entryPath))

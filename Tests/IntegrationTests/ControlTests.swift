@@ -198,7 +198,7 @@ import Glibc
         try harness.writeInput(Harness.prompts(4000))
         let run = try BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                            "--max_requests_per_second", "400", "--endpoint", server.baseURL], harness: harness)
-        #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.socketPath) }, "stderr: \(run.errors)")
+        #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) }, "stderr: \(run.errors)")
         let client = ControlClient(address: .socket(path: run.socketPath))
         _ = try await client.status()
         let memoryBefore = Self.residentBytes(run.process.processIdentifier)
@@ -248,7 +248,7 @@ import Glibc
         try harness.writeInput(Harness.prompts(2000))
         let run = try BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                            "--max_requests_per_second", "100", "--endpoint", server.baseURL], harness: harness)
-        #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.socketPath) })
+        #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
         func curl(_ arguments: [String]) throws -> String {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")

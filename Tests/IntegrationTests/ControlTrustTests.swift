@@ -284,7 +284,7 @@ import Glibc
         try harness.writeInput(Harness.prompts(2000))
         let run = try ControlTests.BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                                         "--max_requests_per_second", "50", "--endpoint", server.baseURL], harness: harness)
-        #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.socketPath) }, "stderr: \(run.errors)")
+        #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) }, "stderr: \(run.errors)")
         try await Task.sleep(for: .seconds(1))
         let (code, body) = try await ControlClient(address: .socket(path: run.socketPath)).request(.GET, "/v1/status")
         #expect(code == 200)
