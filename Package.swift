@@ -10,7 +10,7 @@ let package = Package(
     name: "fanout",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "fanout", targets: ["Dashboard"]),
+        .executable(name: "fanout", targets: ["fanout"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "MockLLM", targets: ["MockLLM"]),
     ],
@@ -54,17 +54,11 @@ let package = Package(
             ],
             swiftSettings: ownModuleSettings
         ),
-        .executableTarget(
+        // The terminal front: rendering, layouts, charts, keys, the input loop and the terminal
+        // adapter. It draws Engine's snapshots and knows nothing of the command line.
+        .target(
             name: "Dashboard",
-            dependencies: [
-                "Engine",
-                "MockLLM",
-                "CNcurses",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["Engine", "CNcurses"],
             swiftSettings: ownModuleSettings,
             linkerSettings: [
                 // Linux splits the wide-character ncurses into libncursesw; macOS's libncurses has it built in.
@@ -72,15 +66,37 @@ let package = Package(
                 .linkedLibrary("ncurses", .when(platforms: [.macOS])),
             ]
         ),
-        // The manual clock and test tags, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The HTML and JSON report of a run, and its rebuild from a run's files.
+        .target(name: "Report", dependencies: ["Engine"], swiftSettings: ownModuleSettings),
+        // The program: its commands, options and plans, the run session, headless progress lines,
+        // the control session and the attach and fleet feeds. The only target that depends on everything.
+        .executableTarget(
+            name: "fanout",
+            dependencies: [
+                "Engine",
+                "MockLLM",
+                "Dashboard",
+                "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: ownModuleSettings
+        ),
+        // The manual clock, test tags and snapshot fixtures, shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: [
             "Engine", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOHTTP2", package: "swift-nio-http2"),
         ]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Engine", "TestSupport"]),
+        .testTarget(name: "FanoutTests", dependencies: [
+            "fanout", "Dashboard", "Report", "Engine", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "Engine", "MockLLM", "Dashboard", "TestSupport",
+            "Engine", "MockLLM", "fanout", "TestSupport",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -6,8 +6,8 @@ import Engine
 /// something redraws at once. The loop never calls `exit()`: it returns how it ended. Its time is
 /// `clock`'s, so a test can drive frames with a manual clock. The same loop draws a run of this
 /// process and a run it is attached to (`feed`); attached, q detaches instead of quitting.
-struct DashboardLoop<C: Clock> where C.Duration == Duration {
-    enum Ending: Equatable {
+public struct DashboardLoop<C: Clock> where C.Duration == Duration {
+    public enum Ending: Equatable, Sendable {
         /// The run finished and the operator (or `--exit-when-done`, or a signal) let the loop end.
         case finished
         /// Ctrl-C twice: leave without waiting for requests in flight.
@@ -28,7 +28,19 @@ struct DashboardLoop<C: Clock> where C.Duration == Duration {
     let clock: C
     var attached = false
 
-    func run() async -> Ending {
+    /// - Parameter attached: the run is another process's (q detaches instead of quitting).
+    public init(feed: any DashboardFeed, screen: any Screen, context: RenderContext, exitWhenDone: Bool,
+                stopRequested: @escaping @Sendable () -> Bool, clock: C, attached: Bool = false) {
+        self.feed = feed
+        self.screen = screen
+        self.context = context
+        self.exitWhenDone = exitWhenDone
+        self.stopRequested = stopRequested
+        self.clock = clock
+        self.attached = attached
+    }
+
+    public func run() async -> Ending {
         var view = ViewState()
         view.isAttached = attached
         var context = self.context

@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 @testable import Dashboard
 
 @Suite struct ChartPanelTests {
@@ -60,7 +61,7 @@ import Testing
         let lines = DistributionChart.render(distribution, marking: percentiles, width: 40, height: 4)
         #expect(lines.count == 6)
         #expect(lines[3].text.contains("█"))
-        #expect(lines[4].text.contains("╵1s ") && DistributionChart.label(1.3335) == "1.3s" && DistributionChart.label(0.0013) == "1.3ms")
+        #expect(lines[4].text.contains("╵1s ") && Format.binEdge(1.3335) == "1.3s" && Format.binEdge(0.0013) == "1.3ms")
         #expect(lines[5].text.contains("▲p50") && lines[5].text.contains("▲p99"))
         #expect(DistributionChart.describe(percentiles) == "p50 200ms  p90 200ms  p99 2.0s")
         #expect(Distribution.bin(of: 0.2) < Distribution.bin(of: 2))

@@ -1,7 +1,7 @@
 import Engine
 import Synchronization
-import TestSupport
 import Testing
+import TestSupport
 @testable import Dashboard
 
 /// A transport that answers every request at once with a fixed completion.

@@ -1,25 +1,14 @@
 import Engine
 import Testing
+import TestSupport
 @testable import Dashboard
 
-/// Money on the screen, in the progress lines and in the summary.
+/// Money on the screen and in the summary.
 @Suite struct SpendTextTests {
-    static func spending(stop: SpendStop? = nil, alerted: [Double] = [0.5, 0.8]) -> StatsSnapshot {
-        var snapshot = Fixtures.busy()
-        snapshot.control.spend.spent = 8.5
-        snapshot.control.spend.perMinute = 0.42
-        snapshot.control.spend.cap = 10
-        snapshot.control.spend.isPriced = true
-        snapshot.control.spend.alerted = alerted
-        snapshot.control.spend.stop = stop
-        for index in snapshot.endpoints.indices { snapshot.endpoints[index].control.spent = 8.5 / Double(snapshot.endpoints.count) }
-        return snapshot
-    }
-
     /// The wide dashboard shows spent, $/min, the projection, the cap's share, and a Cost column;
     /// the notice line carries the highest alert passed.
     @Test func dashboardShowsTheMeter() {
-        let text = Fixtures.text(Self.spending(), width: 160, height: 40)
+        let text = Fixtures.text(Fixtures.spending(), width: 160, height: 40)
         #expect(text.contains(" Cost         $8.50 spent   $0.42/min   ≈ $"), "\(text)")
         #expect(text.contains("cap $10.00 85%"))
         #expect(text.contains("spend alert: 80% of --max_cost spent ($8.50 of $10.00)"))
@@ -29,9 +18,9 @@ import Testing
 
     /// Once the cap stops sending the notice says so with the records left; the compact screen too.
     @Test func dashboardSaysTheCapStopped() {
-        let text = Fixtures.text(Self.spending(stop: .cap), width: 160, height: 40)
+        let text = Fixtures.text(Fixtures.spending(stop: .cap), width: 160, height: 40)
         #expect(text.contains("Spend cap reached: spent $8.50 of the $10.00 cap; "), "\(text)")
-        let compact = Fixtures.text(Self.spending(stop: .cap), width: 80, height: 24)
+        let compact = Fixtures.text(Fixtures.spending(stop: .cap), width: 80, height: 24)
         #expect(compact.contains("$8.50 of $10.00 CAP REACHED"), "\(compact)")
     }
 
@@ -40,19 +29,6 @@ import Testing
         let text = Fixtures.text(Fixtures.busy(), width: 160, height: 40)
         #expect(!text.contains("Cost") && !text.contains("$"))
         #expect(SpendText.progressPart(Fixtures.busy(), total: 10) == nil)
-    }
-
-    /// Progress lines carry the meter, and say each alert and the stop once.
-    @Test func progressLines() {
-        let line = SummaryReport.progressLine(Self.spending(), total: 1_000_000)
-        #expect(line.contains("cost $8.50 · $0.42/min · ≈ $"), "\(line)")
-        #expect(line.contains("cap $10.00 (85%)"))
-        var news = SpendNews()
-        #expect(news.lines(Self.spending(), total: nil) == ["spend alert: 50% of --max_cost spent ($8.50 of $10.00)",
-                                                            "spend alert: 80% of --max_cost spent ($8.50 of $10.00)"])
-        #expect(news.lines(Self.spending(), total: nil).isEmpty)
-        let stopped = news.lines(Self.spending(stop: .cap, alerted: [0.5, 0.8, 0.95]), total: nil)
-        #expect(stopped.count == 2 && stopped[1].hasPrefix("spend cap reached: spent $8.50 of the $10.00 cap"))
     }
 
     /// The summary says `cost $X.XX`, with earlier runs' share and the cap.

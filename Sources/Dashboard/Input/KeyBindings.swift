@@ -23,7 +23,7 @@ enum DashboardCommand: Hashable, Sendable {
 
 /// The one key table: which keys do what, and how the help overlay, the footer and the docs name
 /// them. `command(for:)`, `HelpOverlay`, the footer and `docs/reference.md` all read `rows`.
-enum KeyBindings {
+public enum KeyBindings {
     /// One row of the table: a group of keys said together (`+  -`), each key's command.
     struct Row: Sendable {
         /// The keys as the help overlay and the docs write them.
@@ -110,7 +110,7 @@ enum KeyBindings {
     }
 
     /// The table as Markdown, for the docs: what each key does, and what it does when attached.
-    static var markdown: String {
+    public static var markdown: String {
         (["| key | action | attached (`fanout attach`) |", "|---|---|---|"] + rows.map { row in
             "| " + row.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ") + " | \(row.meaning) | \(row.attached?.meaning ?? "same") |"
         }).joined(separator: "\n")

@@ -3,12 +3,12 @@ import Engine
 /// Which endpoints can take a request now, and why the others cannot, in words for the progress
 /// line and the dashboard: `gpu-b ejected 4.0s: connection refused`, `waiting 59m for gpu-a (Retry-After)`;
 /// a usable endpoint that has only failed since its last answer is named too (`gpu-c failing: …`).
-struct EndpointAvailability: Equatable {
+public struct EndpointAvailability: Equatable {
     var usable = 0
     var total = 0
     var reasons: [String] = []
 
-    init(_ endpoints: [EndpointSnapshot]) {
+    public init(_ endpoints: [EndpointSnapshot]) {
         total = endpoints.count
         for endpoint in endpoints {
             switch endpoint.state {
@@ -31,7 +31,7 @@ struct EndpointAvailability: Equatable {
     }
 
     /// `endpoints 1/2 usable (gpu-b ejected 4.0s: connection refused)`.
-    var summary: String {
+    public var summary: String {
         let head = "endpoints \(usable)/\(total) usable"
         return reasons.isEmpty ? head : head + " (" + reasons.joined(separator: "; ") + ")"
     }

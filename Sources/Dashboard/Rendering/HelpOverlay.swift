@@ -1,3 +1,4 @@
+import Engine
 /// The `?` overlay: a box listing every key, drawn over the middle of the screen.
 enum HelpOverlay {
     static func draw(over lines: [ScreenLine], width: Int, attached: Bool = false) -> [ScreenLine] {

@@ -1,7 +1,7 @@
 import Engine
 
 /// The limits in force at an endpoint, in words: `118/min learned · conc 48 auto`.
-enum LimitText {
+public enum LimitText {
     /// The wide form; nil when the endpoint has no limit of its own.
     static func wide(_ limits: EndpointLimits) -> String? {
         let parts = [limits.rate.map { rate($0) + " " + source(limits.rateSource) }, capText(limits, count: Format.count),
@@ -59,7 +59,7 @@ enum LimitText {
 
     /// What progress lines add about endpoints with learned or automatic limits:
     /// `limits: gpu-a 118/min learned, gpu-b conc 48 auto`; nil when none has one.
-    static func progress(_ endpoints: [EndpointSnapshot]) -> String? {
+    public static func progress(_ endpoints: [EndpointSnapshot]) -> String? {
         let named = endpoints.compactMap { endpoint -> String? in
             let limits = endpoint.limits
             guard limits.capIsAuto || limits.headersDistrusted || (limits.rateSource.map { $0 != .configured } ?? false),

@@ -1,5 +1,5 @@
 /// One line of the screen as runs of styled text: what rendering produces and the terminal draws.
-struct ScreenLine: Hashable, Sendable {
+public struct ScreenLine: Hashable, Sendable {
     var spans: [Span]
 
     init(_ spans: [Span] = []) { self.spans = spans }
@@ -36,7 +36,7 @@ struct Span: Hashable, Sendable {
 }
 
 /// What a span means; the terminal maps it to colours and attributes (or none without colour).
-enum Style: Hashable, Sendable, CaseIterable {
+public enum Style: Hashable, Sendable, CaseIterable {
     case normal, bold, dim, selected, title
     /// Healthy: ready endpoints, RUNNING.
     case good

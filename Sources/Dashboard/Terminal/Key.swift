@@ -1,5 +1,5 @@
 /// A key press, independent of ncurses.
-enum Key: Hashable, Sendable {
+public enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right
     /// Ctrl-C (the terminal is in raw mode, so it arrives as a key, not a signal).

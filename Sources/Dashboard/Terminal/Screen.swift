@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The terminal as the dashboard loop uses it: a size, a frame to draw, keys to read.
-protocol Screen: AnyObject, Sendable {
+public protocol Screen: AnyObject, Sendable {
     /// Columns and rows now.
     var size: (width: Int, height: Int) { get }
     /// Replaces the whole screen with `lines` in one update (no flicker).

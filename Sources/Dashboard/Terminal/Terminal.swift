@@ -6,7 +6,7 @@ import Foundation
 ///
 /// `@unchecked Sendable` because ncurses is not thread-safe: every call happens under `lock`, so the
 /// dashboard loop and a signal handler restoring the terminal can never interleave.
-final class Terminal: Screen, @unchecked Sendable {
+public final class Terminal: Screen, @unchecked Sendable {
     private let lock = NSLock()
     private let window: UnsafeMutablePointer<WINDOW>
     private var active = true
@@ -14,14 +14,14 @@ final class Terminal: Screen, @unchecked Sendable {
     private var attributes: [Style: attr_t] = [:]
 
     /// What a run or attach says when `Terminal()` is nil.
-    static var unknownTerminalNotice: String {
+    public static var unknownTerminalNotice: String {
         "fanout: the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset")) is not one ncurses knows; progress lines instead of the dashboard"
     }
 
     /// Takes over the terminal: raw mode (Ctrl-C arrives as a key), no echo, hidden cursor, keypad keys.
     /// Colour when the terminal has it and `NO_COLOR` is not set. Nil when ncurses cannot drive it
     /// (a `TERM` it has no description of): the caller shows progress lines instead.
-    init?(colour: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) {
+    public init?(colour: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) {
         setlocale(LC_ALL, "")
         // Before ncurses changes the modes: a crash later puts them back.
         CrashRestore.install(terminal: isatty(STDOUT_FILENO) != 0 ? STDOUT_FILENO : STDIN_FILENO)
@@ -52,13 +52,13 @@ final class Terminal: Screen, @unchecked Sendable {
 
     deinit { restore() }
 
-    var size: (width: Int, height: Int) {
+    public var size: (width: Int, height: Int) {
         lock.lock()
         defer { lock.unlock() }
         return (Int(fanout_width(window)), Int(fanout_height(window)))
     }
 
-    func draw(_ lines: [ScreenLine]) {
+    public func draw(_ lines: [ScreenLine]) {
         lock.lock()
         defer { lock.unlock() }
         guard active else { return }
@@ -86,7 +86,7 @@ final class Terminal: Screen, @unchecked Sendable {
         doupdate()
     }
 
-    func readKey() -> Key? {
+    public func readKey() -> Key? {
         lock.lock()
         defer { lock.unlock() }
         guard active else { return nil }
@@ -105,7 +105,7 @@ final class Terminal: Screen, @unchecked Sendable {
     }
 
     /// Gives the terminal back to the shell; safe to call more than once and from a signal handler's queue.
-    func restore() {
+    public func restore() {
         lock.lock()
         defer { lock.unlock() }
         guard active else { return }

@@ -13,7 +13,7 @@ enum DistributionChart {
     static func render(_ distribution: Distribution, marking percentiles: Percentiles, width: Int, height: Int) -> [ScreenLine] {
         guard width >= 10, height >= 1 else { return [] }
         let allCounts = distribution.counts(perDecade: perDecade)
-        guard distribution.total > 0, let range = binRange(allCounts) else {
+        guard distribution.total > 0, let range = Distribution.shownBins(allCounts) else {
             return [ScreenLine(" no answers yet", .dim)] + Array(repeating: ScreenLine(), count: height + 1)
         }
         let bins = Array(range)
@@ -36,20 +36,6 @@ enum DistributionChart {
         return lines
     }
 
-    /// The bins worth showing: from one below the first count to one above the last, at least
-    /// `minimum` wide.
-    static func binRange(_ counts: [Int], minimum: Int = 8) -> ClosedRange<Int>? {
-        guard let first = counts.firstIndex(where: { $0 > 0 }), let last = counts.lastIndex(where: { $0 > 0 }) else { return nil }
-        var low = max(0, first - 1)
-        var high = min(counts.count - 1, last + 1)
-        while high - low < minimum - 1 {
-            if low > 0 { low -= 1 }
-            if high - low < minimum - 1, high < counts.count - 1 { high += 1 }
-            if low == 0, high == counts.count - 1 { break }
-        }
-        return low...high
-    }
-
     /// The axis under the bars: the first bin's lower edge, each decade where its bin starts, the last bin's upper edge.
     static func axis(bins: [Int], perBin: Int, width: Int) -> ScreenLine {
         var characters = Array(repeating: Character(" "), count: width)
@@ -61,23 +47,14 @@ enum DistributionChart {
             characters.replaceSubrange(at..<at + label.count, with: label)
         }
         if let last = bins.last {
-            let end = label(Distribution.lowerEdge(of: last + 1, perDecade: perDecade))
+            let end = Format.binEdge(Distribution.lowerEdge(of: last + 1, perDecade: perDecade))
             place(end + "╵", at: bins.count * perBin - end.count - 1)
         }
-        if let first = bins.first { place("╵" + label(Distribution.lowerEdge(of: first, perDecade: perDecade)), at: 0) }
+        if let first = bins.first { place("╵" + Format.binEdge(Distribution.lowerEdge(of: first, perDecade: perDecade)), at: 0) }
         for (position, bin) in bins.enumerated() where position > 0 && (bin - 1) % perDecade == 0 {
-            place("╵" + label(Distribution.lowerEdge(of: bin, perDecade: perDecade)), at: position * perBin)
+            place("╵" + Format.binEdge(Distribution.lowerEdge(of: bin, perDecade: perDecade)), at: position * perBin)
         }
         return ScreenLine(String(characters), .dim)
-    }
-
-    /// A bin edge: `1.0ms`, `13ms`, `240ms`, `1s`, `1.3s`, `10s`.
-    static func label(_ seconds: Double) -> String {
-        if seconds <= 0 { return "0" }
-        if seconds < 0.0095 { return Format.fixed(seconds * 1000, digits: 1) + "ms" }
-        if seconds < 0.95 { return "\(Int(saturating: (seconds * 1000).rounded()))ms" }
-        let whole = abs(seconds - seconds.rounded()) < 0.05
-        return seconds < 9.5 && !whole ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(saturating: seconds.rounded()))s"
     }
 
     /// `▲p50`, `▲p90`, `▲p99` under the bins holding them (a bare `▲` where the label has no room).

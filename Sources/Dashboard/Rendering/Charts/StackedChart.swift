@@ -1,3 +1,4 @@
+import Engine
 /// A stacked column chart in block characters: one column per time step, each endpoint's part of
 /// the column in its own glyph and colour, so endpoints stay apart even without colour.
 ///
