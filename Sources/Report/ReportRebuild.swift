@@ -90,12 +90,14 @@ public struct ReportRebuild {
     }
 
     private mutating func row(_ value: JSONValue, failures: Bool) -> Row? {
-        let usage = value["usage"] ?? value["response"]?["body"]?["usage"]
+        // Anthropic's Message Batches lines keep the answer (and its usage) under result.message.
+        let result = value["result"]
+        let usage = value["usage"] ?? value["response"]?["body"]?["usage"] ?? result?["message"]?["usage"]
         guard let start = Self.number(value["started_at"], in: Bounds.startedAt),
               let latency = Self.number(value["latency_ms"], in: Bounds.milliseconds),
               let attempts = Self.number(value["attempts"], in: Bounds.attempts),
-              let prompt = Self.number(usage?["prompt_tokens"], in: Bounds.tokens),
-              let completion = Self.number(usage?["completion_tokens"], in: Bounds.tokens),
+              let prompt = Self.number(usage?["prompt_tokens"] ?? usage?["input_tokens"], in: Bounds.tokens),
+              let completion = Self.number(usage?["completion_tokens"] ?? usage?["output_tokens"], in: Bounds.tokens),
               let output = Self.number(value["output_tokens"], in: Bounds.tokens),
               let ttft = Self.number(value["ttft_ms"], in: Bounds.milliseconds),
               let e2e = Self.number(value["e2e_ms"], in: Bounds.milliseconds),
@@ -114,6 +116,10 @@ public struct ReportRebuild {
         var row = Row(endpoint: Int32(endpoint), attempts: Int32(max(1, attempts ?? 1)), start: start, latency: (latency ?? 0) / 1000,
                       promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
         row.cost = cost
+        if let result, let type = result["type"]?.stringValue {
+            if type != "succeeded" { row.failure = Self.messageBatchKind(result) }
+            return row
+        }
         let batchFailure = value["error"] != nil && value["error"] != .null && value["response"] != nil
         if failures || batchFailure || (value["error"] != nil && value["error"] != .null) {
             // A Batch error line names its kind by code (`server_error`, `rate_limited`, …).
@@ -133,6 +139,20 @@ public struct ReportRebuild {
             row.tokensReported = usage != nil
         }
         return row
+    }
+
+    /// The kind of a Message Batches result that did not succeed: `errored` by its Anthropic error
+    /// type (as fanout writes them, `MessageBatchOutputRecord.errorType`); `canceled` and `expired` were never sent.
+    static func messageBatchKind(_ result: JSONValue) -> ErrorKind {
+        let statuses = ["invalid_request_error": 400, "authentication_error": 401, "permission_error": 403, "not_found_error": 404,
+                        "request_too_large": 413, "rate_limit_error": 429, "api_error": 500]
+        guard result["type"]?.stringValue == "errored" else { return .other }
+        let error = result["error"]?["error"]
+        let type = error?["type"]?.stringValue ?? "", message = error?["message"]?.stringValue ?? ""
+        if type == "overloaded_error" { return .overloaded }
+        // A bad input line is written as an invalid request naming its line (`MessageBatchOutputRecord.badLine`).
+        if type == "invalid_request_error", message.hasPrefix("line ") { return .badInput }
+        return kind(status: statuses[type] ?? (type == "billing_error" ? 402 : nil), error: message, attempts: nil)
     }
 
     /// An errors line's kind from its status and text (what the run counted it as).

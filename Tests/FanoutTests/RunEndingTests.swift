@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import fanout
 
@@ -23,5 +24,26 @@ import Testing
         (RunEnding(), 0)))
     func precedence(ending: RunEnding, code: Int32) {
         #expect(ending.exit.code == code)
+    }
+
+    /// `fanout run --help` names every code and the precedence `RunEnding` applies: peeling the
+    /// conditions off one at a time from all of them gives the codes in the help's order.
+    @Test func helpSaysTheCodesAndTheirOrder() throws {
+        var ending = RunEnding(fatal: .io, signal: 2, spendStop: .cap, unreachable: true, wasStopped: true, failed: 1)
+        var order: [Int32] = []
+        for peel in [{ (e: inout RunEnding) in e.fatal = nil }, { $0.signal = nil }, { $0.spendStop = nil }, { $0.unreachable = false },
+                     { $0.wasStopped = false }] {
+            order.append(ending.exit.code)
+            peel(&ending)
+        }
+        #expect(order.map(String.init) == RunExit.precedence.map { $0 == "130/143" ? "130" : $0 })
+        #expect(ending.exit.code == 1)
+        let help = RunCommand.helpMessage(columns: 10_000)
+        let guide = try String(contentsOf: ReferenceTests.root.appendingPathComponent("docs/guide.md"), encoding: .utf8)
+        for code in [0, 1, 2, 3, 4, 5, 6, 130, 143] {
+            #expect(RunExit.meanings.contains { $0.code.split(separator: "/").contains(Substring(String(code))) }, "\(code)")
+            #expect(guide.contains("| \(code) |") || guide.contains("\(code) / ") || guide.contains("/ \(code) |"), "guide: \(code)")
+        }
+        #expect(help.contains("6 sending stopped for money") && help.contains("order 3, 130/143, 6, 4, 5"))
     }
 }

@@ -177,6 +177,25 @@ import TestSupport
         #expect(totals.succeeded == 1 && totals.failed == 1 && totals.errorsByKind[.rateLimited] == 1 && totals.completionTokens == 4)
     }
 
+    /// Anthropic's Message Batches lines (`--output_format anthropic-batch`) give totals too: an
+    /// errored result is a failure of its kind, never a success; usage is read as input/output tokens.
+    @Test func rebuildsMessageBatchesLines() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = [
+            #"{"custom_id":"a","result":{"type":"succeeded","message":{"type":"message","content":[],"usage":{"input_tokens":7,"output_tokens":9}}}}"#,
+            #"{"custom_id":"b","result":{"type":"errored","error":{"type":"error","error":{"type":"rate_limit_error","message":"HTTP 429"}}}}"#,
+            #"{"custom_id":"c","result":{"type":"errored","error":{"type":"error","error":{"type":"invalid_request_error","message":"line 3: not valid JSON"}}}}"#,
+            #"{"custom_id":"d","result":{"type":"errored","error":{"type":"error","error":{"type":"overloaded_error","message":"HTTP 529"}}}}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var rebuild = ReportRebuild()
+        try rebuild.read(path)
+        let totals = rebuild.data(save: path, errors: "", version: "test").snapshot
+        #expect(totals.succeeded == 1 && totals.failed == 3 && totals.promptTokens == 7 && totals.completionTokens == 9)
+        #expect(totals.errorsByKind == [.rateLimited: 1, .badInput: 1, .overloaded: 1])
+    }
+
     /// Commands are worded for the report: drains, rates, weights with their endpoint's name.
     @Test func actionWords() {
         #expect(OperatorAction(at: 0, command: .setWeight(endpoint: 0, weight: 0), endpoint: "a").what == "drain a")

@@ -11,9 +11,9 @@ struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach",
         abstract: "Open the live dashboard of a running fanout, from any terminal; q detaches, the run goes on.",
-        discussion: "TARGET is a pid, a control socket path, the save file of a running fanout, or HOST:PORT (with --control_token_env). Without one, attaches to the only run of this user (several: lists them and exits 2).")
+        discussion: "TARGET is a pid, a control socket path, the save file of a running fanout, or HOST:PORT (with --control_token_env). Without one, attaches to the only run of this user (several: lists them and exits 2). Several targets, or a HOST:PORT whose host name has several addresses (a headless Service), attach to a fleet: one screen for every shard, keys steer them all.")
 
-    @Argument(help: ArgumentHelp("The run: a pid, a socket path, a save file path, or HOST:PORT.", valueName: "target"))
+    @Argument(help: ArgumentHelp("The run: a pid, a socket path, a save file path, or HOST:PORT; several for a fleet.", valueName: "target"))
     var targets: [String] = []
 
     @Option(name: .both("control_token_env"), help: ArgumentHelp("Environment variable holding the token of a TCP control endpoint (default: the one the run named, when it is set here).", valueName: "var"))

@@ -77,3 +77,21 @@ struct RunExit: Error {
     /// Sending stopped for money: `--max_cost` reached, or every endpoint out of money.
     static let spendCap = RunExit(code: 6)
 }
+
+extension RunExit {
+    /// Every code `fanout run` ends with, in words, for `--help` (docs/guide.md says more).
+    static let meanings: [(code: String, meaning: String)] = [
+        ("0", "every record succeeded"), ("1", "the run finished but some records are in the errors file"),
+        ("2", "usage or configuration error (nothing sent)"), ("3", "fatal I/O error"), ("4", "no endpoint reachable"),
+        ("5", "quit (q) before the end"), ("6", "sending stopped for money (--max_cost reached, or every account out of money)"),
+        ("130/143", "interrupted by SIGINT/SIGTERM"),
+    ]
+    /// The order in which codes win when several apply (`RunEnding.exit`).
+    static let precedence = ["3", "130/143", "6", "4", "5"]
+
+    /// The `Exit codes:` paragraph of `fanout run --help`.
+    static var help: String {
+        "Exit codes: " + meanings.map { "\($0.code) \($0.meaning)" }.joined(separator: "; ")
+            + ". When several apply, the first in the order \(precedence.joined(separator: ", ")) wins, then 1 or 0."
+    }
+}

@@ -13,11 +13,11 @@ struct ReportCommand: AsyncParsableCommand {
             file's own errors file is added when it exists and is not given. Totals are summed, endpoints merged by name \
             and timelines aligned by wall time. Throughput, latency and TTFT per endpoint and errors over time come from \
             the records' started_at, latency_ms and stream fields; the limits in force and the operator's actions were \
-            never in the files and are left out. OpenAI Batch output files carry no times or endpoints: they give the \
+            never in the files and are left out. Batch output files (OpenAI's or Anthropic's Message Batches) carry no times or endpoints: they give the \
             totals only.
             """)
 
-    @Argument(help: ArgumentHelp("Save and errors files (fanout's lines or OpenAI Batch output lines): one run's, or every shard's.", valueName: "file.jsonl"), completion: .file())
+    @Argument(help: ArgumentHelp("Save and errors files (fanout's lines, or OpenAI or Anthropic batch output lines): one run's, or every shard's.", valueName: "file.jsonl"), completion: .file())
     var files: [String] = []
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Where the HTML goes; its figures go beside it as PATH.json (default: the first file's name with _report.html).", valueName: "path.html"), completion: .file())
