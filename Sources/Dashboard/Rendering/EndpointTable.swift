@@ -282,7 +282,7 @@ extension EndpointSnapshot {
     /// well below its share: it is at its cap and gets under four fifths of what its weight asks.
     /// The Share cell then says `cap` (in yellow).
     var isCapBound: Bool {
-        guard limits.capIsAuto, let cap = maxInFlight, inFlight >= max(1, cap - 1), succeeded > 0 else { return false }
+        guard self.limits.capIsAuto, let cap = maxInFlight, self.inFlight >= max(1, cap - 1), succeeded > 0 else { return false }
         return actualShare < targetShare * 0.8
     }
 }

@@ -1,4 +1,5 @@
 /// Everything the dashboard and the summary show, as one value taken at one moment.
+@dynamicMemberLookup
 public struct StatsSnapshot: Sendable, Hashable {
     public enum RunState: String, Sendable, Hashable {
         case running = "RUNNING", paused = "PAUSED", draining = "DRAINING", done = "DONE"
@@ -50,32 +51,12 @@ public struct StatsSnapshot: Sendable, Hashable {
         }
     }
 
-    /// Requests per second allowed; 0 for unlimited.
-    public var targetRate: Double {
-        get { control.targetRate }
-        set { control.targetRate = newValue }
-    }
-    /// Tokens per minute allowed over all endpoints; 0 for unlimited.
-    public var tokensPerMinute: Double {
-        get { control.tokensPerMinute }
-        set { control.tokensPerMinute = newValue }
-    }
-    public var inFlight: Int {
-        get { control.inFlight }
-        set { control.inFlight = newValue }
-    }
-    public var maxInFlight: Int {
-        get { control.maxInFlight }
-        set { control.maxInFlight = newValue }
-    }
-    /// `--max_in_flight auto`: the endpoints' own caps bind.
-    public var inFlightIsAuto: Bool {
-        get { control.inFlightIsAuto }
-        set { control.inFlightIsAuto = newValue }
-    }
-    public var pendingRetries: Int {
-        get { control.pendingRetries }
-        set { control.pendingRetries = newValue }
+    /// The scheduler's figures read through the snapshot: `targetRate` (requests per second allowed,
+    /// 0 for unlimited), `tokensPerMinute` (0 for unlimited), `inFlight`, `maxInFlight`,
+    /// `inFlightIsAuto` (`--max_in_flight auto`: the endpoints' own caps bind), `pendingRetries`.
+    public subscript<Value>(dynamicMember field: WritableKeyPath<ControlState, Value>) -> Value {
+        get { control[keyPath: field] }
+        set { control[keyPath: field] = newValue }
     }
 
     /// Records with a final outcome (saved, failed, or a bad line).
@@ -86,6 +67,7 @@ public struct StatsSnapshot: Sendable, Hashable {
 }
 
 /// One endpoint's figures.
+@dynamicMemberLookup
 public struct EndpointSnapshot: Sendable, Hashable {
     public typealias State = EndpointStatus
 
