@@ -50,6 +50,9 @@ public struct MockBehavior: Sendable, Hashable {
     public var resetMidBody = false
     /// Bytes of padding added to each answer (inside the JSON), for size limits.
     public var padding = 0
+    /// Close the connection after every answer while its headers say keep-alive, as llama.cpp's
+    /// server does after a streamed answer: the next request on it meets a closed socket.
+    public var closesAfterAnswer = false
 
     public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,

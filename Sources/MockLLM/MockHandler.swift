@@ -143,7 +143,8 @@ final class MockHandler: ChannelInboundHandler {
         if !plan.keepAlive { headers.add(name: "connection", value: "close") }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
         let answer = StreamedAnswer(context: context, raw: rawContext, state: state, stream: plan.stream.encoded(), delay: plan.delay, every: plan.every,
-                                    requestID: plan.requestID, received: plan.received, keepAlive: plan.keepAlive)
+                                    requestID: plan.requestID, received: plan.received,
+                                    keepAlive: plan.keepAlive && !state.behavior.closesAfterAnswer)
         wheels.wheel(for: context.eventLoop).add(answer)
     }
 
@@ -194,7 +195,7 @@ final class MockHandler: ChannelInboundHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
+        if !keepAlive || state.behavior.closesAfterAnswer { done.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

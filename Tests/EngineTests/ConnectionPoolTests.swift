@@ -57,6 +57,67 @@ import Testing
         #expect(leases.connection(3) === first && leases.count == 4)
     }
 
+    /// A server that closes each connection after its answer (while saying keep-alive) is noticed
+    /// after three such closes, found idle or met by a request; from then on each connection is
+    /// closed after its answer, and the next request opens a fresh one.
+    @Test func serverClosingEveryConnectionIsNoticed() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 4) { opener.connect($0) }
+        let leases = Leases()
+        var served = 0
+        for round in 0..<3 {
+            pool.lease(leases.record(served))
+            if round > 0 {
+                // The idle connection was found closed: the lease asked for a new one.
+                #expect(opener.count == 1 && leases.connection(served) == nil)
+            }
+            try opener.openOne()
+            let connection = try #require(leases.connection(served))
+            pool.release(connection, outcome: .answered)
+            try connection.channel.close().wait()
+            served += 1
+            #expect(pool.reusesConnections)
+        }
+        pool.lease(leases.record(served))
+        #expect(!pool.reusesConnections && opener.count == 1)
+        try opener.openOne()
+        let fresh = try #require(leases.connection(served))
+        pool.release(fresh, outcome: .answered)
+        #expect(!fresh.channel.isActive, "closed after its answer")
+    }
+
+    /// A second request that met its connection closed (the keep-alive race lost) counts as a
+    /// close after one answer: three such connections make the judgement. A connection closed after
+    /// several answers does not count.
+    @Test func racesLostCountAsCloses() throws {
+        let opener = Opener()
+        let pool = ConnectionPool(maxConnections: 1) { opener.connect($0) }
+        let leases = Leases()
+        var index = 0
+        func serve(answersBeforeClose: Int) throws {
+            pool.lease(leases.record(index))
+            try opener.openOne()
+            let connection = try #require(leases.connection(index))
+            index += 1
+            for _ in 1..<answersBeforeClose + 1 {
+                pool.release(connection, outcome: .answered)
+                pool.lease(leases.record(index))
+                #expect(leases.connection(index) === connection)
+                index += 1
+            }
+            try connection.channel.close().wait()
+            pool.release(connection, outcome: .closedBeforeAnswer)
+        }
+        try serve(answersBeforeClose: 1)
+        try serve(answersBeforeClose: 1)
+        try serve(answersBeforeClose: 5)
+        try serve(answersBeforeClose: 1)
+        try serve(answersBeforeClose: 1)
+        #expect(pool.reusesConnections)
+        try serve(answersBeforeClose: 1)
+        #expect(!pool.reusesConnections, "the third in a row")
+    }
+
     /// A pool grows at once for queued leases; shrunk, it closes idle connections now and busy ones
     /// when they come back, until it is within its new size.
     @Test func resizes() throws {

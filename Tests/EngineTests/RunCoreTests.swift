@@ -72,6 +72,19 @@ import Testing
         #expect(Self.sends(drive.on(.command(.resume), at: 1)).count == 1)
     }
 
+    /// An endpoint whose server closes every connection is logged once and published as not
+    /// reusing connections, from then on; the other endpoints are untouched.
+    @Test func closingServerIsSaidOnce() {
+        var drive = Drive(endpoints: 2)
+        _ = drive.start()
+        let first = drive.on(.closesConnections(endpoint: 1), at: 1)
+        #expect(first.filter { if case .log(.closesConnections("e1")) = $0 { true } else { false } }.count == 1)
+        #expect(drive.on(.closesConnections(endpoint: 1), at: 2).allSatisfy { if case .log = $0 { false } else { true } })
+        #expect(drive.on(.closesConnections(endpoint: 7), at: 2).isEmpty)
+        let published = drive.on(.tick, at: 3).compactMap { if case .publish(_, let control) = $0 { control } else { nil } }
+        #expect(published.map { $0.endpoints.map(\.reusesConnections) } == [[true, false]])
+    }
+
     /// A stop lets requests in flight finish and be written; past the drain timeout the rest are
     /// cancelled and counted as abandoned.
     @Test func stopDrainsThenAbandons() {

@@ -15,4 +15,11 @@ import Testing
         #expect(throws: (any Error).self) { try MockServerCommand.parse(["--port", "anthropic:x"]).allPorts() }
         #expect(throws: (any Error).self) { try MockServerCommand.parse(["--api", "gemini"]) }
     }
+
+    /// `--close_after_answer` makes a server that closes after every answer; without it, none does.
+    @Test func closeAfterAnswer() throws {
+        #expect(try MockServerCommand.parse(["--close_after_answer"]).behavior.makeBehavior().closesAfterAnswer)
+        #expect(try MockServerCommand.parse(["--close-after-answer"]).behavior.makeBehavior().closesAfterAnswer)
+        #expect(try !MockServerCommand.parse([]).behavior.makeBehavior().closesAfterAnswer)
+    }
 }

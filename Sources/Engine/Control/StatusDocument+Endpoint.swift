@@ -13,6 +13,9 @@ extension StatusDocument {
         @Nullable public var coolingReason: String? = nil
         /// Every result since its last answer has been a failure.
         public var failing: Bool
+        /// False once its server was seen closing its connections after every answer (each request
+        /// then goes on a fresh connection); absent (nil) from runs before this field.
+        @Nullable public var reusesConnections: Bool? = nil
         public var inFlight: Int
         /// Its in-flight cap (nil: only the global one).
         @Nullable public var cap: Int? = nil

@@ -33,6 +33,7 @@ extension StatusDocument.Endpoint {
                                           remainingTokens: $0.remainingTokens, resetRequestsS: $0.resetRequests, resetTokensS: $0.resetTokens)
         }
         costUsd = endpoint.control.spent
+        reusesConnections = endpoint.control.reusesConnections
         p50Ms = endpoint.p50.map { $0 * 1000 }
         p90Ms = endpoint.p90.map { $0 * 1000 }
         p99Ms = endpoint.p99.map { $0 * 1000 }
@@ -75,6 +76,7 @@ extension StatusDocument.Endpoint {
         control.limits.baselineLatency = baselineLatencyMs.map { $0 / 1000 }
         control.limits.headersDistrusted = headersDistrusted
         control.spent = costUsd ?? 0
+        control.reusesConnections = reusesConnections ?? true
         var endpoint = EndpointSnapshot(name: name, url: url, initialWeight: initialWeight, control: control)
         endpoint.sent = sent
         endpoint.succeeded = ok

@@ -92,6 +92,10 @@ extension RunCore {
                 ? .rateLimitedTooLong(seconds: now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt), sends: attempts)
                 : .failed(attempt: counted, of: maxAttempts)
             stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, note: note, final: true), finishedAt))
+        case .willRetry(let error, _) where unprocessed && (error.isClosedBeforeAnswer || error.isRefused):
+            // The server never saw it (a connection it had closed, a stream it refused): a resend,
+            // counted when it goes out, and no error.
+            break
         case .willRetry(let error, let at):
             let wait = max(0, at - finishedAt)
             let reason = redactor.message(for: error)

@@ -20,6 +20,9 @@ struct RunCore {
         case tick
         /// Writing a line (or flushing, or closing) failed: the run stops.
         case writeFailed(EngineError)
+        /// The transport saw the endpoint's server close its connections after every answer
+        /// (`ConnectionReuse`): each of its requests goes on a fresh connection from now on.
+        case closesConnections(endpoint: Int)
     }
 
     enum Action: Sendable {
@@ -68,6 +71,8 @@ struct RunCore {
     var spendWarningsLogged = 0
     /// Which endpoints' APIs a record can go to.
     let routing: DialectRouting
+    /// Endpoints whose servers close their connections after every answer.
+    private var closingEndpoints: Set<Int> = []
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -121,6 +126,10 @@ struct RunCore {
             actions.append(publication(now: now))
         case .writeFailed(let error):
             fail(error, now: now, into: &actions)
+        case .closesConnections(let endpoint):
+            guard names.indices.contains(endpoint), closingEndpoints.insert(endpoint).inserted else { break }
+            actions.append(.log(.closesConnections(names[endpoint])))
+            actions.append(publication(now: now))
         }
         pump(now: now, into: &actions)
     }
@@ -169,7 +178,9 @@ struct RunCore {
     /// The stats events gathered since the last publication, with the scheduler's state now.
     private mutating func publication(now: Double) -> Action {
         defer { stats.removeAll(keepingCapacity: true) }
-        return .publish(stats, scheduler.control(now: now))
+        var control = scheduler.control(now: now)
+        for endpoint in closingEndpoints { control.endpoints[endpoint].reusesConnections = false }
+        return .publish(stats, control)
     }
 
     /// Asks for pools the size of the endpoints' caps where a cap changed (no allocation when none did).
@@ -198,7 +209,8 @@ struct RunCore {
         while true {
             switch scheduler.nextAction(now: now) {
             case .dispatch(let dispatch):
-                stats.append((.sent(endpoint: dispatch.endpoint, isRetry: dispatch.attempt.number > 1), now))
+                let attempt = dispatch.attempt
+                stats.append((attempt.isFreeResend ? .resent(endpoint: dispatch.endpoint) : .sent(endpoint: dispatch.endpoint, isRetry: attempt.number > 1), now))
                 actions.append(.send(dispatch, at: now))
             case .wait(let until):
                 if let until, timerDeadline.map({ until < $0 }) ?? true {

@@ -29,6 +29,8 @@ struct RunLog {
         /// Usage that cannot be true (`Spending.warnings`): an answer held at the ceiling, prompt
         /// tokens over their bound.
         case spendWarning(String)
+        /// The endpoint's server closes its connections after every answer (said once).
+        case closesConnections(String)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -66,6 +68,9 @@ struct RunLog {
                                                      "cap_usd": "\(Money.text(cap))"])
         case .spendWarning(let sentence):
             logger.warning("\(sentence)")
+        case .closesConnections(let endpoint):
+            logger.notice("the server closes its connection after every answer: each request goes on a fresh connection",
+                          metadata: ["endpoint": .string(endpoint)])
         case .spendStopped(let reason, let figures):
             logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
                            metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])

@@ -25,9 +25,15 @@ struct Runner<C: Clock> where C.Duration == Duration {
         log.started(configuration)
         let (demand, askForMore) = AsyncStream.makeStream(of: Void.self)
         let reader = startReader(demand: demand)
-        let heartbeat = Task { [inbox, clock] in
+        let heartbeat = Task { [inbox, clock, transport, endpoints = configuration.endpoints.indices] in
+            var closing: Set<Int> = []
             while !Task.isCancelled {
                 try? await clock.sleep(for: Self.heartbeat)
+                // What the transport learned of the servers goes to the core with the beat.
+                for endpoint in endpoints where !closing.contains(endpoint) && !transport.reusesConnections(endpoint: endpoint) {
+                    closing.insert(endpoint)
+                    inbox.post(.closesConnections(endpoint: endpoint))
+                }
                 inbox.post(.tick)
             }
         }

@@ -14,6 +14,8 @@ public struct Attempt: Sendable {
     public var afterRateLimit = false
     /// Sends the server did not process (`EngineError.isUnprocessed`), which spent no attempt.
     public var freeResends = 0
+    /// This try sends again one the server did not process: counted as a resend, not a retry.
+    public var isFreeResend = false
     /// US dollars the record's earlier tries cost (nil: one of them could not be priced).
     public var spent: Double? = 0
 

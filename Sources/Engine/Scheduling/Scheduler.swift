@@ -246,17 +246,14 @@ struct Scheduler {
                 index != dispatch.endpoint && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
             }
             if error.isOutOfFunds { return outOfFunds(dispatch, error: error, now: now, spent: spent) }
+            // A connection the server had closed, or a stream it refused, before any byte of an
+            // answer: the keep-alive race, not the endpoint failing: no health, no overload evidence.
+            if error.isClosedBeforeAnswer || error.isRefused, spendsNoAttempt(dispatch, error) {
+                return resendFree(dispatch, error: error, now: now, spent: spent, using: &generator)
+            }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
             learnFromFailure(dispatch, error: error, now: now)
-            if spendsNoAttempt(dispatch, error) {
-                // Not processed by the server: sent again through the limiter, at once the first
-                // time (a keep-alive race), then after a growing wait, so a server refusing every
-                // stream is never flooded.
-                let resends = dispatch.attempt.freeResends
-                let delay = resends == 0 ? 0 : retryPolicy.jitteredBackoff(attempt: resends, using: &generator)
-                return requeue(dispatch, error: error, at: now + delay, failures: dispatch.attempt.failures,
-                               rateLimitedSince: dispatch.attempt.rateLimitedSince, freeResends: resends + 1, spent: spent)
-            }
+            if spendsNoAttempt(dispatch, error) { return resendFree(dispatch, error: error, now: now, spent: spent, using: &generator) }
             if waitsOutRateLimit(error) {
                 // The endpoint's capacity, not the record's fault: no attempt is spent, up to the patience.
                 let since = dispatch.attempt.rateLimitedSince ?? dispatch.sentAt
@@ -289,12 +286,24 @@ struct Scheduler {
         error.isUnprocessed && dispatch.attempt.freeResends < Self.freeResends
     }
 
+    /// Not processed by the server: sent again through the limiter without spending an attempt, at
+    /// once the first time (a keep-alive race), then after a growing wait, so a server refusing
+    /// every stream is never flooded.
+    private mutating func resendFree(_ dispatch: Dispatch, error: EngineError, now: Double, spent: Double?,
+                                     using generator: inout some RandomNumberGenerator) -> Outcome {
+        let resends = dispatch.attempt.freeResends
+        let delay = resends == 0 ? 0 : retryPolicy.jitteredBackoff(attempt: resends, using: &generator)
+        return requeue(dispatch, error: error, at: now + delay, failures: dispatch.attempt.failures,
+                       rateLimitedSince: dispatch.attempt.rateLimitedSince, freeResends: resends + 1, spent: spent)
+    }
+
     private mutating func requeue(_ dispatch: Dispatch, error: EngineError, at due: Double, failures: Int, rateLimitedSince: Double?,
                                   freeResends: Int? = nil, spent: Double?) -> Outcome {
         var next = Attempt(record: dispatch.attempt.record, number: dispatch.attempt.number + 1, previousEndpoint: dispatch.endpoint)
         next.spent = spent
         next.failures = failures
         next.freeResends = freeResends ?? dispatch.attempt.freeResends
+        next.isFreeResend = next.freeResends > dispatch.attempt.freeResends
         next.rateLimitedSince = rateLimitedSince
         next.afterRateLimit = error.isRateLimit && failures == dispatch.attempt.failures
         retries.insert(next, due: due)

@@ -31,6 +31,9 @@ public struct EndpointControl: Sendable, Hashable {
     public var limits = EndpointLimits()
     /// US dollars spent here this run.
     public var spent = 0.0
+    /// False once its server was seen closing its connections after every answer: each request
+    /// then goes on a fresh connection (`ConnectionReuse`).
+    public var reusesConnections = true
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

@@ -3,8 +3,9 @@ public enum StatsEvent: Sendable {
     /// Non-blank input lines read.
     case read(count: Int)
     case sent(endpoint: Int, isRetry: Bool)
-    /// The exchange sent an attempt again on its own (a 400 to `stream_options`, resent without
-    /// them): one more request on the wire, no attempt spent.
+    /// A request sent again without spending an attempt: by the exchange on its own (a 400 to
+    /// `stream_options`, resent without them), or by the scheduler because the server never
+    /// processed it (a connection it had closed, a stream it refused). One more request on the wire.
     case resent(endpoint: Int)
     /// `latency` in seconds; `timing` for a streamed answer; `good` whether it met the `--slo`
     /// targets (nil when none were given).

@@ -10,7 +10,7 @@ import Synchronization
 /// free, otherwise when one is released or opened, on the thread that releases or opens it.
 final class ConnectionPool: Sendable {
     typealias Lease = @Sendable (Result<HTTPConnection, EngineError>) -> Void
-    private typealias State = ConnectionPoolState<HTTPConnection, Lease>
+    typealias State = ConnectionPoolState<HTTPConnection, Lease>
 
     private let state: Mutex<State>
     private let connect: @Sendable (@escaping @Sendable (Result<HTTPConnection, EngineError>) -> Void) -> Void
@@ -33,9 +33,12 @@ final class ConnectionPool: Sendable {
     }
 
     /// Returns a connection's slot after a request (see `ConnectionPoolState.release`).
-    func release(_ connection: HTTPConnection) {
-        run(state.withLock { $0.release(connection) }, failure: .cancelled)
+    func release(_ connection: HTTPConnection, outcome: State.Outcome = .answered) {
+        run(state.withLock { $0.release(connection, outcome: outcome) }, failure: .cancelled)
     }
+
+    /// False once the server was seen closing its connections after every answer (`ConnectionReuse`).
+    var reusesConnections: Bool { state.withLock { $0.reuse.reuses } }
 
     /// Changes the pool's size (see `ConnectionPoolState.resize`).
     func resize(to maxConnections: Int) {
@@ -61,7 +64,8 @@ final class ConnectionPool: Sendable {
             if connection.isReusable {
                 lease(.success(connection))
             } else {
-                release(connection)
+                // Closed by the server since the lock was let go: nothing was sent on it.
+                release(connection, outcome: .closedBeforeAnswer)
                 self.lease(lease)
             }
         case .fresh(let connection):

@@ -63,6 +63,16 @@ struct ConnectionPoolState<Connection: PooledConnection, Waiter> {
     private var slots: Int?
     /// The endpoint may answer in HTTP/2 (TLS with `h2` offered).
     private let mayMultiplex: Bool
+    /// Whether the server keeps HTTP/1.1 connections alive (`ConnectionReuse`).
+    private(set) var reuse = ConnectionReuse()
+
+    /// How a request on a connection ended, as far as reusing the connection goes.
+    enum Outcome: Sendable {
+        case answered
+        /// The server closed the connection before any byte of the answer.
+        case closedBeforeAnswer
+        case failed
+    }
 
     init(maxConnections: Int, maxOpening: Int, mayMultiplex: Bool) {
         self.maxConnections = max(1, maxConnections)
@@ -80,13 +90,22 @@ struct ConnectionPoolState<Connection: PooledConnection, Waiter> {
 
     /// A request on `connection` finished: its slot goes to the next waiter or back to idle, or
     /// the connection closes (not reusable, spent, above the pool's size, or the pool closed).
-    mutating func release(_ connection: Connection) -> Actions {
+    mutating func release(_ connection: Connection, outcome: Outcome = .answered) -> Actions {
         let id = ObjectIdentifier(connection)
         guard let count = inUse[id] else { return Actions() }
         inUse[id] = count - 1
         if let processed = connection.processedBeforeGoAway, processed > 0 { usesLimit = processed }
-        // A connection the server will close after the requests it has is given no more.
-        let spent = usesLimit.map { connection.capacity > 1 && uses[id, default: 0] >= $0 } ?? false
+        let used = uses[id, default: 0]
+        if connection.capacity == 1 {
+            switch outcome {
+            case .answered where used > 1: reuse.reused()
+            case .closedBeforeAnswer: _ = reuse.serverClosed(afterAnswers: used - 1)
+            default: break
+            }
+        }
+        // A connection the server will close after the requests it has is given no more; nor is
+        // an HTTP/1.1 connection to a server that closes them after each answer.
+        let spent = (usesLimit.map { connection.capacity > 1 && used >= $0 } ?? false) || (connection.capacity == 1 && !reuse.reuses)
         guard connection.isReusable, !spent, total <= maxConnections, !isClosed else {
             guard count - 1 == 0 else {
                 idle.removeAll { $0 === connection }
@@ -168,6 +187,13 @@ struct ConnectionPoolState<Connection: PooledConnection, Waiter> {
         guard !isClosed else { return nil }
         while let connection = idle.popLast() {
             let id = ObjectIdentifier(connection)
+            // An idle HTTP/1.1 connection the server has closed since its last answer.
+            if connection.capacity == 1, !connection.isReusable {
+                // (Its channel is closed already: it only leaves the pool.)
+                _ = reuse.serverClosed(afterAnswers: uses[id, default: 0])
+                remove(connection)
+                continue
+            }
             // A connection the server will close after its next few requests takes no more than those.
             if let usesLimit, connection.capacity > 1, uses[id, default: 0] >= usesLimit { continue }
             inUse[id, default: 0] += 1

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
@@ -162,7 +167,22 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         if status == 0, let closed = error as? NIOHTTP2Errors.StreamClosed, closed.errorCode == .cancel, goingAway?.isSet == true {
             return fail(.refused, context: context)
         }
+        // A kept-alive connection the server had already closed (llama.cpp's server closes after
+        // every streamed answer while saying keep-alive) answers the next request with a reset, not
+        // a clean close: no byte of an answer came, so the request was not processed.
+        if status == 0, requestNumber > 1, Self.isClosedByPeer(error) {
+            return fail(.closedBeforeAnswer, context: context)
+        }
         fail(EngineError(transportError: error, timeout: 0, limit: maxResponseBytes), context: context)
+    }
+
+    /// Whether `error` says the peer had closed the connection (a reset, a broken pipe, an end of file).
+    static func isClosedByPeer(_ error: any Error) -> Bool {
+        if let io = error as? IOError { return [ECONNRESET, EPIPE, ECONNABORTED].contains(io.errnoCode) }
+        switch error as? ChannelError {
+        case .eof?, .ioOnClosedChannel?, .outputClosed?, .inputClosed?, .alreadyClosed?: return true
+        default: return false
+        }
     }
 
     private func fields(for headers: [HeaderField]) -> HTTPHeaders {

@@ -51,11 +51,18 @@ public final class NIOHTTPTransport: Transport {
             case .failure(let error): return completion(.failure(isCancelled ? .cancelled : error))
             }
             connection.execute(request) { [self] result in
-                pool.release(connection)
+                switch result {
+                case .success: pool.release(connection, outcome: .answered)
+                case .failure(let error): pool.release(connection, outcome: error.isClosedBeforeAnswer ? .closedBeforeAnswer : .failed)
+                }
                 if case .failure = result, isCancelled { return completion(.failure(.cancelled)) }
                 completion(result)
             }
         }
+    }
+
+    public func reusesConnections(endpoint: Int) -> Bool {
+        pools.indices.contains(endpoint) ? pools[endpoint].reusesConnections : true
     }
 
     public func setConnectionLimit(_ limit: Int, endpoint: Int) {

@@ -13,11 +13,16 @@ public protocol Transport: Sendable {
     func shutdown() async
     /// Sizes an endpoint's connection pool to its in-flight cap as the cap changes.
     func setConnectionLimit(_ limit: Int, endpoint: Int)
+    /// False once the endpoint's server was seen closing its connections after every answer, so
+    /// each request now goes on a fresh one (`ConnectionReuse`).
+    func reusesConnections(endpoint: Int) -> Bool
 }
 
 extension Transport {
     /// Transports without a pool of their own to size ignore it.
     public func setConnectionLimit(_ limit: Int, endpoint: Int) {}
+    /// Transports without connections of their own to judge say the endpoint reuses them.
+    public func reusesConnections(endpoint: Int) -> Bool { true }
 }
 
 extension Transport {

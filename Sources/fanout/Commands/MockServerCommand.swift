@@ -116,6 +116,10 @@ struct MockBehaviorOptions: ParsableArguments {
     @Flag(name: [.customLong("no_reset_header"), .customLong("no-reset-header")], help: "Answers carry x-ratelimit-limit/remaining-requests but no reset time.")
     var noResetHeader = false
 
+    @Flag(name: [.customLong("close_after_answer"), .customLong("close-after-answer")],
+          help: "Close the connection after every answer while saying keep-alive, as llama.cpp's server does after streamed answers.")
+    var closeAfterAnswer = false
+
     func makeBehavior() throws -> MockBehavior {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
         guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
@@ -140,6 +144,7 @@ struct MockBehaviorOptions: ParsableArguments {
         behavior.outputTokens = outputTokens > 0 ? outputTokens : nil
         if let quotaAfter { try Limits.check(quotaAfter, "--quota_after", 0...1_000_000_000) }
         behavior.quotaAfter = quotaAfter
+        behavior.closesAfterAnswer = closeAfterAnswer
         return behavior
     }
 }
