@@ -15,26 +15,21 @@ import Testing
         #expect(own.body["stream_options"] == .object([]) && !own.carriesOptions)
     }
 
-    /// A 400 naming stream_options refuses them for good; an unnamed 400 before any answer is tried
-    /// once without: refused again without them, the options are ruled out (later 400s are sent
-    /// once); answered without them, they are refused for good.
+    /// A 400 naming stream_options refuses them for good and sends the request again without
+    /// them; a 400 that does not name them (a context overflow) is the request's own: sent once.
     @Test func learnsRefusals() {
-        var negotiation = StreamNegotiation(endpoints: 3)
+        var negotiation = StreamNegotiation(endpoints: 2)
         let resend1 = negotiation.answered(endpoint: 0, status: 400, message: "Unrecognized field stream_options", carriedOptions: true, isFallback: false)
         #expect(resend1)
         #expect(negotiation.support[0] == .refused && !negotiation.body(body, endpoint: 0).carriesOptions)
-        let resend2 = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
-        #expect(resend2)
-        #expect(negotiation.support[1] == .unknown)
-        let resend3 = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: false, isFallback: true)
-        #expect(!resend3)
-        #expect(negotiation.support[1] == .accepted)
-        let resendRuledOut = negotiation.answered(endpoint: 1, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
-        #expect(!resendRuledOut)
-        _ = negotiation.answered(endpoint: 2, status: 400, message: "bad request", carriedOptions: true, isFallback: false)
-        let resend4 = negotiation.answered(endpoint: 2, status: 200, message: nil, carriedOptions: false, isFallback: true)
+        let overflow = "the request exceeds the available context size, try increasing it"
+        let resend2 = negotiation.answered(endpoint: 1, status: 400, message: overflow, carriedOptions: true, isFallback: false)
+        #expect(!resend2)
+        #expect(negotiation.support[1] == .unknown && negotiation.body(body, endpoint: 1).carriesOptions)
+        let resend3 = negotiation.answered(endpoint: 1, status: 422, message: "include_usage is not supported", carriedOptions: true, isFallback: false)
+        #expect(resend3 && negotiation.support[1] == .refused)
+        let resend4 = negotiation.answered(endpoint: 1, status: 400, message: "stream_options", carriedOptions: false, isFallback: true)
         #expect(!resend4)
-        #expect(negotiation.support[2] == .refused)
     }
 
     /// Once an endpoint answered a request with options, a 400 that does not name them is the request's own.

@@ -2,12 +2,13 @@
 ///
 /// `--stream` sends `"stream": true` with `"stream_options": {"include_usage": true}` (so exact
 /// token counts arrive in the last chunk); a line that sets `stream` itself keeps its choice. Some
-/// servers answer 400 to `stream_options`: the request is then sent again without them, which
-/// costs no attempt, and an endpoint that showed it refuses them is not sent them again. A plain
+/// servers answer 400 to `stream_options`: when the error names them, the request is sent again
+/// without them, which costs no attempt, and the endpoint is not sent them again; a 400 that does
+/// not name them is the request's own (a context overflow) and is not sent again for them. A plain
 /// value; `StreamOptionsMemory` shares it between connections.
 struct StreamNegotiation: Sendable, Hashable {
     enum Support: Sendable, Hashable {
-        /// Nothing learned yet: a 400 to a request with options is tried once more without them.
+        /// Nothing learned yet.
         case unknown
         /// An answer came back to a request that carried them: later 400s are the request's own.
         case accepted
@@ -36,22 +37,15 @@ struct StreamNegotiation: Sendable, Hashable {
     ///   - message: the error body's message for a non-2xx status.
     mutating func answered(endpoint: Int, status: Int?, message: String?, carriedOptions: Bool, isFallback: Bool) -> Bool {
         let refusal = status == 400 || status == 422
-        if isFallback {
-            // Sent again without the options and answered: they were the problem. Refused the same
-            // way without them: they were not, so later 400s are sent once, as the requests' own.
-            if let status, support[endpoint] == .unknown {
-                if (200..<300).contains(status) { support[endpoint] = .refused } else if refusal { support[endpoint] = .accepted }
-            }
-            return false
-        }
-        guard carriedOptions else { return false }
+        guard carriedOptions, !isFallback else { return false }
         if let status, (200..<300).contains(status) {
             if support[endpoint] == .unknown { support[endpoint] = .accepted }
             return false
         }
-        guard refusal else { return false }
-        let named = message.map { $0.contains("stream_options") || $0.contains("include_usage") } ?? false
-        if named { support[endpoint] = .refused }
-        return named || support[endpoint] == .unknown
+        // Only a refusal that names them is about them: any other 400 (a context overflow, a bad
+        // field of the line's own) is the request's, and sending it again would only repeat it.
+        guard refusal, let message, message.contains("stream_options") || message.contains("include_usage") else { return false }
+        support[endpoint] = .refused
+        return true
     }
 }

@@ -266,13 +266,7 @@ extension RunOptions {
             }
         }
         try applyNetwork(to: &endpoints, environment: environment)
-        var seen: [String: Int] = [:]
-        for index in endpoints.indices {
-            let name = endpoints[index].name
-            seen[name, default: 0] += 1
-            if seen[name]! > 1 { endpoints[index].name = "\(name)#\(seen[name]!)" }
-        }
-        return (endpoints, warnings)
+        return (EndpointConfiguration.uniquelyNamed(endpoints), warnings)
     }
 
     private func checkReadable(_ path: String) throws {
