@@ -22,6 +22,26 @@ import Testing
         #expect(abs(try #require(timing.tpot) - 0.065) < 1e-9)
     }
 
+    /// A joined stream keeps the answer's own fields as an unstreamed answer has them: `id`,
+    /// `model`, `created`, `system_fingerprint` from the chunks, and llama.cpp's `timings` from the last.
+    @Test func keepsTheAnswersOwnFields() throws {
+        var assembler = StreamAssembler(timed: false)
+        let head = #""id":"chatcmpl-7","object":"chat.completion.chunk","created":1765000000,"model":"SmolLM2","system_fingerprint":"b1""#
+        assembler.feed(Array(Self.event(#"{\#(head),"choices":[{"delta":{"content":"Hi"}}]}"#).utf8), at: 0)
+        assembler.feed(Array(Self.event(#"{\#(head),"choices":[{"delta":{},"finish_reason":"stop"}],"timings":{"predicted_n":1}}"#).utf8), at: 0)
+        assembler.feed(Array(Self.event(#"{\#(head),"choices":[],"usage":{"completion_tokens":1},"timings":{"predicted_n":2}}"#).utf8), at: 0)
+        let answer = try assembler.finish(status: 200, end: 0).get()
+        let body = answer.joinedBody
+        guard case .object(let fields) = body else {
+            Issue.record("not an object: \(body)")
+            return
+        }
+        #expect(fields.map(\.key) == ["id", "object", "created", "model", "system_fingerprint", "choices", "usage", "timings"])
+        #expect(body["id"] == "chatcmpl-7" && body["object"] == "chat.completion" && body["model"] == "SmolLM2")
+        #expect(body["created"]?.intValue == 1_765_000_000 && body["timings"]?["predicted_n"]?.intValue == 2)
+        #expect(body["choices"]?[0]?["message"]?["content"] == "Hi")
+    }
+
     /// Google's OpenAI-compatible endpoint puts usage in its last content chunk, without
     /// stream_options and without `[DONE]`: the tokens come from it.
     @Test func usageInTheLastChunkWithoutOptions() throws {

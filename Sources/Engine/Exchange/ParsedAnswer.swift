@@ -25,6 +25,9 @@ public struct ParsedAnswer: Sendable, Hashable {
     public var stopReason: String?
     /// Anthropic's whole `usage` object (`usage` holds its four counts).
     public var rawUsage: JSONValue?
+    /// A joined stream's own top-level fields (`id`, `model`, `created`, `system_fingerprint`,
+    /// a server's extras like llama.cpp's `timings`), kept for the whole body it stands for.
+    public var streamFields: [JSONField] = []
 
     public init(response: JSONValue, usage: JSONValue? = nil, requestID: String? = nil) {
         self.response = response
@@ -57,11 +60,15 @@ public struct ParsedAnswer: Sendable, Hashable {
         var choice: [JSONField] = [JSONField("index", 0), JSONField("message", .object(message))]
         if let logprobs { choice.append(JSONField("logprobs", logprobs)) }
         choice.append(JSONField("finish_reason", finishReason.map(JSONValue.string) ?? .null))
-        return .object([
-            JSONField("object", "chat.completion"),
+        // The stream's own fields as a whole answer has them: scalars before the choices, a
+        // server's objects (llama.cpp's `timings`) after the usage.
+        let own = streamFields.filter { !["choices", "usage", "object"].contains($0.key) }
+        let id = own.filter { $0.key == "id" }
+        let scalars = own.filter { $0.key != "id" && !$0.value.isObject }
+        return .object(id + [JSONField("object", "chat.completion")] + scalars + [
             JSONField("choices", [.object(choice)]),
             JSONField("usage", usage ?? .null),
-        ])
+        ] + own.filter(\.value.isObject))
     }
 
     /// This answer with the status and request id of the response it came from.

@@ -15,17 +15,21 @@ struct ChunkParts {
     var refusal: String?
     /// `choices[0].logprobs.content`: this chunk's token log probabilities.
     var logprobs: [JSONValue] = []
+    /// The chunk's other top-level fields (`id`, `model`, `created`, `system_fingerprint`, a
+    /// server's own like llama.cpp's `timings`): scalars only when not among `known`, objects always.
+    var fields: [JSONField] = []
 }
 
 extension JSONParser {
     /// The parts of a stream chunk, found in one pass that builds no tree for the rest (the
     /// streaming counterpart of `completionParts`). Nil when the chunk is not one valid JSON object.
-    static func chunkParts(_ bytes: UnsafeBufferPointer<UInt8>) -> ChunkParts? {
+    /// - Parameter known: top-level fields already kept from earlier chunks (a scalar is kept once).
+    static func chunkParts(_ bytes: UnsafeBufferPointer<UInt8>, known: Set<String> = []) -> ChunkParts? {
         var parser = JSONParser(bytes)
-        return try? parser.scanChunk()
+        return try? parser.scanChunk(known: known)
     }
 
-    private mutating func scanChunk() throws(JSONParseError) -> ChunkParts {
+    private mutating func scanChunk(known: Set<String>) throws(JSONParseError) -> ChunkParts {
         var parts = ChunkParts()
         skipWhitespace()
         try open(UInt8(ascii: "{"), depth: 0)
@@ -36,6 +40,9 @@ extension JSONParser {
             case "error": parts.error = try parseValue(depth: 1)
             case "choices" where peek == UInt8(ascii: "["):
                 try firstChoice { parser throws(JSONParseError) in try parser.scanChunkChoice(&parts) }
+            case "object": try skipValue(depth: 1)
+            case let key where peek == UInt8(ascii: "{") || !known.contains(key):
+                parts.fields.append(JSONField(key, try parseValue(depth: 1)))
             default: try skipValue(depth: 1)
             }
         }

@@ -24,6 +24,9 @@ public struct StreamAssembler: StreamAssembling {
     private var toolCalls = ToolCallAssembler()
     private var refusal: String?
     private var logprobs: [JSONValue]?
+    /// The chunks' other top-level fields, in the order they first came (`ChunkParts.fields`).
+    private var fields: [JSONField] = []
+    private var knownFields: Set<String> = []
 
     /// Why a stream that stopped without `[DONE]`, a `finish_reason` or usage is not an answer.
     static let endedEarly = "stream ended early"
@@ -67,6 +70,7 @@ public struct StreamAssembler: StreamAssembling {
         answer.refusal = refusal.map(JSONValue.string)
         answer.logprobs = logprobs.map { .object([JSONField("content", .array($0))]) }
         if !toolCalls.isEmpty { answer.toolCalls = toolCalls.toolCalls }
+        answer.streamFields = fields
         if timed, let firstOutput {
             let reported = usage?["completion_tokens"]?.intValue
             answer.timing = StreamTiming(ttft: firstOutput, itl: gaps, outputTokens: reported ?? outputChunks,
@@ -81,7 +85,7 @@ public struct StreamAssembler: StreamAssembling {
             isDone = true
             return
         }
-        guard let chunk = payload.withUnsafeBufferPointer({ JSONParser.chunkParts($0) }) else {
+        guard let chunk = payload.withUnsafeBufferPointer({ [knownFields] in JSONParser.chunkParts($0, known: knownFields) }) else {
             failure = "stream chunk is not JSON"
             return
         }
@@ -90,6 +94,13 @@ public struct StreamAssembler: StreamAssembling {
             return
         }
         sawChunk = true
+        for field in chunk.fields {
+            if knownFields.insert(field.key).inserted {
+                fields.append(field)
+            } else if let index = fields.firstIndex(where: { $0.key == field.key }) {
+                fields[index].value = field.value
+            }
+        }
         if let piece = chunk.piece { text += piece }
         if let reason = chunk.finishReason { finishReason = reason }
         if !chunk.toolCalls.isEmpty { toolCalls.add(chunk.toolCalls) }
