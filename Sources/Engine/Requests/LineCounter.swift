@@ -37,14 +37,22 @@ public enum LineCounter {
         var records = 0
         var lineHasText = false
         let read = forEachChunk(of: path) { bytes in
-            for byte in bytes {
-                switch byte {
-                case 0x0A:
-                    if lineHasText { records += 1 }
-                    lineHasText = false
-                case 0x20, 0x09, 0x0D: break
-                default: lineHasText = true
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            let end = base + bytes.count
+            var start = base
+            // memchr finds each newline; a line's text is usually its first byte, so the search for
+            // one stops at once and the whole file goes at memchr's speed.
+            while start < end {
+                let newline = memchr(start, 0x0A, end - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) } ?? end
+                if !lineHasText {
+                    var cursor = start
+                    while cursor < newline, cursor.pointee == 0x20 || cursor.pointee == 0x09 || cursor.pointee == 0x0D { cursor += 1 }
+                    lineHasText = cursor < newline
                 }
+                guard newline < end else { return }
+                if lineHasText { records += 1 }
+                lineHasText = false
+                start = newline + 1
             }
         }
         return read ? records + (lineHasText ? 1 : 0) : nil

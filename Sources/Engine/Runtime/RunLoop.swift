@@ -45,15 +45,18 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     /// last batch that came after the end.
     mutating func execute() async -> [RunnerInbox.Message] {
         while !core.isFinished {
-            let messages = await runner.inbox.take()
+            var messages = await runner.inbox.take()
             if messages.isEmpty { return [] }
-            for (position, message) in messages.enumerated() {
+            // Taken from the end of the reversed batch, each message is moved out, not copied (an
+            // answer's payload is retained and released once, not twice).
+            messages.reverse()
+            while let message = messages.popLast() {
                 core.handle(message.event, now: now(), into: &actions)
                 perform()
                 // A command is answered only once its effect is in the published figures.
                 if !publications.isEmpty || message.applied != nil { await publish() }
                 message.applied?.resume()
-                if core.isFinished { return Array(messages[(position + 1)...]) }
+                if core.isFinished { return messages.reversed() }
             }
         }
         return []

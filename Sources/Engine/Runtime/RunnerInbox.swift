@@ -30,17 +30,17 @@ final class RunnerInbox: Sendable {
     /// Adds an event; false (and the event dropped) once the inbox is closed.
     @discardableResult
     func post(_ event: RunCore.Event, applied: CheckedContinuation<Void, Never>? = nil) -> Bool {
-        let message = Message(event: event, applied: applied)
+        // The message is made where it goes (the queue, or the waiter), so it is never copied.
         let (accepted, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<[Message], Never>?) in
             guard !state.isClosed else { return (false, nil) }
             if let waiter = state.waiter {
                 state.waiter = nil
                 return (true, waiter)
             }
-            state.events.append(message)
+            state.events.append(Message(event: event, applied: applied))
             return (true, nil)
         }
-        waiter?.resume(returning: [message])
+        waiter?.resume(returning: [Message(event: event, applied: applied)])
         return accepted
     }
 

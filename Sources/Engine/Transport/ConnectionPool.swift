@@ -61,7 +61,9 @@ final class ConnectionPool: Sendable {
     private func hand(_ grant: State.Grant, to lease: @escaping Lease) {
         switch grant {
         case .connection(let connection):
-            if connection.isReusable {
+            // (An HTTP/1.1 connection was checked when granted; one that closed since fails its
+            // request as not processed, which is resent.)
+            if connection.capacity == 1 || connection.isReusable {
                 lease(.success(connection))
             } else {
                 // Closed by the server since the lock was let go: nothing was sent on it.
