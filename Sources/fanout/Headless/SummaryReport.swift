@@ -45,9 +45,11 @@ enum SummaryReport {
         }
         if let first = snapshot.firstBadLine { lines.append("  first bad line: " + (first.count > 300 ? first.prefix(299) + "…" : first)) }
         if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
-        lines.append("  attempts \(Format.count(snapshot.sent)), retries \(Format.count(snapshot.retries)), "
-            + (snapshot.resends > 0 ? "resent without stream_options \(Format.count(snapshot.resends)), " : "")
-            + "mean \(Format.rate(Double(snapshot.sent) / seconds)) req/s, "
+        // Every request on the wire is an attempt of a record or a resend (not processed by the
+        // server, or sent again without stream_options), which spends no attempt.
+        lines.append("  sent \(Format.count(snapshot.sent)): attempts \(Format.count(snapshot.sent - snapshot.resends)) (retries \(Format.count(snapshot.retries)))"
+            + (snapshot.resends > 0 ? ", resends \(Format.count(snapshot.resends))" : "") + ", "
+            + "mean \(Format.rate(Double(snapshot.done) / seconds)) answers/s, "
             + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))"
             + (transport.map { ", transport \($0)" } ?? ""))
         let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { "\(kind.rawValue) \(Format.count($0))" } }
