@@ -168,6 +168,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether an HTTP/2 server refused the request unprocessed (`refused`).
     public var isRefused: Bool { code == .refused }
 
+    /// Whether the server never saw the request: a connection it had closed before any byte of
+    /// the answer, or a stream it refused. Not the endpoint failing: a resend, never an error.
+    public var isUnseenByServer: Bool { code == .closedBeforeAnswer || code == .refused }
+
     /// The same failure, said as one of reaching `proxy`: a refused or unreachable proxy is named
     /// as such (its credentials never are).
     func reachingProxy(_ proxy: ProxyServer) -> EngineError {

@@ -92,7 +92,7 @@ extension RunCore {
                 ? .rateLimitedTooLong(seconds: now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt), sends: attempts)
                 : .failed(attempt: counted, of: maxAttempts)
             stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: message, note: note, final: true), finishedAt))
-        case .willRetry(let error, _) where unprocessed && (error.isClosedBeforeAnswer || error.isRefused):
+        case .willRetry(let error, _) where unprocessed && error.isUnseenByServer:
             // The server never saw it (a connection it had closed, a stream it refused): a resend,
             // counted when it goes out, and no error.
             break

@@ -248,7 +248,7 @@ struct Scheduler {
             if error.isOutOfFunds { return outOfFunds(dispatch, error: error, now: now, spent: spent) }
             // A connection the server had closed, or a stream it refused, before any byte of an
             // answer: the keep-alive race, not the endpoint failing: no health, no overload evidence.
-            if error.isClosedBeforeAnswer || error.isRefused, spendsNoAttempt(dispatch, error) {
+            if error.isUnseenByServer, spendsNoAttempt(dispatch, error) {
                 return resendFree(dispatch, error: error, now: now, spent: spent, using: &generator)
             }
             _ = health[dispatch.endpoint].failed(error, now: now, isLastUsable: !othersUsable)
