@@ -254,7 +254,12 @@ import Glibc
             return screen.contains("TTFT") && screen.contains("tok/s") && screen.contains("Goodput") && screen.contains("Answers/s")
                 && screen.contains("TTFT · fast")
         }, "\((try? tmux.screen()) ?? "")")
-        try await Task.sleep(for: .seconds(2))
+        // q once the demo has written more than 500 answers (about a second at its 500/s, more on a
+        // busy machine), so the count below does not depend on how fast the charts came up.
+        let savePath = harness.directory.appendingPathComponent("prompts_results.jsonl").path
+        #expect(try await waitFor(20) {
+            (try? String(contentsOfFile: savePath, encoding: .utf8))?.utf8.lazy.filter { $0 == 0x0A }.count ?? 0 > 500
+        })
         try tmux.press("q")
         #expect(try await waitFor(20) { FileManager.default.fileExists(atPath: exitFile) })
         let code = try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -262,7 +267,7 @@ import Glibc
         let saved = try Harness.read(harness.directory.appendingPathComponent("prompts_results.jsonl").path)
         let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
         let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
-        #expect(ids.count > 500 && Set(ids).count == ids.count)
+        #expect(ids.count > 500 && Set(ids).count == ids.count, "\(ids.count) ids, \(Set(ids).count) distinct")
         #expect(saved.allSatisfy { $0["ttft_ms"] != nil })
     }
     /// A trap while the dashboard holds the terminal (SIGILL here, as a Swift runtime trap raises)
