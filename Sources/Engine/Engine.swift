@@ -14,12 +14,19 @@ public final class Engine: Sendable {
     private let started = Mutex(false)
     private let clock: any Clock<Duration>
     private let wallClock: @Sendable () -> Double
+    private let serverMetrics: (any ServerMetricsSource)?
+    private let watchesClient: Bool
 
     /// - Parameters:
     ///   - clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
     ///   - wallClock: Unix time in seconds, for `Retry-After` given as an HTTP date.
+    ///   - serverMetrics: the servers' metrics pages to read each second (`ServerMetricsScraper`).
+    ///   - watchesClient: measure fanout's own CPU use and event-loop lag (`ClientSampler`).
     public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink,
-                clock: some Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Double = { WallClock.now() }) {
+                clock: some Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Double = { WallClock.now() },
+                serverMetrics: (any ServerMetricsSource)? = nil, watchesClient: Bool = false) {
+        self.serverMetrics = serverMetrics
+        self.watchesClient = watchesClient
         self.configuration = configuration
         self.source = source
         self.transport = transport
@@ -40,12 +47,13 @@ public final class Engine: Sendable {
         precondition(first, "Engine.run() may be called only once")
         let result = await run(on: clock)
         await transport.shutdown()
+        await serverMetrics?.shutdown()
         return result
     }
 
     private func run<C: Clock<Duration>>(on clock: C) async -> RunResult {
         await Runner(configuration: configuration, source: source, transport: transport, sink: sink,
-                     stats: stats, inbox: inbox, clock: clock, wallClock: wallClock).run()
+                     stats: stats, inbox: inbox, clock: clock, wallClock: wallClock, serverMetrics: serverMetrics, watchesClient: watchesClient).run()
     }
 
     public func pause() { send(.pause) }

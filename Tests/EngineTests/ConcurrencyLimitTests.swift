@@ -120,3 +120,55 @@ import Testing
         #expect(limit.cap == 1)
     }
 }
+
+/// `max_in_flight: auto` guided by the server's own queue gauges.
+@Suite struct ServerGuidedConcurrencyTests {
+    /// A 4-slot server reporting once a second: from an initial 8 the cap is at 4 after the first
+    /// report and stays within [3, 6], at exactly 4 in at least 90 % of the seconds, probing 5 now and then.
+    @Test func settlesOnTheSlotCount() {
+        var limit = ConcurrencyLimit(now: 0)
+        var atFour = 0, probes = 0
+        for second in 1...300 {
+            let now = Double(second)
+            let inFlight = limit.cap
+            limit.dispatched(inFlight: inFlight)
+            limit.serverReported(running: Double(min(inFlight, 4)), waiting: Double(max(0, inFlight - 4)), now: now)
+            #expect((3...6).contains(limit.cap), "cap \(limit.cap) at \(second) s")
+            if limit.cap == 4 { atFour += 1 }
+            if limit.cap == 5 { probes += 1 }
+        }
+        #expect(atFour >= 270, "\(atFour) s at 4")
+        #expect(probes >= 5, "probed \(probes) times")
+    }
+
+    /// The cap grows only while it binds and nobody waits; a server that grows to 6 slots is found.
+    @Test func growsWhenTheServerGrows() {
+        var limit = ConcurrencyLimit(now: 0, initial: 2)
+        var slots = 4
+        for second in 1...200 {
+            if second == 100 { slots = 6 }
+            let inFlight = limit.cap
+            limit.dispatched(inFlight: inFlight)
+            limit.serverReported(running: Double(min(inFlight, slots)), waiting: Double(max(0, inFlight - slots)), now: Double(second))
+            if second == 90 { #expect(limit.cap == 4) }
+        }
+        #expect(limit.cap == 6 || limit.cap == 7)
+        // Not binding (one request in flight): no growth.
+        var idle = ConcurrencyLimit(now: 0, initial: 4)
+        for second in 1...60 {
+            idle.dispatched(inFlight: 1)
+            idle.serverReported(running: 1, waiting: 0, now: Double(second))
+        }
+        #expect(idle.cap == 4)
+    }
+
+    /// While reports come, latency does not move the cap; after 5 s of silence it does again.
+    @Test func latencyRulesWhenTheServerFallsSilent() {
+        var limit = ConcurrencyLimit(now: 0, initial: 8)
+        limit.serverReported(running: 4, waiting: 4, now: 1)
+        #expect(limit.cap == 4 && limit.isServerGuided(now: 2))
+        for index in 0..<50 { limit.answered(sentAt: 2, now: 2.5 + Double(index) * 0.01) }
+        #expect(limit.cap == 4)
+        #expect(!limit.isServerGuided(now: 7))
+    }
+}

@@ -90,3 +90,27 @@ import Testing
     }
 }
 
+
+/// `metrics_url` and `server_metrics` in an endpoints file.
+@Suite struct EndpointFileServerMetricsTests {
+    /// A URL, `none` or `false`, and names (one or a list) are read; anything else is a sentence.
+    @Test func readsTheKeys() throws {
+        let yaml = """
+        - url: http://gpu-a:8000/v1
+          metrics_url: http://gpu-a:9000/metrics
+          server_metrics: {running: my_running, waiting: [my_waiting, other_waiting], kv_cache: my_kv}
+        - url: http://gpu-b:8000/v1
+          metrics_url: none
+        - url: http://gpu-c:8000/v1
+          metrics_url: false
+        - url: http://gpu-d:8000/v1
+        """
+        let endpoints = try EndpointFile.parse(yaml, environment: [:], defaultKeyVariable: "K")
+        #expect(endpoints[0].metricsURL == .url(EndpointURL("http://gpu-a:9000/metrics")!))
+        #expect(endpoints[0].serverMetricNames == ServerMetricNames(running: ["my_running"], waiting: ["my_waiting", "other_waiting"], kvCache: ["my_kv"]))
+        #expect(endpoints[1].metricsURL == .none && endpoints[2].metricsURL == .none && endpoints[3].metricsURL == .automatic)
+        for bad in ["metrics_url: 42", "metrics_url: ftp://x", "server_metrics: running", "server_metrics: {queue: x}", "server_metrics: {running: \"a b\"}"] {
+            #expect(throws: EngineError.self) { try EndpointFile.parse("- url: http://h:1\n  \(bad)\n", environment: [:], defaultKeyVariable: "K") }
+        }
+    }
+}

@@ -52,7 +52,9 @@ import Testing
         endpoint.providerLimits = ProviderRateLimits(limitRequests: 600, remainingRequests: 10, resetRequests: 2)
         endpoint.latencyDistribution.record(0.25)
         endpoint.latencyDistribution.record(1.5)
+        endpoint.control.server = ServerLoad(running: 4, waiting: 1, kvCacheUsage: nil, scrapedAt: 1_700_000_010)
         snapshot.endpoints = [endpoint]
+        snapshot.control.client = ClientLoad(cpuPercent: 91.5, loopLagP99Ms: 3.5)
         return snapshot
     }
 
@@ -79,6 +81,10 @@ import Testing
         #expect(endpoint["latency_histogram"]?["bins_per_decade"]?.intValue == 32)
         #expect(json["tokens"]?["ttft"]?["p50_ms"]?.doubleValue == 120)
         #expect(json["exit_code"] == nil)
+        #expect(endpoint["server"]?["running"]?.doubleValue == 4 && endpoint["server"]?["waiting"]?.doubleValue == 1)
+        #expect(endpoint["server"]?["kv_cache_usage"] == .null && endpoint["server"]?["scraped_at"]?.doubleValue == 1_700_000_010)
+        #expect(json["client"]?["cpu_percent"]?.doubleValue == 91.5 && json["client"]?["loop_lag_ms_p99"]?.doubleValue == 3.5)
+        #expect(json["client"]?["bound"] == .bool(true))
         var unlimited = Self.snapshot()
         unlimited.targetRate = 0
         let open = try #require(try JSONParser.parse(StatusCoding.encode(StatusDocument(unlimited, context: Self.context))))
@@ -101,6 +107,7 @@ import Testing
         #expect(back.serviceLevels == original.serviceLevels)
         #expect(back.progress == original.progress)
         #expect(back.endpoints == original.endpoints)
+        #expect(back.control.client == original.control.client)
     }
 
     /// Latency histograms are sent without their empty tail and add up bin by bin across runs.

@@ -38,6 +38,10 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var route = ProxyRoute.direct
     /// What a TLS connection to it trusts and presents (`ca_file`, `client_cert`, `client_key`).
     public var tls = TLSSettings()
+    /// Where its server's own metrics are read (`metrics_url:`).
+    public var metricsURL = ServerMetricsChoice.automatic
+    /// The metric names its server uses (`server_metrics:`); nil: vLLM's, SGLang's, TGI's and llama.cpp's.
+    public var serverMetricNames: ServerMetricNames?
 
     public init(name: String? = nil, url: EndpointURL, weight: Double = 1, apiKey: String? = nil, model: String? = nil,
                 maxInFlight: Int? = nil, headers: [HeaderField] = []) {

@@ -6,7 +6,8 @@ import Yams
 /// or `none`; `ca_file`: a PEM file of authorities trusted beside the system's; `client_cert` and
 /// `client_key`: PEM files presented for mutual TLS; `price`: its price per token with LiteLLM's
 /// keys, or `cost_per_hour`: US dollars an hour for a self-hosted server; `api`: `openai` or
-/// `anthropic`, with `anthropic_version`). Paths are taken as given (relative ones from the current directory).
+/// `anthropic`, with `anthropic_version`; `metrics_url`: its server's Prometheus page, or `none`;
+/// `server_metrics`: `{running, waiting, kv_cache}` metric names). Paths are taken as given (relative ones from the current directory).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -25,6 +26,10 @@ public enum EndpointFile {
     ///   - defaultKeyVariable: used for entries without `api_key_env`.
     /// The largest `rps`, `rpm` or `tpm` an endpoint may give.
     public static let maxLimit = 1e12
+    /// The keys an entry may have.
+    static let knownKeys: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm", "proxy",
+                                 "ca_file", "client_cert", "client_key", "price", "cost_per_hour", "api", "anthropic_version",
+                                 "metrics_url", "server_metrics"]
 
     public static func parse(_ text: String, environment: [String: String], defaultKeyVariable: String) throws(EngineError) -> [EndpointConfiguration] {
         let root: Any?
@@ -50,9 +55,7 @@ public enum EndpointFile {
         for (index, entry) in entries.enumerated() {
             let position = "entry \(index + 1)"
             guard let map = entry as? [String: Any] else { throw .configuration("\(position) is not a mapping") }
-            let known: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm",
-                              "proxy", "ca_file", "client_cert", "client_key", "price", "cost_per_hour", "api", "anthropic_version"]
-            if let unknown = map.keys.first(where: { !known.contains($0) }) {
+            if let unknown = map.keys.first(where: { !knownKeys.contains($0) }) {
                 throw .configuration("\(position) has an unknown key \"\(unknown)\"")
             }
             guard let urlText = map["url"] as? String else { throw .configuration("\(position) needs a \"url\" like http://host:port/v1") }
@@ -112,6 +115,7 @@ public enum EndpointFile {
             endpoint.tokensPerMinute = try limit("tpm")
             try readNetwork(map, position: position, into: &endpoint)
             try readCost(map, position: position, into: &endpoint)
+            try readServerMetrics(map, position: position, into: &endpoint)
             result.append(endpoint)
         }
         return result

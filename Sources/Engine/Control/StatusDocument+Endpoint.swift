@@ -16,6 +16,8 @@ extension StatusDocument {
         /// False once its server was seen closing its connections after every answer (each request
         /// then goes on a fresh connection); absent (nil) from runs before this field.
         @Nullable public var reusesConnections: Bool? = nil
+        /// What its server's own metrics page said at the last scrape (nil: no page).
+        @Nullable public var server: Server? = nil
         public var inFlight: Int
         /// Its in-flight cap (nil: only the global one).
         @Nullable public var cap: Int? = nil

@@ -34,6 +34,7 @@ extension StatusDocument.Endpoint {
         }
         costUsd = endpoint.control.spent
         reusesConnections = endpoint.control.reusesConnections
+        server = endpoint.control.server.map(StatusDocument.Server.init)
         p50Ms = endpoint.p50.map { $0 * 1000 }
         p90Ms = endpoint.p90.map { $0 * 1000 }
         p99Ms = endpoint.p99.map { $0 * 1000 }
@@ -77,6 +78,7 @@ extension StatusDocument.Endpoint {
         control.limits.headersDistrusted = headersDistrusted
         control.spent = costUsd ?? 0
         control.reusesConnections = reusesConnections ?? true
+        control.server = server?.load
         var endpoint = EndpointSnapshot(name: name, url: url, initialWeight: initialWeight, control: control)
         endpoint.sent = sent
         endpoint.succeeded = ok

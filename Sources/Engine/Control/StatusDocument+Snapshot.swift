@@ -50,6 +50,7 @@ extension StatusDocument {
         firstBadLine = snapshot.firstBadLine
         slo = snapshot.serviceLevels.map { ServiceLevelTargets(ttftS: $0.ttft, tpotS: $0.tpot, e2eS: $0.e2e) }
         cost = Cost(snapshot.control.spend, projected: snapshot.projectedCost(total: context.total))
+        client = snapshot.control.client.map(Client.init)
     }
 
     /// The snapshot this document was made from, as far as the wire carries it: what the
@@ -89,6 +90,7 @@ extension StatusDocument {
         snapshot.endpoints = endpoints.map(\.snapshot)
         snapshot.control.endpoints = snapshot.endpoints.map(\.control)
         if let cost { snapshot.control.spend = cost.figures }
+        snapshot.control.client = client?.load
         return snapshot
     }
 }

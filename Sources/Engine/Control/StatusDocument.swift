@@ -41,6 +41,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     @Nullable public var slo: ServiceLevelTargets? = nil
     /// Money: spent, $/min, the projection, the cap (absent from runs before this field).
     @Nullable public var cost: Cost? = nil
+    /// fanout's own CPU use and event-loop lag (absent from runs before this field, null before measured).
+    @Nullable public var client: Client? = nil
     public var endpoints: [Endpoint]
 
     /// What the run works on.

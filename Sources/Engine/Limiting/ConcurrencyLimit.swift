@@ -18,6 +18,12 @@
 /// baseline is measured again after `remeasureAfter` (or 100 baselines, whichever is longer) by
 /// holding the cap at half for one clean window, as Envoy does, so it cannot drift up with load; at
 /// a cap of 2 or less every window is a baseline. The cap grows only while it binds.
+///
+/// When the server's own metrics say how many requests it runs and how many wait (`serverReported`),
+/// they rule instead of latency: the cap grows by one while it binds and nobody waits, and comes
+/// down to what the server runs as soon as requests wait, so it settles on the server's slot count;
+/// it tries one more every `probeSlotsAfter` seconds in case the server grew. Latency takes over
+/// again when no report came for `serverSilence` seconds.
 public struct ConcurrencyLimit: Sendable {
     public static let initial = 8.0
     public static let floor = 1.0
@@ -26,6 +32,8 @@ public struct ConcurrencyLimit: Sendable {
     public static let shortestWindow = 0.1
     public static let samplesPerWindow = 5
     public static let remeasureAfter = 60.0
+    public static let probeSlotsAfter = 30.0
+    public static let serverSilence = 5.0
 
     public private(set) var limit: Double
     public private(set) var isSlowStart = true
@@ -42,6 +50,21 @@ public struct ConcurrencyLimit: Sendable {
     /// The longest answer of the last window: a window lasts at least that long, so its answers are
     /// a fair sample (a short window right after a burst of sends holds only the quickest answers).
     private var longestAnswer = 0.0
+    /// Guidance from the server's metrics, once reported.
+    private var server: ServerGuide?
+    /// The most in flight since the last server report.
+    private var peakSinceReport = 0
+
+    private struct ServerGuide: Sendable {
+        /// What the server ran the last time requests waited: its slots.
+        var slots: Int?
+        /// Since when the cap has been held at the slots.
+        var heldSince: Double
+        var lastReport: Double
+    }
+
+    /// Whether the server's metrics guide the cap now (a report came within `serverSilence`).
+    public func isServerGuided(now: Double) -> Bool { server.map { now - $0.lastReport < Self.serverSilence } ?? false }
 
     public init(now: Double = 0, initial: Double = Self.initial) {
         limit = min(Self.ceiling, max(Self.floor, initial))
@@ -58,10 +81,38 @@ public struct ConcurrencyLimit: Sendable {
     public var isRemeasuring: Bool { probe != nil }
 
     /// A request went out; `inFlight` counts it.
-    public mutating func dispatched(inFlight: Int) { peak = max(peak, inFlight) }
+    public mutating func dispatched(inFlight: Int) {
+        peak = max(peak, inFlight)
+        peakSinceReport = max(peakSinceReport, inFlight)
+    }
+
+    /// The server said it runs `running` requests and `waiting` wait for a slot, at `now`.
+    public mutating func serverReported(running: Double?, waiting: Double?, now: Double) {
+        guard let waiting else { return }
+        probe = nil
+        isSlowStart = false
+        var guide = server ?? ServerGuide(heldSince: now, lastReport: now)
+        guide.lastReport = now
+        let binding = Double(peakSinceReport) >= limit.rounded(.down)
+        peakSinceReport = 0
+        defer { server = guide }
+        if waiting >= 0.5 {
+            // Requests queue at the server: its slots are full. What it runs is what it can hold.
+            let slots = max(1, Int((running ?? limit - waiting).rounded()))
+            guide.slots = slots
+            guide.heldSince = now
+            limit = max(Self.floor, min(limit - 1, Double(slots)))
+            return
+        }
+        guard binding else { return }
+        if let slots = guide.slots, Int(limit) >= slots, now - guide.heldSince < Self.probeSlotsAfter { return }
+        limit = min(Self.ceiling, limit.rounded(.down) + 1)
+        guide.heldSince = now
+    }
 
     /// A successful answer to a request sent at `sentAt` arrived at `now`.
     public mutating func answered(sentAt: Double, now: Double) {
+        if isServerGuided(now: now) { return }
         if let probe, sentAt < probe.countsFrom { return }
         samples.append(now - sentAt)
         guard samples.count >= Self.samplesPerWindow, now - windowStart >= max(Self.shortestWindow, baseline ?? 0, longestAnswer) else { return }
@@ -80,6 +131,7 @@ public struct ConcurrencyLimit: Sendable {
     /// Sets the cap by hand; learning goes on from there.
     public mutating func set(_ value: Int, now: Double) {
         limit = min(Self.ceiling, max(Self.floor, Double(value)))
+        server?.heldSince = now
         probe = nil
         isSlowStart = false
         restartWindow(now: now)

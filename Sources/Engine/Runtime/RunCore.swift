@@ -23,6 +23,10 @@ struct RunCore {
         /// The transport saw the endpoint's server close its connections after every answer
         /// (`ConnectionReuse`): each of its requests goes on a fresh connection from now on.
         case closesConnections(endpoint: Int)
+        /// The endpoint's server metrics page was read (nil: it failed or said nothing known).
+        case serverLoad(endpoint: Int, ServerLoad?)
+        /// fanout's own CPU use and event-loop lag were measured.
+        case clientLoad(ClientLoad)
     }
 
     enum Action: Sendable {
@@ -73,6 +77,9 @@ struct RunCore {
     let routing: DialectRouting
     /// Endpoints whose servers close their connections after every answer.
     private var closingEndpoints: Set<Int> = []
+    /// What each endpoint's server said of its load at the last scrape.
+    private var serverLoads: [Int: ServerLoad] = [:]
+    private var clientLoad: ClientLoad?
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -130,6 +137,13 @@ struct RunCore {
             guard names.indices.contains(endpoint), closingEndpoints.insert(endpoint).inserted else { break }
             actions.append(.log(.closesConnections(names[endpoint])))
             actions.append(publication(now: now))
+        case .serverLoad(let endpoint, let load):
+            guard names.indices.contains(endpoint) else { break }
+            serverLoads[endpoint] = load
+            if let load { scheduler.serverReported(load, endpoint: endpoint, now: now) }
+        case .clientLoad(let load):
+            if load.isBound && clientLoad?.isBound != true { actions.append(.log(.clientBound(load))) }
+            clientLoad = load
         }
         pump(now: now, into: &actions)
     }
@@ -180,6 +194,8 @@ struct RunCore {
         defer { stats.removeAll(keepingCapacity: true) }
         var control = scheduler.control(now: now)
         for endpoint in closingEndpoints { control.endpoints[endpoint].reusesConnections = false }
+        for (endpoint, load) in serverLoads { control.endpoints[endpoint].server = load }
+        control.client = clientLoad
         return .publish(stats, control)
     }
 

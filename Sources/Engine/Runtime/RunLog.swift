@@ -31,6 +31,8 @@ struct RunLog {
         case spendWarning(String)
         /// The endpoint's server closes its connections after every answer (said once).
         case closesConnections(String)
+        /// fanout's own CPU or event-loop lag passed its threshold (said each time it starts).
+        case clientBound(ClientLoad)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -71,6 +73,9 @@ struct RunLog {
         case .closesConnections(let endpoint):
             logger.notice("the server closes its connection after every answer: each request goes on a fresh connection",
                           metadata: ["endpoint": .string(endpoint)])
+        case .clientBound(let load):
+            logger.warning("\(ClientLoad.warning)", metadata: ["cpu_percent": "\(Int(load.cpuPercent.rounded()))",
+                                                            "loop_lag_ms_p99": "\(Int(load.loopLagP99Ms.rounded()))"])
         case .spendStopped(let reason, let figures):
             logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
                            metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])

@@ -17,6 +17,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
     let clock: C
     /// Unix time in seconds, for Retry-After given as an HTTP date.
     let wallClock: @Sendable () -> Double
+    var serverMetrics: (any ServerMetricsSource)?
+    var watchesClient = false
 
     func run() async -> RunResult {
         let start = clock.now
@@ -37,13 +39,31 @@ struct Runner<C: Clock> where C.Duration == Duration {
                 inbox.post(.tick)
             }
         }
+        let watchers = startWatchers()
         var loop = RunLoop(runner: self, start: start, log: log, askForMore: askForMore)
         await loop.start()
         let leftover = await loop.execute()
         await loop.drain(leftover)
         heartbeat.cancel()
         reader.cancel()
+        watchers.forEach { $0.cancel() }
         return await loop.shutDown()
+    }
+
+    /// The servers' metrics scraper and the client's own sampler, when asked for.
+    private func startWatchers() -> [Task<Void, Never>] {
+        var tasks: [Task<Void, Never>] = []
+        if let serverMetrics {
+            let scraper = ServerMetricsScraper(source: serverMetrics, clock: clock, wallClock: wallClock) { [inbox] endpoint, load in
+                inbox.post(.serverLoad(endpoint: endpoint, load))
+            }
+            tasks.append(Task { await scraper.run() })
+        }
+        if watchesClient {
+            let sampler = ClientSampler { [inbox] load in inbox.post(.clientLoad(load)) }
+            tasks.append(contentsOf: sampler.start())
+        }
+        return tasks
     }
 
     /// Reads a batch of input each time `demand` asks, and posts it (an empty batch ends the input).

@@ -11,6 +11,12 @@ extension Scheduler {
         slots[dispatch.endpoint].learnFromFailure(error, sentAt: dispatch.sentAt, now: now)
     }
 
+    /// What the endpoint's server metrics said of its queue: an automatic cap follows it.
+    mutating func serverReported(_ load: ServerLoad, endpoint: Int, now: Double) {
+        guard slots.indices.contains(endpoint) else { return }
+        slots[endpoint].concurrency?.serverReported(running: load.running, waiting: load.waiting, now: now)
+    }
+
     /// What an endpoint's rate-limit headers say (`EndpointSlot.observe`); a token count in them
     /// makes every attempt charge its estimated tokens from now on.
     mutating func observe(_ limits: ProviderRateLimits, dispatch: Dispatch, now: Double) {

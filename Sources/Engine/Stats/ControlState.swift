@@ -14,6 +14,8 @@ public struct ControlState: Sendable, Hashable {
     /// Money: spent, reserved, the cap, $/min, alerts, and whether sending stopped for it.
     public var spend = SpendFigures()
     public var endpoints: [EndpointControl] = []
+    /// fanout's own CPU use and event-loop lag (nil until first measured, or when not watched).
+    public var client: ClientLoad?
 
     public init() {}
 }
@@ -34,6 +36,8 @@ public struct EndpointControl: Sendable, Hashable {
     /// False once its server was seen closing its connections after every answer: each request
     /// then goes on a fresh connection (`ConnectionReuse`).
     public var reusesConnections = true
+    /// What the server's own metrics page said at the last scrape (nil: no page, or it failed).
+    public var server: ServerLoad?
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

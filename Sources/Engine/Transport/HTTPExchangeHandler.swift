@@ -92,10 +92,15 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         let deadlines = self.deadlines ?? sharedDeadlines?.value ?? RequestDeadlines(eventLoop: context.eventLoop)
         self.deadlines = deadlines
         deadlines.watch(self, request: requestNumber, until: at)
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path, headers: fields(for: request.headers))
-        head.headers.add(name: "content-length", value: String(request.body.count))
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
+        let uri = absolutePrefix.isEmpty ? request.path : absolutePrefix + request.path
+        if request.isGet {
+            context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: getFields(for: request.headers)))), promise: nil)
+        } else {
+            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: uri, headers: fields(for: request.headers))
+            head.headers.add(name: "content-length", value: String(request.body.count))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)
+        }
         writtenAt = NIODeadline.now().uptimeNanoseconds
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: writePromise)
     }
@@ -183,6 +188,17 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         case .eof?, .ioOnClosedChannel?, .outputClosed?, .inputClosed?, .alreadyClosed?: return true
         default: return false
         }
+    }
+
+    /// A `GET`'s headers: Prometheus text asked for, nothing cached (one a second at most).
+    private func getFields(for headers: [HeaderField]) -> HTTPHeaders {
+        var fields = HTTPHeaders()
+        fields.add(name: "host", value: host)
+        fields.add(name: "accept", value: "text/plain;version=0.0.4;q=1, */*;q=0.1")
+        fields.add(name: "accept-encoding", value: "identity")
+        for header in headers { fields.add(name: header.name, value: header.value) }
+        if let authorization = proxy?.authorization { fields.add(name: "proxy-authorization", value: authorization) }
+        return fields
     }
 
     private func fields(for headers: [HeaderField]) -> HTTPHeaders {

@@ -48,6 +48,8 @@ public struct TransportRequest: Sendable {
     public var timeout: Double
     /// The body carries `stream_options` that `--stream` added (a 400 may send it again without).
     public var carriesStreamOptions = false
+    /// A `GET` (a server's metrics page) instead of the usual `POST`; the body is then empty.
+    public var isGet = false
     /// Asked once the answer's head is in (status, `Content-Type`): a consumer that takes the body
     /// read by read as it arrives, each read timed (nil, or a nil consumer: the body is collected
     /// whole). The exchange's way to read an event stream as it comes, without the transport

@@ -26,6 +26,9 @@ extension RunPlan {
         // `--transport ahc` is an alias: the one transport speaks HTTP/2 itself now.
         let transport = try NIOHTTPTransport(endpoints: configuration.endpoints, connectionsPerEndpoint: configuration.maxInFlight ?? Defaults.autoInFlightCeiling,
                                              connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
-        return Engine(configuration: configuration, source: source, transport: transport, sink: sink)
+        // Servers' metrics pages are read on connections of their own, never the requests' pool.
+        let serverMetrics = try NIOServerMetricsSource(endpoints: configuration.endpoints, connectTimeout: min(connectTimeout, 1))
+        return Engine(configuration: configuration, source: source, transport: transport, sink: sink,
+                      serverMetrics: serverMetrics.targets.isEmpty ? nil : serverMetrics, watchesClient: true)
     }
 }
