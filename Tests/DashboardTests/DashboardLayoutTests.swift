@@ -9,7 +9,7 @@ import TestSupport
         #expect(Fixtures.text(Fixtures.busy(), width: 80, height: 24) == #"""
          fanout  prompts.jsonl                               RUNNING   04:12  ETA 12:15
          █████████████▏····································  26.4%  264,118 / 1,000,000
-         2,004/s of 2,000/s  in flight 1,187  ok 263.4k  failed 716  retry 3,581
+         1,000 ans/s  sends 2,004/s of 2,000/s  infl 1,187  failed 716  retry 3,581
           ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇
 
            Endpoint       W   Share   Infl      OK    Err    p50    p99  State
@@ -43,7 +43,7 @@ import TestSupport
          fanout  prompts.jsonl → prompts_results.jsonl                                                                              RUNNING   04:12 elapsed   ETA 12:15
          ██████████████████████████████████▎·······························································································  26.4%  264,118 / 1,000,000
 
-         Throughput   2,004/s of 2,000/s limit   in flight 1,187 / 4,096      ok 263,402   failed 716   retries 3,581 (1.3 %)
+         Throughput   1,000 answers/s   sends 2,004/s of 2,000/s limit   in flight 1,187 / 4,096      ok 263,402   failed 716   retries 3,581 (1.3 %)
           ▄▆▂▄▇▃▅█▃▆▁▄▇▂▅█▃▆▁▄▆▂▅▇▃▅█▄▆▂▄▇▂▅█▃▆▁▄▇▂▅▇▃▆▁▄▆▂▅▇▃▅█▃▆▂▄▇  last 60 s   peak 1,980/s   tokens in 31.2M  out 8.9M
 
            Endpoint                         Weight Share tgt/act In flight        OK   Errors  Retries     p50     p99  State

@@ -97,6 +97,8 @@ enum DashboardLayout {
             left.append(text, style)
         } else if availability.usable == 0, availability.total > 0, snapshot.state != .done {
             left.append(" no endpoint usable: " + availability.reasons.joined(separator: "; "), .warning)
+        } else if let client = snapshot.control.client, client.isBound, snapshot.state != .done {
+            left.append(" " + ClientLoad.warning, .warning)
         }
         let right = [context.attachHint.map { "attach: \($0)" }, context.metricsURL.map { "metrics \($0)" }].compactMap { $0 }
         guard !right.isEmpty else { return left }
@@ -109,12 +111,12 @@ enum DashboardLayout {
         var first = ScreenLine()
         if wide {
             first.append(" Throughput   ", .bold)
-            first.append("\(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(snapshot.inFlightIsAuto ? "auto" : Format.count(snapshot.maxInFlight))")
+            first.append("\(Format.rate(snapshot.completionRate)) answers/s   sends \(Format.rate(snapshot.measuredRate))/s of \(limit) limit   in flight \(Format.count(snapshot.inFlight)) / \(snapshot.inFlightIsAuto ? "auto" : Format.count(snapshot.maxInFlight))")
             first.append("      ok \(Format.count(snapshot.succeeded))   ")
             first.append("failed \(Format.count(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
             first.append("   retries \(Format.count(snapshot.retries))\(retryShare)")
         } else {
-            first.append(" \(Format.rate(snapshot.measuredRate))/s of \(limit)  in flight \(Format.compact(snapshot.inFlight))  ok \(Format.compact(snapshot.succeeded))  ")
+            first.append(" \(Format.rate(snapshot.completionRate)) ans/s  sends \(Format.rate(snapshot.measuredRate))/s of \(limit)  infl \(Format.compact(snapshot.inFlight))  ")
             first.append("failed \(Format.compact(snapshot.failed))", snapshot.failed > 0 ? .bad : .normal)
             first.append("  retry \(Format.compact(snapshot.retries))")
         }
@@ -127,6 +129,10 @@ enum DashboardLayout {
             // The sparkline gives way to the figures.
             second.append(Sparkline.render(snapshot.rateHistory, width: max(10, min(60, width - 2 - text.count))), .accent)
             second.append(text)
+            if let client = snapshot.control.client {
+                let part = "   client cpu \(Format.fixed(client.cpuPercent, digits: 0))% lag \(Format.fixed(client.loopLagP99Ms, digits: 0))ms"
+                if second.width + part.count <= width { second.append(part, client.isBound ? .warning : .dim) }
+            }
         } else {
             // Money, when there is any, takes its room from the sparkline.
             let money = SpendText.compact(snapshot.control.spend)
@@ -135,6 +141,7 @@ enum DashboardLayout {
                 first.append("  good \(Format.fixed(share * 100, digits: 0))%", EndpointTable.goodStyle(share))
             }
             if let (text, style) = money, second.width + text.count <= width { second.append(text, style) }
+            if let client = snapshot.control.client, client.isBound, second.width + 14 <= width { second.append("  client-bound", .warning) }
             if let port = metricsPort, second.width + 16 <= width { second.append("  metrics :\(port)", .dim) }
         }
         guard wide, let levels = snapshot.serviceLevels else { return [first, second] }

@@ -17,12 +17,15 @@ enum EndpointTable {
         var goodput = false
         /// Something was priced or a cap is set: the Cost column.
         var cost = false
+        /// Some endpoint's server metrics were read: Run, Wait and KV.
+        var server = false
 
-        init(limits: Bool = false, streams: Bool = false, goodput: Bool = false, cost: Bool = false) {
+        init(limits: Bool = false, streams: Bool = false, goodput: Bool = false, cost: Bool = false, server: Bool = false) {
             self.limits = limits
             self.streams = streams
             self.goodput = goodput
             self.cost = cost
+            self.server = server
         }
 
         init(_ snapshot: StatsSnapshot) {
@@ -30,17 +33,18 @@ enum EndpointTable {
             streams = snapshot.tokens.streamed > 0
             goodput = snapshot.serviceLevels != nil
             cost = SpendText.shows(snapshot.control.spend)
+            server = snapshot.endpoints.contains { $0.control.server != nil }
         }
 
-        /// The LLM or cost columns are on: the table fits its columns by priority.
-        var fitsByPriority: Bool { streams || goodput || cost }
+        /// The LLM, cost or server columns are on: the table fits its columns by priority.
+        var fitsByPriority: Bool { streams || goodput || cost || server }
         /// Narrower titles and cells.
         var tight: Bool { limits || fitsByPriority }
     }
 
     /// The wide table's columns after the name.
     enum Column: CaseIterable {
-        case weight, share, inFlight, ok, errors, retries, p50, p99, ttft, ttftP99, itl, tokenRate, good, cost, limit
+        case weight, share, inFlight, running, waiting, kvCache, ok, errors, retries, p50, p99, ttft, ttftP99, itl, tokenRate, good, cost, limit
 
         /// The title; narrower where the Limit column needs the room.
         func title(tight: Bool) -> String {
@@ -60,6 +64,9 @@ enum EndpointTable {
             case .good: "Good"
             case .cost: "Cost"
             case .limit: "Limit"
+            case .running: "Run"
+            case .waiting: "Wait"
+            case .kvCache: "KV"
             }
         }
 
@@ -68,9 +75,10 @@ enum EndpointTable {
             switch self {
             case .weight: 10
             case .inFlight, .ok: 9
-            case .ttft, .tokenRate, .good, .cost: 8
+            case .ttft, .tokenRate, .good, .cost, .waiting: 8
+            case .running: 7
             case .errors, .p99, .limit: 7
-            case .itl: 6
+            case .itl, .kvCache: 6
             case .share: 5
             case .p50: 4
             case .ttftP99: 3
@@ -91,6 +99,7 @@ enum EndpointTable {
             case .good: 7
             case .cost: 10
             case .limit: 17
+            case .running, .waiting, .kvCache: 6
             }
         }
     }
@@ -105,9 +114,11 @@ enum EndpointTable {
         cost ? [3, 8, 7, 8, 7, 9, 7] : narrowColumns
     }
 
-    /// The compact LLM columns, with Cost in p99's place when anything is priced.
-    static func narrowLLMColumns(cost: Bool) -> [(String, Int)] {
-        cost ? narrowLLMColumns.map { $0.0 == "p99" ? ("Cost", 9) : $0 } : narrowLLMColumns
+    /// The compact LLM columns: the server's Wait in p99's place when its metrics are read, else Cost
+    /// when anything is priced.
+    static func narrowLLMColumns(cost: Bool, server: Bool = false) -> [(String, Int)] {
+        if server { return narrowLLMColumns.map { $0.0 == "p99" ? ("Wait", 7) : $0 } }
+        return cost ? narrowLLMColumns.map { $0.0 == "p99" ? ("Cost", 9) : $0 } : narrowLLMColumns
     }
 
     /// The name column: wider on wide screens so names and hosts fit.
@@ -126,6 +137,7 @@ enum EndpointTable {
             case .tokenRate: shape.streams || shape.goodput
             case .good: shape.goodput
             case .cost: shape.cost
+            case .running, .waiting, .kvCache: shape.server
             default: true
             }
         }
@@ -147,9 +159,9 @@ enum EndpointTable {
                 return column == .limit ? "  " + Format.pad(title, size - 2) : Format.pad(title, size, right: true)
             }.joined()
         } else if shape.streams {
-            cells = narrowLLMColumns(cost: shape.cost).map { Format.pad($0.0, $0.1, right: true) }.joined()
+            cells = narrowLLMColumns(cost: shape.cost, server: shape.server).map { Format.pad($0.0, $0.1, right: true) }.joined()
         } else {
-            cells = zip(["W", "Share", "Infl", "OK", "Err", shape.cost ? "Cost" : "p50", "p99"], narrowColumns(cost: shape.cost))
+            cells = zip(["W", shape.server ? "Wait" : "Share", "Infl", "OK", "Err", shape.cost ? "Cost" : "p50", "p99"], narrowColumns(cost: shape.cost))
                 .map { Format.pad($0, $1, right: true) }.joined()
         }
         return ScreenLine("   " + Format.pad("Endpoint", nameWidth(width: width, wide: wide)) + cells + "  State", .bold)
@@ -199,14 +211,17 @@ enum EndpointTable {
             let cells: [(String, Style)] = [
                 (Format.weight(endpoint.weight), .normal), (Format.compact(endpoint.inFlight), .normal),
                 (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
-                shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p99), .normal),
+                shape.server ? cell(.waiting, endpoint, share: share)
+                    : shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p99), .normal),
                 (Format.latency(figures.ttft.p50), .normal),
                 (Format.rate(figures.outputTokensPerSecond), .normal),
             ]
-            for (cell, column) in zip(cells, narrowLLMColumns(cost: shape.cost)) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
+            for (cell, column) in zip(cells, narrowLLMColumns(cost: shape.cost, server: shape.server)) { line.append(Format.pad(cell.0, column.1, right: true), cell.1) }
         } else {
             let cells: [(String, Style)] = [
-                (Format.weight(endpoint.weight), .normal), (share, endpoint.isCapBound ? .warning : .normal), (Format.compact(endpoint.inFlight), .normal),
+                (Format.weight(endpoint.weight), .normal),
+                shape.server ? cell(.waiting, endpoint, share: share) : (share, endpoint.isCapBound ? .warning : .normal),
+                (Format.compact(endpoint.inFlight), .normal),
                 (Format.compact(endpoint.succeeded), .normal), (Format.compact(endpoint.errors), endpoint.errors > 0 ? .bad : .normal),
                 shape.cost ? (Money.text(endpoint.control.spent), .normal) : (Format.latency(endpoint.p50), .normal),
                 (Format.latency(endpoint.p99), .normal),
@@ -240,7 +255,18 @@ enum EndpointTable {
         case .good: (endpoint.goodShare.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–", goodStyle(endpoint.goodShare))
         case .cost: (Money.text(endpoint.control.spent), endpoint.state == .outOfFunds ? .bad : .normal)
         case .limit: (LimitText.column(endpoint.limits) ?? "–", .normal)
+        case .running: (endpoint.control.server?.running.map(gauge) ?? "–", .normal)
+        case .waiting:
+            (endpoint.control.server?.waiting.map(gauge) ?? "–", (endpoint.control.server?.waiting ?? 0) >= 0.5 ? .warning : .normal)
+        case .kvCache:
+            (endpoint.control.server?.kvCacheUsage.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–",
+             (endpoint.control.server?.kvCacheUsage ?? 0) >= 0.9 ? .warning : .normal)
         }
+    }
+
+    /// A server gauge: whole numbers as such, fractions (averages) with one digit.
+    static func gauge(_ value: Double) -> String {
+        value == value.rounded() && value < 1e9 ? Format.compact(Int(value)) : Format.fixed(value, digits: 1)
     }
 
     /// Red below 90 % good, yellow below 99 %.
