@@ -67,6 +67,22 @@ import Testing
         #expect(text.contains("fanout_endpoint_output_tokens_per_second"))
     }
 
+    /// The servers' own gauges per endpoint (only those scraped; no KV family when none exports it)
+    /// and fanout's CPU, loop lag and bound flag.
+    @Test func bothSides() {
+        var snapshot = StatsSnapshot()
+        var scraped = EndpointSnapshot(name: "gpu-a", url: "http://a:1/v1", weight: 1, initialWeight: 1, state: .ready)
+        scraped.control.server = ServerLoad(running: 4, waiting: 2, kvCacheUsage: nil, scrapedAt: 1)
+        snapshot.endpoints = [scraped, EndpointSnapshot(name: "api", url: "https://api.openai.com/v1", weight: 1, initialWeight: 1, state: .ready)]
+        snapshot.control.client = ClientLoad(cpuPercent: 90, loopLagP99Ms: 4)
+        let text = PrometheusExposition.render(snapshot)
+        #expect(text.contains("fanout_server_requests_running{endpoint=\"gpu-a\"} 4\n"))
+        #expect(text.contains("fanout_server_requests_waiting{endpoint=\"gpu-a\"} 2\n"))
+        #expect(!text.contains("fanout_server_kv_cache_usage") && !text.contains("endpoint=\"api\"} 0\nfanout_server"))
+        #expect(text.contains("fanout_client_cpu_percent 90\n") && text.contains("fanout_client_loop_lag_p99_seconds 0.004\n"))
+        #expect(text.contains("fanout_client_bound 1\n"))
+    }
+
     /// Under --max_in_flight auto, fanout_max_in_flight is the sum of the endpoints' learned caps, not the ceiling.
     @Test func autoCapInForce() {
         var snapshot = StatsSnapshot()

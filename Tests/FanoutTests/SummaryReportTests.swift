@@ -20,6 +20,21 @@ import TestSupport
         #expect(line.hasSuffix("endpoints 0/2 usable (waiting 59m for gpu-a (429); gpu-b ejected 4.0s: connection failed: connection refused)"), "\(line)")
     }
 
+    /// Answers per second and sends per second are told apart; the servers' queue and a client that
+    /// is the bottleneck are said.
+    @Test func progressLineSaysWhatItCounts() {
+        var snapshot = Fixtures.busy()
+        snapshot.endpoints[0].control.server = ServerLoad(running: 4, waiting: 1, scrapedAt: 1)
+        snapshot.endpoints[1].control.server = ServerLoad(running: 2, waiting: 0, scrapedAt: 1)
+        snapshot.control.client = ClientLoad(cpuPercent: 96, loopLagP99Ms: 31)
+        let line = SummaryReport.progressLine(snapshot, total: 1_000_000)
+        #expect(line.contains(" · 1,000 answers/s · sends 2,004/s · in flight 1,187 · "), "\(line)")
+        #expect(line.contains(" · server run 6 wait 1"), "\(line)")
+        #expect(line.contains("the client is the bottleneck: its figures include its own delay (cpu 96%, lag p99 31ms)"), "\(line)")
+        snapshot.control.client = ClientLoad(cpuPercent: 10, loopLagP99Ms: 1)
+        #expect(!SummaryReport.progressLine(snapshot, total: nil).contains("bottleneck"))
+    }
+
     /// A usable endpoint that has only failed since its last answer is named with its last error.
     @Test func progressLineNamesFailingEndpoints() {
         var snapshot = Fixtures.busy()

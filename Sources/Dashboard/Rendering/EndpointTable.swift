@@ -255,18 +255,13 @@ enum EndpointTable {
         case .good: (endpoint.goodShare.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–", goodStyle(endpoint.goodShare))
         case .cost: (Money.text(endpoint.control.spent), endpoint.state == .outOfFunds ? .bad : .normal)
         case .limit: (LimitText.column(endpoint.limits) ?? "–", .normal)
-        case .running: (endpoint.control.server?.running.map(gauge) ?? "–", .normal)
+        case .running: (endpoint.control.server?.running.map(Format.gauge) ?? "–", .normal)
         case .waiting:
-            (endpoint.control.server?.waiting.map(gauge) ?? "–", (endpoint.control.server?.waiting ?? 0) >= 0.5 ? .warning : .normal)
+            (endpoint.control.server?.waiting.map(Format.gauge) ?? "–", (endpoint.control.server?.waiting ?? 0) >= 0.5 ? .warning : .normal)
         case .kvCache:
             (endpoint.control.server?.kvCacheUsage.map { Format.fixed($0 * 100, digits: 0) + "%" } ?? "–",
              (endpoint.control.server?.kvCacheUsage ?? 0) >= 0.9 ? .warning : .normal)
         }
-    }
-
-    /// A server gauge: whole numbers as such, fractions (averages) with one digit.
-    static func gauge(_ value: Double) -> String {
-        value == value.rounded() && value < 1e9 ? Format.compact(Int(value)) : Format.fixed(value, digits: 1)
     }
 
     /// Red below 90 % good, yellow below 99 %.

@@ -86,11 +86,29 @@ public enum PrometheusExposition {
             out.sample("fanout_endpoint_output_tokens_per_second", ["endpoint": endpoint.name], endpoint.tokens.outputTokensPerSecond)
         }
         cost(snapshot, into: &out)
+        headroom(snapshot, into: &out)
         if snapshot.serviceLevels != nil {
             out.family("fanout_endpoint_good_records_total", "counter", "Saved records that met every --slo target, per endpoint.")
             for endpoint in endpoints { out.sample("fanout_endpoint_good_records_total", ["endpoint": endpoint.name], endpoint.tokens.good) }
         }
         return out.text
+    }
+
+    /// Both sides: the servers' own gauges as last scraped, and fanout's own CPU and loop lag.
+    private static func headroom(_ snapshot: StatsSnapshot, into out: inout Output) {
+        let served = snapshot.endpoints.compactMap { endpoint in endpoint.control.server.map { (endpoint.name, $0) } }
+        for (name, help, value) in [("fanout_server_requests_running", "Requests the endpoint's server runs, from its own metrics page.", \ServerLoad.running),
+                                    ("fanout_server_requests_waiting", "Requests waiting at the endpoint's server for a slot, from its own metrics page.", \ServerLoad.waiting),
+                                    ("fanout_server_kv_cache_usage", "The share (0-1) of the endpoint's server KV cache in use, from its own metrics page.", \ServerLoad.kvCacheUsage)] {
+            let samples = served.compactMap { name, load in load[keyPath: value].map { (name, $0) } }
+            guard !samples.isEmpty else { continue }
+            out.family(name, "gauge", help)
+            for (endpoint, figure) in samples { out.sample(name, ["endpoint": endpoint], figure) }
+        }
+        guard let client = snapshot.control.client else { return }
+        out.metric("fanout_client_cpu_percent", "gauge", "fanout's own CPU use over the last second, percent of all cores.", client.cpuPercent)
+        out.metric("fanout_client_loop_lag_p99_seconds", "gauge", "The 99th percentile of a 10 ms timer's delay over the last 5 s.", client.loopLagP99Ms / 1000)
+        out.metric("fanout_client_bound", "gauge", "1 while fanout's CPU or loop lag passes its threshold (its figures include its own delay).", client.isBound ? 1 : 0)
     }
 
     /// Money: this run's spend per endpoint, the total with earlier runs', the rate, the cap.

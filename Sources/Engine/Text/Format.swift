@@ -96,4 +96,9 @@ public enum Format {
         let whole = abs(seconds - seconds.rounded()) < 0.05
         return seconds < 9.5 && !whole ? Format.fixed(seconds, digits: 1) + "s" : "\(Int(saturating: seconds.rounded()))s"
     }
+
+    /// A gauge's reading: whole numbers as such, fractions (averages) with one digit.
+    public static func gauge(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? compact(Int(value)) : fixed(value, digits: 1)
+    }
 }

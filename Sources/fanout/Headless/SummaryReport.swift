@@ -4,7 +4,7 @@ import Engine
 /// The text printed at the end of a run and the periodic progress line, built from a snapshot.
 enum SummaryReport {
     /// One progress line for stderr, e.g.
-    /// `[00:12] done 2,400/10,000 (24.0%) · 200.1/s · in flight 96 · retries 3 · errors 1`.
+    /// `[00:12] done 2,400/10,000 (24.0%) · 198.0 answers/s · sends 200.1/s · in flight 96 · retries 3 · errors 1`.
     static func progressLine(_ snapshot: StatsSnapshot, total: Int?) -> String {
         var done = "done \(Format.count(snapshot.done + snapshot.resumed))"
         if let total, total > 0 {
@@ -13,7 +13,8 @@ enum SummaryReport {
             done += " (read \(Format.count(snapshot.read)))"
         }
         let attemptErrors = snapshot.endpoints.reduce(0) { $0 + $1.errors }
-        var parts = ["[\(Format.clock(snapshot.elapsed))] \(done)", "\(Format.rate(snapshot.measuredRate))/s",
+        var parts = ["[\(Format.clock(snapshot.elapsed))] \(done)", "\(Format.rate(snapshot.completionRate)) answers/s",
+                     "sends \(Format.rate(snapshot.measuredRate))/s",
                      "in flight \(Format.count(snapshot.inFlight))", "retries \(Format.count(snapshot.retries))",
                      "failed \(Format.count(snapshot.failed))", "attempt errors \(Format.count(attemptErrors))",
                      EndpointAvailability(snapshot.endpoints).summary]
@@ -23,8 +24,20 @@ enum SummaryReport {
         }
         if snapshot.serviceLevels != nil, let share = snapshot.goodShare { parts.append("good \(Format.percent(share))") }
         if let cost = SpendText.progressPart(snapshot, total: total) { parts.append(cost) }
+        if let server = serverPart(snapshot.endpoints) { parts.append(server) }
+        if let client = snapshot.control.client, client.isBound {
+            parts.append("\(ClientLoad.warning) (cpu \(Format.fixed(client.cpuPercent, digits: 0))%, lag p99 \(Format.fixed(client.loopLagP99Ms, digits: 0))ms)")
+        }
         if snapshot.state != .running { parts.append(snapshot.state.rawValue) }
         return parts.joined(separator: " · ")
+    }
+
+    /// `server run 4 wait 1` summed over the endpoints whose metrics were read (nil: none).
+    static func serverPart(_ endpoints: [EndpointSnapshot]) -> String? {
+        let loads = endpoints.compactMap(\.control.server)
+        guard !loads.isEmpty else { return nil }
+        let running = loads.compactMap(\.running).reduce(0, +), waiting = loads.compactMap(\.waiting).reduce(0, +)
+        return "server run \(Format.gauge(running)) wait \(Format.gauge(waiting))"
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.
