@@ -57,6 +57,7 @@ enum ReportHTML {
             + SVGChart.lines(load, times: times, duration: snapshot.elapsed, unit: "", actions: data.actions) + rateChart
             + "<h3>Weights</h3>" + SVGChart.lines(names.map { SVGChart.Series(label: $0, values: gauge(.weight(endpoint: $0))) }, times: times,
                                                  duration: snapshot.elapsed, unit: "", actions: data.actions))
+        body += bothSides(names: names, gauge: gauge, times: times, data: data)
         var distributions = ""
         for endpoint in snapshot.endpoints {
             distributions += "<h3>\(SVGChart.escape(endpoint.name)): latency</h3>"
@@ -85,13 +86,37 @@ enum ReportHTML {
         return "<h1>fanout report</h1>" + table(rows, head: nil, className: "meta")
     }
 
+    /// The servers' own queues (running and waiting per endpoint, when their metrics were read)
+    /// and fanout's own CPU and loop lag: both sides of the latency.
+    private static func bothSides(names: [String], gauge: (TimelineSeries) -> [Double], times: [Double], data: ReportData) -> String {
+        let duration = data.snapshot.elapsed
+        var servers: [SVGChart.Series] = []
+        for name in names where !gauge(.serverRunning(endpoint: name)).isEmpty {
+            servers.append(SVGChart.Series(label: "\(name) running", values: gauge(.serverRunning(endpoint: name))))
+            servers.append(SVGChart.Series(label: "\(name) waiting", values: gauge(.serverWaiting(endpoint: name))))
+        }
+        var body = ""
+        if !servers.isEmpty {
+            body += section("Servers' own queues", SVGChart.lines(servers, times: times, duration: duration, unit: "", actions: data.actions))
+        }
+        let cpu = gauge(.clientCPU), lag = gauge(.clientLag)
+        if !cpu.isEmpty {
+            let bound = zip(cpu, lag).contains { ClientLoad(cpuPercent: $0, loopLagP99Ms: $1).isBound }
+            body += section("The client's own headroom", (bound ? "<p class=\"warn\">\(ClientLoad.warning) at times in this run.</p>" : "")
+                + SVGChart.lines([SVGChart.Series(label: "CPU (% of all cores)", values: cpu), SVGChart.Series(label: "loop lag p99 (ms)", values: lag)],
+                                 times: times, duration: duration, unit: "", actions: data.actions))
+        }
+        return body
+    }
+
     private static func summary(_ snapshot: StatsSnapshot) -> String {
         let seconds = max(snapshot.elapsed, 0.001)
         var rows: [[String]] = [
             ["records", Format.count(snapshot.done)], ["saved", Format.count(snapshot.succeeded)], ["failed", Format.count(snapshot.failed)],
             ["bad input lines", Format.count(snapshot.badLines)], ["resumed (done earlier)", Format.count(snapshot.resumed)],
-            ["attempts", Format.count(snapshot.sent)], ["retries", Format.count(snapshot.retries)],
-            ["mean rate", Format.rate(Double(snapshot.sent) / seconds) + " req/s"],
+            ["attempts", Format.count(snapshot.sent - snapshot.resends)], ["retries", Format.count(snapshot.retries)],
+            ["resends (not processed, sent again free)", Format.count(snapshot.resends)],
+            ["mean rate", Format.rate(Double(snapshot.done) / seconds) + " answers/s (sends " + Format.rate(Double(snapshot.sent) / seconds) + "/s)"],
             ["tokens in / out", "\(Format.count(snapshot.promptTokens)) / \(Format.count(snapshot.completionTokens))"],
         ]
         let kinds = ErrorKind.allCases.compactMap { kind in snapshot.errorsByKind[kind].map { "\(kind.rawValue) \(Format.count($0))" } }

@@ -135,7 +135,15 @@ public struct StatsAccumulator: Sendable {
             values[.weight(endpoint: name)] = live.weight
             values[.cap(endpoint: name)] = Double(live.limits.inFlightCap ?? 0)
             values[.rateLimit(endpoint: name)] = live.limits.rate ?? 0
+            if let server = live.server {
+                values[.serverRunning(endpoint: name)] = server.running ?? 0
+                values[.serverWaiting(endpoint: name)] = server.waiting ?? 0
+            }
             cumulative[.cost(endpoint: name)] = live.spent
+        }
+        if let client = control.client {
+            values[.clientCPU] = client.cpuPercent
+            values[.clientLag] = client.loopLagP99Ms
         }
         for (kind, count) in totals.errorsByKind { cumulative[.errors(kind)] = Double(count) }
         let deltas = cumulative.merging(sampled.mapValues { -$0 }, uniquingKeysWith: +)

@@ -24,6 +24,12 @@ public enum TimelineSeries: Hashable, Sendable {
     /// The run's rate limit, requests per second (0: none).
     case targetRate
     case maxInFlight
+    /// Requests the endpoint's server runs and has waiting, from its own metrics (absent without).
+    case serverRunning(endpoint: String)
+    case serverWaiting(endpoint: String)
+    /// fanout's own CPU (percent of all cores) and event-loop lag (p99, milliseconds).
+    case clientCPU
+    case clientLag
 
     /// Its name in the report's JSON: `answers/NAME`, `errors/KIND`, `in_flight`, `target_rate`, …
     public var key: String {
@@ -41,6 +47,10 @@ public enum TimelineSeries: Hashable, Sendable {
         case .rateLimit(let name): "rate_limit/\(name)"
         case .targetRate: "target_rate"
         case .maxInFlight: "max_in_flight"
+        case .serverRunning(let name): "server_running/\(name)"
+        case .serverWaiting(let name): "server_waiting/\(name)"
+        case .clientCPU: "client_cpu_percent"
+        case .clientLag: "client_loop_lag_ms_p99"
         }
     }
 }
