@@ -28,6 +28,39 @@ import Testing
         Spending(CostConfiguration(prices: PriceTable(overrides: table, includesBuiltIn: false), cap: cap), endpoints: endpoints, drainSeconds: 30)
     }
 
+    /// A server of your own answering as another model than asked is priced as that model (no price:
+    /// unpriced, said once); a hosted API, an endpoint with its own price, or the same model keep the asked price.
+    @Test func localModelsAreNotBilledAsHosted() {
+        let usage: JSONValue = .object([JSONField("prompt_tokens", 100), JSONField("completion_tokens", 50)])
+        var hosted = Self.endpoint(2)
+        hosted.url = EndpointURL("https://api.openai.com/v1")!
+        var money = spending([Self.endpoint(1), hosted, Self.endpoint(3, price: ModelPrice(input: 0, output: 0))],
+                             table: ["m": Self.price, "cheap": ModelPrice(input: 0.0001, output: 0.0001)])
+        let local = money.settle(Self.dispatch(Self.record()), usage: usage, answered: true, answerModel: "SmolLM2-135M-Instruct.Q4_1.gguf", now: 1)
+        #expect(local.cost == nil)
+        _ = money.settle(Self.dispatch(Self.record()), usage: usage, answered: true, answerModel: "SmolLM2-135M-Instruct.Q4_1.gguf", now: 2)
+        #expect(money.warnings.count == 1 && money.warnings[0].contains("e1 answered as model \"SmolLM2-135M-Instruct.Q4_1.gguf\", not \"m\""))
+        let priced = money.settle(Self.dispatch(Self.record()), usage: usage, answered: true, answerModel: "cheap", now: 3)
+        #expect(abs((priced.cost ?? 0) - 0.015) < 1e-9)
+        let same = money.settle(Self.dispatch(Self.record()), usage: usage, answered: true, answerModel: "m", now: 4)
+        #expect(abs((same.cost ?? 0) - 0.2) < 1e-9)
+        let api = money.settle(Self.dispatch(Self.record(), endpoint: 1), usage: usage, answered: true, answerModel: "m-2024-08-06", now: 5)
+        #expect(abs((api.cost ?? 0) - 0.2) < 1e-9)
+        let free = money.settle(Self.dispatch(Self.record(), endpoint: 2), usage: usage, answered: true, answerModel: "SmolLM2", now: 6)
+        #expect(free.cost == 0)
+    }
+
+    /// `--endpoint URL+free` and `+price=IN/OUT` (per million tokens) set an endpoint's own price; bad prices are sentences.
+    @Test func commandLinePrices() throws {
+        let (free, rest) = try EndpointFile.price(ofSpec: "http://gpu:8080/v1@2+free")
+        #expect(free == ModelPrice(input: 0, output: 0) && rest == "http://gpu:8080/v1@2")
+        let (priced, _) = try EndpointFile.price(ofSpec: "http://gpu:8080/v1+price=0.15/0.60")
+        #expect(abs((priced?.input ?? 0) - 0.15e-6) < 1e-15 && abs((priced?.output ?? 0) - 0.6e-6) < 1e-15)
+        #expect(try EndpointFile.price(ofSpec: "http://gpu:8080/v1").0 == nil)
+        #expect(throws: EngineError.self) { try EndpointFile.price(ofSpec: "http://gpu:8080/v1+price=abc") }
+        #expect(throws: EngineError.self) { try EndpointFile.price(ofSpec: "http://gpu:8080/v1+price=1/-2") }
+    }
+
     /// The endpoint's own price wins; else its `model:` names the model priced; else the line's.
     @Test func priceSources() {
         var money = spending([Self.endpoint(1), Self.endpoint(2, model: "other"), Self.endpoint(3, price: ModelPrice(input: 1, output: 1))],

@@ -10,6 +10,10 @@ struct Spending: Sendable {
     private let endpointModels: [String?]
     private let dialects: [APIDialect]
     private let names: [String]
+    /// Endpoints that are known hosted APIs: they bill by the model asked for, whatever the answer names.
+    private let hosted: [Bool]
+    /// Models answers named instead of the one asked for that have no price (said once each).
+    private var unpricedAnswers = Set<String>()
     private(set) var warnings: [String] = []
     private var clampedEndpoints = Set<Int>()
     /// Dollars per second of each endpoint's `cost_per_hour` (0: priced per token).
@@ -39,6 +43,7 @@ struct Spending: Sendable {
         endpointModels = endpoints.map(\.model)
         dialects = endpoints.map(\.dialect)
         names = endpoints.map(\.name)
+        hosted = endpoints.map(\.url.isKnownHostedAPI)
         perSecond = endpoints.map { ($0.costPerHour ?? 0) / 3600 }
         self.drainSeconds = drainSeconds
         defaultMaxTokens = configuration.defaultMaxTokens
@@ -70,6 +75,24 @@ struct Spending: Sendable {
             return model(of: record, at: index) ?? ""
         }
         return nil
+    }
+
+    /// The price of an answer from `endpoint` that names `answered` as its model: a server of your own
+    /// that answers as another model than the one asked for (a file written for `gpt-4o-mini` sent
+    /// to llama.cpp) is priced as the model that answered (no price: none, said once), unless the
+    /// endpoint has its own price or is a hosted API. `.some(nil)`: the answer is unpriced.
+    private mutating func answerPrice(of record: RequestRecord, at endpoint: Int, answered: String?) -> ModelPrice?? {
+        guard endpointPrices[endpoint] == nil, !hosted[endpoint], let answered, !answered.isEmpty,
+              let asked = model(of: record, at: endpoint), asked != answered else { return nil }
+        let cached = cache[answered]
+        let found = cached ?? table.price(of: answered)
+        if cached == nil, cache.count < 4096 { cache[answered] = found }
+        if found == price(of: record, at: endpoint) { return nil }
+        if found == nil, unpricedAnswers.count < 100, unpricedAnswers.insert(answered).inserted {
+            warnings.append("\(names[endpoint]) answered as model \"\(URLText.printable(String(answered.prefix(100))))\", not \"\(asked)\": "
+                + "those answers are not priced (no price is known for that model; give the endpoint price:, or +free / +price= on --endpoint)")
+        }
+        return .some(found)
     }
 
     /// The model `record` is priced as at `endpoint`: the endpoint's `model:`, else the line's.
@@ -116,7 +139,9 @@ struct Spending: Sendable {
     /// - Parameter answered: the attempt was answered.
     /// - Parameter partialOutput: output tokens a failed attempt received before it was cut (no
     ///   usage came): it is charged its reservation, or those tokens plus the prompt's bound.
-    mutating func settle(_ dispatch: Dispatch, usage: JSONValue?, answered: Bool, partialOutput: Int = 0, now: Double) -> Settlement {
+    /// - Parameter answerModel: the model the answer names (`answerPrice`).
+    mutating func settle(_ dispatch: Dispatch, usage: JSONValue?, answered: Bool, partialOutput: Int = 0, answerModel: String? = nil,
+                         now: Double) -> Settlement {
         let endpoint = dispatch.endpoint
         var settlement = Settlement(cost: nil, alerts: accrue(now: now))
         cap.settle(reserved: dispatch.reservedUSD, actual: 0)
@@ -131,8 +156,9 @@ struct Spending: Sendable {
             warnings.append("\(names[endpoint]) reported \(tokens.prompt) prompt tokens for a prompt of at most \(dispatch.promptBound): "
                 + "--max_cost can no longer be promised, so nothing more is sent")
         }
-        guard let price = price(of: dispatch.attempt.record, at: endpoint) else { return settlement }
         let record = dispatch.attempt.record
+        let byAnswer = answerPrice(of: record, at: endpoint, answered: answerModel)
+        guard let price = byAnswer ?? price(of: record, at: endpoint) else { return settlement }
         var cost: Double
         if let tokens {
             cost = tokens.cost(at: price)

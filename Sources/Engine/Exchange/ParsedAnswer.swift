@@ -21,6 +21,8 @@ public struct ParsedAnswer: Sendable, Hashable {
     public var toolCalls: JSONValue?
     /// The model that answered, as the answer names it (kept for Message Batches output).
     public var model: String? { body?["model"]?.stringValue }
+    /// The model the answer names: its body's, or a streamed answer's chunks'.
+    public var answeredModel: String? { model ?? streamFields.first { $0.key == "model" }?.value.stringValue }
     /// Anthropic's `stop_reason` as it was (`finish_reason` holds it mapped).
     public var stopReason: String?
     /// Anthropic's whole `usage` object (`usage` holds its four counts).

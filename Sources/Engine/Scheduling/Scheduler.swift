@@ -202,7 +202,7 @@ struct Scheduler {
     /// passed by at most what is already in flight.
     mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double) -> Spending.Settlement {
         let settlement = switch result {
-        case .success(let answer): spending.settle(dispatch, usage: answer.usage, answered: true, now: now)
+        case .success(let answer): spending.settle(dispatch, usage: answer.usage, answered: true, answerModel: answer.answeredModel, now: now)
         case .failure(let error): spending.settle(dispatch, usage: error.usage, answered: false, partialOutput: error.partialOutput, now: now)
         }
         if spending.overReported != nil, !isStopping { stopForSpend(.cap, now: now) }

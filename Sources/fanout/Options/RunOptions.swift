@@ -14,7 +14,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"), completion: .file())
     var errorsFilepath: String?
 
-    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3; anthropic:URL (or https://api.anthropic.com) speaks Anthropic's Messages API, with its key from ANTHROPIC_API_KEY.", valueName: "[anthropic:]url[@weight]"))
+    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3; anthropic:URL (or https://api.anthropic.com) speaks Anthropic's Messages API, with its key from ANTHROPIC_API_KEY; +free (your own server: answers cost nothing) or +price=IN/OUT (US dollars per million input/output tokens) at the end sets its price.", valueName: "[anthropic:]url[@weight][+free|+price=in/out]"))
     var endpoint: [String] = []
 
     @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key, price, cost_per_hour, anthropic_version} (api: openai or anthropic; rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS; price or cost_per_hour: see docs/cost.md).", valueName: "file"), completion: .file())

@@ -223,10 +223,12 @@ extension RunOptions {
         }
         for spec in endpoint + (cookbookURL.map { [$0] } ?? []) {
             do {
-                let (named, rest) = EndpointFile.dialect(ofSpec: spec)
+                let (named, unpriced) = EndpointFile.dialect(ofSpec: spec)
+                let (price, rest) = try EndpointFile.price(ofSpec: unpriced)
                 let (url, weight) = try EndpointFile.parseSpec(rest)
                 var configuration = EndpointConfiguration(url: url, weight: weight, apiKey: key)
                 if let named { configuration.dialect = named }
+                configuration.price = price
                 if configuration.dialect == .anthropic, apiKeyEnvOption == nil {
                     configuration.apiKey = try HeaderField.key(in: APIDialect.anthropicKeyVariable, environment: environment)
                 }
