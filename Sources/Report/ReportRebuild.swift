@@ -31,6 +31,8 @@ public struct ReportRebuild {
         var cost: Double?
         /// Seconds from the first record's start to this one's end (set by `data`).
         var finish: Double = 0
+        /// Every send of a record sent more than once (its line's `sends`): endpoint index, resend, failed kind, latency.
+        var sends: [(endpoint: Int32, isResend: Bool, kind: ErrorKind?, latency: Double)]?
 
         var timing: StreamTiming? {
             ttft.map { StreamTiming(ttft: $0, itl: [], outputTokens: outputTokens, tokensReported: tokensReported, duration: e2e) }
@@ -116,6 +118,12 @@ public struct ReportRebuild {
         var row = Row(endpoint: Int32(endpoint), attempts: Int32(max(1, attempts ?? 1)), start: start, latency: (latency ?? 0) / 1000,
                       promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
         row.cost = cost
+        row.sends = SendTrace.read(value[SendTrace.key]).map { traces in
+            traces.map { trace in
+                let index = names.firstIndex(of: trace.endpoint) ?? { names.append(trace.endpoint); return names.count - 1 }()
+                return (Int32(index), trace.isResend, trace.errorKind, trace.latency ?? 0)
+            }
+        }
         if let result, let type = result["type"]?.stringValue {
             if type != "succeeded" { row.failure = Self.messageBatchKind(result) }
             return row
@@ -168,6 +176,29 @@ public struct ReportRebuild {
         return .other
     }
 
+    /// A row's sends: as its `sends` tell them (each send's endpoint, retries, resends, and the
+    /// failed attempts before the last), else all its attempts at its endpoint.
+    static func replaySends(of row: Row, endpoint: Int, at sentAt: Double, into stats: inout StatsAccumulator) {
+        guard let sends = row.sends else {
+            for attempt in 0..<Int(row.attempts) { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
+            return
+        }
+        var attempted = false
+        for (index, send) in sends.enumerated() {
+            let at = Int(send.endpoint)
+            if send.isResend {
+                stats.record(.resent(endpoint: at), at: sentAt)
+            } else {
+                stats.record(.sent(endpoint: at, isRetry: attempted), at: sentAt)
+                attempted = true
+            }
+            // The last send's outcome is the row's own.
+            if index < sends.count - 1, let kind = send.kind {
+                stats.record(.failed(endpoint: at, kind: kind, latency: send.latency, message: kind.rawValue, final: false), at: sentAt)
+            }
+        }
+    }
+
     /// The report: the rows replayed in the order they finished (sorted in place, so no second copy
     /// of them is made), the timeline sampled each second.
     public mutating func data(save: String, errors: String, runs: Int = 1, version: String) -> ReportData {
@@ -196,7 +227,7 @@ public struct ReportRebuild {
                 control.spend.isPriced = true
             }
             let sentAt = max(0, finish - row.latency)
-            for attempt in 0..<Int(row.attempts) { stats.record(.sent(endpoint: endpoint, isRetry: attempt > 0), at: sentAt) }
+            Self.replaySends(of: row, endpoint: endpoint, at: sentAt, into: &stats)
             if let kind = row.failure {
                 if kind == .badInput {
                     stats.record(.badLine(line: 0, reason: "bad input line"), at: finish)

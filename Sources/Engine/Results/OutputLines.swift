@@ -11,12 +11,13 @@ struct OutputLines {
 
     /// - Parameter cost: US dollars the record's attempts cost (nil: not known); Batch lines leave it
     ///   out (a resumed run prices their recorded usage instead).
+    /// - Parameter sends: every send of a record sent more than once (`SendTrace`), for fanout's lines.
     func success(_ record: RequestRecord, answer: ParsedAnswer, endpoint: Int, attempts: Int, latency: Double, sentAt: Double = 0,
-                 cost: Double? = nil) -> JSONValue {
+                 cost: Double? = nil, sends: [SendTrace]? = nil) -> JSONValue {
         switch format {
         case .fanout:
             OutputRecord.success(record: record, answer: fullResponse ? answer.withWholeBody : answer, endpoint: names[endpoint],
-                                 attempts: attempts, latency: latency, startedAt: wallStart + sentAt, cost: cost)
+                                 attempts: attempts, latency: latency, startedAt: wallStart + sentAt, cost: cost).adding(sends: sends)
         case .openAIBatch: BatchOutputRecord.success(record: record, answer: answer)
         case .anthropicBatch: MessageBatchOutputRecord.success(record: record, answer: answer)
         }
@@ -24,10 +25,10 @@ struct OutputLines {
 
     /// - Parameter message: the error's redacted description.
     func failure(_ record: RequestRecord, error: EngineError, message: String, endpoint: Int, attempts: Int, sentAt: Double = 0,
-                 cost: Double? = 0) -> JSONValue {
+                 cost: Double? = 0, sends: [SendTrace]? = nil) -> JSONValue {
         switch format {
         case .fanout: OutputRecord.failure(record: record, error: message, status: error.status, attempts: attempts, endpoint: names[endpoint],
-                                           startedAt: wallStart + sentAt, cost: cost)
+                                           startedAt: wallStart + sentAt, cost: cost).adding(sends: sends)
         case .openAIBatch: BatchOutputRecord.failure(record: record, error: error, message: message)
         case .anthropicBatch: MessageBatchOutputRecord.failure(record: record, error: error, message: message)
         }

@@ -80,6 +80,8 @@ struct RunCore {
     /// What each endpoint's server said of its load at the last scrape.
     private var serverLoads: [Int: ServerLoad] = [:]
     private var clientLoad: ClientLoad?
+    /// The sends so far of records sent more than once and not yet final, by line (`SendTrace`).
+    var sendTraces: [Int: [SendTrace]] = [:]
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -124,6 +126,7 @@ struct RunCore {
             complete(dispatch, result: result, limits: limits, sentAt: sentAt, finishedAt: finishedAt, now: now, into: &actions)
         case .resent(let dispatch):
             stats.append((.resent(endpoint: dispatch.endpoint), now))
+            trace(SendTrace(endpoint: names[dispatch.endpoint], isResend: true), of: dispatch.attempt.record)
             if levels.debugs { actions.append(.log(.resent(dispatch.attempt.record, endpoint: names[dispatch.endpoint]))) }
         case .timerFired:
             timerDeadline = nil
