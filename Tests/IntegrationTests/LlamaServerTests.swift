@@ -85,8 +85,83 @@ import Glibc
         }
         let notices = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "\n").filter { $0.contains("closes its connection") }
         #expect(notices.count <= 2, "said once per endpoint: \(notices)")
-        // Its metrics answer Prometheus text with the slot gauges fanout will read.
+        // Its metrics answer Prometheus text with the slot gauges fanout reads.
         let metrics = try MetricsServerTests.get(port: port, path: "/metrics")
         #expect(metrics.body.contains("llamacpp:requests_processing") && metrics.body.contains("llamacpp:requests_deferred"))
+        try Self.expectTimingsMatch(openAI)
+    }
+
+    /// fanout's stream timings against the server's own `timings`, medians over the records: TPOT
+    /// and the whole answer within 10 %; TTFT within 10 % of the server's prompt time plus one of its
+    /// decode steps (a request that arrives mid-step waits for it: 4 slots decode as one batch, and
+    /// the timings do not count that wait; docs/servers.md).
+    static func expectTimingsMatch(_ lines: [JSONValue]) throws {
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let timed = lines.filter { $0["ttft_ms"]?.doubleValue != nil && $0["response"]?["timings"]?["prompt_ms"]?.doubleValue != nil }
+        try #require(timed.count >= lines.count / 2 && !timed.isEmpty)
+        let timings = timed.map { $0["response"]!["timings"]! }
+        let tpot = median(timed.compactMap { $0["tpot_ms"]?.doubleValue }), serverTPOT = median(timings.compactMap { $0["predicted_per_token_ms"]?.doubleValue })
+        #expect(abs(tpot - serverTPOT) <= 0.1 * serverTPOT, "TPOT p50 \(tpot) ms, the server's \(serverTPOT) ms")
+        let e2e = median(timed.compactMap { $0["e2e_ms"]?.doubleValue })
+        let serverE2E = median(timings.map { ($0["prompt_ms"]?.doubleValue ?? 0) + ($0["predicted_ms"]?.doubleValue ?? 0) })
+        #expect(abs(e2e - serverE2E) <= 0.1 * serverE2E + serverTPOT, "e2e p50 \(e2e) ms, the server's \(serverE2E) ms")
+        let ttft = median(timed.compactMap { $0["ttft_ms"]?.doubleValue }), prompt = median(timings.compactMap { $0["prompt_ms"]?.doubleValue })
+        #expect(ttft >= prompt * 0.9 && ttft <= 1.1 * (prompt + serverTPOT), "TTFT p50 \(ttft) ms, the server's prompt \(prompt) ms + step \(serverTPOT) ms")
+    }
+
+    /// `--max_in_flight auto`, streamed and not, reads the server's own metrics: the cap in
+    /// `/v1/status` stays within [3, 6] (it settles on the 4 slots) once the first scrape is in, and
+    /// the status's running and waiting follow the server's `/metrics` within 1 on average.
+    @Test func autoFindsTheSlotsFromTheServersMetrics() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is needed (apt-get install curl)")
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let (server, port) = try await Self.start(in: harness)
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        for stream in [true, false] {
+            try? FileManager.default.removeItem(atPath: harness.savePath)
+            try? FileManager.default.removeItem(atPath: harness.errorsPath)
+            try harness.writeInput(Self.prompts(90))
+            let run = try ControlTests.BackgroundRun.start([
+                "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--errors_filepath", harness.errorsPath,
+                "--endpoint", "http://127.0.0.1:\(port)/v1", "--model", "smollm2", "--max_in_flight", "auto", "--max_requests_per_second", "0",
+            ] + (stream ? ["--stream"] : []), harness: harness)
+            #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
+            var caps: [Int] = [], ours: [Double] = [], theirs: [Double] = []
+            while run.process.isRunning {
+                try await Task.sleep(for: .milliseconds(500))
+                guard let status = try? JSONParser.parse(Self.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
+                      let endpoint = status["endpoints"]?[0], status["state"]?.stringValue == "running" else { continue }
+                guard let server = endpoint["server"], server != .null, let running = server["running"]?.doubleValue else { continue }
+                // The first scrapes may predate the first requests: the cap is judged from 3 s on.
+                if let cap = endpoint["cap"]?.intValue, (status["elapsed_s"]?.doubleValue ?? 0) >= 3 { caps.append(cap) }
+                let page = try MetricsServerTests.get(port: port, path: "/metrics").body
+                if let line = page.split(separator: "\n").first(where: { $0.hasPrefix("llamacpp:requests_processing ") }),
+                   let value = Double(line.split(separator: " ").last ?? "") {
+                    ours.append(running)
+                    theirs.append(value)
+                }
+            }
+            #expect(await run.waitForExit() == 0, "\(run.errors)")
+            #expect(try Harness.read(harness.savePath).count == 90)
+            #expect(caps.count >= 5 && caps.allSatisfy { (3...6).contains($0) }, "stream \(stream): caps \(caps)")
+            let gap = zip(ours, theirs).map { abs($0 - $1) }.reduce(0, +) / Double(max(1, ours.count))
+            #expect(!ours.isEmpty && gap <= 1, "stream \(stream): running \(ours) against the server's \(theirs)")
+        }
+    }
+
+    static func curl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "--max-time", "2"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -61,6 +61,8 @@ public struct ConcurrencyLimit: Sendable {
         /// Since when the cap has been held at the slots.
         var heldSince: Double
         var lastReport: Double
+        /// Reports in a row with nobody waiting while the cap bound.
+        var calm = 0
     }
 
     /// Whether the server's metrics guide the cap now (a report came within `serverSilence`).
@@ -101,13 +103,21 @@ public struct ConcurrencyLimit: Sendable {
             let slots = max(1, Int((running ?? limit - waiting).rounded()))
             guide.slots = slots
             guide.heldSince = now
+            guide.calm = 0
             limit = max(Self.floor, min(limit - 1, Double(slots)))
             return
         }
-        guard binding else { return }
+        guard binding else {
+            guide.calm = 0
+            return
+        }
+        // Two calm reports in a row: one may predate the requests the cap let out.
+        guide.calm += 1
+        guard guide.calm >= 2 else { return }
         if let slots = guide.slots, Int(limit) >= slots, now - guide.heldSince < Self.probeSlotsAfter { return }
         limit = min(Self.ceiling, limit.rounded(.down) + 1)
         guide.heldSince = now
+        guide.calm = 0
     }
 
     /// A successful answer to a request sent at `sentAt` arrived at `now`.
