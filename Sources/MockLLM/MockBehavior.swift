@@ -53,6 +53,9 @@ public struct MockBehavior: Sendable, Hashable {
     /// Close the connection after every answer while its headers say keep-alive, as llama.cpp's
     /// server does after a streamed answer: the next request on it meets a closed socket.
     public var closesAfterAnswer = false
+    /// Serve `GET /metrics` in vLLM's names (`vllm:num_requests_running`, `…_waiting`,
+    /// `vllm:kv_cache_usage_perc`: places in use of `capacity`), as a self-hosted server does.
+    public var servesMetrics = false
 
     public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,

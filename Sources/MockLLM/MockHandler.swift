@@ -38,6 +38,10 @@ final class MockHandler: ChannelInboundHandler {
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: [UInt8]) {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         if path.hasPrefix("/mock/") { return administer(context: context, head: head, path: path, body: body) }
+        if head.method == .GET, path == "/metrics", state.behavior.servesMetrics {
+            return write(context: context, status: 200, headers: [("content-type", "text/plain; version=0.0.4")], body: Array(state.metricsPage.utf8),
+                         keepAlive: head.isKeepAlive)
+        }
         if state.behavior.anthropic { return respondAnthropic(context: context, head: head, path: path, body: body) }
         let isChat = path.hasSuffix("/chat/completions")
         guard head.method == .POST, isChat || path.hasSuffix("/completions") else {

@@ -97,6 +97,25 @@ final class MockState: Sendable {
         ready.forEach { $0() }
     }
 
+    /// What `GET /metrics` answers (`servesMetrics`): vLLM's gauges of the places in use and the queue.
+    var metricsPage: String {
+        counters.withLock { state in
+            let usage = state.behavior.capacity.map { Double(state.serving) / Double(max(1, $0)) } ?? 0
+            return """
+            # HELP vllm:num_requests_running Number of requests in model execution batches.
+            # TYPE vllm:num_requests_running gauge
+            vllm:num_requests_running{model_name="mock"} \(Double(state.serving))
+            # HELP vllm:num_requests_waiting Number of requests waiting to be processed.
+            # TYPE vllm:num_requests_waiting gauge
+            vllm:num_requests_waiting{model_name="mock"} \(Double(state.waiting.count))
+            # HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.
+            # TYPE vllm:kv_cache_usage_perc gauge
+            vllm:kv_cache_usage_perc{model_name="mock"} \(usage)
+
+            """
+        }
+    }
+
     /// What `GET /mock/stats` answers.
     var statistics: JSONValue {
         counters.withLock { state in

@@ -120,6 +120,10 @@ struct MockBehaviorOptions: ParsableArguments {
           help: "Close the connection after every answer while saying keep-alive, as llama.cpp's server does after streamed answers.")
     var closeAfterAnswer = false
 
+    @Flag(name: [.customLong("serve_metrics"), .customLong("serve-metrics")],
+          help: "Serve GET /metrics in vLLM's names: requests running (places in use of --capacity), waiting, and the KV cache's share.")
+    var serveMetrics = false
+
     func makeBehavior() throws -> MockBehavior {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
         guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
@@ -145,6 +149,7 @@ struct MockBehaviorOptions: ParsableArguments {
         if let quotaAfter { try Limits.check(quotaAfter, "--quota_after", 0...1_000_000_000) }
         behavior.quotaAfter = quotaAfter
         behavior.closesAfterAnswer = closeAfterAnswer
+        behavior.servesMetrics = serveMetrics
         return behavior
     }
 }
