@@ -47,6 +47,21 @@ import Testing
         #expect(fleet.elapsedS == 12 && fleet.state == "running")
     }
 
+    /// Shards reading one server show its latest scrape; the fleet's client is its most loaded shard's.
+    @Test func bothSidesOfAFleet() throws {
+        var first = shard(pid: 1, count: 10, latency: 0.1), second = shard(pid: 2, count: 10, latency: 0.1)
+        var older = first.snapshot, newer = second.snapshot
+        older.endpoints[0].control.server = ServerLoad(running: 3, waiting: 0, scrapedAt: 100)
+        newer.endpoints[0].control.server = ServerLoad(running: 4, waiting: 2, scrapedAt: 101)
+        older.control.client = ClientLoad(cpuPercent: 20, loopLagP99Ms: 2)
+        newer.control.client = ClientLoad(cpuPercent: 95, loopLagP99Ms: 30)
+        first = StatusDocument(older, context: .init(pid: 1, host: "box", startedAt: 1, run: first.run))
+        second = StatusDocument(newer, context: .init(pid: 2, host: "box", startedAt: 2, run: second.run))
+        let fleet = try #require(StatusDocument.fleet([first, second]))
+        #expect(fleet.endpoints[0].server?.running == 4 && fleet.endpoints[0].server?.waiting == 2)
+        #expect(fleet.client?.bound == true && fleet.client?.cpuPercent == 95)
+    }
+
     /// Endpoints merge by name; their percentiles come from the summed histograms, never averaged.
     @Test func percentilesFromMergedHistograms() throws {
         let fleet = try #require(StatusDocument.fleet([shard(pid: 1, count: 90, latency: 0.01), shard(pid: 2, count: 10, latency: 2, both: false)]))

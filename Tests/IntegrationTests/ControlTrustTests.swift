@@ -294,6 +294,7 @@ import Glibc
         #expect(Self.keys(status["run"]) == sub("run"))
         #expect(Self.keys(status["tokens"]) == Self.names(tokensParagraph))
         #expect(Self.keys(status["cost"]) == Self.keysBeforeParentheses(costParagraph))
+        #expect(Self.keys(status["client"]) == sub("client"), "\(String(describing: status["client"]))")
         guard case .array(let endpoints)? = status["endpoints"], let first = endpoints.first else {
             Issue.record("no endpoints in the status")
             return
@@ -301,7 +302,7 @@ import Glibc
         #expect(Self.keys(first) == endpointKeys)
         #expect(Self.keys(first["tokens"]) == Self.names(tokensParagraph))
         #expect(status["slo"] == .null && status["first_bad_line"] == .null && status["cost"]?["cap_usd"] == .null)
-        #expect(first["provider_limits"] == .null && first["cap"] == .null)
+        #expect(first["provider_limits"] == .null && first["cap"] == .null && first["server"] == .null)
         run.process.terminate()
         _ = await run.waitForExit()
         await server.stop()

@@ -42,6 +42,8 @@ extension StatusDocument {
         fleet.tokens = Tokens.fleet(shards.map(\.tokens))
         fleet.endpoints = Endpoint.fleet(shards.map { ($0.endpoints, $0.sentPerS) })
         fleet.cost = Cost.sum(shards.compactMap(\.cost))
+        // The shard nearest its limits speaks for the fleet's clients.
+        fleet.client = shards.compactMap(\.client).max { ($0.bound ? 1 : 0, $0.loopLagMsP99) < ($1.bound ? 1 : 0, $1.loopLagMsP99) }
         return fleet
     }
 

@@ -79,6 +79,9 @@ extension StatusDocument.Endpoint {
         endpoint.resends = parts.map(\.resends).saturatingSum()
         endpoint.failedRecords = parts.map(\.failedRecords).saturatingSum()
         endpoint.costUsd = parts.reduce(0) { $0 + ($1.costUsd ?? 0) }
+        // The shards read the same server: its latest scrape is the fleet's.
+        endpoint.server = parts.compactMap(\.server).max { $0.scrapedAt < $1.scrapedAt }
+        endpoint.reusesConnections = parts.contains { $0.reusesConnections == false } ? false : endpoint.reusesConnections
         endpoint.lastError = parts.lazy.compactMap(\.lastError).first
         endpoint.latencyHistogram = StatusDocument.Histogram.sum(parts.map(\.latencyHistogram))
         let quantiles = endpoint.latencyHistogram.quantiles
