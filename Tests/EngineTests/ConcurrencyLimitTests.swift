@@ -153,6 +153,10 @@ import Testing
             if second == 90 { #expect(limit.cap == 4) }
         }
         #expect(limit.cap == 6 || limit.cap == 7)
+        // Long answers: no send between two reports, but the cap is full the whole time: it grows.
+        var long = ConcurrencyLimit(now: 0, initial: 3)
+        for second in 1...10 { long.serverReported(running: 3, waiting: 0, inFlight: 3, now: Double(second)) }
+        #expect(long.cap > 3)
         // Not binding (one request in flight): no growth.
         var idle = ConcurrencyLimit(now: 0, initial: 4)
         for second in 1...60 {

@@ -78,4 +78,15 @@ import Testing
         #expect(targets[0].url.description == "http://gpu-a:8000" && targets[0].path == "/metrics" && targets[0].isGuess)
         #expect(targets[1].url.hostAndPort == "gpu-b:9100" && targets[1].path == "/stats/prom?x=1" && !targets[1].isGuess)
     }
+
+    /// A page on the endpoint's own origin gets its headers (its key); a page elsewhere gets none.
+    @Test func keysStayOnTheirOrigin() throws {
+        var own = EndpointConfiguration(url: EndpointURL("http://gpu-a:8000/v1")!, apiKey: "sk-secret")
+        own.metricsURL = .url(EndpointURL("http://gpu-a:8000/metrics")!)
+        var elsewhere = EndpointConfiguration(url: EndpointURL("http://gpu-b:8000/v1")!, apiKey: "sk-secret")
+        elsewhere.metricsURL = .url(EndpointURL("http://monitor:9090/gpu-b")!)
+        let source = try NIOServerMetricsSource(endpoints: [own, elsewhere], connectTimeout: 1)
+        #expect(source.headers[0].contains { $0.value.contains("sk-secret") })
+        #expect(source.headers[1].isEmpty)
+    }
 }

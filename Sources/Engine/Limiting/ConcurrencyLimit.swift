@@ -88,14 +88,15 @@ public struct ConcurrencyLimit: Sendable {
         peakSinceReport = max(peakSinceReport, inFlight)
     }
 
-    /// The server said it runs `running` requests and `waiting` wait for a slot, at `now`.
-    public mutating func serverReported(running: Double?, waiting: Double?, now: Double) {
+    /// The server said it runs `running` requests and `waiting` wait for a slot, at `now`, while
+    /// `inFlight` of ours were out (long answers may leave a report with no send since the last).
+    public mutating func serverReported(running: Double?, waiting: Double?, inFlight: Int = 0, now: Double) {
         guard let waiting else { return }
         probe = nil
         isSlowStart = false
         var guide = server ?? ServerGuide(heldSince: now, lastReport: now)
         guide.lastReport = now
-        let binding = Double(peakSinceReport) >= limit.rounded(.down)
+        let binding = Double(max(peakSinceReport, inFlight)) >= limit.rounded(.down)
         peakSinceReport = 0
         defer { server = guide }
         if waiting >= 0.5 {

@@ -14,7 +14,8 @@ extension Scheduler {
     /// What the endpoint's server metrics said of its queue: an automatic cap follows it.
     mutating func serverReported(_ load: ServerLoad, endpoint: Int, now: Double) {
         guard slots.indices.contains(endpoint) else { return }
-        slots[endpoint].concurrency?.serverReported(running: load.running, waiting: load.waiting, now: now)
+        let inFlight = slots[endpoint].inFlight
+        slots[endpoint].concurrency?.serverReported(running: load.running, waiting: load.waiting, inFlight: inFlight, now: now)
     }
 
     /// What an endpoint's rate-limit headers say (`EndpointSlot.observe`); a token count in them

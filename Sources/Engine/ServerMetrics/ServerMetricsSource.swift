@@ -17,7 +17,8 @@ public final class NIOServerMetricsSource: ServerMetricsSource {
 
     public let targets: [ServerMetricsTarget]
     private let transport: NIOHTTPTransport
-    private let headers: [[HeaderField]]
+    /// Each page's request headers: its endpoint's on the same origin, none elsewhere.
+    let headers: [[HeaderField]]
 
     /// - Throws: a TLS setting that cannot be used.
     public init(endpoints: [EndpointConfiguration], connectTimeout: Double) throws(EngineError) {
@@ -28,8 +29,12 @@ public final class NIOServerMetricsSource: ServerMetricsSource {
             page.maxInFlight = 1
             return page
         }
-        // The endpoint's headers go along (a gateway in front of the server may want its key).
-        headers = targets.map { endpoints[$0.endpoint].requestHeaders }
+        // The endpoint's headers (its key) go along only to its own origin (a gateway in front of the
+        // server may want them); a page elsewhere never sees them.
+        headers = targets.map { target in
+            let endpoint = endpoints[target.endpoint]
+            return target.url.origin == endpoint.url.origin ? endpoint.requestHeaders : []
+        }
         transport = try NIOHTTPTransport(endpoints: pages, connectionsPerEndpoint: 1, connectTimeout: connectTimeout, maxResponseBytes: Self.maxBytes)
     }
 

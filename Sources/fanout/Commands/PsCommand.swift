@@ -52,11 +52,11 @@ struct PsCommand: AsyncParsableCommand {
     static func table(_ runs: [RunEntry], _ statuses: [StatusDocument?]) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        var rows = [["PID", "STARTED", "INPUT", "PROGRESS", "RATE", "STATE", "CONTROL"]]
+        var rows = [["PID", "STARTED", "INPUT", "PROGRESS", "ANSWERS/S", "STATE", "CONTROL"]]
         for (entry, status) in zip(runs, statuses) {
             rows.append([String(entry.pid), formatter.string(from: Date(timeIntervalSince1970: entry.startedAt)),
                          TerminalText.sanitized(entry.input, keepsLayout: false), status.map(progress) ?? "–",
-                         status.map { "\(Format.rate($0.sentPerS))/s" } ?? "–",
+                         status.map { Format.rate($0.finishedPerS) } ?? "–",
                          status?.state ?? Self.unknownState(entry),
                          TerminalText.sanitized(entry.control ?? "none", keepsLayout: false)])
         }
