@@ -146,7 +146,7 @@ final class Nginx {
         error_log \(directory.path)/error.log;
         events { worker_connections 16384; }
         http {
-          log_format fanout "$connection $server_protocol $status";
+          log_format fanout "$connection $server_protocol $status $request_method";
           access_log \(directory.path)/access.log fanout;
           client_body_temp_path \(directory.path)/body;
           proxy_temp_path \(directory.path)/proxy;
@@ -173,12 +173,13 @@ final class Nginx {
         try NetworkServers.waitForListener(port, process: process)
     }
 
-    /// The access log's lines: `connection protocol status`.
+    /// The access log's POSTs (the requests fanout sends; its one guess at `GET /metrics` at start is
+    /// left out): `connection protocol status`.
     var requests: [(connection: String, protocol: String, status: String)] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
-            return parts.count == 3 ? (String(parts[0]), String(parts[1]), String(parts[2])) : nil
+            return parts.count == 4 && parts[3] == "POST" ? (String(parts[0]), String(parts[1]), String(parts[2])) : nil
         }
     }
 
