@@ -25,7 +25,7 @@ import Glibc
         ], harness: harness)
         #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
         func client() throws -> JSONValue? {
-            try JSONParser.parse(LlamaServerTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"]))["client"]
+            try JSONParser.parse(ControlTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"]))["client"]
         }
         try await Task.sleep(for: .seconds(2.5))
         let calm = try client()

@@ -43,6 +43,19 @@ import Glibc
         }
     }
 
+    /// curl's output for `arguments` (silent, at most 2 s unless they say otherwise).
+    static func curl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "--max-time", "2"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func waitFor(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -249,17 +262,7 @@ import Glibc
         let run = try BackgroundRun.start(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                            "--max_requests_per_second", "100", "--endpoint", server.baseURL], harness: harness)
         #expect(await Self.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
-        func curl(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-s", "--unix-socket", run.socketPath] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        func curl(_ arguments: [String]) throws -> String { try Self.curl(["--unix-socket", run.socketPath] + arguments) }
         let status = try JSONParser.parse(try curl(["http://fanout/v1/status"]))
         #expect(status["pid"]?.intValue == Int(run.process.processIdentifier))
         let paused = try JSONParser.parse(try curl(["-d", #"{"command":"pause"}"#, "http://fanout/v1/commands"]))

@@ -42,6 +42,12 @@ import Glibc
         throw LlamaError(description: "llama-server did not become healthy in 60 s: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
+    /// SIGKILL: llama-server may wait on its idle connections after SIGTERM.
+    static func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
     struct LlamaError: Error, CustomStringConvertible { let description: String }
 
     static func prompts(_ count: Int) -> [String] {
@@ -55,11 +61,7 @@ import Glibc
         let harness = try Harness()
         defer { harness.cleanUp() }
         let (server, port) = try await Self.start(in: harness)
-        // SIGKILL: llama-server may wait on its idle connections after SIGTERM.
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        defer { Self.stop(server) }
         try harness.writeInput(Self.prompts(200))
         let log = harness.directory.appendingPathComponent("fanout.log").path
         let base = "http://127.0.0.1:\(port)"
@@ -117,10 +119,7 @@ import Glibc
         let harness = try Harness()
         defer { harness.cleanUp() }
         let (server, port) = try await Self.start(in: harness)
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
+        defer { Self.stop(server) }
         for stream in [true, false] {
             try? FileManager.default.removeItem(atPath: harness.savePath)
             try? FileManager.default.removeItem(atPath: harness.errorsPath)
@@ -133,7 +132,7 @@ import Glibc
             var caps: [Int] = [], ours: [Double] = [], theirs: [Double] = []
             while run.process.isRunning {
                 try await Task.sleep(for: .milliseconds(500))
-                guard let status = try? JSONParser.parse(Self.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
+                guard let status = try? JSONParser.parse(ControlTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
                       let endpoint = status["endpoints"]?[0], status["state"]?.stringValue == "running" else { continue }
                 guard let server = endpoint["server"], server != .null, let running = server["running"]?.doubleValue else { continue }
                 // The first scrapes may predate the first requests: the cap is judged from 3 s on.
@@ -151,17 +150,5 @@ import Glibc
             let gap = zip(ours, theirs).map { abs($0 - $1) }.reduce(0, +) / Double(max(1, ours.count))
             #expect(!ours.isEmpty && gap <= 1, "stream \(stream): running \(ours) against the server's \(theirs)")
         }
-    }
-
-    static func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--max-time", "2"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

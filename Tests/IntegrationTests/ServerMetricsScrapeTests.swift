@@ -26,7 +26,7 @@ import TestSupport
         var exposition = ""
         while run.process.isRunning {
             try await Task.sleep(for: .milliseconds(300))
-            guard let status = try? JSONParser.parse(LlamaServerTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
+            guard let status = try? JSONParser.parse(ControlTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
                   let endpoint = status["endpoints"]?[0], let load = endpoint["server"], load != .null else { continue }
             if (status["elapsed_s"]?.doubleValue ?? 0) >= 3, let cap = endpoint["cap"]?.intValue { caps.append(cap) }
             running.append(load["running"]?.doubleValue ?? -1)
@@ -70,7 +70,7 @@ import TestSupport
         ], harness: harness)
         #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
         try await Task.sleep(for: .seconds(2.5))
-        let status = try #require(try JSONParser.parse(LlamaServerTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])))
+        let status = try #require(try JSONParser.parse(ControlTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])))
         guard case .array(let items)? = status["endpoints"] else { Issue.record("no endpoints"); return }
         #expect(items.count == 3 && items.allSatisfy { $0["server"] == .null || $0["server"] == nil }, "\(items.map { $0["server"] })")
         #expect(await run.waitForExit() == 0, "\(run.errors)")
