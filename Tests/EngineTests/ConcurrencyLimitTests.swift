@@ -166,6 +166,15 @@ import Testing
         #expect(idle.cap == 4)
     }
 
+    /// A server claiming absurd counts moves the cap within its bounds and never traps.
+    @Test func absurdReportsStayInBounds() {
+        var limit = ConcurrencyLimit(now: 0, initial: 8)
+        limit.serverReported(running: 1e300, waiting: 1e300, inFlight: 8, now: 1)
+        #expect(limit.cap >= 1 && limit.cap <= Int(ConcurrencyLimit.ceiling))
+        limit.serverReported(running: -5, waiting: 3, inFlight: 8, now: 2)
+        #expect(limit.cap == 1)
+    }
+
     /// While reports come, latency does not move the cap; after 5 s of silence it does again.
     @Test func latencyRulesWhenTheServerFallsSilent() {
         var limit = ConcurrencyLimit(now: 0, initial: 8)

@@ -103,6 +103,16 @@ import Testing
         hostile.cost?.capUsd = 1e308
         hostile.cost?.spentUsd = 1e308
         hostile.tokens.prompt = huge
+        var client = ClientLoad(cpuPercent: 50, loopLagP99Ms: 1)
+        client.cpuPercent = 1e308
+        client.loopLagP99Ms = .nan
+        var withClient = document.snapshot
+        withClient.control.client = client
+        withClient.endpoints[0].control.server = ServerLoad(running: 1e308, waiting: -1e308, kvCacheUsage: 1e308, scrapedAt: -1)
+        let context = StatusDocument.Context(pid: document.pid, host: document.host, startedAt: document.startedAt, run: document.run)
+        let figures = StatusDocument(withClient, context: context)
+        hostile.client = figures.client
+        hostile.endpoints[0].server = figures.endpoints[0].server
         for index in hostile.endpoints.indices {
             hostile.endpoints[index].sent = huge
             hostile.endpoints[index].actualShare = 1e308
@@ -120,6 +130,9 @@ import Testing
         let (second, _) = Self.hostile(shard(pid: 2, count: 10, latency: 0.1)).bounded()
         #expect(clamped && first.records.saved == StatusDocument.maxCount && first.elapsedS <= 1e12 && first.sentPerS == 0)
         #expect(first.endpoints[0].latencyHistogram.counts.count <= 1024 && first.endpoints[0].actualShare == 1)
+        #expect(first.client?.cpuPercent == 100 && first.client?.loopLagMsP99 == 0)
+        #expect(first.endpoints[0].server?.running == ServerMetricNames.maxRequests && first.endpoints[0].server?.waiting == 0)
+        #expect(first.endpoints[0].server?.kvCacheUsage == 1 && first.endpoints[0].server?.scrapedAt == 0)
         let fleet = try #require(StatusDocument.fleet([first, second]))
         #expect(fleet.records.saved == 2 * StatusDocument.maxCount)
         let snapshot = fleet.snapshot

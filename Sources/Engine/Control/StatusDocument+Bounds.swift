@@ -90,6 +90,11 @@ private struct Bounds {
             list(&cost.alerts, 8)
             document.cost = cost
         }
+        if var client = document.client {
+            figure(&client.cpuPercent, 0...100)
+            figure(&client.loopLagMsP99, positive)
+            document.client = client
+        }
         list(&document.endpoints, 10_000)
         for index in document.endpoints.indices { hold(&document.endpoints[index]) }
     }
@@ -110,6 +115,13 @@ private struct Bounds {
         for path in [\StatusDocument.Endpoint.p50Ms, \.p90Ms, \.p99Ms] { figure(&endpoint[keyPath: path], positive) }
         hold(&endpoint.latencyHistogram)
         hold(&endpoint.tokens)
+        if var server = endpoint.server {
+            figure(&server.running, 0...ServerMetricNames.maxRequests)
+            figure(&server.waiting, 0...ServerMetricNames.maxRequests)
+            figure(&server.kvCacheUsage, 0...1)
+            figure(&server.scrapedAt, 0...1e12)
+            endpoint.server = server
+        }
         if var limits = endpoint.providerLimits {
             count(&limits.limitRequests)
             count(&limits.remainingRequests)

@@ -101,7 +101,7 @@ public struct ConcurrencyLimit: Sendable {
         defer { server = guide }
         if waiting >= 0.5 {
             // Requests queue at the server: its slots are full. What it runs is what it can hold.
-            let slots = max(1, Int((running ?? limit - waiting).rounded()))
+            let slots = max(1, Int(min(Self.ceiling, max(0, running ?? limit - waiting)).rounded()))
             guide.slots = slots
             guide.heldSince = now
             guide.calm = 0

@@ -49,11 +49,17 @@ public struct ServerMetricNames: Sendable, Hashable {
     func load(from samples: [String: PrometheusText.Family], scrapedAt: Double) -> ServerLoad? {
         func first(_ names: [String]) -> PrometheusText.Family? { names.lazy.compactMap { samples[$0] }.first }
         var load = ServerLoad(scrapedAt: scrapedAt)
-        load.running = first(running)?.sum
-        load.waiting = first(waiting)?.sum
+        load.running = first(running).flatMap { Self.count($0.sum) }
+        load.waiting = first(waiting).flatMap { Self.count($0.sum) }
         load.kvCacheUsage = first(kvCache).flatMap { Self.share($0.mean) }
         return load.isEmpty ? nil : load
     }
+
+    /// The most requests a server is believed to run or queue: a page claiming more lies.
+    public static let maxRequests = 1_000_000.0
+
+    /// A request count as given, nil past `maxRequests` (or not finite).
+    static func count(_ value: Double) -> Double? { value.isFinite && value <= maxRequests ? value : nil }
 
     /// A KV-cache figure as a share: 0–1 as given, 1–100 read as a percentage, anything else none.
     static func share(_ value: Double) -> Double? {
