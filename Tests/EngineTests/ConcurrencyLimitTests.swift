@@ -166,6 +166,17 @@ import Testing
         #expect(idle.cap == 4)
     }
 
+    /// A server that says its slots but not its queue (llama.cpp's `/slots`) gets its slot count as the cap.
+    @Test func slotsSetTheCap() {
+        var limit = ConcurrencyLimit(now: 0, initial: 8)
+        limit.serverReported(running: 2, waiting: nil, slots: 4, inFlight: 8, now: 1)
+        #expect(limit.cap == 4 && limit.isServerGuided(now: 2))
+        limit.serverReported(running: 4, waiting: nil, slots: 1e9, inFlight: 4, now: 2)
+        #expect(limit.cap == Int(ConcurrencyLimit.ceiling))
+        limit.serverReported(running: nil, waiting: nil, now: 3)
+        #expect(limit.cap == Int(ConcurrencyLimit.ceiling))
+    }
+
     /// A server claiming absurd counts moves the cap within its bounds and never traps.
     @Test func absurdReportsStayInBounds() {
         var limit = ConcurrencyLimit(now: 0, initial: 8)

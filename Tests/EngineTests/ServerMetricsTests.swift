@@ -57,6 +57,19 @@ import Testing
         #expect(lying?.running == nil && lying?.waiting == nil && lying?.kvCacheUsage == 0.5)
     }
 
+    /// llama.cpp's `/slots` (served without `--metrics`) gives its slots and the busy ones; anything
+    /// else at that path gives nothing.
+    @Test func readsLlamaSlots() {
+        var target = ServerMetricsTarget(endpoint: 0, url: EndpointURL("http://h:1")!, path: "/slots", names: .known, isGuess: true)
+        target.kind = .llamaSlots
+        let page = #"[{"id":0,"n_ctx":1024,"is_processing":true},{"id":1,"is_processing":false},{"id":2,"is_processing":true},{"id":3,"is_processing":false}]"#
+        let load = target.read(status: 200, body: Self.bytes(page), scrapedAt: 3)
+        #expect(load?.running == 2 && load?.slots == 4 && load?.waiting == nil && load?.kvCacheUsage == nil)
+        for garbage in ["[]", "{\"slots\": 4}", "[1, 2]", "not json", "[{\"is_processing\": true}]"] {
+            #expect(target.read(status: 200, body: Self.bytes(garbage), scrapedAt: 0) == nil, "\(garbage)")
+        }
+    }
+
     /// An endpoint's own names win; a KV figure given as a percentage is read as a share; names are checked.
     @Test func namedFamilies() throws {
         let names = ServerMetricNames(running: ["my_running"], waiting: ["my_queue"], kvCache: ["my_kv"])
@@ -67,8 +80,8 @@ import Testing
         #expect(PrometheusText.isMetricName("vllm:num_requests_running") && !PrometheusText.isMetricName("9lives") && !PrometheusText.isMetricName("a b"))
     }
 
-    /// Self-hosted endpoints get a guessed `ORIGIN/metrics`, hosted APIs none, a named page is kept
-    /// with its query, `none` turns it off.
+    /// Self-hosted endpoints get guessed `ORIGIN/metrics` and then llama.cpp's `ORIGIN/slots`, hosted
+    /// APIs none, a named page is kept with its query, `none` turns it off.
     @Test func targets() {
         var named = EndpointConfiguration(url: EndpointURL("http://gpu-b:8000/v1")!)
         named.metricsURL = .url(EndpointURL("http://gpu-b:9100/stats/prom?x=1")!)
@@ -77,9 +90,10 @@ import Testing
         let endpoints = [EndpointConfiguration(url: EndpointURL("http://gpu-a:8000/v1")!), EndpointConfiguration(url: EndpointURL("https://api.openai.com/v1")!),
                          named, off, EndpointConfiguration(url: EndpointURL("https://my-res.openai.azure.com/openai/deployments/x")!)]
         let targets = ServerMetricsTarget.targets(for: endpoints)
-        #expect(targets.map(\.endpoint) == [0, 2])
+        #expect(targets.map(\.endpoint) == [0, 0, 2])
         #expect(targets[0].url.description == "http://gpu-a:8000" && targets[0].path == "/metrics" && targets[0].isGuess)
-        #expect(targets[1].url.hostAndPort == "gpu-b:9100" && targets[1].path == "/stats/prom?x=1" && !targets[1].isGuess)
+        #expect(targets[1].path == "/slots" && targets[1].kind == .llamaSlots && targets[1].isGuess)
+        #expect(targets[2].url.hostAndPort == "gpu-b:9100" && targets[2].path == "/stats/prom?x=1" && !targets[2].isGuess)
     }
 
     /// A page on the endpoint's own origin gets its headers (its key); a page elsewhere gets none.

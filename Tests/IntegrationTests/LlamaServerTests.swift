@@ -17,14 +17,14 @@ import Glibc
     }
 
     /// Starts llama-server with 4 slots and its metrics on a free 127.0.0.1 port; waits until it is healthy.
-    static func start(in harness: Harness) async throws -> (process: Process, port: Int) {
+    static func start(in harness: Harness, metrics: Bool = true) async throws -> (process: Process, port: Int) {
         let executable = directory + "/bin/llama-server"
         try #require(FileManager.default.isExecutableFile(atPath: executable), "llama-server is not built (scripts/setup builds it)")
         let port = try NetworkServers.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: executable)
-        server.arguments = ["-m", directory + "/SmolLM2-135M-Instruct.Q4_1.gguf", "-np", "4", "-c", "4096", "--metrics",
-                            "--host", "127.0.0.1", "--port", String(port)]
+        server.arguments = ["-m", directory + "/SmolLM2-135M-Instruct.Q4_1.gguf", "-np", "4", "-c", "4096",
+                            "--host", "127.0.0.1", "--port", String(port)] + (metrics ? ["--metrics"] : [])
         let log = harness.directory.appendingPathComponent("llama.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -150,5 +150,33 @@ import Glibc
             let gap = zip(ours, theirs).map { abs($0 - $1) }.reduce(0, +) / Double(max(1, ours.count))
             #expect(!ours.isEmpty && gap <= 1, "stream \(stream): running \(ours) against the server's \(theirs)")
         }
+    }
+
+    /// Without `--metrics` llama.cpp still serves `/slots`: auto takes its 4 slots as the cap (within
+    /// [3, 6] from 3 s on), and the status shows what runs, with no queue figure.
+    @Test func autoFindsTheSlotsWithoutMetrics() async throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let (server, port) = try await Self.start(in: harness, metrics: false)
+        defer { Self.stop(server) }
+        try harness.writeInput(Self.prompts(60))
+        let run = try ControlTests.BackgroundRun.start([
+            "--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--errors_filepath", harness.errorsPath,
+            "--endpoint", "http://127.0.0.1:\(port)/v1", "--model", "smollm2", "--max_in_flight", "auto", "--max_requests_per_second", "0", "--stream",
+        ], harness: harness)
+        #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) })
+        var caps: [Int] = [], loads: [JSONValue] = []
+        while run.process.isRunning {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let status = try? JSONParser.parse(ControlTests.curl(["--unix-socket", run.socketPath, "http://fanout/v1/status"])),
+                  let endpoint = status["endpoints"]?[0], status["state"]?.stringValue == "running",
+                  let load = endpoint["server"], load != .null else { continue }
+            loads.append(load)
+            if let cap = endpoint["cap"]?.intValue, (status["elapsed_s"]?.doubleValue ?? 0) >= 3 { caps.append(cap) }
+        }
+        #expect(await run.waitForExit() == 0, "\(run.errors)")
+        #expect(try Harness.read(harness.savePath).count == 60)
+        #expect(caps.count >= 3 && caps.allSatisfy { (3...6).contains($0) }, "caps \(caps)")
+        #expect(!loads.isEmpty && loads.allSatisfy { $0["waiting"] == .null && ($0["running"]?.doubleValue).map { (0...4).contains($0) } == true })
     }
 }

@@ -90,12 +90,20 @@ public struct ConcurrencyLimit: Sendable {
 
     /// The server said it runs `running` requests and `waiting` wait for a slot, at `now`, while
     /// `inFlight` of ours were out (long answers may leave a report with no send since the last).
-    public mutating func serverReported(running: Double?, waiting: Double?, inFlight: Int = 0, now: Double) {
-        guard let waiting else { return }
+    /// A server that says how many it runs at once (`slots`) but not who waits gets that cap.
+    public mutating func serverReported(running: Double?, waiting: Double?, slots: Double? = nil, inFlight: Int = 0, now: Double) {
+        guard waiting != nil || slots != nil else { return }
         probe = nil
         isSlowStart = false
         var guide = server ?? ServerGuide(heldSince: now, lastReport: now)
         guide.lastReport = now
+        guard let waiting else {
+            let count = Int(min(Self.ceiling, max(Self.floor, slots ?? Self.floor)))
+            guide.slots = count
+            server = guide
+            limit = Double(count)
+            return
+        }
         let binding = Double(max(peakSinceReport, inFlight)) >= limit.rounded(.down)
         peakSinceReport = 0
         defer { server = guide }

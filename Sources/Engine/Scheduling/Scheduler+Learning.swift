@@ -15,7 +15,8 @@ extension Scheduler {
     mutating func serverReported(_ load: ServerLoad, endpoint: Int, now: Double) {
         guard slots.indices.contains(endpoint) else { return }
         let inFlight = slots[endpoint].inFlight
-        slots[endpoint].concurrency?.serverReported(running: load.running, waiting: load.waiting, inFlight: inFlight, now: now)
+        slots[endpoint].concurrency?.serverReported(running: load.running, waiting: load.waiting, slots: load.slots,
+                                                    inFlight: inFlight, now: now)
     }
 
     /// What an endpoint's rate-limit headers say (`EndpointSlot.observe`); a token count in them

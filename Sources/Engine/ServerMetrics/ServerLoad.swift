@@ -8,6 +8,8 @@ public struct ServerLoad: Sendable, Hashable {
     public var kvCacheUsage: Double?
     /// Unix seconds of the scrape.
     public var scrapedAt: Double
+    /// How many requests the server runs at once, when it says (llama.cpp's `/slots`); not in the status.
+    public var slots: Double?
 
     public init(running: Double? = nil, waiting: Double? = nil, kvCacheUsage: Double? = nil, scrapedAt: Double) {
         self.running = running

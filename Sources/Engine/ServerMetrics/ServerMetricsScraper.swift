@@ -22,9 +22,14 @@ struct ServerMetricsScraper<C: Clock> where C.Duration == Duration {
         let targets = source.targets
         guard !targets.isEmpty else { return }
         var live: [Int] = []
+        var served = Set<Int>()
+        // Named pages are kept; of an endpoint's guesses, the first that answers (`/metrics` before `/slots`).
         for (index, load) in await scrape(Array(targets.indices), timeout: Self.probeTimeout) {
-            if load != nil || !targets[index].isGuess { live.append(index) }
-            if let load { post(targets[index].endpoint, load) }
+            let target = targets[index]
+            guard !target.isGuess || (load != nil && !served.contains(target.endpoint)) else { continue }
+            live.append(index)
+            served.insert(target.endpoint)
+            if let load { post(target.endpoint, load) }
         }
         while !live.isEmpty && !Task.isCancelled {
             do { try await clock.sleep(for: Self.period) } catch { return }

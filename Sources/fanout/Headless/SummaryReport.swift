@@ -36,8 +36,8 @@ enum SummaryReport {
     static func serverPart(_ endpoints: [EndpointSnapshot]) -> String? {
         let loads = endpoints.compactMap(\.control.server)
         guard !loads.isEmpty else { return nil }
-        let running = loads.compactMap(\.running).reduce(0, +), waiting = loads.compactMap(\.waiting).reduce(0, +)
-        return "server run \(Format.gauge(running)) wait \(Format.gauge(waiting))"
+        let running = loads.compactMap(\.running).reduce(0, +), waiting = loads.compactMap(\.waiting)
+        return "server run \(Format.gauge(running)) wait \(waiting.isEmpty ? "–" : Format.gauge(waiting.reduce(0, +)))"
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.
