@@ -135,10 +135,11 @@ enum ReportHTML {
     }
 
     private static func endpointTable(_ snapshot: StatsSnapshot) -> String {
-        let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good", "cost"]
+        let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "resends", "failed records", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good", "cost"]
         let rows = snapshot.endpoints.map { endpoint in
             [endpoint.name, Format.weight(endpoint.weight), Format.count(endpoint.sent), Format.count(endpoint.succeeded),
-             Format.count(endpoint.errors), Format.count(endpoint.retries), Format.latency(endpoint.p50), Format.latency(endpoint.p90),
+             Format.count(endpoint.errors), Format.count(endpoint.retries), Format.count(endpoint.resends), Format.count(endpoint.failedRecords),
+             Format.latency(endpoint.p50), Format.latency(endpoint.p90),
              Format.latency(endpoint.p99), Format.latency(endpoint.tokens.ttft.p50), Format.latency(endpoint.tokens.ttft.p99),
              Format.count(endpoint.tokens.completionTokens), snapshot.serviceLevels == nil ? "–" : endpoint.goodShare.map(Format.percent) ?? "–",
              SpendText.shows(snapshot.control.spend) ? Money.text(endpoint.control.spent) : "–"]
