@@ -2,9 +2,10 @@ import Synchronization
 
 /// Reads each endpoint's server metrics once a second and posts the loads to the run.
 ///
-/// At start every page is tried once with `probeTimeout`; a page fanout guessed (`ORIGIN/metrics`)
-/// that does not answer with a known family in time is dropped without a word, a named one is
-/// kept (its failed scrapes post no load). Pages are read concurrently, each within `timeout`, so
+/// At start every page is tried once with `probeTimeout`; of the pages fanout guessed for an
+/// endpoint (`ORIGIN/metrics`, then `ORIGIN/slots`) the first that answers with what it knows in
+/// time is kept and the others are dropped without a word; a named page is kept (its failed scrapes
+/// post no load). Pages are read concurrently, each within `timeout`, so
 /// a slow server delays only its own figures. Generic over `Clock`, like the `Runner`.
 struct ServerMetricsScraper<C: Clock> where C.Duration == Duration {
     static var period: Duration { .seconds(1) }
