@@ -286,6 +286,11 @@ import Glibc
                                                         "--max_requests_per_second", "50", "--endpoint", server.baseURL], harness: harness)
         #expect(await ControlTests.waitFor(10) { FileManager.default.fileExists(atPath: run.entryPath) }, "stderr: \(run.errors)")
         try await Task.sleep(for: .seconds(1))
+        // The client's figures come with its first measure (within a second on a busy machine).
+        _ = try await ControlTests.waitFor(5) {
+            let (_, body) = try await ControlClient(address: .socket(path: run.socketPath)).request(.GET, "/v1/status")
+            return try JSONParser.parse(body)["client"] != .null
+        }
         let (code, body) = try await ControlClient(address: .socket(path: run.socketPath)).request(.GET, "/v1/status")
         #expect(code == 200)
         let status = try JSONParser.parse(body)

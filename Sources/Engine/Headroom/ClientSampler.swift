@@ -9,6 +9,8 @@ import Darwin
 struct ClientSampler: Sendable {
     static let tick = Duration.milliseconds(10)
     static let every = 1.0
+    /// The first figures come this soon, so a status read early has them.
+    static let first = 0.25
 
     let post: @Sendable (ClientLoad) -> Void
 
@@ -17,7 +19,8 @@ struct ClientSampler: Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             var headroom = ClientHeadroom(cores: Self.cores)
-            var lastPost = 0.0
+            headroom.cpuRead(Self.cpuSeconds(), now: 0)
+            var lastPost = Self.first - Self.every
             while !Task.isCancelled {
                 let before = clock.now
                 do { try await clock.sleep(for: Self.tick) } catch { return }
