@@ -44,7 +44,7 @@ extension ReportData {
             JSONField("failed", .number(snapshot.failed)),
             JSONField("bad_lines", .number(snapshot.badLines)),
             JSONField("resumed", .number(snapshot.resumed)),
-            JSONField("attempts", .number(snapshot.sent - snapshot.resends)),
+            JSONField("attempts", .number(snapshot.attempts)),
             JSONField("retries", .number(snapshot.retries)),
             JSONField("resends", .number(snapshot.resends)),
             JSONField("prompt_tokens", .number(snapshot.promptTokens)),

@@ -91,8 +91,10 @@ enum ReportHTML {
     private static func bothSides(names: [String], gauge: (TimelineSeries) -> [Double], times: [Double], data: ReportData) -> String {
         let duration = data.snapshot.elapsed
         var servers: [SVGChart.Series] = []
-        for name in names where !gauge(.serverRunning(endpoint: name)).isEmpty {
-            servers.append(SVGChart.Series(label: "\(name) running", values: gauge(.serverRunning(endpoint: name))))
+        for name in names {
+            let running = gauge(.serverRunning(endpoint: name))
+            guard !running.isEmpty else { continue }
+            servers.append(SVGChart.Series(label: "\(name) running", values: running))
             servers.append(SVGChart.Series(label: "\(name) waiting", values: gauge(.serverWaiting(endpoint: name))))
         }
         var body = ""
@@ -114,7 +116,7 @@ enum ReportHTML {
         var rows: [[String]] = [
             ["records", Format.count(snapshot.done)], ["saved", Format.count(snapshot.succeeded)], ["failed", Format.count(snapshot.failed)],
             ["bad input lines", Format.count(snapshot.badLines)], ["resumed (done earlier)", Format.count(snapshot.resumed)],
-            ["attempts", Format.count(snapshot.sent - snapshot.resends)], ["retries", Format.count(snapshot.retries)],
+            ["attempts", Format.count(snapshot.attempts)], ["retries", Format.count(snapshot.retries)],
             ["resends (not processed, sent again free)", Format.count(snapshot.resends)],
             ["mean rate", Format.rate(Double(snapshot.done) / seconds) + " answers/s (sends " + Format.rate(Double(snapshot.sent) / seconds) + "/s)"],
             ["tokens in / out", "\(Format.count(snapshot.promptTokens)) / \(Format.count(snapshot.completionTokens))"],

@@ -62,6 +62,11 @@ struct Spending: Sendable {
     mutating func price(of record: RequestRecord, at endpoint: Int) -> ModelPrice? {
         if let own = endpointPrices[endpoint] { return own }
         guard let model = model(of: record, at: endpoint) else { return nil }
+        return tablePrice(of: model)
+    }
+
+    /// `model`'s price in the table, remembered (for at most 4,096 names).
+    private mutating func tablePrice(of model: String) -> ModelPrice? {
         if let known = cache[model] { return known }
         let found = table.price(of: model)
         if cache.count < 4096 { cache[model] = found }
@@ -84,9 +89,7 @@ struct Spending: Sendable {
     private mutating func answerPrice(of record: RequestRecord, at endpoint: Int, answered: String?) -> ModelPrice?? {
         guard endpointPrices[endpoint] == nil, !hosted[endpoint], let answered, !answered.isEmpty,
               let asked = model(of: record, at: endpoint), asked != answered else { return nil }
-        let cached = cache[answered]
-        let found = cached ?? table.price(of: answered)
-        if cached == nil, cache.count < 4096 { cache[answered] = found }
+        let found = tablePrice(of: answered)
         if found == price(of: record, at: endpoint) { return nil }
         if found == nil, unpricedAnswers.count < 100, unpricedAnswers.insert(answered).inserted {
             warnings.append("\(names[endpoint]) answered as model \"\(URLText.printable(String(answered.prefix(100))))\", not \"\(asked)\": "

@@ -14,8 +14,8 @@ struct ClientSampler: Sendable {
 
     let post: @Sendable (ClientLoad) -> Void
 
-    func start() -> [Task<Void, Never>] {
-        [Task { [post] in
+    func start() -> Task<Void, Never> {
+        Task { [post] in
             let clock = ContinuousClock()
             let start = clock.now
             var headroom = ClientHeadroom(cores: Self.cores)
@@ -31,7 +31,7 @@ struct ClientSampler: Sendable {
                 lastPost = now
                 post(headroom.load(now: now))
             }
-        }]
+        }
     }
 
     /// The machine's cores.

@@ -40,7 +40,8 @@ public struct SendTrace: Sendable, Hashable {
             guard let endpoint = item["endpoint"]?.stringValue else { return nil }
             var trace = SendTrace(endpoint: endpoint, isResend: item["resend"] == .bool(true))
             if let code = item["error"]?.stringValue { trace.errorKind = ErrorKind.allCases.first { $0.code == code } ?? .other }
-            if let milliseconds = item["latency_ms"]?.doubleValue, milliseconds.isFinite, milliseconds >= 0 { trace.latency = milliseconds / 1000 }
+            // Up to a week, as the rebuild holds every time it reads.
+            if let milliseconds = item["latency_ms"]?.doubleValue, (0...604_800_000).contains(milliseconds) { trace.latency = milliseconds / 1000 }
             traces.append(trace)
         }
         return traces

@@ -69,18 +69,23 @@ extension RunCore {
         if let before {
             actions.append(.log(.endpointChanged(names[endpoint], from: before, to: scheduler.status(of: endpoint, now: now))))
         }
-        // This send, kept with the record's earlier ones when it was sent more than once.
-        var send = SendTrace(endpoint: names[endpoint], isResend: dispatch.attempt.isFreeResend)
-        if let failure, !(unprocessed && failure.isUnseenByServer) {
-            send.errorKind = failure.kind
-            send.latency = latency
+        // This send, kept with the record's earlier ones when it was sent more than once (made only
+        // then: most records are sent once).
+        func send() -> SendTrace {
+            var send = SendTrace(endpoint: names[endpoint], isResend: dispatch.attempt.isFreeResend)
+            if let failure, !(unprocessed && failure.isUnseenByServer) {
+                send.errorKind = failure.kind
+                send.latency = latency
+            }
+            return send
         }
+        let earlier = sendTraces.isEmpty ? nil : sendTraces.removeValue(forKey: record.line)
         switch outcome {
         case .succeeded(let answer):
             if levels.traces { actions.append(.log(.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency))) }
             if fatalError == nil {
                 actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt,
-                                                    cost: spent, sends: finalTraces(record, last: send)), success: true))
+                                                    cost: spent, sends: earlier.map { $0 + [send()] }), success: true))
             }
             let tokens = TokenUsage(usage: answer.usage)
             let completionTokens = tokens?.output ?? answer.timing?.outputTokens ?? 0
@@ -92,7 +97,7 @@ extension RunCore {
             actions.append(.log(.failed(record, endpoint: names[endpoint], attempts: attempts, message: message)))
             if fatalError == nil {
                 actions.append(.write(lines.failure(record, error: error, message: message, endpoint: endpoint, attempts: attempts, sentAt: sentAt,
-                                                    cost: spent, sends: finalTraces(record, last: send)), success: false))
+                                                    cost: spent, sends: earlier.map { $0 + [send()] }), success: false))
             }
             let note: FailureNote = rateLimited
                 ? .rateLimitedTooLong(seconds: now - (dispatch.attempt.rateLimitedSince ?? dispatch.sentAt), sends: attempts)
@@ -101,7 +106,7 @@ extension RunCore {
         case .willRetry(let error, _) where unprocessed && error.isUnseenByServer:
             // The server never saw it (a connection it had closed, a stream it refused): a resend,
             // counted when it goes out, and no error.
-            trace(send, of: record)
+            keep(send(), after: earlier, of: record)
         case .willRetry(let error, let at):
             let wait = max(0, at - finishedAt)
             let reason = redactor.message(for: error)
@@ -120,22 +125,15 @@ extension RunCore {
                 .waitingUnsent(attempt: counted, nextTryIn: wait)
             }
             stats.append((.failed(endpoint: endpoint, kind: error.kind, latency: latency, message: reason, note: note, final: false), finishedAt))
-            trace(send, of: record)
+            keep(send(), after: earlier, of: record)
         }
     }
 
-    /// Keeps a send of a record that will be sent again.
-    mutating func trace(_ send: SendTrace, of record: RequestRecord) {
-        var traces = sendTraces.removeValue(forKey: record.line) ?? []
+    /// Keeps a send of a record that will be sent again, after its `earlier` ones.
+    mutating func keep(_ send: SendTrace, after earlier: [SendTrace]?, of record: RequestRecord) {
+        var traces = earlier ?? []
         if traces.count < SendTrace.maxKept - 1 { traces.append(send) }
         sendTraces[record.line] = traces
-    }
-
-    /// The record's sends with its last one, when there was more than one (nil otherwise); forgotten here.
-    mutating func finalTraces(_ record: RequestRecord, last: SendTrace) -> [SendTrace]? {
-        guard !sendTraces.isEmpty, var traces = sendTraces.removeValue(forKey: record.line) else { return nil }
-        traces.append(last)
-        return traces
     }
 }
 

@@ -126,7 +126,8 @@ struct RunCore {
             complete(dispatch, result: result, limits: limits, sentAt: sentAt, finishedAt: finishedAt, now: now, into: &actions)
         case .resent(let dispatch):
             stats.append((.resent(endpoint: dispatch.endpoint), now))
-            trace(SendTrace(endpoint: names[dispatch.endpoint], isResend: true), of: dispatch.attempt.record)
+            let record = dispatch.attempt.record
+            keep(SendTrace(endpoint: names[dispatch.endpoint], isResend: true), after: sendTraces.removeValue(forKey: record.line), of: record)
             if levels.debugs { actions.append(.log(.resent(dispatch.attempt.record, endpoint: names[dispatch.endpoint]))) }
         case .timerFired:
             timerDeadline = nil

@@ -61,7 +61,7 @@ struct Runner<C: Clock> where C.Duration == Duration {
         }
         if watchesClient {
             let sampler = ClientSampler { [inbox] load in inbox.post(.clientLoad(load)) }
-            tasks.append(contentsOf: sampler.start())
+            tasks.append(sampler.start())
         }
         return tasks
     }

@@ -30,20 +30,8 @@ public enum PrometheusText {
         return result
     }
 
-    /// Whether `bytes` look like a metrics page: at least one well-formed sample line.
-    static func holdsSamples(_ bytes: [UInt8]) -> Bool {
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            if sample(bytes[start..<end], longestName: 200, anyValue: true) != nil { return true }
-            start = end + 1
-        }
-        return false
-    }
-
     /// One line's metric name and value; nil for comments and lines that are not a sample.
-    static func sample(_ line: ArraySlice<UInt8>, longestName: Int, anyValue: Bool = false) -> (String, Double)? {
+    static func sample(_ line: ArraySlice<UInt8>, longestName: Int) -> (String, Double)? {
         var index = line.startIndex
         while index < line.endIndex, isNameByte(line[index], first: index == line.startIndex) { index += 1 }
         let nameEnd = index
@@ -67,7 +55,7 @@ public enum PrometheusText {
         var valueEnd = index
         while valueEnd < line.endIndex, line[valueEnd] != UInt8(ascii: " "), line[valueEnd] != UInt8(ascii: "\r") { valueEnd += 1 }
         guard valueEnd > index, valueEnd - index <= 40, let value = Double(String(decoding: line[index..<valueEnd], as: UTF8.self)) else { return nil }
-        guard anyValue || (value.isFinite && value >= 0) else { return nil }
+        guard value.isFinite && value >= 0 else { return nil }
         return (String(decoding: line[line.startIndex..<nameEnd], as: UTF8.self), value)
     }
 

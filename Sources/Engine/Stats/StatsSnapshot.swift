@@ -61,6 +61,8 @@ public struct StatsSnapshot: Sendable, Hashable {
 
     /// Records with a final outcome (saved, failed, or a bad line).
     public var done: Int { succeeded + failed }
+    /// Sends that were attempts of records: resends (the server never saw the send before) are not.
+    public var attempts: Int { max(0, sent - resends) }
 
     /// The share of finished records that met every `--slo` target (nil before any finished).
     public var goodShare: Double? { done > 0 ? Double(tokens.good) / Double(done) : nil }

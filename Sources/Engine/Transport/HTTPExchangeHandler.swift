@@ -190,28 +190,28 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         }
     }
 
-    /// A `GET`'s headers: Prometheus text asked for, nothing cached (one a second at most).
-    private func getFields(for headers: [HeaderField]) -> HTTPHeaders {
-        var fields = HTTPHeaders()
-        fields.add(name: "host", value: host)
-        fields.add(name: "accept", value: "text/plain;version=0.0.4;q=1, */*;q=0.1")
-        fields.add(name: "accept-encoding", value: "identity")
-        for header in headers { fields.add(name: header.name, value: header.value) }
-        if let authorization = proxy?.authorization { fields.add(name: "proxy-authorization", value: authorization) }
+    /// A POST's headers, kept while the request headers stay the same (they do, per endpoint).
+    private func fields(for headers: [HeaderField]) -> HTTPHeaders {
+        if let cachedHeaders, cachedHeaders.source == headers { return cachedHeaders.fields }
+        let fields = makeFields(headers, accept: "application/json", contentType: "application/json")
+        cachedHeaders = (headers, fields)
         return fields
     }
 
-    private func fields(for headers: [HeaderField]) -> HTTPHeaders {
-        if let cachedHeaders, cachedHeaders.source == headers { return cachedHeaders.fields }
+    /// A `GET`'s headers (a server's metrics page, Prometheus text asked for), made each time: one a second at most.
+    private func getFields(for headers: [HeaderField]) -> HTTPHeaders {
+        makeFields(headers, accept: "text/plain;version=0.0.4;q=1, */*;q=0.1", contentType: nil)
+    }
+
+    private func makeFields(_ headers: [HeaderField], accept: String, contentType: String?) -> HTTPHeaders {
         var fields = HTTPHeaders()
         fields.reserveCapacity(5 + headers.count)
         fields.add(name: "host", value: host)
-        fields.add(name: "content-type", value: "application/json")
-        fields.add(name: "accept", value: "application/json")
+        if let contentType { fields.add(name: "content-type", value: contentType) }
+        fields.add(name: "accept", value: accept)
         fields.add(name: "accept-encoding", value: "identity")
         for header in headers { fields.add(name: header.name, value: header.value) }
         if let authorization = proxy?.authorization { fields.add(name: "proxy-authorization", value: authorization) }
-        cachedHeaders = (headers, fields)
         return fields
     }
 

@@ -60,7 +60,7 @@ enum SummaryReport {
         if snapshot.resumed > 0 { lines.append("  resumed: \(Format.count(snapshot.resumed)) already done by an earlier run (skipped)") }
         // Every request on the wire is an attempt of a record or a resend (not processed by the
         // server, or sent again without stream_options), which spends no attempt.
-        lines.append("  sent \(Format.count(snapshot.sent)): attempts \(Format.count(snapshot.sent - snapshot.resends)) (retries \(Format.count(snapshot.retries)))"
+        lines.append("  sent \(Format.count(snapshot.sent)): attempts \(Format.count(snapshot.attempts)) (retries \(Format.count(snapshot.retries)))"
             + (snapshot.resends > 0 ? ", resends \(Format.count(snapshot.resends))" : "") + ", "
             + "mean \(Format.rate(Double(snapshot.done) / seconds)) answers/s, "
             + "tokens in \(Format.count(snapshot.promptTokens)) out \(Format.count(snapshot.completionTokens))"
