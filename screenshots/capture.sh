@@ -66,12 +66,13 @@ shot dashboard-compact 80 24
 tmux -L "$socket" send-keys -t shot q
 
 # Learning limits nobody gave it: two mock GPU servers of capacity 16 and 64 behind --max_in_flight auto,
+# serving their own queue as vLLM does (the Run, Wait and KV columns; auto settles on their places),
 # and a proxy allowing 120 requests a minute that says so only in x-ratelimit-limit/remaining headers.
 sleep 2
 tmux -L "$socket" kill-server 2>/dev/null || true
 mocks=()
-"$binary" mock-server --port 18495 --capacity 16 --latency 100ms --tokens_per_second 100 >/dev/null & mocks+=($!)
-"$binary" mock-server --port 18496 --capacity 64 --latency 100ms --tokens_per_second 100 >/dev/null & mocks+=($!)
+"$binary" mock-server --port 18495 --capacity 16 --latency 100ms --tokens_per_second 100 --serve_metrics >/dev/null & mocks+=($!)
+"$binary" mock-server --port 18496 --capacity 64 --latency 100ms --tokens_per_second 100 --serve_metrics >/dev/null & mocks+=($!)
 "$binary" mock-server --port 18497 --rate_limit 120 --rate_limit_window 60s --no_retry_after --no_reset_header >/dev/null & mocks+=($!)
 trap 'kill "${mocks[@]}" 2>/dev/null || true; tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 -c "

@@ -141,6 +141,18 @@ import Testing
         #expect(probes >= 5, "probed \(probes) times")
     }
 
+    /// A server of 64 slots is found from the initial 8 within 20 reports (by half while no request
+    /// has waited), and the cap then stays within one of 64.
+    @Test func findsManySlotsFast() {
+        var limit = ConcurrencyLimit(now: 0)
+        for second in 1...60 {
+            let inFlight = limit.cap
+            limit.dispatched(inFlight: inFlight)
+            limit.serverReported(running: Double(min(inFlight, 64)), waiting: Double(max(0, inFlight - 64)), inFlight: inFlight, now: Double(second))
+            if second >= 20 { #expect((63...65).contains(limit.cap), "cap \(limit.cap) at \(second) s") }
+        }
+    }
+
     /// The cap grows only while it binds and nobody waits; a server that grows to 6 slots is found.
     @Test func growsWhenTheServerGrows() {
         var limit = ConcurrencyLimit(now: 0, initial: 2)

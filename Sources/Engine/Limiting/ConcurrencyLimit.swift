@@ -20,8 +20,9 @@
 /// a cap of 2 or less every window is a baseline. The cap grows only while it binds.
 ///
 /// When the server's own metrics say how many requests it runs and how many wait (`serverReported`),
-/// they rule instead of latency: the cap grows by one while it binds and nobody waits, and comes
-/// down to what the server runs as soon as requests wait, so it settles on the server's slot count;
+/// they rule instead of latency: the cap grows while it binds and nobody waits (by half until
+/// requests have waited once, then by one), and comes down to what the server runs as soon as
+/// requests wait, so it settles on the server's slot count;
 /// it tries one more every `probeSlotsAfter` seconds in case the server grew. Latency takes over
 /// again when no report came for `serverSilence` seconds.
 public struct ConcurrencyLimit: Sendable {
@@ -124,7 +125,10 @@ public struct ConcurrencyLimit: Sendable {
         guide.calm += 1
         guard guide.calm >= 2 else { return }
         if let slots = guide.slots, Int(limit) >= slots, now - guide.heldSince < Self.probeSlotsAfter { return }
-        limit = min(Self.ceiling, limit.rounded(.down) + 1)
+        // Until requests have waited once the slots are unknown: grow by half (a 256-slot server is
+        // found in seconds, not minutes); once known, one more at a time.
+        let step = guide.slots == nil ? max(1, (limit / 2).rounded(.down)) : 1
+        limit = min(Self.ceiling, limit.rounded(.down) + step)
         guide.heldSince = now
         guide.calm = 0
     }
