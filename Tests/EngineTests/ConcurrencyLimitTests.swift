@@ -198,6 +198,18 @@ import Testing
         #expect(limit.cap == 1)
     }
 
+    /// A server that answers some requests 500 while its metrics say nobody waits keeps the cap at
+    /// its slots: failures are not overload evidence while the server's own queue is read.
+    @Test func failuresDoNotShrinkAGuidedCap() {
+        var limit = ConcurrencyLimit(now: 0, initial: 8)
+        limit.serverReported(running: 4, waiting: 4, inFlight: 8, now: 1)
+        for tenth in 0..<40 { limit.overloaded(now: 1.05 + Double(tenth) * 0.1) }
+        #expect(limit.cap == 4)
+        // Without reports the latency rules take over again, failures included.
+        limit.overloaded(now: 10)
+        #expect(limit.cap == 3)
+    }
+
     /// While reports come, latency does not move the cap; after 5 s of silence it does again.
     @Test func latencyRulesWhenTheServerFallsSilent() {
         var limit = ConcurrencyLimit(now: 0, initial: 8)

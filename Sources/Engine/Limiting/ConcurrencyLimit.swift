@@ -143,9 +143,10 @@ public struct ConcurrencyLimit: Sendable {
     }
 
     /// A request failed in a way that says the endpoint is overloaded (timeout, 5xx, lost connection):
-    /// the cap shrinks by a tenth, once per window.
+    /// the cap shrinks by a tenth, once per window. Not while the server's metrics guide the cap:
+    /// the server says itself whether requests wait, and a random 5xx is not a queue.
     public mutating func overloaded(now: Double) {
-        guard probe == nil, !samples.isEmpty || now - windowStart >= Self.shortestWindow else { return }
+        guard probe == nil, !isServerGuided(now: now), !samples.isEmpty || now - windowStart >= Self.shortestWindow else { return }
         isSlowStart = false
         limit = max(Self.floor, limit * 0.9)
         restartWindow(now: now)
