@@ -16,16 +16,19 @@ public final class Engine: Sendable {
     private let wallClock: @Sendable () -> Double
     private let serverMetrics: (any ServerMetricsSource)?
     private let watchesClient: Bool
+    private let batchAPIs: [Int: any BatchAPI]
 
     /// - Parameters:
     ///   - clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
     ///   - wallClock: Unix time in seconds, for `Retry-After` given as an HTTP date.
     ///   - serverMetrics: the servers' metrics pages to read each second (`ServerMetricsScraper`).
     ///   - watchesClient: measure fanout's own CPU use and event-loop lag (`ClientSampler`).
+    ///   - batchAPIs: the batch routes' APIs by endpoint index (`BatchAPIs.make`); a batch route without one never sends.
     public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink,
                 clock: some Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Double = { WallClock.now() },
-                serverMetrics: (any ServerMetricsSource)? = nil, watchesClient: Bool = false) {
+                serverMetrics: (any ServerMetricsSource)? = nil, watchesClient: Bool = false, batchAPIs: [Int: any BatchAPI] = [:]) {
         self.serverMetrics = serverMetrics
+        self.batchAPIs = batchAPIs
         self.watchesClient = watchesClient
         self.configuration = configuration
         self.source = source
@@ -52,8 +55,10 @@ public final class Engine: Sendable {
     }
 
     private func run<C: Clock<Duration>>(on clock: C) async -> RunResult {
-        await Runner(configuration: configuration, source: source, transport: transport, sink: sink,
-                     stats: stats, inbox: inbox, clock: clock, wallClock: wallClock, serverMetrics: serverMetrics, watchesClient: watchesClient).run()
+        var runner = Runner(configuration: configuration, source: source, transport: transport, sink: sink,
+                            stats: stats, inbox: inbox, clock: clock, wallClock: wallClock, serverMetrics: serverMetrics, watchesClient: watchesClient)
+        runner.batchAPIs = batchAPIs
+        return await runner.run()
     }
 
     public func pause() { send(.pause) }

@@ -56,6 +56,11 @@ public struct MockBehavior: Sendable, Hashable {
     /// Serve `GET /metrics` in vLLM's names (`vllm:num_requests_running`, `…_waiting`,
     /// `vllm:kv_cache_usage_perc`: places in use of `capacity`), as a self-hosted server does.
     public var servesMetrics = false
+    /// Serve OpenAI's Files and Batches API and Anthropic's Message Batches, each batch request
+    /// taking this many seconds (nil: not served).
+    public var batchSecondsPerRequest: Double?
+    /// Seconds after which an unfinished batch expires (nil: 24 h, as the providers' window).
+    public var batchExpireAfter: Double?
 
     public init(latency: Double = 0, latencyJitter: Double = 0, latencySigma: Double = 0, secondsPerToken: Double = 0, errorRate: Double = 0,
                 failFirst: Int = 0, failStatus: Int = 500, fixedStatus: Int? = nil, retryAfter: String? = nil, rateLimit: Double? = nil,

@@ -42,6 +42,10 @@ final class MockHandler: ChannelInboundHandler {
             return write(context: context, status: 200, headers: [("content-type", "text/plain; version=0.0.4")], body: Array(state.metricsPage.utf8),
                          keepAlive: head.isKeepAlive)
         }
+        if let batches = state.batches, let (status, answer) = MockBatchRoutes.answer(head: head, path: path, body: body, batches: batches,
+                                                                                     host: head.headers.first(name: "host") ?? "127.0.0.1") {
+            return write(context: context, status: status, headers: [], body: answer, keepAlive: head.isKeepAlive)
+        }
         if state.behavior.anthropic { return respondAnthropic(context: context, head: head, path: path, body: body) }
         let isChat = path.hasSuffix("/chat/completions")
         guard head.method == .POST, isChat || path.hasSuffix("/completions") else {
@@ -172,6 +176,10 @@ final class MockHandler: ChannelInboundHandler {
         switch (head.method, path) {
         case (.GET, "/mock/stats"):
             write(context: context, status: 200, headers: [], body: state.statistics.encodedBytes, keepAlive: keepAlive)
+        case (.GET, "/mock/batch_executions"):
+            let counts = state.batches?.executions ?? [:]
+            let body = JSONValue.object(counts.keys.sorted().map { JSONField($0, .number(counts[$0]!)) })
+            write(context: context, status: 200, headers: [], body: body.encodedBytes, keepAlive: keepAlive)
         case (.GET, "/mock/trace"):
             write(context: context, status: 200, headers: [("content-type", "application/x-ndjson")], body: state.traceLines, keepAlive: keepAlive)
         case (.POST, "/mock/capacity"):

@@ -61,7 +61,13 @@ final class MockState: Sendable {
     init(behavior: MockBehavior) {
         counters = Mutex(Counters(behavior: behavior))
         start = clock.now
+        batches = behavior.batchSecondsPerRequest.map { seconds in
+            MockBatches(secondsPerRequest: seconds, expireAfter: behavior.batchExpireAfter, clock: { Date().timeIntervalSince1970 })
+        }
     }
+
+    /// The batch APIs (`--batch`), nil when not served.
+    let batches: MockBatches?
 
     var behavior: MockBehavior {
         get { counters.withLock { $0.behavior } }

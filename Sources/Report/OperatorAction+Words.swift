@@ -13,6 +13,7 @@ extension OperatorAction {
         case .setMaxInFlight(let cap): return "in-flight cap → \(cap)"
         case .setMaxInFlightAuto: return "in-flight cap → auto"
         case .setEndpointMaxInFlight(_, let cap): return "in-flight cap \(name) → \(cap)"
+        case .unbatch(let endpoint): return endpoint == nil ? "unbatch all" : "unbatch \(name)"
         }
     }
 

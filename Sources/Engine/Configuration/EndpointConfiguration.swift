@@ -42,6 +42,12 @@ public struct EndpointConfiguration: Sendable, Hashable, CustomStringConvertible
     public var metricsURL = ServerMetricsChoice.automatic
     /// The metric names its server uses (`server_metrics:`); nil: vLLM's, SGLang's, TGI's and llama.cpp's.
     public var serverMetricNames: ServerMetricNames?
+    /// A batch route (`route: batch`): its records go to the provider's batch API; nil: real-time.
+    public var batch: BatchSettings?
+    /// OpenAI's `service_tier` set in each body (`flex`: the batch price, answered synchronously).
+    public var serviceTier: String?
+    /// Answers here are priced at the batch price: a batch route, or `service_tier: flex`.
+    public var isBatchPriced: Bool { batch != nil || serviceTier == "flex" }
 
     public init(name: String? = nil, url: EndpointURL, weight: Double = 1, apiKey: String? = nil, model: String? = nil,
                 maxInFlight: Int? = nil, headers: [HeaderField] = []) {

@@ -7,7 +7,9 @@ import Yams
 /// `client_key`: PEM files presented for mutual TLS; `price`: its price per token with LiteLLM's
 /// keys, or `cost_per_hour`: US dollars an hour for a self-hosted server; `api`: `openai` or
 /// `anthropic`, with `anthropic_version`; `metrics_url`: its server's Prometheus page, or `none`;
-/// `server_metrics`: `{running, waiting, kv_cache}` metric names). Paths are taken as given (relative ones from the current directory).
+/// `server_metrics`: `{running, waiting, kv_cache}` metric names; `route`: `realtime` or `batch`, with
+/// `batch_max_requests`, `batch_max_bytes`, `batch_fill_seconds`, `poll_interval`, `max_open_batches`;
+/// `service_tier`). Paths are taken as given (relative ones from the current directory).
 ///
 /// A top-level `endpoints:` key holding the list is accepted too. Keys are taken from the
 /// environment named by `api_key_env` (or the run's default variable); a key is never read from
@@ -27,9 +29,9 @@ public enum EndpointFile {
     /// The largest `rps`, `rpm` or `tpm` an endpoint may give.
     public static let maxLimit = 1e12
     /// The keys an entry may have.
-    static let knownKeys: Set = ["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm", "proxy",
+    static let knownKeys: Set<String> = Set(["name", "url", "weight", "api_key_env", "model", "max_in_flight", "headers", "rps", "rpm", "tpm", "proxy",
                                  "ca_file", "client_cert", "client_key", "price", "cost_per_hour", "api", "anthropic_version",
-                                 "metrics_url", "server_metrics"]
+                                 "metrics_url", "server_metrics", "service_tier"]).union(BatchSettings.keys)
 
     public static func parse(_ text: String, environment: [String: String], defaultKeyVariable: String) throws(EngineError) -> [EndpointConfiguration] {
         let root: Any?
@@ -116,6 +118,7 @@ public enum EndpointFile {
             try readNetwork(map, position: position, into: &endpoint)
             try readCost(map, position: position, into: &endpoint)
             try readServerMetrics(map, position: position, into: &endpoint)
+            try readRoute(map, position: position, into: &endpoint)
             result.append(endpoint)
         }
         return result

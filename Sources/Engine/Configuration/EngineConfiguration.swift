@@ -45,6 +45,13 @@ public struct EngineConfiguration: Sendable {
     public var serviceLevels: ServiceLevels?
     /// Prices, `--max_cost`, and what earlier runs of the same files spent.
     public var cost = CostConfiguration()
+    /// Where batch routes journal their batches (beside the save file); nil: not journalled.
+    public var batchJournal: BatchJournal?
+    /// Batches an earlier run journalled and did not finish, each with its endpoint's index here.
+    public var batchRecovery: [(entry: BatchJournal.Entry, endpoint: Int)] = []
+    /// `--deadline`: seconds from the run's start by which the file should be done (batch routes
+    /// are given up for real-time ones in time to make it).
+    public var deadline: Double?
 
     public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,

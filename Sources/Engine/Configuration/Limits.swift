@@ -28,6 +28,14 @@ public enum Limits {
         ControlCommand.Ranges(rate: rate, weight: weight, inFlight: inFlight)
     }
 
+    /// The command ranges of a run of `endpoints`: which of them are batch routes, and whether any is real-time.
+    public static func commandRanges(for endpoints: [EndpointConfiguration]) -> ControlCommand.Ranges {
+        var ranges = commandRanges
+        ranges.batchRoutes = Set(endpoints.filter { $0.batch != nil }.map(\.name))
+        ranges.hasRealtime = endpoints.contains { $0.batch == nil }
+        return ranges
+    }
+
     /// `1 – 100 s`: a range as the docs and the error sentences write it.
     public static func text<Value>(_ range: ClosedRange<Value>, _ unit: String = "") -> String {
         "\(text(range.lowerBound)) – \(text(range.upperBound))" + (unit.isEmpty ? "" : " " + unit)

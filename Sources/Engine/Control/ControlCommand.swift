@@ -8,6 +8,10 @@ public enum ControlCommand {
         public var rate: ClosedRange<Double>
         public var weight: ClosedRange<Double>
         public var inFlight: ClosedRange<Int>
+        /// The names of the run's batch routes (`unbatch` takes only these).
+        public var batchRoutes: Set<String> = []
+        /// The run has a real-time endpoint (`unbatch` has somewhere to send records).
+        public var hasRealtime = true
 
         public init(rate: ClosedRange<Double>, weight: ClosedRange<Double>, inFlight: ClosedRange<Int>) {
             self.rate = rate
@@ -28,7 +32,7 @@ public enum ControlCommand {
     /// The commands and the fields each takes.
     static let fields: [String: Set<String>] = [
         "pause": [], "resume": [], "stop": [], "rate": ["value"], "weight": ["endpoint", "value"],
-        "max_in_flight": ["value"], "endpoint_max_in_flight": ["endpoint", "value"], "drain": ["endpoint"],
+        "max_in_flight": ["value"], "endpoint_max_in_flight": ["endpoint", "value"], "drain": ["endpoint"], "unbatch": ["endpoint"],
     ]
 
     /// The engine command `body` asks for, or why it cannot be done.
@@ -63,6 +67,7 @@ public enum ControlCommand {
         case "weight":
             return .setWeight(endpoint: try endpoint(value, endpoints), weight: try number(value["value"], "weight", ranges.weight))
         case "drain": return .setWeight(endpoint: try endpoint(value, endpoints), weight: 0)
+        case "unbatch": return try unbatch(value, endpoints: endpoints, ranges: ranges)
         case "max_in_flight":
             if value["value"]?.stringValue == "auto" { return .setMaxInFlightAuto }
             return .setMaxInFlight(try integer(value["value"], "max_in_flight", ranges.inFlight, orAuto: true))
@@ -70,6 +75,18 @@ public enum ControlCommand {
             return .setEndpointMaxInFlight(endpoint: try endpoint(value, endpoints),
                                            try integer(value["value"], "endpoint_max_in_flight", ranges.inFlight, orAuto: false))
         }
+    }
+
+    /// `unbatch`: a batch route by name, or every one without a name; refused without a real-time endpoint.
+    private static func unbatch(_ value: JSONValue, endpoints: [String], ranges: Ranges) throws(Refusal) -> EngineCommand {
+        guard !ranges.batchRoutes.isEmpty else { throw Refusal("this run has no batch route to unbatch") }
+        guard ranges.hasRealtime else {
+            throw Refusal("this run has no real-time endpoint to send a cancelled batch's records to; add one (--endpoint URL) to use unbatch")
+        }
+        guard value["endpoint"] != nil else { return .unbatch(endpoint: nil) }
+        let index = try endpoint(value, endpoints)
+        guard ranges.batchRoutes.contains(endpoints[index]) else { throw Refusal("endpoint \(endpoints[index]) is not a batch route; unbatch takes a batch route") }
+        return .unbatch(endpoint: index)
     }
 
     /// `null` lifts the limit; 0 is refused (pause stops sending).

@@ -19,6 +19,8 @@ extension EngineCommand {
         case .setMaxInFlightAuto: return #"{"command":"max_in_flight","value":"auto"}"#
         case .setEndpointMaxInFlight(let index, let cap):
             return name(index).map { #"{"command":"endpoint_max_in_flight","endpoint":\#($0),"value":\#(cap)}"# }
+        case .unbatch(nil): return #"{"command":"unbatch"}"#
+        case .unbatch(let index?): return name(index).map { #"{"command":"unbatch","endpoint":\#($0)}"# }
         }
     }
 

@@ -1,7 +1,7 @@
 /// What a model costs, in US dollars per token, with LiteLLM's keys (`input_cost_per_token`, …).
 ///
 /// Nil prices are not known: a cached read without its own price costs the input price, a cache write
-/// costs the input price, and a batch price falls back to the plain one.
+/// costs the input price, and a batch price falls back to half the plain one (the providers' batch discount).
 public struct ModelPrice: Sendable, Hashable {
     public var input: Double
     public var output: Double
@@ -12,6 +12,11 @@ public struct ModelPrice: Sendable, Hashable {
     /// `input_cost_per_token_batches`, `output_cost_per_token_batches`.
     public var batchInput: Double?
     public var batchOutput: Double?
+
+    /// The input price of a batch (or flex) request: the batch price, else half the plain one.
+    public var batchInputPrice: Double { batchInput ?? input / 2 }
+    /// The output price of a batch (or flex) request: the batch price, else half the plain one.
+    public var batchOutputPrice: Double { batchOutput ?? output / 2 }
 
     public init(input: Double, output: Double, cacheRead: Double? = nil, cacheWrite: Double? = nil,
                 batchInput: Double? = nil, batchOutput: Double? = nil) {

@@ -59,7 +59,7 @@ public struct SpendCap: Sendable, Hashable {
 
     /// The worst case of a request: its estimated prompt at the input price and `maxTokens` at the output price.
     public static func worstCase(promptTokens: Int, maxTokens: Int, price: ModelPrice, batch: Bool = false) -> Double {
-        Double(promptTokens) * (batch ? price.batchInput ?? price.input : price.input)
-            + Double(maxTokens) * (batch ? price.batchOutput ?? price.output : price.output)
+        Double(promptTokens) * (batch ? price.batchInputPrice : price.input)
+            + Double(maxTokens) * (batch ? price.batchOutputPrice : price.output)
     }
 }

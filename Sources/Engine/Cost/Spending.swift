@@ -12,6 +12,8 @@ struct Spending: Sendable {
     private let names: [String]
     /// Endpoints that are known hosted APIs: they bill by the model asked for, whatever the answer names.
     private let hosted: [Bool]
+    /// Endpoints priced at the batch price (batch routes, `service_tier: flex`).
+    private let batchPriced: [Bool]
     /// Models answers named instead of the one asked for that have no price (said once each).
     private var unpricedAnswers = Set<String>()
     private(set) var warnings: [String] = []
@@ -44,6 +46,7 @@ struct Spending: Sendable {
         dialects = endpoints.map(\.dialect)
         names = endpoints.map(\.name)
         hosted = endpoints.map(\.url.isKnownHostedAPI)
+        batchPriced = endpoints.map(\.isBatchPriced)
         perSecond = endpoints.map { ($0.costPerHour ?? 0) / 3600 }
         self.drainSeconds = drainSeconds
         defaultMaxTokens = configuration.defaultMaxTokens
@@ -110,7 +113,7 @@ struct Spending: Sendable {
         guard perSecond[endpoint] == 0, let price = price(of: record, at: endpoint) else { return (0, bound) }
         let budget = max(0, TokenEstimate.completionBudget(of: record.body) ?? defaultMaxTokens)
         let output = budget.saturatingMultiplying(PromptBound.choices(in: record.body))
-        return (SpendCap.worstCase(promptTokens: bound, maxTokens: output, price: price), bound)
+        return (SpendCap.worstCase(promptTokens: bound, maxTokens: output, price: price, batch: batchPriced[endpoint]), bound)
     }
 
     /// Whether a request whose worst case is `dollars` fits under the cap, with the hourly
@@ -124,6 +127,9 @@ struct Spending: Sendable {
     }
 
     mutating func reserve(_ dollars: Double) { cap.reserve(dollars) }
+
+    /// Gives back a reservation whose request never went.
+    mutating func release(_ dollars: Double) { cap.settle(reserved: dollars, actual: 0) }
 
     /// The most one answer is charged, US dollars: a server reporting absurd usage (10^15 tokens)
     /// costs this, with a warning, instead of ending the run.
@@ -164,12 +170,12 @@ struct Spending: Sendable {
         guard let price = byAnswer ?? price(of: record, at: endpoint) else { return settlement }
         var cost: Double
         if let tokens {
-            cost = tokens.cost(at: price)
+            cost = tokens.cost(at: price, batch: batchPriced[endpoint])
         } else if answered || partialOutput > 0 {
             // Billed but not reported: charged what was held for it (the cap holds), else what it carried.
             guard isCapped || partialOutput > 0 else { return settlement }
             let bound = PromptBound.tokens(for: record.body, dialect: dialects[endpoint])
-            cost = isCapped ? dispatch.reservedUSD : SpendCap.worstCase(promptTokens: bound, maxTokens: partialOutput, price: price)
+            cost = isCapped ? dispatch.reservedUSD : SpendCap.worstCase(promptTokens: bound, maxTokens: partialOutput, price: price, batch: batchPriced[endpoint])
         } else {
             settlement.cost = 0
             return settlement

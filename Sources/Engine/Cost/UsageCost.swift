@@ -44,8 +44,8 @@ public struct TokenUsage: Sendable, Hashable {
 
     /// US dollars at `price`; `batch` uses the batch prices where the model has them.
     public func cost(at price: ModelPrice, batch: Bool = false) -> Double {
-        let inputPrice = batch ? price.batchInput ?? price.input : price.input
-        let outputPrice = batch ? price.batchOutput ?? price.output : price.output
+        let inputPrice = batch ? price.batchInputPrice : price.input
+        let outputPrice = batch ? price.batchOutputPrice : price.output
         return Double(uncachedInput) * inputPrice + Double(output) * outputPrice
             + Double(cacheRead) * (price.cacheRead ?? inputPrice) + Double(cacheWrite) * (price.cacheWrite ?? inputPrice)
     }

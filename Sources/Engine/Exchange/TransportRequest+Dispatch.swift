@@ -13,6 +13,7 @@ extension TransportRequest {
         let record = dispatch.attempt.record
         var body = translated
         if let model = endpoint.model { body = body.setting("model", to: .string(model)) }
+        if let tier = endpoint.serviceTier { body = body.setting("service_tier", to: .string(tier)) }
         var carries = false
         let path = endpoint.url.requestPath(batchPath: record.path, dialect: endpoint.dialect)
         // Only completions stream: an embeddings or moderation line is sent as it is.

@@ -13,6 +13,8 @@ public enum EngineCommand: Sendable, Hashable {
     case setEndpointMaxInFlight(endpoint: Int, Int)
     /// Stop sending; in-flight requests finish and are written.
     case stop
+    /// Cancel a batch route's open batches (every route's when nil); their unfinished records go real-time.
+    case unbatch(endpoint: Int?)
 }
 
 /// Where a command came from, for the log and the report's operator actions.

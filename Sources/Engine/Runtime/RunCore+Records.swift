@@ -29,7 +29,7 @@ extension RunCore {
             }
         }
         if resumed > 0 { stats.append((.resumed(count: resumed), now)) }
-        scheduler.enqueue(records)
+        route(records, now: now, into: &actions)
     }
 
     /// A line that is not sent: one error record with its line number.

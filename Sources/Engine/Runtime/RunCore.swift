@@ -27,6 +27,14 @@ struct RunCore {
         case serverLoad(endpoint: Int, ServerLoad?)
         /// fanout's own CPU use and event-loop lag were measured.
         case clientLoad(ClientLoad)
+        /// The provider said how a batch stands.
+        case batchStatus(key: String, BatchObject)
+        /// A batch ended; its results, each by custom_id.
+        case batchEnded(key: String, BatchObject, [BatchResult])
+        /// A batch could not be created (`validation`: the provider refused it).
+        case batchFailed(key: String, EngineError, validation: Bool)
+        /// A journalled batch never reached the provider: its records are free.
+        case batchOrphaned(key: String)
     }
 
     enum Action: Sendable {
@@ -46,6 +54,12 @@ struct RunCore {
         case resizePools([(endpoint: Int, connections: Int)])
         /// Requests in flight are abandoned (the drain timeout passed): cancel them.
         case cancelInFlight
+        /// Journal, upload and create this batch, and watch it to its end.
+        case submitBatch(BatchBook.Submission)
+        /// Cancel the batch with this key.
+        case cancelBatch(String)
+        /// The batch's results are written (and flushed): mark it done in the journal.
+        case batchDone(String)
         /// Nothing more will happen: close the files and report.
         case finish
     }
@@ -82,6 +96,29 @@ struct RunCore {
     private var clientLoad: ClientLoad?
     /// The sends so far of records sent more than once and not yet final, by line (`SendTrace`).
     var sendTraces: [Int: [SendTrace]] = [:]
+    /// The batch routes' batches (`BatchBook`); `hasBatchRoutes` when any endpoint is one.
+    var batches: BatchBook
+    let hasBatchRoutes: Bool
+    /// Some real-time endpoint can take records (a run of batch routes only has none).
+    var hasRealtimeRoute: Bool {
+        scheduler.balancer.weights.indices.contains { batches.endpoints[$0].batch == nil && scheduler.balancer.weights[$0] > 0 }
+    }
+    /// The smooth weighted scores of the split between real-time (-1) and each batch route.
+    var routeScores: [Int: Double] = [:]
+    /// Records routed to a batch route with no room, and no real-time endpoint to take them.
+    var waitingForBatch: [RequestRecord] = []
+    /// Batch routes `unbatch` took out of the split.
+    var unbatched: Set<Int> = []
+    /// Attempts that counted for records a batch sends again, by line.
+    var batchAttempts: [Int: Int] = [:]
+    /// `--deadline`: when batch routes are given up for real-time ones.
+    var deadline: BatchDeadline?
+    /// What the real-time endpoints have shown they carry.
+    var realtimeThroughput = ThroughputPeak()
+    /// US dollars batch answers saved against the real-time price.
+    var batchSaved = 0.0
+    /// The fill time a timer was armed for.
+    var batchTimer: Double?
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -95,6 +132,17 @@ struct RunCore {
         serviceLevels = configuration.serviceLevels
         routing = DialectRouting(configuration.endpoints.map(\.dialect))
         self.levels = levels
+        batches = BatchBook(endpoints: configuration.endpoints, keyPrefix: Self.batchKeyPrefix(wallStart: wallStart, seed: seed))
+        hasBatchRoutes = configuration.endpoints.contains { $0.batch != nil }
+        for recovered in configuration.batchRecovery {
+            batches.recover(key: recovered.entry.key, endpoint: recovered.endpoint, lines: recovered.entry.lines, now: 0)
+        }
+        deadline = configuration.deadline.map { BatchDeadline(deadline: $0, start: 0, endpoints: configuration.endpoints) }
+    }
+
+    /// Batch keys begin with the run's start (base 36) and a bit of its seed: unique across runs.
+    static func batchKeyPrefix(wallStart: Double, seed: UInt64) -> String {
+        "fo" + String(Int(max(0, wallStart)), radix: 36) + String(seed & 0xFFFF, radix: 36)
     }
 
     /// The first actions: ask for input, and whatever the scheduler can do before any arrives.
@@ -112,6 +160,7 @@ struct RunCore {
         switch event {
         case .command(let command, let source):
             apply(command, now: now)
+            if case .unbatch(let endpoint) = command { unbatch(endpoint: endpoint, now: now, reason: "asked for (\(source.rawValue))", into: &actions) }
             let endpoint = command.endpointIndex.flatMap { names.indices.contains($0) ? names[$0] : nil }
             stats.append((.action(command, endpoint: endpoint, from: source), now))
             if levels.infos { actions.append(.log(.command(command, from: source))) }
@@ -131,6 +180,7 @@ struct RunCore {
             if levels.debugs { actions.append(.log(.resent(dispatch.attempt.record, endpoint: names[dispatch.endpoint]))) }
         case .timerFired:
             timerDeadline = nil
+            batchTimer = nil
         case .tick:
             announce(scheduler.accrueSpend(now: now), into: &actions)
             if fatalError == nil { actions.append(.flush) }
@@ -148,6 +198,8 @@ struct RunCore {
         case .clientLoad(let load):
             if load.isBound && clientLoad?.isBound != true { actions.append(.log(.clientBound(load))) }
             clientLoad = load
+        case .batchStatus, .batchEnded, .batchFailed, .batchOrphaned:
+            handleBatch(event, now: now, into: &actions)
         }
         pump(now: now, into: &actions)
     }
@@ -164,7 +216,8 @@ struct RunCore {
 
     /// How the run ended, once `finish` was returned.
     var result: (fatalError: EngineError?, wasStopped: Bool, abandoned: Int, unreachable: [(endpoint: String, lastError: String)]?) {
-        let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0)
+        let unfinished = !(scheduler.sourceFinished && scheduler.bufferedCount == 0 && scheduler.pendingRetryCount == 0 && batches.isIdle
+                           && waitingForBatch.isEmpty)
         let unreachable = scheduler.stoppedUnreachable ? names.indices.map { index in
             (names[index], scheduler.health[index].lastFailure.map { redactor.message(for: $0) } ?? "no answer")
         } : nil
@@ -183,6 +236,7 @@ struct RunCore {
         case .setMaxInFlight(let cap): scheduler.setMaxInFlight(cap)
         case .setMaxInFlightAuto: scheduler.setMaxInFlightAuto(now: now)
         case .setEndpointMaxInFlight(let endpoint, let cap): scheduler.setMaxInFlight(cap, endpoint: endpoint, now: now)
+        case .unbatch: break
         }
     }
 
@@ -200,6 +254,14 @@ struct RunCore {
         for endpoint in closingEndpoints { control.endpoints[endpoint].reusesConnections = false }
         for (endpoint, load) in serverLoads { control.endpoints[endpoint].server = load }
         control.client = clientLoad
+        if hasBatchRoutes {
+            let views = batches.views(now: now)
+            for index in control.endpoints.indices where batches.endpoints[index].batch != nil {
+                control.endpoints[index].inFlight += batches.count(at: index)
+                control.endpoints[index].batches = views[index] ?? []
+            }
+            control.deadline = deadline?.figures(now: now, saved: batchSaved)
+        }
         return .publish(stats, control)
     }
 
@@ -221,7 +283,8 @@ struct RunCore {
     /// buffer runs low.
     private mutating func pump(now: Double, into actions: inout [Action]) {
         resizePools(into: &actions)
-        if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding, scheduler.bufferedCount < Self.readAhead {
+        pumpBatches(now: now, into: &actions)
+        if !scheduler.sourceFinished, !scheduler.isStopping, !demandOutstanding, scheduler.bufferedCount < Self.readAhead, waitingForBatch.isEmpty {
             demandOutstanding = true
             actions.append(.askForInput)
         }
@@ -237,6 +300,9 @@ struct RunCore {
                     timerDeadline = until
                     actions.append(.armTimer(at: until))
                 }
+                return
+            case .finished where !scheduler.isStopping && (!batches.isIdle || !waitingForBatch.isEmpty):
+                // Batches are open at the provider: their results are still to come.
                 return
             case .finished:
                 isFinished = true

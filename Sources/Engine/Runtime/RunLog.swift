@@ -33,6 +33,14 @@ struct RunLog {
         case closesConnections(String)
         /// fanout's own CPU or event-loop lag passed its threshold (said each time it starts).
         case clientBound(ClientLoad)
+        /// A batch was packed and goes to the provider.
+        case batchSubmitted(String, key: String, records: Int)
+        /// A batch's cancel was asked for.
+        case batchCancelled(key: String, reason: String)
+        /// A batch ended and its results were written (`notRun`: records that go again).
+        case batchEnded(String, id: String, status: String, records: Int, notRun: Int)
+        /// The provider refused a batch (`again`: its records go in one more).
+        case batchRefused(key: String, message: String, again: Bool)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -76,6 +84,16 @@ struct RunLog {
         case .clientBound(let load):
             logger.warning("\(ClientLoad.warning)", metadata: ["cpu_percent": "\(Int(load.cpuPercent.rounded()))",
                                                             "loop_lag_ms_p99": "\(Int(load.loopLagP99Ms.rounded()))"])
+        case .batchSubmitted(let endpoint, let key, let records):
+            logger.info("batch submitted", metadata: ["endpoint": .string(endpoint), "key": .string(key), "records": "\(records)"])
+        case .batchCancelled(let key, let reason):
+            logger.notice("batch cancelled", metadata: ["key": .string(key), "reason": .string(reason)])
+        case .batchEnded(let endpoint, let id, let status, let records, let notRun):
+            logger.info("batch ended", metadata: ["endpoint": .string(endpoint), "batch_id": .string(id), "status": .string(status),
+                                                  "records": "\(records)", "not_run": "\(notRun)"])
+        case .batchRefused(let key, let message, let again):
+            logger.warning(again ? "batch refused: its records go in one more batch" : "batch refused again: its records fail",
+                           metadata: ["key": .string(key), "error": .string(message)])
         case .spendStopped(let reason, let figures):
             logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
                            metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])

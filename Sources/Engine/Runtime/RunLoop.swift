@@ -19,6 +19,8 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     private var publications: [([(StatsEvent, Double)], ControlState)] = []
     private var writesFailed = false
     private var timer: Task<Void, Never>?
+    /// Carries the batch routes' batches (nil: the run has none).
+    private let batchWorker: BatchWorker<C>?
 
     init(runner: Runner<C>, start: C.Instant, log: RunLog, askForMore: AsyncStream<Void>.Continuation) {
         self.runner = runner
@@ -32,6 +34,13 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
                        wallStart: runner.wallClock() - now())
         sender = AttemptSender(configuration: configuration, transport: runner.transport, inbox: runner.inbox,
                                wallClock: runner.wallClock, now: now)
+        batchWorker = runner.batchAPIs.isEmpty ? nil
+            : BatchWorker(apis: runner.batchAPIs, endpoints: configuration.endpoints, journal: configuration.batchJournal, inbox: runner.inbox,
+                          clock: runner.clock, wallClock: runner.wallClock)
+        if let batchWorker {
+            let known = Set(configuration.batchRecovery.compactMap(\.entry.batchID))
+            for recovered in configuration.batchRecovery { batchWorker.recover(recovered.entry, endpoint: recovered.endpoint, knownBatchIDs: known) }
+        }
     }
 
     /// The core's first actions: ask for input, and whatever it can do before any arrives.
@@ -75,6 +84,8 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     /// Closes the files, publishes the last figures (marked finished) and says how the run ended.
     mutating func shutDown() async -> RunResult {
         timer?.cancel()
+        batchWorker?.stop()
+        if let journal = runner.configuration.batchJournal, BatchJournal.unfinished(at: journal.path).isEmpty { journal.remove() }
         askForMore.finish()
         let sink = runner.sink
         writing { () throws(EngineError) in try sink.close() }
@@ -131,6 +142,12 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
             for size in sizes { runner.transport.setConnectionLimit(size.connections, endpoint: size.endpoint) }
         case .cancelInFlight:
             runner.transport.cancelAll()
+        case .submitBatch(let submission):
+            batchWorker?.submit(submission)
+        case .cancelBatch(let key):
+            batchWorker?.cancel(key)
+        case .batchDone(let key):
+            batchWorker?.finished(key)
         case .finish:
             break
         }

@@ -19,6 +19,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
     let wallClock: @Sendable () -> Double
     var serverMetrics: (any ServerMetricsSource)?
     var watchesClient = false
+    /// The batch routes' APIs, by endpoint index.
+    var batchAPIs: [Int: any BatchAPI] = [:]
 
     func run() async -> RunResult {
         let start = clock.now

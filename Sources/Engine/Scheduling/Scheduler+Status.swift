@@ -40,7 +40,7 @@ extension Scheduler {
     /// any of them answers (or has not been tried).
     var everyEndpointFailingSince: Double? {
         var latest: Double?
-        for index in slots.indices where balancer.weights[index] > 0 {
+        for index in slots.indices where balancer.weights[index] > 0 && !batchRoutes[index] {
             guard let since = health[index].failingSince else { return nil }
             latest = max(latest ?? since, since)
         }

@@ -62,6 +62,8 @@ struct Scheduler {
     private(set) var spending: Spending
     /// Each endpoint's API: a record that does not translate goes only to endpoints of its own.
     let dialects: [APIDialect]
+    /// Batch routes: never sent to in real time (their records go in batches, `BatchBook`).
+    let batchRoutes: [Bool]
 
     /// - Parameters:
     ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
@@ -89,6 +91,7 @@ struct Scheduler {
         self.unreachableAfter = unreachableAfter
         spending = Spending(cost, endpoints: endpoints, drainSeconds: drainTimeout, now: now)
         dialects = endpoints.map(\.dialect)
+        batchRoutes = endpoints.map { $0.batch != nil }
     }
 
     /// Records are waiting to go (fresh ones, or retries due).
@@ -155,7 +158,7 @@ struct Scheduler {
         let previous = retryDue ? retries.next?.previousEndpoint : nil
         let next = retryDue ? retries.next?.record : fresh.first
         let chosen = balancer.next(avoiding: previous) { index in
-            slots[index].isOpen(now: now) && health[index].isUsable(now: now) && !spending.outOfFunds[index]
+            !batchRoutes[index] && slots[index].isOpen(now: now) && health[index].isUsable(now: now) && !spending.outOfFunds[index]
                 && (next.map { $0.translates || $0.dialect == dialects[index] } ?? true)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
@@ -243,7 +246,7 @@ struct Scheduler {
             return .succeeded(answer)
         case .failure(let error):
             let othersUsable = slots.indices.contains { index in
-                index != dispatch.endpoint && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
+                index != dispatch.endpoint && !batchRoutes[index] && balancer.weights[index] > 0 && !health[index].isEjected(now: now)
             }
             if error.isOutOfFunds { return outOfFunds(dispatch, error: error, now: now, spent: spent) }
             // A connection the server had closed, or a stream it refused, before any byte of an
@@ -322,6 +325,22 @@ struct Scheduler {
                        rateLimitedSince: dispatch.attempt.rateLimitedSince, spent: spent)
     }
 
+    /// Reserves a batch record's worst case at the batch price under `--max_cost`; nil when it
+    /// does not fit (without a cap: nothing to reserve).
+    mutating func reserveForBatch(_ record: RequestRecord, at endpoint: Int) -> (dollars: Double, promptBound: Int)? {
+        guard spending.isCapped else { return (0, 0) }
+        let reservation = spending.worstCase(of: record, at: endpoint)
+        guard spending.allows(reservation.dollars) else { return nil }
+        spending.reserve(reservation.dollars)
+        return reservation
+    }
+
+    /// Gives back a reservation whose record was not sent after all.
+    mutating func release(reserved dollars: Double) {
+        guard dollars > 0 else { return }
+        spending.release(dollars)
+    }
+
     /// Keeps an endpoint out of the rotation until `until` (later cooldowns win).
     mutating func cool(_ endpoint: Int, until: Double, reason: EndpointStatus.CoolingReason) {
         slots[endpoint].cool(until: until, reason: reason)
@@ -331,7 +350,7 @@ struct Scheduler {
     /// (nil: none is; waiting on in-flight slots or weights instead).
     private func earliestCoolingEnd(after now: Double) -> Double? {
         slots.indices
-            .filter { balancer.weights[$0] > 0 && !spending.outOfFunds[$0] }
+            .filter { !batchRoutes[$0] && balancer.weights[$0] > 0 && !spending.outOfFunds[$0] }
             .flatMap { slots[$0].holdEnds(now: now) + [health[$0].ejectedUntil] }
             .filter { $0 > now }
             .min()

@@ -16,6 +16,8 @@ public struct ControlState: Sendable, Hashable {
     public var endpoints: [EndpointControl] = []
     /// fanout's own CPU use and event-loop lag (nil until first measured, or when not watched).
     public var client: ClientLoad?
+    /// `--deadline`: the time left, the projection, the saving (nil without a deadline).
+    public var deadline: DeadlineFigures?
 
     public init() {}
 }
@@ -38,6 +40,8 @@ public struct EndpointControl: Sendable, Hashable {
     public var reusesConnections = true
     /// What the server's own metrics page said at the last scrape (nil: no page, or it failed).
     public var server: ServerLoad?
+    /// A batch route's open batches and those ended in the last minute.
+    public var batches: [BatchView] = []
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

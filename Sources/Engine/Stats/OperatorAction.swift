@@ -22,6 +22,7 @@ extension EngineCommand {
     public var endpointIndex: Int? {
         switch self {
         case .setWeight(let endpoint, _), .setEndpointMaxInFlight(let endpoint, _): endpoint
+        case .unbatch(let endpoint): endpoint
         default: nil
         }
     }

@@ -96,7 +96,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
         if request.isGet {
             context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: getFields(for: request.headers)))), promise: nil)
         } else {
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: uri, headers: fields(for: request.headers))
+            let plain = request.method == "POST" && request.contentType == nil
+            let headers = plain ? fields(for: request.headers)
+                : makeFields(request.headers, accept: "application/json", contentType: request.contentType ?? "application/json")
+            var head = HTTPRequestHead(version: .http1_1, method: plain ? .POST : HTTPMethod(rawValue: request.method), uri: uri, headers: headers)
             head.headers.add(name: "content-length", value: String(request.body.count))
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: request.body)))), promise: nil)

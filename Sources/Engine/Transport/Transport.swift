@@ -50,6 +50,10 @@ public struct TransportRequest: Sendable {
     public var carriesStreamOptions = false
     /// A `GET` (a server's metrics page) instead of the usual `POST`; the body is then empty.
     public var isGet = false
+    /// Another method than `POST` for a request with a body (`DELETE`, a batch API's calls).
+    public var method = "POST"
+    /// The body's type when it is not JSON (a multipart upload).
+    public var contentType: String?
     /// Asked once the answer's head is in (status, `Content-Type`): a consumer that takes the body
     /// read by read as it arrives, each read timed (nil, or a nil consumer: the body is collected
     /// whole). The exchange's way to read an event stream as it comes, without the transport

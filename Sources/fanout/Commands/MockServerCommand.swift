@@ -10,9 +10,9 @@ struct MockServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-server",
         abstract: "Serve OpenAI-compatible (or, with --api anthropic, Anthropic Messages) mock endpoints, streamed token by token, on local ports.",
-        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM. --port anthropic:PORT serves the Messages API on that port beside OpenAI's on the others.")
+        discussion: "Prints one line per port when ready; stops cleanly on SIGINT or SIGTERM. --port anthropic:PORT serves the Messages API on that port beside OpenAI's on the others; --batch (or batch:PORT) adds the providers' batch APIs.")
 
-    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given); anthropic:PORT serves Anthropic's Messages API there whatever --api says, so one process serves both APIs on different ports.", valueName: "[anthropic:]port"))
+    @Option(name: .customLong("port"), help: ArgumentHelp("A port to serve on (repeatable; 0 picks a free one; default 8001 when neither --port nor --ports is given); anthropic:PORT serves Anthropic's Messages API there whatever --api says, so one process serves both APIs on different ports; batch:PORT also serves the batch APIs there.", valueName: "[anthropic:|batch:]port"))
     var port: [String] = []
 
     @Option(name: .customLong("ports"), help: ArgumentHelp("A range of ports, e.g. 8001-8004.", valueName: "from-to"))
@@ -32,34 +32,37 @@ struct MockServerCommand: AsyncParsableCommand {
     }
 
     /// Each port with the API it speaks.
-    func allPorts() throws -> [(port: Int, api: APIDialect)] {
-        var result: [(port: Int, api: APIDialect)] = []
+    func allPorts() throws -> [(port: Int, api: APIDialect, batch: Bool)] {
+        var result: [(port: Int, api: APIDialect, batch: Bool)] = []
         for spec in port {
-            let (named, rest) = EndpointFile.dialect(ofSpec: spec)
-            guard let number = Int(rest) else { throw ValidationError("--port takes a port number, or anthropic:PORT, not \(spec).") }
-            result.append((number, named ?? api))
+            let (named, isBatch, rest) = EndpointFile.route(ofSpec: spec)
+            guard let number = Int(rest) else { throw ValidationError("--port takes a port number, anthropic:PORT or batch:PORT, not \(spec).") }
+            result.append((number, named ?? api, isBatch))
         }
         if let ports {
             let bounds = ports.split(separator: "-").compactMap { Int($0) }
             guard bounds.count == 2, bounds[0] <= bounds[1], bounds[0] >= 1, bounds[1] <= 65535, bounds[1] - bounds[0] < 1000 else {
                 throw ValidationError("--ports must be a range like 8001-8004.")
             }
-            result += (bounds[0]...bounds[1]).map { ($0, api) }
+            result += (bounds[0]...bounds[1]).map { ($0, api, false) }
         }
         guard result.allSatisfy({ (0...65535).contains($0.port) }) else { throw ValidationError("--port must be between 0 and 65535.") }
-        return result.isEmpty ? [(8001, api)] : result
+        return result.isEmpty ? [(8001, api, false)] : result
     }
 
     func run() async throws {
         let common = try behavior.makeBehavior()
         var servers: [MockServer] = []
-        for (port, api) in try allPorts() {
+        for (port, api, batch) in try allPorts() {
             do {
                 var behavior = common
                 behavior.anthropic = api == .anthropic
+                if batch { behavior.batchSecondsPerRequest = behavior.batchSecondsPerRequest ?? self.behavior.batchSecondsPerRequest }
                 let server = try await MockServer.start(behavior: behavior, host: host, port: port)
                 servers.append(server)
-                Console.out("mock endpoint ready: \(api == .anthropic ? APIDialect.anthropicPrefix : "")\(server.baseURL)")
+                let prefix = behavior.batchSecondsPerRequest != nil ? (api == .anthropic ? "anthropic-batch:" : "batch:")
+                    : (api == .anthropic ? APIDialect.anthropicPrefix : "")
+                Console.out("mock endpoint ready: \(prefix)\(server.baseURL)")
             } catch {
                 for server in servers { await server.stop() }
                 Console.error("fanout mock-server: cannot listen on \(host):\(port): \(error)")
@@ -124,6 +127,17 @@ struct MockBehaviorOptions: ParsableArguments {
           help: "Serve GET /metrics in vLLM's names: requests running (places in use of --capacity), waiting, and the KV cache's share.")
     var serveMetrics = false
 
+    @Flag(name: .customLong("batch"), help: "Also serve OpenAI's Files and Batches API (/v1/files, /v1/batches) and Anthropic's Message Batches (/v1/messages/batches), with time sped up (--batch_seconds_per_request).")
+    var batch = false
+
+    @Option(name: [.customLong("batch_seconds_per_request"), .customLong("batch-seconds-per-request")], parsing: .unconditional,
+            help: ArgumentHelp("Seconds each request of a mock batch takes to run (after 50 ms of validation); results come in a shuffled order.", valueName: "seconds"))
+    var batchSecondsPerRequest = 0.01
+
+    @Option(name: [.customLong("batch_expire_after"), .customLong("batch-expire-after")],
+            help: ArgumentHelp("A mock batch not done after this long expires, its unrun requests reported expired (default: 24h, the providers' window).", valueName: "duration"))
+    var batchExpireAfter: String?
+
     func makeBehavior() throws -> MockBehavior {
         guard let latency = DurationText.seconds(self.latency) else { throw ValidationError("--latency must be a duration like 200ms.") }
         guard let jitter = DurationText.seconds(latencyJitter) else { throw ValidationError("--latency_jitter must be a duration like 50ms.") }
@@ -150,6 +164,14 @@ struct MockBehaviorOptions: ParsableArguments {
         behavior.quotaAfter = quotaAfter
         behavior.closesAfterAnswer = closeAfterAnswer
         behavior.servesMetrics = serveMetrics
+        try Limits.check(batchSecondsPerRequest, "--batch_seconds_per_request", 0.000_001...3600, "seconds")
+        if batch { behavior.batchSecondsPerRequest = batchSecondsPerRequest }
+        if let batchExpireAfter {
+            guard let seconds = DurationText.seconds(batchExpireAfter), seconds > 0, seconds <= 86_400 else {
+                throw ValidationError("--batch_expire_after must be a duration from 1ms to 24h, like 2s.")
+            }
+            behavior.batchExpireAfter = seconds
+        }
         return behavior
     }
 }

@@ -39,7 +39,8 @@ struct ControlSession: Sendable {
         let backend = RunControlBackend(engine: engine, total: total,
                                         context: .init(pid: identity.pid, host: host, startedAt: startedAt, run: info))
         let socket = usableDirectory?.socketPath(for: identity.pid)
-        let server = try await serve(setting, defaultSocket: socket, names: plan.configuration.endpoints.map(\.name), backend: backend, warn: warn)
+        let server = try await serve(setting, defaultSocket: socket, names: plan.configuration.endpoints.map(\.name),
+                                     ranges: Limits.commandRanges(for: plan.configuration.endpoints), backend: backend, warn: warn)
         var tokenEnv: String?
         if case .address(_, _, let variable) = setting { tokenEnv = variable }
         info.control = server?.address.description
@@ -55,20 +56,20 @@ struct ControlSession: Sendable {
     }
 
     /// The server `setting` asks for, or nil for none (or a socket that cannot be made: warned).
-    private static func serve(_ setting: ControlSetting, defaultSocket: String?, names: [String], backend: RunControlBackend,
+    private static func serve(_ setting: ControlSetting, defaultSocket: String?, names: [String], ranges: ControlCommand.Ranges, backend: RunControlBackend,
                               warn: (String) -> Void) async throws(Failure) -> ControlServer? {
         switch setting {
         case .none:
             return nil
         case .defaultSocket:
             guard let defaultSocket else { return nil }
-            return await listen(.socket(path: defaultSocket), token: nil, names: names, backend: backend, warn: warn)
+            return await listen(.socket(path: defaultSocket), token: nil, names: names, ranges: ranges, backend: backend, warn: warn)
         case .address(let address, _, _) where !address.isTCP:
-            return await listen(address, token: nil, names: names, backend: backend, warn: warn)
+            return await listen(address, token: nil, names: names, ranges: ranges, backend: backend, warn: warn)
         case .address(let address, let token, _):
             let server: ControlServer
             do {
-                server = try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
+                server = try await ControlServer.start(at: address, token: token, endpoints: names, ranges: ranges, backend: backend)
             } catch {
                 throw .unusable("\(error); choose another --control address")
             }
@@ -79,10 +80,10 @@ struct ControlSession: Sendable {
         }
     }
 
-    private static func listen(_ address: ControlAddress, token: BearerToken?, names: [String], backend: RunControlBackend,
+    private static func listen(_ address: ControlAddress, token: BearerToken?, names: [String], ranges: ControlCommand.Ranges, backend: RunControlBackend,
                                warn: (String) -> Void) async -> ControlServer? {
         do {
-            return try await ControlServer.start(at: address, token: token, endpoints: names, ranges: Limits.commandRanges, backend: backend)
+            return try await ControlServer.start(at: address, token: token, endpoints: names, ranges: ranges, backend: backend)
         } catch {
             warn("no control socket, so fanout attach cannot reach this run: \(error)")
             return nil

@@ -11,7 +11,7 @@ enum FleetCommands {
     static func split(_ command: EngineCommand, fleet: StatusDocument, shards: [StatusDocument]) -> [String?] {
         let names = fleet.endpoints.map(\.name)
         switch command {
-        case .pause, .resume, .stop, .setMaxInFlightAuto:
+        case .pause, .resume, .stop, .setMaxInFlightAuto, .unbatch(nil):
             return shards.map { _ in command.controlBody(endpoints: names) }
         case .setRate(let total):
             let active = { (shard: StatusDocument) in shard.state == "running" || shard.state == "paused" }
@@ -22,6 +22,8 @@ enum FleetCommands {
             }
         case .setMaxInFlight(let total):
             return shards.map { _ in EngineCommand.setMaxInFlight(max(1, total / max(1, shards.count))).controlBody(endpoints: names) }
+        case .unbatch(let index?):
+            return byName(index, names, shards) { shardIndex, _ in .unbatch(endpoint: shardIndex) }
         case .setWeight(let index, let weight):
             return byName(index, names, shards) { shardIndex, _ in .setWeight(endpoint: shardIndex, weight: weight) }
         case .setEndpointMaxInFlight(let index, let total):

@@ -28,7 +28,9 @@ extension RunPlan {
                                              connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
         // Servers' metrics pages are read on connections of their own, never the requests' pool.
         let serverMetrics = try NIOServerMetricsSource(endpoints: configuration.endpoints, connectTimeout: min(connectTimeout, 1))
+        let batchAPIs = try BatchAPIs.make(endpoints: configuration.endpoints, connectTimeout: connectTimeout,
+                                           runName: "fanout " + URLText.printable(String(inputPath.suffix(200))))
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink,
-                      serverMetrics: serverMetrics.targets.isEmpty ? nil : serverMetrics, watchesClient: true)
+                      serverMetrics: serverMetrics.targets.isEmpty ? nil : serverMetrics, watchesClient: true, batchAPIs: batchAPIs)
     }
 }

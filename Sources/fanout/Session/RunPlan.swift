@@ -223,11 +223,12 @@ extension RunOptions {
         }
         for spec in endpoint + (cookbookURL.map { [$0] } ?? []) {
             do {
-                let (named, unpriced) = EndpointFile.dialect(ofSpec: spec)
+                let (named, isBatch, unpriced) = EndpointFile.route(ofSpec: spec)
                 let (price, rest) = try EndpointFile.price(ofSpec: unpriced)
                 let (url, weight) = try EndpointFile.parseSpec(rest)
                 var configuration = EndpointConfiguration(url: url, weight: weight, apiKey: key)
                 if let named { configuration.dialect = named }
+                if isBatch { configuration.batch = BatchSettings(dialect: configuration.dialect) }
                 configuration.price = price
                 if configuration.dialect == .anthropic, apiKeyEnvOption == nil {
                     configuration.apiKey = try HeaderField.key(in: APIDialect.anthropicKeyVariable, environment: environment)

@@ -23,6 +23,7 @@ extension RunSession {
             plan.configuration.finished = index.finished
             plan.configuration.cost.spentBefore = Self.recordedSpend(index, plan: plan)
             try Self.openJournal(index, plan: &plan)
+            try Self.openBatchJournal(plan: &plan)
             let log = try plan.makeLog(withDashboard: display.usesDashboard)
             if let log { plan.configuration.logger = log.logger }
             do {
@@ -110,6 +111,31 @@ extension RunSession {
         }
         try SpendJournal.compact(at: path, keeping: lines)
         plan.configuration.cost.journal = try SpendJournal(path: path)
+    }
+
+    /// With batch routes: finds the batches an earlier run left open (`--restart` forgets them) and
+    /// opens the journal this run writes its own to. An open batch of an endpoint this run does not
+    /// have stops the run: its records would otherwise be sent twice.
+    static func openBatchJournal(plan: inout RunPlan) throws {
+        guard plan.configuration.endpoints.contains(where: { $0.batch != nil }), !plan.isSpecialFile(plan.savePath) else { return }
+        let path = BatchJournal.path(for: plan.savePath)
+        if plan.restart { unlink(path) }
+        let entries = BatchJournal.unfinished(at: path)
+        let names = plan.configuration.endpoints.map(\.name)
+        for entry in entries {
+            guard let index = names.firstIndex(of: entry.endpoint), plan.configuration.endpoints[index].batch != nil else {
+                throw EngineError.configuration("an earlier run left batch \(entry.batchID ?? entry.key) open on batch route \(entry.endpoint), "
+                    + "which this run does not have: give that endpoint again so its results are collected, or --restart to start over")
+            }
+            plan.configuration.batchRecovery.append((entry, index))
+        }
+        if !entries.isEmpty {
+            let records = entries.reduce(0) { $0 + $1.lines.count }
+            Console.error("fanout: resuming \(entries.count) batch\(entries.count == 1 ? "" : "es") an earlier run left open (\(Format.count(records)) records): "
+                + "their results are collected, their records not sent again")
+        }
+        try BatchJournal.compact(at: path, keeping: entries)
+        plan.configuration.batchJournal = try BatchJournal(path: path)
     }
 
     /// Scans (or, with `--restart`, empties) the outputs, records their owner beside them, and says

@@ -1,0 +1,115 @@
+/// OpenAI's Files and Batches API: `POST /v1/files` (multipart, `purpose=batch`), `POST /v1/batches`,
+/// `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`, `GET /v1/batches`, `GET /v1/files/{id}/content`.
+struct OpenAIBatchAPI: BatchAPI {
+    let http: BatchHTTP
+    /// Names the run in each batch's metadata.
+    let runName: String
+
+    func upload(_ payload: [UInt8], name: String) async throws(EngineError) -> String? {
+        let boundary = "fanout-" + String(UInt64.random(in: .min ... .max), radix: 16)
+        let body = Multipart.body(boundary: boundary, fields: [("purpose", "batch")], file: (name: "file", filename: name, bytes: payload))
+        let json = try await http.json("POST", "/files", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        guard let id = json["id"]?.stringValue else { throw .invalidResponse(status: 200, "the file upload's answer names no id") }
+        return id
+    }
+
+    func create(fileID: String?, payload: [UInt8], key: String) async throws(EngineError) -> BatchObject {
+        let body: JSONValue = .object([
+            JSONField("input_file_id", .string(fileID ?? "")),
+            JSONField("endpoint", "/v1/chat/completions"),
+            JSONField("completion_window", "24h"),
+            JSONField("metadata", .object([
+                JSONField(BatchObject.metadataKey, .string(key)),
+                JSONField("fanout_run", .string(String(runName.prefix(512)))),
+            ])),
+        ])
+        return try object(await http.json("POST", "/batches", body: body.encodedBytes))
+    }
+
+    func get(_ id: String) async throws(EngineError) -> BatchObject {
+        try object(await http.json("GET", "/batches/\(Self.escaped(id))"))
+    }
+
+    func cancel(_ id: String) async throws(EngineError) -> BatchObject {
+        try object(await http.json("POST", "/batches/\(Self.escaped(id))/cancel"))
+    }
+
+    func list(since: Double) async throws(EngineError) -> [BatchObject] {
+        var found: [BatchObject] = []
+        var after: String?
+        for _ in 0..<100 {
+            let page = try await http.json("GET", "/batches?limit=100" + (after.map { "&after=\(Self.escaped($0))" } ?? ""))
+            guard case .array(let items)? = page["data"] else { break }
+            let batches = items.compactMap(BatchObject.init(openAI:))
+            found += batches
+            // Newest first: once a page reaches back past `since`, older pages cannot hold the batch.
+            let oldest = batches.compactMap(\.createdAt).min() ?? since
+            guard page["has_more"] == .bool(true), let last = batches.last?.id, oldest >= since else { break }
+            after = last
+        }
+        return found
+    }
+
+    func results(of batch: BatchObject) async throws(EngineError) -> [BatchResult] {
+        var results: [BatchResult] = []
+        for file in [batch.outputFileID, batch.errorFileID].compactMap({ $0 }) {
+            let bytes = try await http.call("GET", "/files/\(Self.escaped(file))/content")
+            results += BatchHTTP.lines(bytes).compactMap(Self.result)
+        }
+        return results
+    }
+
+    func deleteFile(_ id: String) async {
+        _ = try? await http.call("DELETE", "/files/\(Self.escaped(id))")
+    }
+
+    private func object(_ json: JSONValue) throws(EngineError) -> BatchObject {
+        guard let batch = BatchObject(openAI: json) else { throw .invalidResponse(status: 200, "the batch API's answer is not a batch object") }
+        return batch
+    }
+
+    /// One line of an output or error file: `{"custom_id", "response": {"status_code", "body"}, "error"}`.
+    static func result(_ line: JSONValue) -> BatchResult? {
+        guard let id = line["custom_id"]?.stringValue else { return nil }
+        if let error = line["error"], error.isObject {
+            let code = error["code"]?.stringValue ?? ""
+            let message = error["message"]?.stringValue ?? code
+            if code == "batch_expired" || code == "batch_cancelled" { return BatchResult(customID: id, outcome: .notRun(code)) }
+            return BatchResult(customID: id, outcome: .failed(.http(status: 400, detail: message, code: code)))
+        }
+        guard let response = line["response"], let status = response["status_code"]?.intValue else { return nil }
+        let body = response["body"] ?? .null
+        var headers: [HeaderField] = []
+        if let requestID = response["request_id"]?.stringValue { headers.append(HeaderField("x-request-id", requestID)) }
+        let reply = TransportResponse(status: status, headers: headers, body: body.encodedBytes)
+        switch ResponseParser.interpret(reply, wallClock: 0) {
+        case .success(let answer): return BatchResult(customID: id, outcome: .answered(answer))
+        case .failure(let error): return BatchResult(customID: id, outcome: .failed(error))
+        }
+    }
+
+    /// An id as a path segment: anything but `[A-Za-z0-9_-]` percent-escaped.
+    static func escaped(_ id: String) -> String {
+        var out = ""
+        for byte in id.utf8 {
+            let plain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
+            out += plain ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }
+        return out
+    }
+}
+
+/// A `multipart/form-data` body: text fields, then one file.
+enum Multipart {
+    static func body(boundary: String, fields: [(String, String)], file: (name: String, filename: String, bytes: [UInt8])) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(file.bytes.count + 512)
+        for (name, value) in fields {
+            out += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        out += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/jsonl\r\n\r\n".utf8)
+        out += file.bytes
+        out += Array("\r\n--\(boundary)--\r\n".utf8)
+        return out
+    }
+}
