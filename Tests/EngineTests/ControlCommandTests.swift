@@ -72,3 +72,23 @@ import Testing
         #expect(EngineCommand.setWeight(endpoint: 5, weight: 1).controlBody(endpoints: Self.names) == nil)
     }
 }
+
+@Suite struct UnbatchCommandTests {
+    /// `unbatch` names a batch route or none; a real-time endpoint, or a run without a real-time one, is refused.
+    @Test func readsUnbatch() throws {
+        var ranges = Limits.commandRanges
+        ranges.batchRoutes = ["bat"]
+        let names = ["rt", "bat"]
+        func parse(_ body: String, _ ranges: ControlCommand.Ranges) -> Result<EngineCommand, ControlCommand.Refusal> {
+            ControlCommand.parse(Array(body.utf8), endpoints: names, ranges: ranges)
+        }
+        #expect(try parse(#"{"command":"unbatch","endpoint":"bat"}"#, ranges).get() == .unbatch(endpoint: 1))
+        #expect(try parse(#"{"command":"unbatch"}"#, ranges).get() == .unbatch(endpoint: nil))
+        #expect((try? parse(#"{"command":"unbatch","endpoint":"rt"}"#, ranges).get()) == nil)
+        var batchOnly = ranges
+        batchOnly.hasRealtime = false
+        guard case .failure(let refusal) = parse(#"{"command":"unbatch"}"#, batchOnly) else { Issue.record("refused"); return }
+        #expect(refusal.description.contains("no real-time endpoint"))
+        #expect(EngineCommand.unbatch(endpoint: 1).controlBody(endpoints: names) == #"{"command":"unbatch","endpoint":"bat"}"#)
+    }
+}

@@ -68,6 +68,17 @@ enum DashboardController {
             commands.append(.setMaxInFlight(next))
             view.requested = view.requested.pressed(at: now, scope: view.shardFocus) { $0.totalCap = next }
             view.confirm("in-flight cap \(auto ? "auto" : Format.count(current)) → \(Format.count(next))", at: now)
+        case .unbatch:
+            guard count > 0 else { break }
+            let endpoint = snapshot.endpoints[view.selected]
+            if !endpoint.control.isBatchRoute {
+                view.confirm("b cancels a batch route's batches: select one with ↑ ↓", at: now)
+            } else if !snapshot.endpoints.contains(where: { !$0.control.isBatchRoute }) {
+                view.confirm("no real-time endpoint to send \(endpoint.name)'s records to: its batches go on", at: now)
+            } else {
+                commands.append(.unbatch(endpoint: view.selected))
+                view.confirm("cancelling \(endpoint.name)'s open batches: what they had not done goes real-time", at: now)
+            }
         case .resetWeights:
             for (index, endpoint) in snapshot.endpoints.enumerated()
             where (requested.weights[endpoint.name] ?? endpoint.weight) != endpoint.initialWeight {

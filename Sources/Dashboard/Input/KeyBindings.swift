@@ -9,6 +9,8 @@ enum DashboardCommand: Hashable, Sendable {
     /// The global in-flight cap × / ÷ 1.25.
     case totalCapUp, totalCapDown
     case drain, resetWeights
+    /// Cancel the selected batch route's open batches (their unfinished records go real-time).
+    case unbatch
     case toggleHelp
     /// Graceful: stop sending, finish in-flight requests, write, exit.
     case quit
@@ -61,6 +63,8 @@ public enum KeyBindings {
             bindings: [([.character("{")], .totalCapDown), ([.character("}")], .totalCapUp)]),
         Row(label: "0", meaning: "drain the selected endpoint (weight 0)",
             bindings: [([.character("0")], .drain)], footer: ("0", "drain"), compactFooter: ("0", "drain")),
+        Row(label: "b", meaning: "cancel the selected batch route's open batches: what they had not done goes to the real-time endpoints",
+            bindings: [([.character("b")], .unbatch)]),
         Row(label: "r", meaning: "restore the starting weights",
             bindings: [([.character("r")], .resetWeights)], footer: ("r", "reset weights"), compactFooter: ("r", "reset")),
         Row(label: "?", meaning: "help: every key (any key closes it)",

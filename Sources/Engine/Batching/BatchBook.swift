@@ -208,10 +208,11 @@ struct BatchBook: Sendable {
         for line in lines { held[line] = (key, endpoint) }
     }
 
-    /// A recovered batch nothing of which reached the provider: its records are free again.
-    mutating func forget(_ key: String) {
-        open.removeValue(forKey: key)
+    /// A recovered batch nothing of which reached the provider: its records are free again
+    /// (returned: those read already; the rest are sent as they are read).
+    mutating func forget(_ key: String) -> [RequestRecord] {
         held = held.filter { $0.value.key != key }
+        return open.removeValue(forKey: key)?.members.values.map(\.record).sorted { $0.line < $1.line } ?? []
     }
 
     /// What became of a record read again that a recovered batch holds.

@@ -99,7 +99,9 @@ final class BatchWorker<C: Clock>: Sendable where C.Duration == Duration {
     private func watch(_ start: BatchObject, key: String, endpoint: Int, api: any BatchAPI) async {
         var batch = start
         var cancelSent = false
-        let interval = settings[endpoint]?.pollInterval ?? 30
+        let longest = settings[endpoint]?.pollInterval ?? 30
+        // Polls start at 1 s and double up to poll_interval: a small batch is not left waiting a whole interval.
+        var interval = min(longest, 1)
         while !Task.isCancelled {
             if !batch.hasEnded {
                 if !cancelSent, cancels.withLock({ $0.contains(key) }) {
@@ -109,6 +111,7 @@ final class BatchWorker<C: Clock>: Sendable where C.Duration == Duration {
                     continue
                 }
                 guard await pause(interval, unlessCancelling: cancelSent ? nil : key) else { return }
+                interval = min(longest, interval * 2)
                 if let updated = try? await api.get(batch.id) {
                     batch = updated
                     inbox.post(.batchStatus(key: key, batch))
@@ -152,7 +155,7 @@ final class BatchWorker<C: Clock>: Sendable where C.Duration == Duration {
                     inbox.post(.batchStatus(key: entry.key, batch))
                     return await watch(batch, key: entry.key, endpoint: endpoint, api: api)
                 }
-                if let batch = try await matchByCustomIDs(entry, among: listed, api: api) {
+                if api is AnthropicBatchAPI, let batch = try await matchByCustomIDs(entry, among: listed, api: api) {
                     try journal?.created(key: entry.key, batchID: batch.object.id)
                     inbox.post(.batchEnded(key: entry.key, batch.object, batch.results)); return
                 }
@@ -168,7 +171,6 @@ final class BatchWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// takes the one whose results name its custom_ids.
     private func matchByCustomIDs(_ entry: BatchJournal.Entry, among listed: [BatchObject], api: any BatchAPI) async throws(EngineError)
         -> (object: BatchObject, results: [BatchResult])? {
-        guard listed.first?.resultsURL != nil || listed.contains(where: { $0.status == "in_progress" || $0.status == "ended" }) else { return nil }
         let wanted = Set(entry.customIDs)
         for candidate in listed where candidate.createdAt.map({ $0 >= entry.at - 300 }) ?? true {
             var batch = candidate

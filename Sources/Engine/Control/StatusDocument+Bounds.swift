@@ -122,6 +122,20 @@ private struct Bounds {
             figure(&server.scrapedAt, 0...1e12)
             endpoint.server = server
         }
+        if var batches = endpoint.batches {
+            // The screen shows a few; a status listing thousands is not believed past the first hundred.
+            if batches.count > 100 { batches = Array(batches.prefix(100)) }
+            for index in batches.indices {
+                count(&batches[index].total)
+                count(&batches[index].completed)
+                count(&batches[index].failed)
+                figure(&batches[index].createdAt, 0...1e12)
+                figure(&batches[index].expiresAt, 0...1e12)
+                batches[index].id = String(batches[index].id.prefix(128))
+                batches[index].status = String(batches[index].status.prefix(32))
+            }
+            endpoint.batches = batches
+        }
         if var limits = endpoint.providerLimits {
             count(&limits.limitRequests)
             count(&limits.remainingRequests)

@@ -18,7 +18,12 @@ extension StatusDocument {
         @Nullable public var reusesConnections: Bool? = nil
         /// What its server's own metrics page said at the last scrape (nil: no page).
         @Nullable public var server: Server? = nil
+        /// Requests awaiting an answer; a batch route's records in batches (filling or open).
         public var inFlight: Int
+        /// A batch route's open batches and those ended in the last minute (empty for a real-time endpoint; absent from runs before this field).
+        @Nullable public var batches: [Batch]? = nil
+        /// `realtime` or `batch` (absent from runs before this field).
+        @Nullable public var route: String? = nil
         /// Its in-flight cap (nil: only the global one).
         @Nullable public var cap: Int? = nil
         public var capAuto: Bool

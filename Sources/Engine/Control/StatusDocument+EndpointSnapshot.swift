@@ -35,6 +35,8 @@ extension StatusDocument.Endpoint {
         costUsd = endpoint.control.spent
         reusesConnections = endpoint.control.reusesConnections
         server = endpoint.control.server.map(StatusDocument.Server.init)
+        batches = endpoint.control.batches.map(StatusDocument.Batch.init)
+        route = endpoint.control.isBatchRoute ? "batch" : "realtime"
         p50Ms = endpoint.p50.map { $0 * 1000 }
         p90Ms = endpoint.p90.map { $0 * 1000 }
         p99Ms = endpoint.p99.map { $0 * 1000 }
@@ -79,6 +81,8 @@ extension StatusDocument.Endpoint {
         control.spent = costUsd ?? 0
         control.reusesConnections = reusesConnections ?? true
         control.server = server?.load
+        control.batches = (batches ?? []).map(\.view)
+        control.isBatchRoute = route == "batch"
         var endpoint = EndpointSnapshot(name: name, url: url, initialWeight: initialWeight, control: control)
         endpoint.sent = sent
         endpoint.succeeded = ok

@@ -91,6 +91,7 @@ extension StatusDocument {
         snapshot.control.endpoints = snapshot.endpoints.map(\.control)
         if let cost { snapshot.control.spend = cost.figures }
         snapshot.control.client = client?.load
+        snapshot.control.deadline = deadline?.figures
         return snapshot
     }
 }

@@ -43,6 +43,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     @Nullable public var cost: Cost? = nil
     /// fanout's own CPU use and event-loop lag (absent from runs before this field, null before measured).
     @Nullable public var client: Client? = nil
+    /// `--deadline` (null without one; absent from runs before this field).
+    @Nullable public var deadline: Deadline? = nil
     public var endpoints: [Endpoint]
 
     /// What the run works on.

@@ -34,7 +34,8 @@ extension RunCore {
             actions.append(.batchDone(key))
         case .batchOrphaned(let key):
             // Nothing of it reached the provider: its records are sent as any others when read.
-            batches.forget(key)
+            let free = batches.forget(key)
+            route(free, now: now, into: &actions)
             actions.append(.batchDone(key))
         default:
             break

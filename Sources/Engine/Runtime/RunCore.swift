@@ -259,8 +259,10 @@ struct RunCore {
             for index in control.endpoints.indices where batches.endpoints[index].batch != nil {
                 control.endpoints[index].inFlight += batches.count(at: index)
                 control.endpoints[index].batches = views[index] ?? []
+                control.endpoints[index].isBatchRoute = true
             }
             control.deadline = deadline?.figures(now: now, saved: batchSaved)
+            control.wallTime = lines.wallStart + now
         }
         return .publish(stats, control)
     }

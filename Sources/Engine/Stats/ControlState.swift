@@ -18,6 +18,8 @@ public struct ControlState: Sendable, Hashable {
     public var client: ClientLoad?
     /// `--deadline`: the time left, the projection, the saving (nil without a deadline).
     public var deadline: DeadlineFigures?
+    /// Unix seconds when published, for batches' ages (0: not known, e.g. read from another run's status).
+    public var wallTime: Double = 0
 
     public init() {}
 }
@@ -42,6 +44,8 @@ public struct EndpointControl: Sendable, Hashable {
     public var server: ServerLoad?
     /// A batch route's open batches and those ended in the last minute.
     public var batches: [BatchView] = []
+    /// It is a batch route (`route: batch`).
+    public var isBatchRoute = false
 
     public init(weight: Double, inFlight: Int, status: EndpointStatus? = nil) {
         self.weight = weight

@@ -25,6 +25,7 @@ enum SummaryReport {
         if snapshot.serviceLevels != nil, let share = snapshot.goodShare { parts.append("good \(Format.percent(share))") }
         if let cost = SpendText.progressPart(snapshot, total: total) { parts.append(cost) }
         if let server = serverPart(snapshot.endpoints) { parts.append(server) }
+        if let batches = batchPart(snapshot) { parts.append(batches) }
         if let client = snapshot.control.client, client.isBound {
             parts.append("\(ClientLoad.warning) (cpu \(Format.fixed(client.cpuPercent, digits: 0))%, lag p99 \(Format.fixed(client.loopLagP99Ms, digits: 0))ms)")
         }
@@ -38,6 +39,18 @@ enum SummaryReport {
         guard !loads.isEmpty else { return nil }
         let running = loads.compactMap(\.running).reduce(0, +), waiting = loads.compactMap(\.waiting)
         return "server run \(Format.gauge(running)) wait \(waiting.isEmpty ? "–" : Format.gauge(waiting.reduce(0, +)))"
+    }
+
+    /// `batches 2 open (in_progress 1,200/5,000; validating 0/5,000) · deadline in 2h 10m` (nil: no batch and no deadline).
+    static func batchPart(_ snapshot: StatsSnapshot) -> String? {
+        let open = snapshot.endpoints.flatMap(\.control.batches).filter { !["completed", "ended", "expired", "cancelled", "failed"].contains($0.status) }
+        var parts: [String] = []
+        if !open.isEmpty {
+            let each = open.prefix(4).map { "\($0.status) \(Format.count($0.completed + $0.failed))/\(Format.count($0.total))" }
+            parts.append("batches \(open.count) open (\(each.joined(separator: "; "))\(open.count > 4 ? "; …" : ""))")
+        }
+        if let deadline = snapshot.control.deadline { parts.append(BatchPanel.deadlineText(deadline)) }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.

@@ -14,10 +14,10 @@ struct RunOptions: ParsableArguments {
     @Option(name: .both("errors_filepath"), help: ArgumentHelp("Where final failures go (default: named after the save file, out.jsonl → out_errors.jsonl; an errors.jsonl beside it that already holds this input's failures keeps being used).", valueName: "path"), completion: .file())
     var errorsFilepath: String?
 
-    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3; anthropic:URL (or https://api.anthropic.com) speaks Anthropic's Messages API, with its key from ANTHROPIC_API_KEY; +free (your own server: answers cost nothing) or +price=IN/OUT (US dollars per million input/output tokens) at the end sets its price.", valueName: "[anthropic:]url[@weight][+free|+price=in/out]"))
+    @Option(name: .customLong("endpoint"), help: ArgumentHelp("An endpoint URL with an optional weight after the last @ (repeatable), e.g. http://gpu-a:8000/v1@3; anthropic:URL (or https://api.anthropic.com) speaks Anthropic's Messages API, with its key from ANTHROPIC_API_KEY; +free (your own server: answers cost nothing) or +price=IN/OUT (US dollars per million input/output tokens) at the end sets its price; batch:URL (anthropic-batch:URL) is a batch route: its share of records goes through the provider's batch API at the batch price (docs/batch.md).", valueName: "[anthropic:|batch:|anthropic-batch:]url[@weight][+free|+price=in/out]"))
     var endpoint: [String] = []
 
-    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key, price, cost_per_hour, anthropic_version, metrics_url, server_metrics} (api: openai or anthropic; rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS; price or cost_per_hour: see docs/cost.md; metrics_url: its server's Prometheus page, or none; server_metrics: {running, waiting, kv_cache} metric names; see docs/servers.md).", valueName: "file"), completion: .file())
+    @Option(name: .customLong("endpoints"), help: ArgumentHelp("YAML or JSON file: a list of {name, url, weight, api, api_key_env, model, max_in_flight, headers, rps, rpm, tpm, proxy, ca_file, client_cert, client_key, price, cost_per_hour, anthropic_version, metrics_url, server_metrics, route, batch_max_requests, batch_max_bytes, batch_fill_seconds, poll_interval, max_open_batches, service_tier} (api: openai or anthropic; rps/rpm/tpm: the endpoint's own limits; proxy: a URL or none; ca_file, client_cert, client_key: PEM files for private CAs and mutual TLS; price or cost_per_hour: see docs/cost.md; metrics_url: its server's Prometheus page, or none; server_metrics: {running, waiting, kv_cache} metric names; see docs/servers.md; route: batch and the batch_ keys make a batch route, service_tier: flex asks OpenAI's flex tier; see docs/batch.md).", valueName: "file"), completion: .file())
     var endpointsFile: String?
 
     @Option(name: .both("api_key_env"), help: ArgumentHelp("Environment variable holding the bearer key for endpoints that name none (default OPENAI_API_KEY; unset: no Authorization header).", valueName: "var"))
@@ -40,6 +40,9 @@ struct RunOptions: ParsableArguments {
 
     @Flag(name: .customLong("stream"), help: "Ask every request for a stream (\"stream\": true, stream_options.include_usage), so time to first token, inter-token latency and exact token counts are measured per endpoint; lines that set stream themselves keep it.")
     var stream = false
+
+    @Option(name: .customLong("deadline"), help: ArgumentHelp("Finish the whole file by this time (09:00, today or else tomorrow, local time) or after this long (6h, 90m) at the lowest price: batch routes take records while their batches are projected to end in time, and are cancelled, what they had not done sent real-time, when the real-time endpoints need the time left (see docs/batch.md).", valueName: "time|duration"))
+    var deadline: String?
 
     @Option(name: .customLong("slo"), help: ArgumentHelp("Service-level targets for goodput, any of ttft=500ms,tpot=50ms,e2e=10s: the share and rate of records meeting every one, live and in the summary (ttft and tpot need --stream or streaming lines).", valueName: "targets"))
     var slo: String?

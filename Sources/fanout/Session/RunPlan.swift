@@ -110,6 +110,15 @@ extension RunOptions {
         configuration.learnsLimits = !noLearnLimits
         configuration.stream = stream
         configuration.cost = try makeCost(endpoints: endpoints)
+        if let deadline {
+            guard endpoints.contains(where: { $0.batch != nil }) else {
+                throw ValidationError("--deadline steers batch routes, and this run has none: add one (--endpoint batch:URL, or route: batch in --endpoints).")
+            }
+            guard let seconds = DeadlineText.secondsFromNow(deadline, now: WallClock.now()) else {
+                throw ValidationError("--deadline takes a time like 09:00 or a duration like 6h, not \(deadline).")
+            }
+            configuration.deadline = seconds
+        }
         if let slo {
             let levels = try ServiceLevelText.parse(slo)
             if levels.needsStreaming, !stream, !ServiceLevelText.inputStreams(requestsFilepath) {
