@@ -69,6 +69,7 @@ extension ReportData {
         return .object([
             JSONField("name", .string(endpoint.name)),
             JSONField("url", .string(endpoint.url)),
+            JSONField("route", endpoint.control.isBatchRoute ? "batch" : "realtime"),
             JSONField("weight", .number(endpoint.weight)),
             JSONField("sent", .number(endpoint.sent)),
             JSONField("ok", .number(endpoint.succeeded)),

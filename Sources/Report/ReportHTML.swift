@@ -139,7 +139,7 @@ enum ReportHTML {
     private static func endpointTable(_ snapshot: StatsSnapshot) -> String {
         let head = ["endpoint", "weight", "sent", "ok", "errors", "retries", "resends", "failed records", "p50", "p90", "p99", "TTFT p50", "TTFT p99", "tokens out", "good", "cost"]
         let rows = snapshot.endpoints.map { endpoint in
-            [endpoint.name, Format.weight(endpoint.weight), Format.count(endpoint.sent), Format.count(endpoint.succeeded),
+            [endpoint.name + (endpoint.control.isBatchRoute ? " (batch route)" : ""), Format.weight(endpoint.weight), Format.count(endpoint.sent), Format.count(endpoint.succeeded),
              Format.count(endpoint.errors), Format.count(endpoint.retries), Format.count(endpoint.resends), Format.count(endpoint.failedRecords),
              Format.latency(endpoint.p50), Format.latency(endpoint.p90),
              Format.latency(endpoint.p99), Format.latency(endpoint.tokens.ttft.p50), Format.latency(endpoint.tokens.ttft.p99),

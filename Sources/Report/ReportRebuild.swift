@@ -46,6 +46,8 @@ public struct ReportRebuild {
     /// Lines that were not records of either file (not JSON, or no `id`), skipped.
     public private(set) var skipped = 0
     private var itl: [String: DurationSamples] = [:]
+    /// Endpoints whose lines say `route: "batch"`: batch routes.
+    private var batchRoutes = Set<Int>()
 
     /// Files read that held saved answers: the runs (or shards) the report covers.
     public private(set) var saveFiles = 0
@@ -115,6 +117,7 @@ public struct ReportRebuild {
         }
         let name = value["endpoint"]?.stringValue ?? "(batch)"
         let endpoint = names.firstIndex(of: name) ?? { names.append(name); return names.count - 1 }()
+        if value["route"] == "batch" { batchRoutes.insert(endpoint) }
         var row = Row(endpoint: Int32(endpoint), attempts: Int32(max(1, attempts ?? 1)), start: start, latency: (latency ?? 0) / 1000,
                       promptTokens: Int(prompt ?? 0), completionTokens: Int(completion ?? output ?? 0))
         row.cost = cost
@@ -247,6 +250,7 @@ public struct ReportRebuild {
         var all = DurationSamples()
         for index in snapshot.endpoints.indices {
             snapshot.endpoints[index].url = ""
+            snapshot.endpoints[index].control.isBatchRoute = batchRoutes.contains(index)
             if let samples = itl[snapshot.endpoints[index].name] {
                 snapshot.endpoints[index].tokens.itl = samples.percentiles
                 all.add(samples)

@@ -14,7 +14,8 @@ import Testing
 
     /// Every demo endpoint streams at a pace of its own, with answers of a fixed length.
     @Test func endpointsStream() {
-        #expect(DemoCommand.endpoints.map(\.name) == ["fast", "slow", "flaky", "claude"])
+        #expect(DemoCommand.endpoints.map(\.name) == ["fast", "slow", "flaky", "claude", "batch"])
+        #expect(DemoCommand.endpoints.filter { $0.behavior.batchSecondsPerRequest != nil }.map(\.name) == ["batch"])
         #expect(DemoCommand.endpoints.filter(\.behavior.anthropic).map(\.name) == ["claude"])
         #expect(DemoCommand.endpoints.allSatisfy { $0.behavior.secondsPerToken > 0 && ($0.behavior.outputTokens ?? 0) > 0 })
         #expect(throws: (any Error).self) { try DemoCommand.parse(["--slo", "ttft=never"]) }

@@ -175,7 +175,7 @@ import TestSupport
 
 @Suite(.serialized, .tags(.integration)) struct DemoCommandTests {
     /// A small headless demo completes with every generated record accounted for exactly once, over
-    /// all four endpoints (the Anthropic one included).
+    /// all five endpoints (the Anthropic one and the batch route included).
     @Test func headlessDemo() async throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
@@ -185,7 +185,8 @@ import TestSupport
         let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
         let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
         #expect(ids.count == 600 && Set(ids) == Set((1...600).map(String.init)))
-        #expect(Set(saved.compactMap { $0["endpoint"]?.stringValue }) == ["fast", "slow", "flaky", "claude"])
+        #expect(Set(saved.compactMap { $0["endpoint"]?.stringValue }) == ["fast", "slow", "flaky", "claude", "batch"])
+        #expect(saved.filter { $0["endpoint"] == "batch" }.allSatisfy { $0["route"] == "batch" && $0["batch_id"] != nil })
         // The Anthropic endpoint's answers are Messages answers, the demo's prompts translated for it.
         #expect(saved.filter { $0["endpoint"] == "claude" }.allSatisfy { $0["stop_reason"] == "end_turn" && $0["ttft_ms"] != nil })
         #expect(run.stderr.contains("files in \(harness.directory.path)"))

@@ -160,6 +160,34 @@ import Glibc
         #expect(rerun.status == 0 && server.arrivals == 3000)
     }
 
+    /// The Batches panel on a real screen, and `b` on the batch route: its batches are cancelled,
+    /// what they had not run goes real-time, every record ends once.
+    @Test func batchKeyCancelsBatches() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let server = try await BatchRouteTests.batchMock(secondsPerRequest: 0.02)
+        try harness.writeInput(BatchRouteTests.chatLines(600))
+        let endpoints = try BatchRouteTests.endpoints(harness, port: server.port, realtime: true, extra: ", weight: 3")
+        let exitFile = harness.directory.appendingPathComponent("exit-code").path
+        let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+                         "--max_requests_per_second", "100", "--tui"]
+        let command = ([BinaryTests.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + "; echo $? > '\(exitFile)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", command])
+        #expect(try await waitFor(10) { try tmux.screen().contains("in_progress") }, "the Batches panel shows the open batches")
+        #expect(try tmux.screen().contains("Batches"))
+        try tmux.press("j")
+        try tmux.press("b")
+        #expect(try await waitFor(5) { try tmux.screen().contains("cancelling bat's open batches") })
+        #expect(try await waitFor(30) { FileManager.default.fileExists(atPath: exitFile) })
+        let saved = try Harness.read(harness.savePath)
+        #expect(saved.count == 600 && Set(saved.compactMap { $0["id"]?.stringValue }).count == 600)
+        let executions = try BatchRouteTests.executions(server)
+        #expect(executions.values.allSatisfy { $0 == 1 } && executions.count + server.arrivals == 600)
+        #expect(executions.count < 450, "the cancelled batches' unrun records went real-time")
+    }
+
     /// The spend meter on a real screen: a cap stops sending, the dashboard says so and waits, and
     /// q after that keeps exit 6.
     @Test func spendCapOnTheDashboard() async throws {

@@ -60,6 +60,9 @@ extension RunCore {
             announce(charge.alerts, into: &actions)
             announceSpendWarnings(into: &actions)
             let cost = member.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }
+            if let paid = charge.cost, let full = scheduler.realtimeCost(of: record, usage: answer.usage, at: endpoint), full > paid {
+                batchSaved += full - paid
+            }
             if fatalError == nil {
                 let line = lines.success(record, answer: answer, endpoint: endpoint, attempts: member.attempts + 1, latency: latency,
                                          sentAt: submittedAt, cost: cost)

@@ -335,6 +335,12 @@ struct Scheduler {
         return reservation
     }
 
+    /// What `usage` would have cost at `endpoint`'s model's real-time price (nil: not priced), for the batch saving.
+    mutating func realtimeCost(of record: RequestRecord, usage: JSONValue?, at endpoint: Int) -> Double? {
+        guard let tokens = TokenUsage(usage: usage), let price = spending.price(of: record, at: endpoint) else { return nil }
+        return tokens.cost(at: price)
+    }
+
     /// Gives back a reservation whose record was not sent after all.
     mutating func release(reserved dollars: Double) {
         guard dollars > 0 else { return }

@@ -70,7 +70,11 @@ struct DemoCommand: AsyncParsableCommand {
         var claude = MockBehavior(latency: 0.12, latencyJitter: 0.04, secondsPerToken: 1.0 / 100)
         claude.outputTokens = 40
         claude.anthropic = true
-        return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky), ("claude", 1, claude)]
+        // A batch route: OpenAI's Batch API, sped up (4 ms a request), at half price.
+        var batch = MockBehavior(secondsPerToken: 1.0 / 100)
+        batch.outputTokens = 32
+        batch.batchSecondsPerRequest = 0.004
+        return [("fast", 3, fast), ("slow", 2, slow), ("flaky", 1, flaky), ("claude", 1, claude), ("batch", 1, batch)]
     }()
 
     /// What the demo's endpoints cost, so the meter has something to show: two priced per token like
@@ -81,6 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
         "slow": (nil, 2.4),
         "flaky": (ModelPrice(input: 3e-6, output: 1.5e-5), nil),
         "claude": (ModelPrice(input: 1e-6, output: 5e-6), nil),
+        "batch": (ModelPrice(input: 1.5e-7, output: 6e-7), nil),
     ]
 
     /// `--directory`, created (with its parents) when it does not exist yet.
@@ -121,6 +126,13 @@ struct DemoCommand: AsyncParsableCommand {
             if endpoint.behavior.anthropic {
                 configuration.dialect = .anthropic
                 configuration.model = "claude-haiku-4-5"
+            }
+            if endpoint.behavior.batchSecondsPerRequest != nil {
+                var settings = BatchSettings(dialect: .openAI)
+                settings.fillSeconds = 3
+                settings.pollInterval = 0.5
+                settings.maxRequests = 2000
+                configuration.batch = settings
             }
             endpoints.append(configuration)
         }
