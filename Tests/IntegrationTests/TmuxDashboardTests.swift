@@ -180,7 +180,9 @@ import Glibc
         try tmux.press("j")
         try tmux.press("b")
         #expect(try await waitFor(5) { try tmux.screen().contains("cancelling bat's open batches") })
-        #expect(try await waitFor(30) { FileManager.default.fileExists(atPath: exitFile) })
+        #expect(try await waitFor(30) { try tmux.screen().contains("DONE") })
+        try tmux.press("q")
+        #expect(try await waitFor(5) { FileManager.default.fileExists(atPath: exitFile) })
         let saved = try Harness.read(harness.savePath)
         #expect(saved.count == 600 && Set(saved.compactMap { $0["id"]?.stringValue }).count == 600)
         let executions = try BatchRouteTests.executions(server)
@@ -296,7 +298,8 @@ import Glibc
         let errors = try Harness.read(harness.directory.appendingPathComponent("errors.jsonl").path)
         let ids = (saved + errors).compactMap { $0["id"]?.stringValue }
         #expect(ids.count > 500 && Set(ids).count == ids.count, "\(ids.count) ids, \(Set(ids).count) distinct")
-        #expect(saved.allSatisfy { $0["ttft_ms"] != nil })
+        // Every real-time answer streamed; the batch route's answers come whole, from the batch.
+        #expect(saved.allSatisfy { $0["ttft_ms"] != nil || $0["route"] == "batch" })
     }
     /// A trap while the dashboard holds the terminal (SIGILL here, as a Swift runtime trap raises)
     /// leaves the terminal as it was: canonical mode and echo back, for the shell's next command.
