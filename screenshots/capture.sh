@@ -39,6 +39,13 @@ sleep 1
 shot dashboard-llm
 tmux -L "$socket" send-keys -t shot Up
 
+# The batch route selected: its batches (OpenAI's Batch API, sped up) open and just ended, under the endpoints.
+for _ in 1 2 3 4; do tmux -L "$socket" send-keys -t shot Down; done
+wait_for in_progress 20 || true
+sleep 1
+shot dashboard-batch
+for _ in 1 2 3 4; do tmux -L "$socket" send-keys -t shot Up; done
+
 # Paused, caught while the flaky endpoint cools down: its rate-limit headers said its allowance was spent.
 for _ in $(seq 1 100); do
   tmux -L "$socket" capture-pane -p -t shot | grep -q "cooling" && break

@@ -37,4 +37,15 @@ import Testing
         #expect(abs((anthropic.createdAt ?? 0) - 1_724_179_044.100435) < 0.001)
         #expect(RFC3339.text(1_724_179_044) == "2024-08-20T18:37:24Z")
     }
+
+    /// A provider's absurd counts and times are held to bounds, and its words cannot draw on the screen.
+    @Test func hostileBatchObjectsAreBounded() throws {
+        let json = try JSONParser.parse(#"{"id":"b\u001b[2J","status":"in_progress\u0007","request_counts":{"total":1e300,"completed":-5,"failed":9223372036854775807},"created_at":-1,"expires_at":1e308}"#)
+        let batch = try #require(BatchObject(openAI: json))
+        #expect(batch.total == 1_000_000_000 && batch.completed == 0 && batch.failed == 1_000_000_000)
+        #expect(batch.createdAt == nil && batch.expiresAt == nil)
+        let view = BatchView(id: batch.id, status: batch.status, total: batch.total, completed: batch.completed, failed: batch.failed,
+                             createdAt: nil, expiresAt: nil)
+        #expect(!view.id.unicodeScalars.contains { $0.value < 0x20 } && !view.status.unicodeScalars.contains { $0.value < 0x20 })
+    }
 }

@@ -238,41 +238,18 @@ struct BatchBook: Sendable {
     /// What the screen shows: each endpoint's open batches and those ended in the last minute.
     func views(now: Double) -> [Int: [BatchView]] {
         var views: [Int: [BatchView]] = [:]
-        for (key, batch) in open.sorted(by: { $0.key < $1.key }) {
+        for (key, batch) in open.sorted(by: { ($0.value.submittedAt, $0.key) < ($1.value.submittedAt, $1.key) }) {
             let total = batch.object?.total ?? batch.members.count
             views[batch.endpoint, default: []].append(BatchView(id: batch.object?.id ?? key, status: batch.object?.status ?? "submitting", total: total,
                                                                 completed: batch.object?.completed ?? 0, failed: batch.object?.failed ?? 0,
                                                                 createdAt: batch.object?.createdAt, expiresAt: batch.object?.expiresAt))
         }
-        for item in ended where now - item.at <= 60 {
+        // The most recently ended first: the screen shows the first few.
+        for item in ended.reversed() where now - item.at <= 60 {
             let object = item.object
             views[item.endpoint, default: []].append(BatchView(id: object.id, status: object.status, total: object.total, completed: object.completed,
                                                                failed: object.failed, createdAt: object.createdAt, expiresAt: object.expiresAt))
         }
         return views
-    }
-}
-
-/// One batch as the screen, the progress lines and `/v1/status` show it.
-public struct BatchView: Sendable, Hashable, Codable {
-    /// The provider's batch id (fanout's key while it is being submitted).
-    public var id: String
-    /// As the provider gives it, e.g. `in_progress`.
-    public var status: String
-    public var total: Int
-    public var completed: Int
-    public var failed: Int
-    /// Unix seconds.
-    public var createdAt: Double?
-    public var expiresAt: Double?
-
-    public init(id: String, status: String, total: Int, completed: Int, failed: Int, createdAt: Double?, expiresAt: Double?) {
-        self.id = id
-        self.status = status
-        self.total = total
-        self.completed = completed
-        self.failed = failed
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
     }
 }

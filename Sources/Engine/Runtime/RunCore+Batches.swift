@@ -77,7 +77,7 @@ extension RunCore {
 
     /// Hands a sealed batch to its worker; its records count as sent.
     mutating func submit(_ submission: BatchBook.Submission, now: Double, into actions: inout [Action]) {
-        for _ in submission.members { stats.append((.sent(endpoint: submission.endpoint, isRetry: false), now)) }
+        stats.append((.batched(endpoint: submission.endpoint, count: submission.members.count), now))
         actions.append(.log(.batchSubmitted(names[submission.endpoint], key: submission.key, records: submission.members.count)))
         actions.append(.submitBatch(submission))
     }

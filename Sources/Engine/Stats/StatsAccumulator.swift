@@ -64,6 +64,9 @@ public struct StatsAccumulator: Sendable {
                 totals.retries += 1
                 endpoints[endpoint].retries += 1
             }
+        case .batched(let endpoint, let count):
+            totals.sent += max(0, count)
+            endpoints[endpoint].sent += max(0, count)
         case .resent(let endpoint):
             countSend(endpoint, at: now)
             totals.resends += 1

@@ -3,6 +3,9 @@ public enum StatsEvent: Sendable {
     /// Non-blank input lines read.
     case read(count: Int)
     case sent(endpoint: Int, isRetry: Bool)
+    /// Records sent in one batch to a batch route: counted as sent, but not in the send rate (the
+    /// rate limit governs real-time sends only).
+    case batched(endpoint: Int, count: Int)
     /// A request sent again without spending an attempt: by the exchange on its own (a 400 to
     /// `stream_options`, resent without them), or by the scheduler because the server never
     /// processed it (a connection it had closed, a stream it refused). One more request on the wire.
