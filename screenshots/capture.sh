@@ -39,7 +39,7 @@ sleep 1
 shot dashboard-llm
 tmux -L "$socket" send-keys -t shot Up
 
-# The batch route selected: its batches (OpenAI's Batch API, sped up) open and just ended, under the endpoints.
+# The batch route selected: its batches (OpenAI's Batch API, sped up), open and just ended, where its chart would be.
 for _ in 1 2 3 4; do tmux -L "$socket" send-keys -t shot Down; done
 wait_for in_progress 20 || true
 sleep 1

@@ -105,4 +105,49 @@ import Testing
         #expect(RunCoreTests.sends(actions).allSatisfy { $0.endpoint == 0 } && RunCoreTests.sends(actions).count == batch.members.count)
         #expect(Self.submissions(actions).isEmpty)
     }
+
+    /// A batch the provider refuses goes once more as one batch; refused again, each record is an errors line.
+    @Test func refusedTwiceFailsEachRecord() throws {
+        var core = Self.core(realtime: false, fill: 0)
+        var actions: [RunCore.Action] = []
+        core.start(now: 0, into: &actions)
+        core.handle(.itemsRead(Self.items(2)), now: 0, into: &actions)
+        core.handle(.itemsRead([]), now: 0, into: &actions)
+        let first = try #require(Self.submissions(actions).first)
+        actions.removeAll()
+        core.handle(.batchFailed(key: first.key, .http(status: 400, detail: "invalid file"), validation: true), now: 1, into: &actions)
+        let second = try #require(Self.submissions(actions).first)
+        #expect(second.key != first.key && second.members.map(\.customID) == ["r1", "r2"] && RunCoreTests.writes(actions).isEmpty)
+        actions.removeAll()
+        core.handle(.batchFailed(key: second.key, .http(status: 400, detail: "invalid file"), validation: true), now: 2, into: &actions)
+        let writes = RunCoreTests.writes(actions)
+        #expect(writes.count == 2 && writes.allSatisfy { !$0.1 && $0.0["error"]?.stringValue?.contains("invalid file") == true && $0.0["status"] == 400 })
+        #expect(core.isFinished)
+    }
+
+    /// Under --max_cost a batch-only run stops packing when the next worst case does not fit, and
+    /// still waits for the batch already open (its answers were paid for).
+    @Test func spendCapStopsPackingAndWaitsForOpenBatches() throws {
+        var batch = EndpointConfiguration(name: "bat", url: EndpointURL("http://h:2/v1")!)
+        var settings = BatchSettings(dialect: .openAI)
+        settings.fillSeconds = 0
+        settings.maxRequests = 1
+        batch.batch = settings
+        batch.price = ModelPrice(input: 1e-3, output: 1e-3)
+        var configuration = EngineConfiguration(endpoints: [batch], rate: 0, maxInFlight: 10, retryPolicy: RetryPolicy(maxAttempts: 1))
+        configuration.cost.cap = 0.09
+        configuration.cost.defaultMaxTokens = 100
+        var core = RunCore(configuration: configuration, seed: 1)
+        var actions: [RunCore.Action] = []
+        core.start(now: 0, into: &actions)
+        core.handle(.itemsRead(Self.items(3)), now: 0, into: &actions)
+        let sealed = Self.submissions(actions)
+        #expect(sealed.count == 1, "one worst case (100 tokens and the prompt at half of $0.001) fits under $0.09, two do not")
+        #expect(!core.isFinished, "the open batch is waited for")
+        actions.removeAll()
+        core.handle(.batchEnded(key: sealed[0].key, BatchObject(id: "b1", status: "completed"),
+                                [BatchResult(customID: sealed[0].members[0].customID, outcome: .answered(ParsedAnswer(response: "A")))]), now: 1, into: &actions)
+        #expect(RunCoreTests.writes(actions).count == 1 && core.isFinished)
+        #expect(core.scheduler.spending.stop == .cap)
+    }
 }

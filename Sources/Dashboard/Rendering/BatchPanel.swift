@@ -1,42 +1,61 @@
 import Engine
 
-/// The batch routes' batches under the endpoint table: one line each (id, route, status,
-/// done/total, age, the provider's expiry), and the deadline's projection when one is set.
+/// The batch routes' batches on the dashboard: one summary line under the figures (open batches,
+/// those ended in the last minute, the deadline), and a table of one route's batches (id, status,
+/// done/total, age, the provider's expiry) where the selected endpoint's chart would be.
 public enum BatchPanel {
-    /// At most `capacity` lines (nothing when no batch route has a batch and no deadline is set).
-    static func render(_ snapshot: StatsSnapshot, width: Int, capacity: Int) -> [ScreenLine] {
-        var rows: [(route: String, batch: BatchView)] = []
-        for endpoint in snapshot.endpoints { rows += endpoint.control.batches.map { (endpoint.name, $0) } }
+    static let endedStatuses: Set = ["completed", "ended", "expired", "cancelled", "failed"]
+
+    /// `Batches  2 open: in_progress 1,200/5,000, validating 0/5,000 · 3 ended in the last minute · deadline in …`
+    /// (nil: no batch route has a batch and no deadline is set).
+    static func summary(_ snapshot: StatsSnapshot) -> ScreenLine? {
+        let all = snapshot.endpoints.flatMap(\.control.batches)
         let deadline = snapshot.control.deadline
-        guard capacity > 0, !rows.isEmpty || deadline != nil else { return [] }
-        var lines: [ScreenLine] = []
-        var title = ScreenLine("Batches", .title)
-        if let deadline { title.append("   " + deadlineText(deadline), deadline.batchesCancelled ? .warning : .normal) }
-        lines.append(title)
-        let now = snapshot.control.wallTime
-        for row in rows.prefix(max(0, capacity - 1 - (rows.count > capacity - 1 ? 1 : 0))) {
-            lines.append(line(row.batch, route: row.route, now: now))
+        guard !all.isEmpty || deadline != nil else { return nil }
+        let open = all.filter { !endedStatuses.contains($0.status) }
+        var line = ScreenLine("Batches", .bold)
+        var text = "   \(open.count) open"
+        if !open.isEmpty {
+            text += ": " + open.prefix(3).map { "\($0.status) \(Format.count($0.completed + $0.failed))/\(Format.count($0.total))" }
+                .joined(separator: ", ") + (open.count > 3 ? ", …" : "")
         }
-        if rows.count > capacity - 1, capacity > 1 { lines.append(ScreenLine("  … \(rows.count - (capacity - 2)) more", .dim)) }
-        return Array(lines.prefix(capacity))
+        let ended = all.count - open.count
+        if ended > 0 { text += " · \(ended) ended in the last minute" }
+        line.append(text)
+        if let deadline { line.append(" · " + deadlineText(deadline), deadline.batchesCancelled ? .warning : .normal) }
+        return line
     }
 
-    /// `  batch_abc  gpt-batch  in_progress  1,200/5,000  4m  expires 23h`.
-    static func line(_ batch: BatchView, route: String, now: Double) -> ScreenLine {
+    /// The table of `endpoint`'s batches in `lines` rows: a title, then open batches before ended ones.
+    static func table(_ endpoint: EndpointSnapshot, now: Double, width: Int, lines: Int) -> [ScreenLine] {
+        var title = ScreenLine("Batches", .bold)
+        title.append(" · \(endpoint.name)   \(Format.count(endpoint.control.inFlight)) records in batches")
+        let batches = endpoint.control.batches
+        let ordered = batches.filter { !endedStatuses.contains($0.status) } + batches.filter { endedStatuses.contains($0.status) }
+        guard !ordered.isEmpty else { return [title, ScreenLine("  none open yet: records wait to fill a batch", .dim)] }
+        let room = max(0, lines - 1)
+        var rows = ordered.prefix(room).map { line($0, now: now, width: width) }
+        if ordered.count > room, room > 0 { rows[room - 1] = ScreenLine("  … \(ordered.count - room + 1) more", .dim) }
+        return [title] + rows
+    }
+
+    /// `  batch_abc  in_progress  1,200/5,000  4m  exp 23h 56m` (the id cut to what `width` leaves).
+    static func line(_ batch: BatchView, now: Double, width: Int) -> ScreenLine {
         let done = batch.completed + batch.failed
-        var line = ScreenLine("  " + Format.pad(String(batch.id.prefix(28)), 28) + " " + Format.pad(String(route.prefix(16)), 16) + " ")
+        let idWidth = max(8, min(28, width - 46))
+        var line = ScreenLine("  " + Format.pad(String(batch.id.prefix(idWidth)), idWidth) + " ")
         let style: Style = ["failed", "expired", "cancelled", "canceling", "cancelling"].contains(batch.status) ? .warning
             : ["completed", "ended"].contains(batch.status) ? .good : .normal
-        line.append(Format.pad(batch.status, 12), style)
-        line.append(" " + Format.pad("\(Format.count(done))/\(Format.count(batch.total))", 15, right: true))
-        if let created = batch.createdAt, now > 0 { line.append("  " + Format.pad(Format.duration(max(0, now - created)), 6, right: true), .dim) }
-        if let expires = batch.expiresAt, now > 0, !["completed", "ended", "expired", "cancelled", "failed"].contains(batch.status) {
-            line.append("  expires in " + Format.duration(max(0, expires - now)), .dim)
+        line.append(Format.pad(batch.status, 11), style)
+        line.append(" " + Format.pad("\(Format.count(done))/\(Format.count(batch.total))", 11, right: true))
+        if let created = batch.createdAt, now > 0 { line.append(" " + Format.pad(Format.duration(max(0, now - created)), 5, right: true), .dim) }
+        if let expires = batch.expiresAt, now > 0, !endedStatuses.contains(batch.status) {
+            line.append("  exp " + Format.duration(max(0, expires - now)), .dim)
         }
         return line
     }
 
-    /// `deadline in 1h 20m · batches end in ≈ 40m · real-time needs 12m · saved $3.20`.
+    /// `deadline in 1h 20m · batches end in ≈ 40m · real-time needs 12m · saved $3.20 vs all real-time`.
     public static func deadlineText(_ deadline: DeadlineFigures) -> String {
         var parts = [deadline.secondsLeft >= 0 ? "deadline in \(Format.duration(deadline.secondsLeft))" : "deadline passed"]
         parts.append(deadline.projectedBatchEnd.map { "batches end in ≈ \(Format.duration(max(0, $0)))" } ?? "batch end not known yet")

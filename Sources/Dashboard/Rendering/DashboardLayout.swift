@@ -16,6 +16,7 @@ enum DashboardLayout {
         if wide { top.append(notice(snapshot, width: width, context: context)) }
         top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
         if wide, let cost = SpendText.line(snapshot, total: context.totalLines) { top.append(cost) }
+        if wide, let batches = BatchPanel.summary(snapshot) { top.append(batches) }
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide, shape: EndpointTable.Shape(snapshot)))
 
@@ -35,10 +36,8 @@ enum DashboardLayout {
         // A fleet: its shards under the merged endpoints, before the charts take what is left.
         let shardLines = ShardTable.render(context.shards, width: width, capacity: min(context.shards.count + 1, max(0, room - rows - errorLines - 2)))
         if !shardLines.isEmpty { lines += [ScreenLine()] + shardLines }
-        let batchLines = BatchPanel.render(snapshot, width: width, capacity: min(6, max(0, room - rows - errorLines - shardLines.count - 2)))
-        if !batchLines.isEmpty { lines += [ScreenLine()] + batchLines }
         if width >= ChartPanel.minimumWidth, height >= ChartPanel.minimumHeight {
-            let left = room - rows - errorLines - (shardLines.isEmpty ? 0 : shardLines.count + 1) - (batchLines.isEmpty ? 0 : batchLines.count + 1) - 1
+            let left = room - rows - errorLines - (shardLines.isEmpty ? 0 : shardLines.count + 1) - 1
             let charts = ChartPanel.render(snapshot, selected: view.selected, width: width, lines: min(ChartPanel.maximumLines, left))
             if !charts.isEmpty { lines += [ScreenLine()] + charts }
         }

@@ -81,6 +81,15 @@ public struct DeadlineFigures: Sendable, Hashable, Codable {
     public var batchesCancelled: Bool
     /// US dollars saved against sending every batch answer real-time.
     public var savedUSD: Double
+
+    public init(secondsLeft: Double, margin: Double, projectedBatchEnd: Double?, realtimeNeeds: Double?, batchesCancelled: Bool, savedUSD: Double) {
+        self.secondsLeft = secondsLeft
+        self.margin = margin
+        self.projectedBatchEnd = projectedBatchEnd
+        self.realtimeNeeds = realtimeNeeds
+        self.batchesCancelled = batchesCancelled
+        self.savedUSD = savedUSD
+    }
 }
 
 /// Requests a second the real-time endpoints carried at their busiest (10 s windows), so an idle

@@ -71,6 +71,9 @@ extension RunCore {
         } else if hasRealtimeRoute {
             // Over the cap at the batch price too: the real-time path decides (and stops) as it does.
             return scheduler.enqueue([member.record])
+        } else {
+            // Nothing else can take it: sending stops for money; this record and the rest stay unsent.
+            return scheduler.stopForSpend(.cap, now: now)
         }
         if let sealed = batches.add(member, item: item, at: endpoint, now: now) { submit(sealed, now: now, into: &actions) }
     }
@@ -84,7 +87,12 @@ extension RunCore {
 
     /// Seals the batches due, routes records that waited for room, and cancels batches the deadline gives up on.
     mutating func pumpBatches(now: Double, into actions: inout [Action]) {
-        guard hasBatchRoutes, !scheduler.isStopping else { return }
+        guard hasBatchRoutes else { return }
+        guard !scheduler.isStopping else {
+            // Filling batches never go once the run stops: their records stay unsent, their money is freed.
+            for member in batches.takeFilling(endpoint: nil) { scheduler.release(reserved: member.reserved) }
+            return
+        }
         if !waitingForBatch.isEmpty {
             let waiting = waitingForBatch
             waitingForBatch.removeAll()
@@ -116,6 +124,14 @@ extension RunCore {
             actions.append(.cancelBatch(key))
             actions.append(.log(.batchCancelled(key: key, reason: reason)))
         }
+    }
+
+    /// Batches still to be waited for before the run can end: open ones (also after a stop for
+    /// money, so what was paid for is written; a stop by the operator leaves them to the journal),
+    /// and, while the run goes on, filling ones and records waiting for room.
+    var batchesPending: Bool {
+        if scheduler.isStopping { return scheduler.spending.stop != nil && !batches.open.isEmpty }
+        return !batches.isIdle || !waitingForBatch.isEmpty
     }
 
     /// What the real-time endpoints can carry, requests a second: the limit in force, else what they showed.

@@ -303,7 +303,7 @@ struct RunCore {
                     actions.append(.armTimer(at: until))
                 }
                 return
-            case .finished where !scheduler.isStopping && (!batches.isIdle || !waitingForBatch.isEmpty):
+            case .finished where batchesPending:
                 // Batches are open at the provider: their results are still to come.
                 return
             case .finished:

@@ -2,7 +2,7 @@ import Engine
 
 /// The charts under the endpoint table on large screens: answers/s and output tokens/s over the
 /// last minutes, stacked per endpoint, beside the TTFT (else latency) distribution of the selected
-/// endpoint.
+/// endpoint (a batch route: its batches).
 enum ChartPanel {
     /// Screens at least this large show the charts.
     static let minimumWidth = 120
@@ -18,7 +18,10 @@ enum ChartPanel {
         let leftWidth = width * 3 / 5
         let left = throughput(snapshot, width: leftWidth, lines: lines)
         let endpoint = snapshot.endpoints[max(0, min(selected, snapshot.endpoints.count - 1))]
-        let right = distribution(endpoint, width: width - leftWidth - 2, lines: lines)
+        // A batch route's answers have no first token to chart: its batches are shown instead.
+        let right = endpoint.control.isBatchRoute
+            ? BatchPanel.table(endpoint, now: snapshot.control.wallTime, width: width - leftWidth - 2, lines: lines)
+            : distribution(endpoint, width: width - leftWidth - 2, lines: lines)
         return (0..<lines).map { index in
             let leftLine = index < left.count ? left[index] : ScreenLine()
             var line = ScreenLine(leftLine.spans + [Span(String(repeating: " ", count: max(0, leftWidth - leftLine.width) + 2))])
