@@ -36,7 +36,9 @@ import TestSupport
         var view = ViewState()
         view.selected = snapshot.endpoints.count - 1
         let text = Fixtures.text(snapshot, view: view, width: 160, height: 50)
-        #expect(text.contains("records in batches"), "\(text)")
+        let narrow = Fixtures.text(snapshot, view: view, width: 120, height: 40)
+        #expect(narrow.contains("batch_open ") && narrow.contains("1,200/5,000"), "at 120 columns the ids fit whole: \(narrow)")
+        #expect(text.contains("Batches · ") && text.contains("5,000 in batches"), "\(text)")
         let lines = text.split(separator: "\n")
         let open = lines.firstIndex { $0.contains("batch_open") }, done = lines.firstIndex { $0.contains("batch_done") }
         #expect(open != nil && done != nil && open! < done!)

@@ -29,7 +29,7 @@ public enum BatchPanel {
     /// The table of `endpoint`'s batches in `lines` rows: a title, then open batches before ended ones.
     static func table(_ endpoint: EndpointSnapshot, now: Double, width: Int, lines: Int) -> [ScreenLine] {
         var title = ScreenLine("Batches", .bold)
-        title.append(" · \(endpoint.name)   \(Format.count(endpoint.control.inFlight)) records in batches")
+        title.append(" · \(endpoint.name)  \(Format.count(endpoint.control.inFlight)) in batches")
         let batches = endpoint.control.batches
         let ordered = batches.filter { !endedStatuses.contains($0.status) } + batches.filter { endedStatuses.contains($0.status) }
         guard !ordered.isEmpty else { return [title, ScreenLine("  none open yet: records wait to fill a batch", .dim)] }
@@ -42,14 +42,16 @@ public enum BatchPanel {
     /// `  batch_abc  in_progress  1,200/5,000  4m  exp 23h 56m` (the id cut to what `width` leaves).
     static func line(_ batch: BatchView, now: Double, width: Int) -> ScreenLine {
         let done = batch.completed + batch.failed
-        let idWidth = max(8, min(28, width - 46))
+        // The expiry only where it fits; the id takes what the figures leave.
+        let showsExpiry = width >= 58
+        let idWidth = max(8, min(28, width - (showsExpiry ? 45 : 33)))
         var line = ScreenLine("  " + Format.pad(String(batch.id.prefix(idWidth)), idWidth) + " ")
         let style: Style = ["failed", "expired", "cancelled", "canceling", "cancelling"].contains(batch.status) ? .warning
             : ["completed", "ended"].contains(batch.status) ? .good : .normal
         line.append(Format.pad(batch.status, 11), style)
         line.append(" " + Format.pad("\(Format.count(done))/\(Format.count(batch.total))", 11, right: true))
         if let created = batch.createdAt, now > 0 { line.append(" " + Format.pad(Format.duration(max(0, now - created)), 5, right: true), .dim) }
-        if let expires = batch.expiresAt, now > 0, !endedStatuses.contains(batch.status) {
+        if showsExpiry, let expires = batch.expiresAt, now > 0, !endedStatuses.contains(batch.status) {
             line.append("  exp " + Format.duration(max(0, expires - now)), .dim)
         }
         return line
