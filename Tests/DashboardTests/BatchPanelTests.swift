@@ -24,7 +24,7 @@ import TestSupport
     /// The summary line counts open and ended batches and says the deadline's projection and saving.
     @Test func summaryLine() {
         let text = Fixtures.text(Self.batchSide(), width: 200, height: 40)
-        #expect(text.contains("Batches   1 open: in_progress 1,200/5,000 · 1 ended in the last minute · deadline in 1h 20m"), "\(text)")
+        #expect(text.contains(" Batches      1 open: in_progress 1,200/5,000 · 1 ended in the last minute · deadline in 1h 20m"), "\(text)")
         #expect(text.contains("batches end in ≈ 12m 40s") && text.contains("saved $3.20 vs all real-time"))
         #expect(!Fixtures.text(Fixtures.busy(), width: 200, height: 40).contains("Batches"))
     }

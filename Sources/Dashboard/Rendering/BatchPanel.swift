@@ -13,8 +13,8 @@ public enum BatchPanel {
         let deadline = snapshot.control.deadline
         guard !all.isEmpty || deadline != nil else { return nil }
         let open = all.filter { !endedStatuses.contains($0.status) }
-        var line = ScreenLine("Batches", .bold)
-        var text = "   \(open.count) open"
+        var line = ScreenLine(" Batches      ", .bold)
+        var text = "\(open.count) open"
         if !open.isEmpty {
             text += ": " + open.prefix(3).map { "\($0.status) \(Format.count($0.completed + $0.failed))/\(Format.count($0.total))" }
                 .joined(separator: ", ") + (open.count > 3 ? ", …" : "")
