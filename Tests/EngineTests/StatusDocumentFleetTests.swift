@@ -62,6 +62,26 @@ import Testing
         #expect(fleet.client?.bound == true && fleet.client?.cpuPercent == 95)
     }
 
+    /// A fleet's batch route lists every shard's batches and stays a batch route; the route and
+    /// batches survive the trip through the wire.
+    @Test func batchesOfAFleet() throws {
+        var first = shard(pid: 1, count: 10, latency: 0.1), second = shard(pid: 2, count: 10, latency: 0.1)
+        var one = first.snapshot, two = second.snapshot
+        for (index, snapshot) in [one, two].enumerated() {
+            var copy = snapshot
+            copy.endpoints[1].control.isBatchRoute = true
+            copy.endpoints[1].control.batches = [BatchView(id: "batch_\(index)", status: "in_progress", total: 10, completed: index, failed: 0,
+                                                           createdAt: 100, expiresAt: nil)]
+            if index == 0 { one = copy } else { two = copy }
+        }
+        first = StatusDocument(one, context: .init(pid: 1, host: "box", startedAt: 1, run: first.run))
+        second = StatusDocument(two, context: .init(pid: 2, host: "box", startedAt: 2, run: second.run))
+        #expect(first.snapshot.endpoints[1].control.isBatchRoute && first.snapshot.endpoints[1].control.batches.map(\.id) == ["batch_0"])
+        #expect(first.endpoints[0].route == "realtime" && first.endpoints[0].batches == [])
+        let fleet = try #require(StatusDocument.fleet([first, second]))
+        #expect(fleet.endpoints[1].route == "batch" && fleet.endpoints[1].batches?.map(\.id) == ["batch_0", "batch_1"])
+    }
+
     /// Endpoints merge by name; their percentiles come from the summed histograms, never averaged.
     @Test func percentilesFromMergedHistograms() throws {
         let fleet = try #require(StatusDocument.fleet([shard(pid: 1, count: 90, latency: 0.01), shard(pid: 2, count: 10, latency: 2, both: false)]))

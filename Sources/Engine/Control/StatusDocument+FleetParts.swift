@@ -83,6 +83,10 @@ extension StatusDocument.Endpoint {
         endpoint.server = parts.compactMap(\.server).max { $0.scrapedAt < $1.scrapedAt }
         endpoint.reusesConnections = parts.contains { $0.reusesConnections == false } ? false : endpoint.reusesConnections
         endpoint.lastError = parts.lazy.compactMap(\.lastError).first
+        // Each shard makes batches of its own: the fleet's are all of them (held to the first hundred).
+        let batches = parts.flatMap { $0.batches ?? [] }
+        endpoint.batches = batches.isEmpty && parts.allSatisfy({ $0.batches == nil }) ? nil : Array(batches.prefix(100))
+        endpoint.route = parts.contains { $0.route == "batch" } ? "batch" : endpoint.route
         endpoint.latencyHistogram = StatusDocument.Histogram.sum(parts.map(\.latencyHistogram))
         let quantiles = endpoint.latencyHistogram.quantiles
         (endpoint.p50Ms, endpoint.p90Ms, endpoint.p99Ms) = (quantiles.p50Ms, quantiles.p90Ms, quantiles.p99Ms)

@@ -92,6 +92,8 @@ extension StatusDocument {
         if let cost { snapshot.control.spend = cost.figures }
         snapshot.control.client = client?.load
         snapshot.control.deadline = deadline?.figures
+        // Batches' ages on an attached screen: the run's wall time when it made this status.
+        if endpoints.contains(where: { !($0.batches ?? []).isEmpty }) { snapshot.control.wallTime = startedAt + elapsedS }
         return snapshot
     }
 }
