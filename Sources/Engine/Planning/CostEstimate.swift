@@ -9,6 +9,8 @@ public struct CostEstimate: Sendable {
     private var spending: Spending
     private let shares: [Double]
     private let hourlyRates: [Double]
+    /// Endpoints priced at the batch price (batch routes, `service_tier: flex`).
+    private let batchPriced: [Bool]
     /// US dollars: prompts only, and prompts with every completion at its budget.
     public private(set) var low = 0.0
     public private(set) var high = 0.0
@@ -21,6 +23,7 @@ public struct CostEstimate: Sendable {
         let total = endpoints.reduce(0) { $0 + max(0, $1.weight) }
         shares = endpoints.map { total > 0 ? max(0, $0.weight) / total : 0 }
         hourlyRates = endpoints.map { $0.costPerHour ?? 0 }
+        batchPriced = endpoints.map(\.isBatchPriced)
     }
 
     public mutating func add(_ record: RequestRecord) {
@@ -31,7 +34,8 @@ public struct CostEstimate: Sendable {
                 unpriced[spending.model(of: record, at: index) ?? "", default: 0] += 1
                 return
             }
-            lowShare += shares[index] * prompt * price.input
+            // Batch routes and flex endpoints at the batch price (the worst case already is).
+            lowShare += shares[index] * prompt * (batchPriced[index] ? price.batchInputPrice : price.input)
             highShare += shares[index] * spending.worstCase(of: record, at: index).dollars
         }
         low += lowShare

@@ -95,7 +95,7 @@ struct ValidateCommand: AsyncParsableCommand {
             lines.append("  estimated time: no rate or token limit is set, so the endpoints' speed decides")
         }
         lines.append("  endpoints: " + configuration.endpoints.map { endpoint in
-            var text = "\(endpoint.name) weight \(Format.weight(endpoint.weight))"
+            var text = "\(endpoint.name)\(endpoint.batch != nil ? " (batch route: answered within 24h at the batch price)" : "") weight \(Format.weight(endpoint.weight))"
             if let rps = endpoint.requestsPerSecond { text += ", \(Format.rate(rps)) req/s" }
             if let tpm = endpoint.tokensPerMinute { text += ", \(Format.count(Int(saturating: tpm))) tpm" }
             return text
