@@ -67,3 +67,12 @@ import TestSupport
         #expect(Distribution.bin(of: 0.2) < Distribution.bin(of: 2))
     }
 }
+
+@Suite struct StackedChartMarksTests {
+    /// Twenty endpoints' series each get a glyph and colour no other of them has (the demo's fifth
+    /// endpoint no longer looks like its first).
+    @Test func marksAreDistinct() {
+        let marks = (0..<20).map { StackedChart.mark($0) }
+        #expect(Set(marks.map { "\($0.0)\($0.1)" }).count == 20)
+    }
+}

@@ -9,9 +9,10 @@ enum StackedChart {
     static let glyphs: [Character] = ["█", "▓", "▒", "░"]
     static let colours: [Style] = [.series1, .series2, .series3, .series4, .series5]
 
-    /// The glyph and style of series `index`.
+    /// The glyph and style of series `index`: the fifth endpoint takes the first glyph in the fifth
+    /// colour, so no two of the first twenty look alike.
     static func mark(_ index: Int) -> (Character, Style) {
-        (glyphs[index % glyphs.count], colours[(index / glyphs.count + index) % colours.count])
+        (glyphs[index % glyphs.count], colours[index % colours.count])
     }
 
     /// - Parameters:
