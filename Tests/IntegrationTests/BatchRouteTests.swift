@@ -4,8 +4,15 @@ import MockLLM
 import Testing
 import TestSupport
 
-/// Batch routes end to end: the release-built binary against `MockServer` serving the batch APIs.
+/// Batch routes end to end: the release binary (`scripts/test` builds it; the debug one when it is
+/// missing) against `MockServer` serving the batch APIs.
 @Suite(.serialized, .tags(.integration)) struct BatchRouteTests {
+    static let binary = BinaryTests.releaseBinary
+
+    func fanout(_ arguments: [String]) throws -> BinaryTests.Run {
+        try BinaryTests().fanout(arguments, executable: Self.binary)
+    }
+
     static func batchMock(secondsPerRequest: Double = 0.002, expireAfter: Double? = nil) async throws -> MockServer {
         var behavior = MockBehavior()
         behavior.batchSecondsPerRequest = secondsPerRequest
@@ -43,7 +50,7 @@ import TestSupport
         defer { harness.cleanUp() }
         try harness.writeInput(Self.chatLines(2000))
         let endpoints = try Self.endpoints(harness, port: server.port, realtime: true)
-        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
                                             "--no-tui", "--max_requests_per_second", "1000"])
         #expect(run.status == 0, "\(run.stderr)")
         let saved = Self.lines(harness.savePath)
@@ -72,11 +79,11 @@ import TestSupport
         try harness.writeInput(Self.chatLines(1500))
         let endpoints = try Self.endpoints(harness, port: server.port, realtime: false)
         let arguments = ["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints, "--no-tui"]
-        let process = try BinaryTests.launch(arguments)
+        let process = try BinaryTests.launch(arguments, executable: Self.binary)
         try await Task.sleep(for: .seconds(seconds))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let rerun = try BinaryTests().fanout(arguments)
+        let rerun = try fanout(arguments)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let saved = Self.lines(harness.savePath)
         let ids = saved.compactMap { $0["id"]?.stringValue }
@@ -94,7 +101,7 @@ import TestSupport
         defer { harness.cleanUp() }
         try harness.writeInput(Self.chatLines(1200))
         let endpoints = try Self.endpoints(harness, port: server.port, realtime: true)
-        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
                                             "--no-tui", "--max_requests_per_second", "300"])
         #expect(run.status == 0, "\(run.stderr)")
         let saved = Self.lines(harness.savePath)
@@ -115,7 +122,7 @@ import TestSupport
         var lines = (0..<200).map { #"{"id":"a\#($0)","model":"claude-haiku-4-5","max_tokens":50,"messages":[{"role":"user","content":"hi \#($0)"}]}"# }
         lines.append(#"{"id":"not a valid id!","model":"claude-haiku-4-5","max_tokens":50,"messages":[{"role":"user","content":"x"}]}"#)
         try harness.writeInput(lines)
-        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                             "--endpoint", "anthropic-batch:http://127.0.0.1:\(server.port)/v1", "--no-tui"])
         #expect(run.status == 0, "\(run.stderr)")
         let saved = Self.lines(harness.savePath)
@@ -132,7 +139,7 @@ import TestSupport
         let endpoints = try Self.endpoints(harness, port: server.port, realtime: true, extra: ", weight: 3")
         let socket = harness.directory.appendingPathComponent("c.sock").path
         let process = try BinaryTests.launch(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
-                                              "--no-tui", "--max_requests_per_second", "100", "--control", socket])
+                                              "--no-tui", "--max_requests_per_second", "100", "--control", socket], executable: Self.binary)
         try await Task.sleep(for: .seconds(1.5))
         let answer = try ControlTests.curl(["--unix-socket", socket, "-s", "-X", "POST", "-d", #"{"command":"unbatch","endpoint":"bat"}"#,
                                             "http://localhost/v1/commands"])
@@ -154,7 +161,7 @@ import TestSupport
         try harness.writeInput(Self.chatLines(400))
         let endpoints = try Self.endpoints(harness, port: server.port, realtime: true, extra: ", weight: 9")
         let start = Date()
-        let run = try BinaryTests().fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
                                             "--no-tui", "--max_requests_per_second", "200", "--deadline", "8s"])
         let took = Date().timeIntervalSince(start)
         #expect(run.status == 0, "\(run.stderr)")

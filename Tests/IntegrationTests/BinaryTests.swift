@@ -16,10 +16,18 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fanout")
     }
 
+    /// The release build beside the debug one (`scripts/test` builds it), else the debug binary.
+    static var releaseBinary: URL {
+        let debug = binary.deletingLastPathComponent()
+        let release = debug.deletingLastPathComponent().appendingPathComponent("release").appendingPathComponent("fanout")
+        return FileManager.default.isExecutableFile(atPath: release.path) ? release : binary
+    }
+
     /// Starts the binary without waiting; output goes where the caller says (nowhere by default).
-    static func launch(_ arguments: [String], stdout: Any = FileHandle.nullDevice, stderr: Any = FileHandle.nullDevice) throws -> Process {
+    static func launch(_ arguments: [String], stdout: Any = FileHandle.nullDevice, stderr: Any = FileHandle.nullDevice,
+                       executable: URL = BinaryTests.binary) throws -> Process {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = stdout
         process.standardError = stderr

@@ -56,7 +56,7 @@ extension RunCore {
             scheduler.release(reserved: member.reserved)
             requeue(record, attempts: member.attempts, realtimeOnly: realtimeOnly, now: now, into: &actions)
         case .answered(let answer):
-            let charge = scheduler.charge(dispatch, result: .success(answer), now: now)
+            let charge = scheduler.charge(dispatch, result: .success(answer), now: now, byRequestModel: true)
             announce(charge.alerts, into: &actions)
             announceSpendWarnings(into: &actions)
             let cost = member.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }

@@ -203,9 +203,12 @@ struct Scheduler {
     /// Settles an attempt's money: its reservation released, its usage priced and spent. An answer
     /// reporting more prompt tokens than the bound under a cap stops sending: the cap can then be
     /// passed by at most what is already in flight.
-    mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double) -> Spending.Settlement {
+    /// - Parameter byRequestModel: price the request's model whatever model the answer names (a
+    ///   batch result is billed as the request asked).
+    mutating func charge(_ dispatch: Dispatch, result: Result<ParsedAnswer, EngineError>, now: Double, byRequestModel: Bool = false) -> Spending.Settlement {
         let settlement = switch result {
-        case .success(let answer): spending.settle(dispatch, usage: answer.usage, answered: true, answerModel: answer.answeredModel, now: now)
+        case .success(let answer):
+            spending.settle(dispatch, usage: answer.usage, answered: true, answerModel: byRequestModel ? nil : answer.answeredModel, now: now)
         case .failure(let error): spending.settle(dispatch, usage: error.usage, answered: false, partialOutput: error.partialOutput, now: now)
         }
         if spending.overReported != nil, !isStopping { stopForSpend(.cap, now: now) }
