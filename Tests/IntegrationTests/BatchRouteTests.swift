@@ -32,6 +32,18 @@ import TestSupport
         return path
     }
 
+    /// Runs fanout over `count` chat lines against `server`'s routes; expects exit 0 and every id saved once.
+    func runSaving(_ count: Int, server: MockServer, harness: Harness, realtime: Bool, rate: Int) throws -> [JSONValue] {
+        try harness.writeInput(Self.chatLines(count))
+        let endpoints = try Self.endpoints(harness, port: server.port, realtime: realtime)
+        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
+                              "--no-tui", "--max_requests_per_second", String(rate)])
+        #expect(run.status == 0, "\(run.stderr)")
+        let saved = Self.lines(harness.savePath)
+        #expect(saved.count == count && Set(saved.compactMap { $0["id"]?.stringValue }).count == count)
+        return saved
+    }
+
     static func lines(_ path: String) -> [JSONValue] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
     }
@@ -48,13 +60,7 @@ import TestSupport
         let server = try await Self.batchMock()
         let harness = try Harness()
         defer { harness.cleanUp() }
-        try harness.writeInput(Self.chatLines(2000))
-        let endpoints = try Self.endpoints(harness, port: server.port, realtime: true)
-        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
-                                            "--no-tui", "--max_requests_per_second", "1000"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let saved = Self.lines(harness.savePath)
-        #expect(saved.count == 2000 && Set(saved.compactMap { $0["id"]?.stringValue }).count == 2000)
+        let saved = try runSaving(2000, server: server, harness: harness, realtime: true, rate: 1000)
         let batch = saved.filter { $0["route"] == "batch" }
         #expect(batch.count == 1000, "split 1:1 by weight")
         #expect(batch.allSatisfy { $0["batch_id"]?.stringValue?.hasPrefix("batch_mock") == true && $0["endpoint"] == "bat" })
@@ -99,13 +105,7 @@ import TestSupport
         let server = try await Self.batchMock(secondsPerRequest: 0.004, expireAfter: 0.4)
         let harness = try Harness()
         defer { harness.cleanUp() }
-        try harness.writeInput(Self.chatLines(1200))
-        let endpoints = try Self.endpoints(harness, port: server.port, realtime: true)
-        let run = try fanout(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath, "--endpoints", endpoints,
-                                            "--no-tui", "--max_requests_per_second", "300"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let saved = Self.lines(harness.savePath)
-        #expect(saved.count == 1200 && Set(saved.compactMap { $0["id"]?.stringValue }).count == 1200)
+        _ = try runSaving(1200, server: server, harness: harness, realtime: true, rate: 300)
         #expect(Self.lines(harness.errorsPath).isEmpty)
         let executions = try Self.executions(server)
         #expect(executions.values.allSatisfy { $0 == 1 })

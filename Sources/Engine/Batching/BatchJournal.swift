@@ -34,8 +34,7 @@ public final class BatchJournal: Sendable {
     /// Opens (creating) the journal at `path` for appending.
     public init(path: String) throws(EngineError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
+        descriptor = try POSIXFile.openForAppending(path, mode: 0o600)
     }
 
     deinit { close(descriptor) }

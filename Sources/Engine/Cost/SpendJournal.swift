@@ -24,9 +24,7 @@ public final class SpendJournal: Sendable {
     /// Opens (creating) the journal at `path` for appending.
     public init(path: String) throws(EngineError) {
         self.path = path
-        // Never through a link someone planted beside the save file.
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { throw .outputUnwritable(path: path, POSIXFile.errorText) }
+        descriptor = try POSIXFile.openForAppending(path, mode: 0o644)
     }
 
     deinit { close(descriptor) }

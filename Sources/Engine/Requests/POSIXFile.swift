@@ -54,6 +54,14 @@ enum POSIXFile {
     }
 
     /// Writes all of `bytes`, retrying on EINTR and short writes. False on an error (`errno` says which).
+    /// Opens (creating with `mode`) the file at `path` for appending, never through a link someone
+    /// planted there; the error names the path.
+    static func openForAppending(_ path: String, mode: mode_t) throws(EngineError) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { throw .outputUnwritable(path: path, errorText) }
+        return descriptor
+    }
+
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
         var written = 0
         return writeAll(descriptor, bytes, written: &written)
