@@ -117,7 +117,7 @@ extension MockBatches {
             JSONField("canceled", .number(ended && batch.endStatus == "canceled" ? notRun : 0)),
             JSONField("expired", .number(ended && batch.endStatus == "expired" ? notRun : 0)),
         ])
-        func time(_ value: Double?) -> JSONValue { value.map { .string(RFC3339Text.text($0)) } ?? .null }
+        func time(_ value: Double?) -> JSONValue { value.map { .string(RFC3339.text($0)) } ?? .null }
         return .object([
             JSONField("id", .string(batch.id)), JSONField("type", "message_batch"), JSONField("processing_status", .string(status)),
             JSONField("request_counts", counts), JSONField("ended_at", time(batch.ended)), JSONField("created_at", time(batch.created)),

@@ -4,15 +4,13 @@ import Engine
 /// those ended in the last minute, the deadline), and a table of one route's batches (id, status,
 /// done/total, age, the provider's expiry) where the selected endpoint's chart would be.
 public enum BatchPanel {
-    static let endedStatuses: Set = ["completed", "ended", "expired", "cancelled", "failed"]
-
     /// `Batches  2 open: in_progress 1,200/5,000, validating 0/5,000 · 3 ended in the last minute · deadline in …`
     /// (nil: no batch route has a batch and no deadline is set).
     static func summary(_ snapshot: StatsSnapshot) -> ScreenLine? {
         let all = snapshot.endpoints.flatMap(\.control.batches)
         let deadline = snapshot.control.deadline
         guard !all.isEmpty || deadline != nil else { return nil }
-        let open = all.filter { !endedStatuses.contains($0.status) }
+        let open = all.filter { !$0.hasEnded }
         var line = ScreenLine(" Batches      ", .bold)
         var text = "\(open.count) open"
         if !open.isEmpty {
@@ -31,7 +29,7 @@ public enum BatchPanel {
         var title = ScreenLine("Batches", .bold)
         title.append(" · \(endpoint.name)  \(Format.count(endpoint.control.inFlight)) in batches")
         let batches = endpoint.control.batches
-        let ordered = batches.filter { !endedStatuses.contains($0.status) } + batches.filter { endedStatuses.contains($0.status) }
+        let ordered = batches.filter { !$0.hasEnded } + batches.filter(\.hasEnded)
         guard !ordered.isEmpty else { return [title, ScreenLine("  none open yet: records wait to fill a batch", .dim)] }
         let room = max(0, lines - 1)
         var rows = ordered.prefix(room).map { line($0, now: now, width: width) }
@@ -51,7 +49,7 @@ public enum BatchPanel {
         line.append(Format.pad(batch.status, 11), style)
         line.append(" " + Format.pad("\(Format.count(done))/\(Format.count(batch.total))", 11, right: true))
         if let created = batch.createdAt, now > 0 { line.append(" " + Format.pad(Format.duration(max(0, now - created)), 5, right: true), .dim) }
-        if showsExpiry, let expires = batch.expiresAt, now > 0, !endedStatuses.contains(batch.status) {
+        if showsExpiry, let expires = batch.expiresAt, now > 0, !batch.hasEnded {
             line.append("  exp " + Format.duration(max(0, expires - now)), .dim)
         }
         return line

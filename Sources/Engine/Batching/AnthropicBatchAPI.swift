@@ -13,32 +13,21 @@ struct AnthropicBatchAPI: BatchAPI {
     }
 
     func get(_ id: String) async throws(EngineError) -> BatchObject {
-        try object(await http.json("GET", "/messages/batches/\(OpenAIBatchAPI.escaped(id))"))
+        try object(await http.json("GET", "/messages/batches/\(BatchHTTP.segment(id))"))
     }
 
     func cancel(_ id: String) async throws(EngineError) -> BatchObject {
-        try object(await http.json("POST", "/messages/batches/\(OpenAIBatchAPI.escaped(id))/cancel"))
+        try object(await http.json("POST", "/messages/batches/\(BatchHTTP.segment(id))/cancel"))
     }
 
     func list(since: Double) async throws(EngineError) -> [BatchObject] {
-        var found: [BatchObject] = []
-        var after: String?
-        for _ in 0..<100 {
-            let page = try await http.json("GET", "/messages/batches?limit=100" + (after.map { "&after_id=\(OpenAIBatchAPI.escaped($0))" } ?? ""))
-            guard case .array(let items)? = page["data"] else { break }
-            let batches = items.compactMap(BatchObject.init(anthropic:))
-            found += batches
-            let oldest = batches.compactMap(\.createdAt).min() ?? since
-            guard page["has_more"] == .bool(true), let last = page["last_id"]?.stringValue ?? batches.last?.id, oldest >= since else { break }
-            after = last
-        }
-        return found
+        try await http.list("/messages/batches", cursor: "after_id", since: since, parse: BatchObject.init(anthropic:))
     }
 
     /// Read from the endpoint's own origin (`…/messages/batches/{id}/results`), whatever host
     /// `results_url` names: the key never goes elsewhere.
     func results(of batch: BatchObject) async throws(EngineError) -> [BatchResult] {
-        let bytes = try await http.call("GET", "/messages/batches/\(OpenAIBatchAPI.escaped(batch.id))/results")
+        let bytes = try await http.call("GET", "/messages/batches/\(BatchHTTP.segment(batch.id))/results")
         return BatchHTTP.lines(bytes).compactMap(Self.result)
     }
 

@@ -84,6 +84,34 @@ struct BatchHTTP: Sendable {
         return json
     }
 
+    /// Batches newest first, a page of 100 at a time (at most 100 pages), until a page reaches back
+    /// past `since` (Unix seconds): older pages cannot hold a batch made since. `cursor` is the
+    /// query parameter that names the last id seen (`after`, `after_id`).
+    func list(_ tail: String, cursor: String, since: Double, parse: (JSONValue) -> BatchObject?) async throws(EngineError) -> [BatchObject] {
+        var found: [BatchObject] = []
+        var after: String?
+        for _ in 0..<100 {
+            let page = try await json("GET", tail + "?limit=100" + (after.map { "&\(cursor)=\(Self.segment($0))" } ?? ""))
+            guard case .array(let items)? = page["data"] else { break }
+            let batches = items.compactMap(parse)
+            found += batches
+            let oldest = batches.compactMap(\.createdAt).min() ?? since
+            guard page["has_more"] == .bool(true), let last = page["last_id"]?.stringValue ?? batches.last?.id, oldest >= since else { break }
+            after = last
+        }
+        return found
+    }
+
+    /// An id as a path segment or query value: anything but `[A-Za-z0-9_-]` percent-escaped.
+    static func segment(_ id: String) -> String {
+        var out = ""
+        for byte in id.utf8 {
+            let plain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
+            out += plain ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }
+        return out
+    }
+
     /// JSONL: each non-blank line parsed (lines that are not JSON are skipped: their request
     /// stays unanswered, and is sent again).
     static func lines(_ bytes: [UInt8]) -> [JSONValue] {

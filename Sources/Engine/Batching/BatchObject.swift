@@ -28,12 +28,13 @@ public struct BatchObject: Sendable, Hashable {
         self.status = status
     }
 
+    /// The statuses after which nothing more happens to a batch (OpenAI's and Anthropic's).
+    public static let endedStatuses: Set = ["completed", "expired", "cancelled", "failed", "ended"]
+
     /// No more will happen to it: its results can be read.
-    public var hasEnded: Bool { ["completed", "expired", "cancelled", "failed", "ended"].contains(status) }
+    public var hasEnded: Bool { Self.endedStatuses.contains(status) }
     /// It failed validation: none of its requests ran.
     public var failedValidation: Bool { status == "failed" }
-    /// A cancel was asked for or took effect.
-    public var isCancelling: Bool { ["cancelling", "canceling", "cancelled"].contains(status) }
 
     /// From OpenAI's batch object.
     public init?(openAI json: JSONValue) {

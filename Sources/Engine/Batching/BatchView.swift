@@ -11,6 +11,9 @@ public struct BatchView: Sendable, Hashable, Codable {
     public var createdAt: Double?
     public var expiresAt: Double?
 
+    /// Nothing more happens to it (`BatchObject.endedStatuses`).
+    public var hasEnded: Bool { BatchObject.endedStatuses.contains(status) }
+
     /// `id` and `status` are the provider's words: control characters are made visible and they
     /// are cut to 128 and 32 characters, so a hostile provider cannot draw on the screen.
     public init(id: String, status: String, total: Int, completed: Int, failed: Int, createdAt: Double?, expiresAt: Double?) {

@@ -27,40 +27,28 @@ struct OpenAIBatchAPI: BatchAPI {
     }
 
     func get(_ id: String) async throws(EngineError) -> BatchObject {
-        try object(await http.json("GET", "/batches/\(Self.escaped(id))"))
+        try object(await http.json("GET", "/batches/\(BatchHTTP.segment(id))"))
     }
 
     func cancel(_ id: String) async throws(EngineError) -> BatchObject {
-        try object(await http.json("POST", "/batches/\(Self.escaped(id))/cancel"))
+        try object(await http.json("POST", "/batches/\(BatchHTTP.segment(id))/cancel"))
     }
 
     func list(since: Double) async throws(EngineError) -> [BatchObject] {
-        var found: [BatchObject] = []
-        var after: String?
-        for _ in 0..<100 {
-            let page = try await http.json("GET", "/batches?limit=100" + (after.map { "&after=\(Self.escaped($0))" } ?? ""))
-            guard case .array(let items)? = page["data"] else { break }
-            let batches = items.compactMap(BatchObject.init(openAI:))
-            found += batches
-            // Newest first: once a page reaches back past `since`, older pages cannot hold the batch.
-            let oldest = batches.compactMap(\.createdAt).min() ?? since
-            guard page["has_more"] == .bool(true), let last = batches.last?.id, oldest >= since else { break }
-            after = last
-        }
-        return found
+        try await http.list("/batches", cursor: "after", since: since, parse: BatchObject.init(openAI:))
     }
 
     func results(of batch: BatchObject) async throws(EngineError) -> [BatchResult] {
         var results: [BatchResult] = []
         for file in [batch.outputFileID, batch.errorFileID].compactMap({ $0 }) {
-            let bytes = try await http.call("GET", "/files/\(Self.escaped(file))/content")
+            let bytes = try await http.call("GET", "/files/\(BatchHTTP.segment(file))/content")
             results += BatchHTTP.lines(bytes).compactMap(Self.result)
         }
         return results
     }
 
     func deleteFile(_ id: String) async {
-        _ = try? await http.call("DELETE", "/files/\(Self.escaped(id))")
+        _ = try? await http.call("DELETE", "/files/\(BatchHTTP.segment(id))")
     }
 
     private func object(_ json: JSONValue) throws(EngineError) -> BatchObject {
@@ -86,15 +74,5 @@ struct OpenAIBatchAPI: BatchAPI {
         case .success(let answer): return BatchResult(customID: id, outcome: .answered(answer))
         case .failure(let error): return BatchResult(customID: id, outcome: .failed(error))
         }
-    }
-
-    /// An id as a path segment: anything but `[A-Za-z0-9_-]` percent-escaped.
-    static func escaped(_ id: String) -> String {
-        var out = ""
-        for byte in id.utf8 {
-            let plain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
-            out += plain ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-        }
-        return out
     }
 }

@@ -1,10 +1,5 @@
 /// RFC 3339 times as Anthropic writes them (`2024-08-20T18:37:24.100435Z`).
-public enum RFC3339Text {
-    /// `seconds` (Unix) as `YYYY-MM-DDTHH:MM:SSZ`.
-    public static func text(_ seconds: Double) -> String { RFC3339.text(seconds) }
-}
-
-enum RFC3339 {
+public enum RFC3339 {
     /// Unix seconds, or nil for text that is not such a time.
     static func seconds(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
@@ -31,7 +26,7 @@ enum RFC3339 {
     }
 
     /// `seconds` (Unix) as `YYYY-MM-DDTHH:MM:SSZ`.
-    static func text(_ seconds: Double) -> String {
+    public static func text(_ seconds: Double) -> String {
         let total = Int(seconds.rounded(.down))
         var days = total / 86_400
         let rest = total - days * 86_400

@@ -9,7 +9,10 @@ extension RunCore {
             guard let (batch, outcomes) = batches.close(key, results: results, now: now) else { return }
             var notRun = 0
             for (member, outcome) in outcomes {
-                if outcome == nil || { if case .notRun = outcome! { true } else { false } }() { notRun += 1 }
+                switch outcome {
+                case nil, .notRun?: notRun += 1
+                default: break
+                }
                 settle(member, outcome: outcome ?? .notRun("no result"), endpoint: batch.endpoint, batchID: object.id,
                        submittedAt: batch.submittedAt, realtimeOnly: batch.realtimeOnly, now: now, into: &actions)
             }
@@ -93,10 +96,10 @@ extension RunCore {
 
     /// A record that goes again: to the real-time endpoints only (after a cancel), else as the weights say.
     mutating func requeue(_ record: RequestRecord, attempts: Int, realtimeOnly: Bool, now: Double, into actions: inout [Action]) {
-        if attempts > 0 { batchAttempts[record.line] = attempts }
         if realtimeOnly || !hasBatchRoutes {
             scheduler.enqueue([record])
         } else {
+            if attempts > 0 { batchAttempts[record.line] = attempts }
             route([record], now: now, into: &actions)
         }
     }

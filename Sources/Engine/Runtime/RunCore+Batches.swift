@@ -85,7 +85,7 @@ extension RunCore {
         actions.append(.submitBatch(submission))
     }
 
-    /// Seals the batches due, routes records that waited for room, and cancels batches the deadline gives up on.
+    /// Seals the batches due and routes records that waited for room.
     mutating func pumpBatches(now: Double, into actions: inout [Action]) {
         guard hasBatchRoutes else { return }
         guard !scheduler.isStopping else {
@@ -100,16 +100,20 @@ extension RunCore {
         }
         let inputEnded = scheduler.sourceFinished && scheduler.bufferedCount == 0 && waitingForBatch.isEmpty
         for sealed in batches.due(now: now, inputEnded: inputEnded) { submit(sealed, now: now, into: &actions) }
-        if var policy = deadline {
-            let cancel = policy.decide(now: now, book: batches, wallStart: lines.wallStart, realtimeRate: realtimeRate(now: now),
-                                       unfinishedRealtime: scheduler.bufferedCount + scheduler.pendingRetryCount + scheduler.inFlight)
-            deadline = policy
-            if cancel { unbatch(endpoint: nil, now: now, reason: "the deadline", into: &actions) }
-        }
         if let fill = batches.nextFillDeadline, fill > now, batchTimer.map({ fill < $0 || $0 <= now }) ?? true {
             batchTimer = fill
             actions.append(.armTimer(at: fill))
         }
+    }
+
+    /// `--deadline`, decided with the heartbeat (not on every event): cancels the open batches when
+    /// the real-time endpoints need the time left.
+    mutating func checkDeadline(now: Double, into actions: inout [Action]) {
+        guard var policy = deadline, !scheduler.isStopping else { return }
+        let cancel = policy.decide(now: now, book: batches, wallStart: lines.wallStart, realtimeRate: realtimeRate(now: now),
+                                   unfinishedRealtime: scheduler.bufferedCount + scheduler.pendingRetryCount + scheduler.inFlight)
+        deadline = policy
+        if cancel { unbatch(endpoint: nil, now: now, reason: "the deadline", into: &actions) }
     }
 
     /// `b` / `unbatch`: cancels the open batches of `endpoint` (every batch route's when nil); their

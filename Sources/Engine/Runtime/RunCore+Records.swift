@@ -82,6 +82,8 @@ extension RunCore {
         let earlier = sendTraces.isEmpty ? nil : sendTraces.removeValue(forKey: record.line)
         switch outcome {
         case .succeeded(let answer):
+            // What the real-time endpoints carry when busy: the deadline's rate when no limit is set.
+            if deadline != nil { realtimeThroughput.record(now: now) }
             if levels.traces { actions.append(.log(.answered(record, endpoint: names[endpoint], attempts: attempts, latency: latency))) }
             if fatalError == nil {
                 actions.append(.write(lines.success(record, answer: answer, endpoint: endpoint, attempts: attempts, latency: latency, sentAt: sentAt,

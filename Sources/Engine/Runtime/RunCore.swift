@@ -183,6 +183,7 @@ struct RunCore {
             batchTimer = nil
         case .tick:
             announce(scheduler.accrueSpend(now: now), into: &actions)
+            checkDeadline(now: now, into: &actions)
             if fatalError == nil { actions.append(.flush) }
             actions.append(publication(now: now))
         case .writeFailed(let error):

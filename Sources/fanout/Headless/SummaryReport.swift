@@ -43,7 +43,7 @@ enum SummaryReport {
 
     /// `batches 2 open (in_progress 1,200/5,000; validating 0/5,000) · deadline in 2h 10m` (nil: no batch and no deadline).
     static func batchPart(_ snapshot: StatsSnapshot) -> String? {
-        let open = snapshot.endpoints.flatMap(\.control.batches).filter { !["completed", "ended", "expired", "cancelled", "failed"].contains($0.status) }
+        let open = snapshot.endpoints.flatMap(\.control.batches).filter { !$0.hasEnded }
         var parts: [String] = []
         if !open.isEmpty {
             let each = open.prefix(4).map { "\($0.status) \(Format.count($0.completed + $0.failed))/\(Format.count($0.total))" }
