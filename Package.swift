@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
+                "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -40,6 +41,17 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: ownModuleSettings
+        ),
+        // The smallest RESP2 client the fleet store needs (Redis): values, codec, one pipelined connection.
+        .target(
+            name: "RESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: ownModuleSettings
         ),
@@ -90,6 +102,7 @@ let package = Package(
             "Engine", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOHTTP2", package: "swift-nio-http2"),
         ]),
+        .testTarget(name: "RESPTests", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Engine", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Engine", "TestSupport"]),
         .testTarget(name: "FanoutTests", dependencies: [
