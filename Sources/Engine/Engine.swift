@@ -17,6 +17,7 @@ public final class Engine: Sendable {
     private let serverMetrics: (any ServerMetricsSource)?
     private let watchesClient: Bool
     private let batchAPIs: [Int: any BatchAPI]
+    private let fleetStore: (any FleetStore)?
 
     /// - Parameters:
     ///   - clock: the run's time (sleeps, timers, elapsed time); a manual clock in tests.
@@ -26,7 +27,9 @@ public final class Engine: Sendable {
     ///   - batchAPIs: the batch routes' APIs by endpoint index (`BatchAPIs.make`); a batch route without one never sends.
     public init(configuration: EngineConfiguration, source: any RequestSource, transport: any Transport, sink: any ResultSink,
                 clock: some Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Double = { WallClock.now() },
-                serverMetrics: (any ServerMetricsSource)? = nil, watchesClient: Bool = false, batchAPIs: [Int: any BatchAPI] = [:]) {
+                serverMetrics: (any ServerMetricsSource)? = nil, watchesClient: Bool = false, batchAPIs: [Int: any BatchAPI] = [:],
+                fleetStore: (any FleetStore)? = nil) {
+        self.fleetStore = fleetStore
         self.serverMetrics = serverMetrics
         self.batchAPIs = batchAPIs
         self.watchesClient = watchesClient
@@ -58,6 +61,7 @@ public final class Engine: Sendable {
         var runner = Runner(configuration: configuration, source: source, transport: transport, sink: sink,
                             stats: stats, inbox: inbox, clock: clock, wallClock: wallClock, serverMetrics: serverMetrics, watchesClient: watchesClient)
         runner.batchAPIs = batchAPIs
+        runner.fleetStore = fleetStore
         return await runner.run()
     }
 

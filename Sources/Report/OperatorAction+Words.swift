@@ -14,6 +14,10 @@ extension OperatorAction {
         case .setMaxInFlightAuto: return "in-flight cap → auto"
         case .setEndpointMaxInFlight(_, let cap): return "in-flight cap \(name) → \(cap)"
         case .unbatch(let endpoint): return endpoint == nil ? "unbatch all" : "unbatch \(name)"
+        case .fleetWide(let inner):
+            var action = self
+            action.command = inner
+            return action.what + " (fleet)"
         }
     }
 

@@ -52,6 +52,9 @@ public struct EngineConfiguration: Sendable {
     /// `--deadline`: seconds from the run's start by which the file should be done (batch routes
     /// are given up for real-time ones in time to make it).
     public var deadline: Double?
+    /// `--limits_store`: the fleet store this shard shares its limits through (nil: none). With
+    /// one, `rate` is the fleet's whole rate.
+    public var fleetStore: FleetStoreConfiguration?
 
     public init(endpoints: [EndpointConfiguration], rate: Double = Defaults.rate, maxInFlight: Int? = Defaults.maxInFlight,
                 retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: Defaults.maxAttempts), timeout: Double = Defaults.timeout,

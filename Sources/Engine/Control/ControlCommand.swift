@@ -12,6 +12,8 @@ public enum ControlCommand {
         public var batchRoutes: Set<String> = []
         /// The run has a real-time endpoint (`unbatch` has somewhere to send records).
         public var hasRealtime = true
+        /// The run shares its limits through a fleet store (`--limits_store`): `"scope": "fleet"` is taken.
+        public var hasFleetStore = false
 
         public init(rate: ClosedRange<Double>, weight: ClosedRange<Double>, inFlight: ClosedRange<Int>) {
             self.rate = rate
@@ -31,8 +33,9 @@ public enum ControlCommand {
 
     /// The commands and the fields each takes.
     static let fields: [String: Set<String>] = [
-        "pause": [], "resume": [], "stop": [], "rate": ["value"], "weight": ["endpoint", "value"],
-        "max_in_flight": ["value"], "endpoint_max_in_flight": ["endpoint", "value"], "drain": ["endpoint"], "unbatch": ["endpoint"],
+        "pause": ["scope"], "resume": ["scope"], "stop": [], "rate": ["value", "scope"], "weight": ["endpoint", "value", "scope"],
+        "max_in_flight": ["value", "scope"], "endpoint_max_in_flight": ["endpoint", "value", "scope"], "drain": ["endpoint", "scope"],
+        "unbatch": ["endpoint"],
     ]
 
     /// The engine command `body` asks for, or why it cannot be done.
@@ -45,7 +48,23 @@ public enum ControlCommand {
     }
 
     private static func command(_ body: some Collection<UInt8>, endpoints: [String], ranges: Ranges) throws(Refusal) -> EngineCommand {
-        guard let value = try? JSONParser.parse(body), case .object(let object) = value else {
+        guard let value = try? JSONParser.parse(body), case .object = value else {
+            throw Refusal("the body must be one JSON object, e.g. {\"command\":\"pause\"}")
+        }
+        let command = try localCommand(value, endpoints: endpoints, ranges: ranges)
+        switch value["scope"] {
+        case nil, .string("shard"): return command
+        case .string("fleet"):
+            guard ranges.hasFleetStore else {
+                throw Refusal("\"scope\": \"fleet\" needs a fleet store: start the shards with --limits_store redis://HOST:PORT")
+            }
+            return .fleetWide(command)
+        default: throw Refusal("\"scope\" is \"fleet\" (every shard of the fleet) or \"shard\" (this run only, the default)")
+        }
+    }
+
+    private static func localCommand(_ value: JSONValue, endpoints: [String], ranges: Ranges) throws(Refusal) -> EngineCommand {
+        guard case .object(let object) = value else {
             throw Refusal("the body must be one JSON object, e.g. {\"command\":\"pause\"}")
         }
         var seen = Set<String>()

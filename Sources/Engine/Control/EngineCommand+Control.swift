@@ -21,6 +21,7 @@ extension EngineCommand {
             return name(index).map { #"{"command":"endpoint_max_in_flight","endpoint":\#($0),"value":\#(cap)}"# }
         case .unbatch(nil): return #"{"command":"unbatch"}"#
         case .unbatch(let index?): return name(index).map { #"{"command":"unbatch","endpoint":\#($0)}"# }
+        case .fleetWide(let inner): return inner.controlBody(endpoints: endpoints).map { String($0.dropLast()) + #","scope":"fleet"}"# }
         }
     }
 

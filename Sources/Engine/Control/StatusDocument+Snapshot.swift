@@ -51,6 +51,7 @@ extension StatusDocument {
         slo = snapshot.serviceLevels.map { ServiceLevelTargets(ttftS: $0.ttft, tpotS: $0.tpot, e2eS: $0.e2e) }
         cost = Cost(snapshot.control.spend, projected: snapshot.projectedCost(total: context.total))
         client = snapshot.control.client.map(Client.init)
+        fleetStore = snapshot.control.fleetStore.map(FleetStore.init)
     }
 
     /// The snapshot this document was made from, as far as the wire carries it: what the
@@ -92,6 +93,7 @@ extension StatusDocument {
         if let cost { snapshot.control.spend = cost.figures }
         snapshot.control.client = client?.load
         snapshot.control.deadline = deadline?.figures
+        snapshot.control.fleetStore = fleetStore?.figures
         // Batches' ages on an attached screen: the run's wall time when it made this status.
         if endpoints.contains(where: { !($0.batches ?? []).isEmpty }) { snapshot.control.wallTime = startedAt + elapsedS }
         return snapshot

@@ -45,6 +45,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     @Nullable public var client: Client? = nil
     /// `--deadline` (null without one; absent from runs before this field).
     @Nullable public var deadline: Deadline? = nil
+    /// `--limits_store` (null without one; absent from runs before this field).
+    @Nullable public var fleetStore: FleetStore? = nil
     public var endpoints: [Endpoint]
 
     /// What the run works on.

@@ -15,6 +15,15 @@ public enum EngineCommand: Sendable, Hashable {
     case stop
     /// Cancel a batch route's open batches (every route's when nil); their unfinished records go real-time.
     case unbatch(endpoint: Int?)
+    /// The command for every shard of the fleet (`"scope": "fleet"`): applied here and written to
+    /// the fleet store, which every shard reads within a second. A rate or a cap is the fleet's total.
+    indirect case fleetWide(EngineCommand)
+
+    /// The command itself, whatever its scope.
+    public var local: EngineCommand {
+        if case .fleetWide(let inner) = self { return inner.local }
+        return self
+    }
 }
 
 /// Where a command came from, for the log and the report's operator actions.
@@ -29,4 +38,6 @@ public enum CommandSource: String, Sendable, Hashable, CaseIterable {
     case timer
     /// A caller of the `Engine` API.
     case library
+    /// Another shard of the fleet, through the fleet store (`"scope": "fleet"`).
+    case fleet
 }

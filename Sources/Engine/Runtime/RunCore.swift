@@ -35,6 +35,12 @@ struct RunCore {
         case batchFailed(key: String, EngineError, validation: Bool)
         /// A journalled batch never reached the provider: its records are free.
         case batchOrphaned(key: String)
+        /// The fleet store leased tokens of the fleet's rate (`rate`: the fleet's rate in force).
+        case fleetGrant(tokens: Int, rate: Double)
+        /// A heartbeat came back: the shards alive and the fleet's settings.
+        case fleetBeat(shards: Int, settings: [String: String], isNew: Bool)
+        /// The fleet store was lost or came back, at Unix seconds `since`.
+        case fleetLink(connected: Bool, since: Double, reason: String?)
     }
 
     enum Action: Sendable {
@@ -60,6 +66,10 @@ struct RunCore {
         case cancelBatch(String)
         /// The batch's results are written (and flushed): mark it done in the journal.
         case batchDone(String)
+        /// Lease `size` tokens of the fleet's rate from the fleet store.
+        case wantLease(rate: Double, size: Int)
+        /// Write a `scope: fleet` command's setting to the fleet store.
+        case writeFleetSetting(FleetSettings.Field)
         /// Nothing more will happen: close the files and report.
         case finish
     }
@@ -119,6 +129,8 @@ struct RunCore {
     var batchSaved = 0.0
     /// The fill time a timer was armed for.
     var batchTimer: Double?
+    /// The fleet store (`--limits_store`), nil without one; its rate gate is the scheduler's.
+    var fleet: FleetLink?
 
     /// - Parameter wallStart: Unix seconds at the run's time 0, for the lines' `started_at`.
     init(configuration: EngineConfiguration, seed: UInt64, levels: RunLog.Levels = RunLog.Levels(), wallStart: Double = 0) {
@@ -138,6 +150,10 @@ struct RunCore {
             batches.recover(key: recovered.entry.key, endpoint: recovered.endpoint, lines: recovered.entry.lines, now: 0)
         }
         deadline = configuration.deadline.map { BatchDeadline(deadline: $0, start: 0, endpoints: configuration.endpoints) }
+        if let store = configuration.fleetStore {
+            fleet = FleetLink(configuration: store, since: wallStart)
+            scheduler.fleetGate = FleetGate(rate: configuration.rate)
+        }
     }
 
     /// Batch keys begin with the run's start (base 36) and a bit of its seed: unique across runs.
@@ -159,7 +175,7 @@ struct RunCore {
         }
         switch event {
         case .command(let command, let source):
-            apply(command, now: now)
+            if case .fleetWide(let inner) = command { applyFleetWide(inner, now: now, into: &actions) } else { apply(command, now: now) }
             if case .unbatch(let endpoint) = command { unbatch(endpoint: endpoint, now: now, reason: "asked for (\(source.rawValue))", into: &actions) }
             let endpoint = command.endpointIndex.flatMap { names.indices.contains($0) ? names[$0] : nil }
             stats.append((.action(command, endpoint: endpoint, from: source), now))
@@ -201,6 +217,8 @@ struct RunCore {
             clientLoad = load
         case .batchStatus, .batchEnded, .batchFailed, .batchOrphaned:
             handleBatch(event, now: now, into: &actions)
+        case .fleetGrant, .fleetBeat, .fleetLink:
+            handleFleet(event, now: now, into: &actions)
         }
         pump(now: now, into: &actions)
     }
@@ -227,6 +245,9 @@ struct RunCore {
 
     // MARK: - Steps
 
+    /// A command for this shard alone (a fleet's setting read from the store comes here too).
+    mutating func applyLocally(_ command: EngineCommand, now: Double) { apply(command, now: now) }
+
     private mutating func apply(_ command: EngineCommand, now: Double) {
         switch command {
         case .pause: scheduler.pause()
@@ -238,6 +259,7 @@ struct RunCore {
         case .setMaxInFlightAuto: scheduler.setMaxInFlightAuto(now: now)
         case .setEndpointMaxInFlight(let endpoint, let cap): scheduler.setMaxInFlight(cap, endpoint: endpoint, now: now)
         case .unbatch: break
+        case .fleetWide(let inner): apply(inner, now: now)
         }
     }
 
@@ -248,6 +270,9 @@ struct RunCore {
         scheduler.stop(now: now)
     }
 
+    /// A publication now (for the core's extensions).
+    mutating func publicationNow(_ now: Double) -> Action { publication(now: now) }
+
     /// The stats events gathered since the last publication, with the scheduler's state now.
     private mutating func publication(now: Double) -> Action {
         defer { stats.removeAll(keepingCapacity: true) }
@@ -255,6 +280,7 @@ struct RunCore {
         for endpoint in closingEndpoints { control.endpoints[endpoint].reusesConnections = false }
         for (endpoint, load) in serverLoads { control.endpoints[endpoint].server = load }
         control.client = clientLoad
+        if let fleet, let gate = scheduler.fleetGate { control.fleetStore = fleet.figures(gate: gate, now: now) }
         if hasBatchRoutes {
             let views = batches.views(now: now)
             for index in control.endpoints.indices where batches.endpoints[index].batch != nil {
@@ -298,7 +324,9 @@ struct RunCore {
                 let attempt = dispatch.attempt
                 stats.append((attempt.isFreeResend ? .resent(endpoint: dispatch.endpoint) : .sent(endpoint: dispatch.endpoint, isRetry: attempt.number > 1), now))
                 actions.append(.send(dispatch, at: now))
+                if fleet != nil { fleet!.sends.add(at: now) }
             case .wait(let until):
+                if fleet != nil { askForLease(now: now, into: &actions) }
                 if let until, timerDeadline.map({ until < $0 }) ?? true {
                     timerDeadline = until
                     actions.append(.armTimer(at: until))

@@ -41,6 +41,10 @@ struct RunLog {
         case batchEnded(String, id: String, status: String, records: Int, notRun: Int)
         /// The provider refused a batch (`again`: its records go in one more).
         case batchRefused(key: String, message: String, again: Bool)
+        /// The fleet store stopped answering: the shard goes on alone at its share.
+        case fleetStoreLost(String, share: Double, shards: Int)
+        /// The fleet store answers again: the shard shares the fleet's limits again.
+        case fleetStoreBack(shards: Int)
     }
 
     /// Which entries are worth making: the core builds only these.
@@ -94,6 +98,11 @@ struct RunLog {
         case .batchRefused(let key, let message, let again):
             logger.warning(again ? "batch refused: its records go in one more batch" : "batch refused again: its records fail",
                            metadata: ["key": .string(key), "error": .string(message)])
+        case .fleetStoreLost(let reason, let share, let shards):
+            logger.warning("fleet store lost: going on alone at this shard's share", metadata: [
+                "error": .string(reason), "share_per_s": "\(Format.rate(share))", "shards": "\(shards)"])
+        case .fleetStoreBack(let shards):
+            logger.warning("fleet store back: sharing the fleet's limits again", metadata: ["shards": "\(shards)"])
         case .spendStopped(let reason, let figures):
             logger.warning(reason == .cap ? "spend cap reached: nothing more is sent" : "every endpoint is out of money: nothing more is sent",
                            metadata: ["spent_usd": "\(Money.text(figures.spent))", "cap_usd": "\(figures.cap.map(Money.text) ?? "none")"])

@@ -21,6 +21,8 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     private var timer: Task<Void, Never>?
     /// Carries the batch routes' batches (nil: the run has none).
     private let batchWorker: BatchWorker<C>?
+    /// Talks to the fleet store (nil: the run has none).
+    private let fleetWorker: FleetWorker<C>?
 
     init(runner: Runner<C>, start: C.Instant, log: RunLog, askForMore: AsyncStream<Void>.Continuation) {
         self.runner = runner
@@ -37,6 +39,12 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
         batchWorker = runner.batchAPIs.isEmpty ? nil
             : BatchWorker(apis: runner.batchAPIs, endpoints: configuration.endpoints, journal: configuration.batchJournal, inbox: runner.inbox,
                           clock: runner.clock, wallClock: runner.wallClock)
+        if let store = runner.fleetStore, let settings = configuration.fleetStore {
+            fleetWorker = FleetWorker(store: store, inbox: runner.inbox, clock: runner.clock, wallClock: runner.wallClock,
+                                      shardID: settings.shardID, info: settings.info)
+        } else {
+            fleetWorker = nil
+        }
         if let batchWorker {
             let known = Set(configuration.batchRecovery.compactMap(\.entry.batchID))
             for recovered in configuration.batchRecovery { batchWorker.recover(recovered.entry, endpoint: recovered.endpoint, knownBatchIDs: known) }
@@ -45,6 +53,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
 
     /// The core's first actions: ask for input, and whatever it can do before any arrives.
     mutating func start() async {
+        fleetWorker?.start()
         core.start(now: now(), into: &actions)
         perform()
         await publish()
@@ -85,6 +94,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     mutating func shutDown() async -> RunResult {
         timer?.cancel()
         batchWorker?.stop()
+        await fleetWorker?.stop()
         if let journal = runner.configuration.batchJournal, BatchJournal.unfinished(at: journal.path).isEmpty { journal.remove() }
         askForMore.finish()
         let sink = runner.sink
@@ -148,6 +158,10 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
             batchWorker?.cancel(key)
         case .batchDone(let key):
             batchWorker?.finished(key)
+        case .wantLease(let rate, let size):
+            fleetWorker?.wantLease(rate: rate, size: size)
+        case .writeFleetSetting(let field):
+            fleetWorker?.write(field)
         case .finish:
             break
         }

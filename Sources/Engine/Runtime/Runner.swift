@@ -21,6 +21,8 @@ struct Runner<C: Clock> where C.Duration == Duration {
     var watchesClient = false
     /// The batch routes' APIs, by endpoint index.
     var batchAPIs: [Int: any BatchAPI] = [:]
+    /// The fleet store (`--limits_store`), connected and checked at start; nil without one.
+    var fleetStore: (any FleetStore)?
 
     func run() async -> RunResult {
         let start = clock.now

@@ -64,6 +64,10 @@ struct Scheduler {
     let dialects: [APIDialect]
     /// Batch routes: never sent to in real time (their records go in batches, `BatchBook`).
     let batchRoutes: [Bool]
+    /// The fleet's shared rate (`--limits_store`): sends wait for leased tokens; nil without a store.
+    var fleetGate: FleetGate?
+    /// The last decision was to wait for a lease of the fleet's rate (not for a cap or a cooldown).
+    private(set) var waitsForLease = false
 
     /// - Parameters:
     ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
@@ -137,6 +141,7 @@ struct Scheduler {
     }
 
     private mutating func decide(now: Double) -> Action {
+        waitsForLease = false
         let nothingLeft = sourceFinished && fresh.isEmpty && retries.isEmpty
         if inFlight == 0 && (isStopping || nothingLeft) { return .finished }
         if isStopping, let stoppedAt {
@@ -154,6 +159,11 @@ struct Scheduler {
 
         let admission = max(limiter.earliestAdmission(now: now), tokens.earliestAdmission(now: now))
         if admission > now { return .wait(until: admission) }
+        // Waits for a lease from the fleet store (the core asks for one); it comes as an event.
+        if let fleetGate, !fleetGate.hasToken(now: now) {
+            waitsForLease = true
+            return .wait(until: nil)
+        }
 
         let previous = retryDue ? retries.next?.previousEndpoint : nil
         let next = retryDue ? retries.next?.record : fresh.first
@@ -176,6 +186,7 @@ struct Scheduler {
             attempt = Attempt(record: fresh.removeFirst(), number: 1, previousEndpoint: nil)
         }
         limiter.admit(now: now)
+        fleetGate?.use(now: now)
         let cost = countsTokens ? attempt.record.estimatedTokens : 0
         tokens.admit(tokens: cost, now: now)
         slots[endpoint].admit(cost: cost, now: now)

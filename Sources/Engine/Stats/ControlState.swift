@@ -18,6 +18,8 @@ public struct ControlState: Sendable, Hashable {
     public var client: ClientLoad?
     /// `--deadline`: the time left, the projection, the saving (nil without a deadline).
     public var deadline: DeadlineFigures?
+    /// `--limits_store`: the fleet store's link, shards and this shard's share (nil without one).
+    public var fleetStore: FleetStoreFigures?
     /// Unix seconds when published, for batches' ages (0: not known, e.g. read from another run's status).
     public var wallTime: Double = 0
 

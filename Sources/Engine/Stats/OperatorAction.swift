@@ -23,6 +23,7 @@ extension EngineCommand {
         switch self {
         case .setWeight(let endpoint, _), .setEndpointMaxInFlight(let endpoint, _): endpoint
         case .unbatch(let endpoint): endpoint
+        case .fleetWide(let inner): inner.endpointIndex
         default: nil
         }
     }

@@ -40,7 +40,7 @@ struct ControlSession: Sendable {
                                         context: .init(pid: identity.pid, host: host, startedAt: startedAt, run: info))
         let socket = usableDirectory?.socketPath(for: identity.pid)
         let server = try await serve(setting, defaultSocket: socket, names: plan.configuration.endpoints.map(\.name),
-                                     ranges: Limits.commandRanges(for: plan.configuration.endpoints), backend: backend, warn: warn)
+                                     ranges: Self.ranges(for: plan), backend: backend, warn: warn)
         var tokenEnv: String?
         if case .address(_, _, let variable) = setting { tokenEnv = variable }
         info.control = server?.address.description
@@ -99,5 +99,12 @@ struct ControlSession: Sendable {
     func stop() async {
         await server?.stop()
         if let entry { directory?.unregister(entry.pid) }
+    }
+
+    /// The ranges commands are checked against; `scope: fleet` only with a fleet store.
+    private static func ranges(for plan: RunPlan) -> ControlCommand.Ranges {
+        var ranges = Limits.commandRanges(for: plan.configuration.endpoints)
+        ranges.hasFleetStore = plan.configuration.fleetStore != nil
+        return ranges
     }
 }

@@ -11,6 +11,10 @@ enum FleetCommands {
     static func split(_ command: EngineCommand, fleet: StatusDocument, shards: [StatusDocument]) -> [String?] {
         let names = fleet.endpoints.map(\.name)
         switch command {
+        case .fleetWide:
+            // The fleet store carries it to every shard: one shard is told.
+            let first = shards.firstIndex { $0.fleetStore?.connected == true && ($0.state == "running" || $0.state == "paused") }
+            return shards.indices.map { $0 == first ? command.controlBody(endpoints: names) : nil }
         case .pause, .resume, .stop, .setMaxInFlightAuto, .unbatch(nil):
             return shards.map { _ in command.controlBody(endpoints: names) }
         case .setRate(let total):

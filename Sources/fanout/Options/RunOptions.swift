@@ -95,6 +95,16 @@ struct RunOptions: ParsableArguments {
     var maxCost: Double?
     @Option(name: .both("fleet_max_cost"), parsing: .unconditional, help: ArgumentHelp("With --shard i/n or --shards n: the whole fleet's spend cap in US dollars; each shard takes cap / n (in place of --max_cost).", valueName: "usd"), transform: DecimalArgument.parse)
     var fleetMaxCost: Double?
+    @Option(name: .both("limits_store"), help: ArgumentHelp("Share the fleet's limits through this Redis (6 or later), redis://HOST:PORT[/DB] or rediss://… for TLS: shards of one --fleet lease --fleet_rate from one bucket, obey scope: fleet commands, and go on alone at their share when it is gone. The password comes from --limits_store_password_env, never the URL.", valueName: "url"))
+    var limitsStore: String?
+    @Option(name: .both("limits_store_password_env"), help: ArgumentHelp("The environment variable holding the fleet store's password (unset or empty: none).", valueName: "var"))
+    var limitsStorePasswordEnv = "REDIS_PASSWORD"
+    @Option(name: .both("limits_store_client_cert"), help: ArgumentHelp("With rediss://: a PEM client certificate for the fleet store (with --limits_store_client_key); --ca_file and SSL_CERT_FILE/SSL_CERT_DIR set what it trusts.", valueName: "file"), completion: .file())
+    var limitsStoreClientCert: String?
+    @Option(name: .both("limits_store_client_key"), help: ArgumentHelp("With rediss://: the client certificate's PEM key.", valueName: "file"), completion: .file())
+    var limitsStoreClientKey: String?
+    @Option(name: .customLong("fleet"), help: ArgumentHelp("With --limits_store: the fleet's name; shards of one name share their limits (default: the input's fingerprint and the endpoints' names, so shards of one job meet by themselves).", valueName: "name"))
+    var fleet: String?
     @Flag(name: .customLong("restart"), help: "Empty the save and errors files and start over (default: resume, skipping ids they already hold).")
     var restart = false
 

@@ -19,7 +19,7 @@ extension RunPlan {
     }
 
     /// The engine over the real file source (or the demo's endless prompts), HTTP transport and file sink.
-    func makeEngine(source given: (any RequestSource)? = nil) throws(EngineError) -> Engine {
+    func makeEngine(source given: (any RequestSource)? = nil, fleetStore: (any FleetStore)? = nil) throws(EngineError) -> Engine {
         let source: any RequestSource
         if let given { source = given } else { source = try makeSource() }
         let sink = try JSONLFileSink(savePath: savePath, errorsPath: errorsPath)
@@ -31,6 +31,7 @@ extension RunPlan {
         let batchAPIs = try BatchAPIs.make(endpoints: configuration.endpoints, connectTimeout: connectTimeout,
                                            runName: "fanout " + URLText.printable(String(inputPath.suffix(200))))
         return Engine(configuration: configuration, source: source, transport: transport, sink: sink,
-                      serverMetrics: serverMetrics.targets.isEmpty ? nil : serverMetrics, watchesClient: true, batchAPIs: batchAPIs)
+                      serverMetrics: serverMetrics.targets.isEmpty ? nil : serverMetrics, watchesClient: true, batchAPIs: batchAPIs,
+                      fleetStore: fleetStore)
     }
 }

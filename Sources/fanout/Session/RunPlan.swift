@@ -30,6 +30,9 @@ struct RunPlan {
     var generatesPrompts = false
     /// `--report`: where the run's report goes at its end.
     var report: ReportFiles?
+    /// `--limits_store`: the store's password (from the environment, never shown) and TLS settings.
+    var storePassword: String?
+    var storeTLS: TLSSettings?
 }
 
 extension RunPlan {
@@ -83,6 +86,7 @@ extension RunOptions {
         if let slo { _ = try ServiceLevelText.parse(slo) }
         if shard != nil && shards != nil { throw ValidationError("--shard and --shards cannot be used together.") }
         _ = try shardCap()
+        _ = try storeAddress()
         return (rate, patience)
     }
 
@@ -110,6 +114,7 @@ extension RunOptions {
         configuration.learnsLimits = !noLearnLimits
         configuration.stream = stream
         configuration.cost = try makeCost(endpoints: endpoints)
+        configuration.fleetStore = try fleetStoreConfiguration(inputPath: requestsFilepath, endpoints: endpoints, shard: configuration.shard)
         if let deadline {
             guard endpoints.contains(where: { $0.batch != nil }) else {
                 throw ValidationError("--deadline steers batch routes, and this run has none: add one (--endpoint batch:URL, or route: batch in --endpoints).")
@@ -131,6 +136,14 @@ extension RunOptions {
                            connectTimeout: connectTimeout.value, transport: transport, restart: restart, maxResponseBytes: maxResponseBytes,
                            metricsPort: metricsPort, logLevel: try cookbookLogLevel() ?? logLevel, logFile: logFile, warnings: warnings)
         plan.report = reportFiles
+        if let store = configuration.fleetStore {
+            plan.storePassword = environment[limitsStorePasswordEnv].flatMap { $0.isEmpty ? nil : $0 }
+            if store.address.usesTLS {
+                let tls = try storeTLS(environment: environment)
+                do { _ = try tls.makeContext() } catch { throw ValidationError("--limits_store: \(error.description).") }
+                plan.storeTLS = tls
+            }
+        }
         if tokenEncodingName != nil {
             plan.warnings.append("--token_encoding_name is not needed: fanout estimates tokens as characters / 4 and corrects by the usage each answer reports")
         }
@@ -168,6 +181,14 @@ extension RunOptions {
     /// This shard's share of `--fleet_rate`, or the per-run rate (`cookbookRate`).
     private func shardRate() throws -> Double {
         guard let fleetRate else { return try cookbookRate() }
+        if limitsStore != nil {
+            // Shards lease the fleet's rate from the store: each may go at the whole of it.
+            guard maxRequestsPerSecond == Defaults.rate, maxRequestsPerMinute == nil else {
+                throw ValidationError("--fleet_rate and --max_requests_per_second both set the rate; give one (--fleet_rate for the fleet, shared through --limits_store).")
+            }
+            try Limits.check(fleetRate, "--fleet_rate", Limits.rate, "requests per second (0 = no limit)")
+            return fleetRate
+        }
         guard let count = shards ?? shard.flatMap(Shard.init)?.count else {
             throw ValidationError("--fleet_rate is the rate of a whole fleet of shards: give --shard i/n or --shards n with it (or use --max_requests_per_second for one run).")
         }

@@ -7,6 +7,17 @@ extension RunSession {
     func prepare() async -> Result<PreparedRun, RunExit> {
         for warning in plan.warnings { Console.error("fanout: warning: \(warning)") }
         for line in plan.routeLines { Console.error("fanout: route: \(line)") }
+        // The fleet store comes first: one the user asked for and cannot have stops the run before any file is touched.
+        let fleetStore: (any FleetStore)?
+        switch await plan.connectFleetStore() {
+        case .success(let store): fleetStore = store
+        case .failure(let refusal):
+            Console.error("fanout: \(refusal.sentence).")
+            return .failure(.usage)
+        }
+        if let store = plan.configuration.fleetStore {
+            Console.error("fanout: fleet store \(store.address.display), fleet \(store.fleet)")
+        }
         let source: any RequestSource
         let claims: OutputClaims
         switch await openInputAndClaimOutputs() {
@@ -27,7 +38,7 @@ extension RunSession {
             let log = try plan.makeLog(withDashboard: display.usesDashboard)
             if let log { plan.configuration.logger = log.logger }
             do {
-                let engine = try plan.makeEngine(source: source)
+                let engine = try plan.makeEngine(source: source, fleetStore: fleetStore)
                 return .success(PreparedRun(plan: plan, engine: engine, failedBefore: index.failedBefore, claims: claims, logOutput: log?.output))
             } catch {
                 log?.output.close()

@@ -1,0 +1,77 @@
+/// A shard's side of the fleet's shared rate: the tokens it leased from the store, and what it
+/// falls back to when the store is gone.
+///
+/// A plain value with `now` passed in. While the store is connected, a request goes only with a
+/// leased token (and under the local limiter at the fleet's whole rate, so one shard alone never
+/// passes it); tokens expire `tokenLife` seconds after the lease, so a shard that held tokens while
+/// it could not send never bursts with them later. Without the store the shard goes on alone at
+/// its share: the fleet's rate over the shards seen in the last 10 s.
+public struct FleetGate: Sendable, Hashable {
+    /// The fleet's whole rate, requests per second (0: none, only the store's other parts are shared).
+    public private(set) var rate: Double
+    public private(set) var isConnected = true
+    /// Shards with a heartbeat in the last 10 s, this one included (at least 1).
+    public private(set) var shards = 1
+    private(set) var tokens = 0
+    private var expiresAt = 0.0
+    /// A lease was asked for and has not come back.
+    private(set) var leaseAsked = false
+
+    /// How long leased tokens may wait to be used, seconds.
+    public static let tokenLife = 0.25
+    /// How far ahead of its pace a lease reaches: 100 ms of the fleet's rate at most.
+    public static let leaseHorizon = 0.1
+
+    public init(rate: Double) {
+        self.rate = max(0, rate)
+    }
+
+    /// Whether sends wait for leased tokens (connected, with a fleet rate).
+    public var gates: Bool { isConnected && rate > 0 }
+
+    /// The rate the shard's own limiter holds: the fleet's while leasing, its share when alone.
+    public var localRate: Double { isConnected ? rate : share }
+
+    /// This shard's share of the fleet's rate when the store is gone.
+    public var share: Double { rate / Double(max(1, shards)) }
+
+    /// Whether a token is ready at `now`.
+    public func hasToken(now: Double) -> Bool { !gates || (tokens > 0 && now < expiresAt) }
+
+    /// How many tokens to ask for: 100 ms of the fleet's rate, at least one.
+    public var leaseSize: Int { max(1, Int((rate * Self.leaseHorizon).rounded(.up))) }
+
+    /// Whether to ask the store for a lease now: tokens are gone (or expired) and none is asked for.
+    public func wantsLease(now: Double) -> Bool { gates && !leaseAsked && !hasToken(now: now) }
+
+    public mutating func askedForLease() { leaseAsked = true }
+
+    /// The store granted `count` tokens at `now` (0: none left this instant; ask again later).
+    public mutating func granted(_ count: Int, now: Double) {
+        leaseAsked = false
+        guard count > 0 else { return }
+        tokens = (now < expiresAt ? tokens : 0) + count
+        expiresAt = now + Self.tokenLife
+    }
+
+    /// One request went: one token used (nothing to use while not gating).
+    public mutating func use(now: Double) {
+        guard gates, tokens > 0 else { return }
+        tokens -= 1
+    }
+
+    /// The store's connection changed, or its count of shards (nil: unchanged).
+    public mutating func link(connected: Bool, shards: Int?) {
+        if let shards { self.shards = max(1, shards) }
+        if connected != isConnected {
+            isConnected = connected
+            tokens = 0
+            leaseAsked = false
+        }
+    }
+
+    /// The fleet's rate changed (`rate` with `scope: fleet`, from any shard).
+    public mutating func setRate(_ rate: Double) {
+        self.rate = max(0, rate)
+    }
+}

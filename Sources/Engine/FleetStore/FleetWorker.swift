@@ -1,0 +1,158 @@
+import RESP
+import Synchronization
+
+/// Talks to the fleet store for the run loop: the heartbeat every second, a lease when the core
+/// asks, settings the operator gave with `scope: fleet`; and, when the store is gone, says so at
+/// once and connects again with backoff. The only place the fleet store's calls wait.
+final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
+    private let store: any FleetStore
+    private let inbox: RunnerInbox
+    private let clock: C
+    private let wallClock: @Sendable () -> Double
+    private let shardID: String
+    private let info: String
+
+    private struct State {
+        var connected = true
+        /// The lease the core asks for (rate, tokens), nil while none is asked.
+        var wanted: (rate: Double, size: Int)?
+        var pendingWrites: [FleetSettings.Field] = []
+        /// The settings this shard holds, written back to a store that lost them.
+        var held: [String: String] = [:]
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+    private let wakeLeases: AsyncStream<Void>.Continuation
+    private let leaseWakes: AsyncStream<Void>
+
+    /// Seconds of silence after which the store forgets a shard.
+    static var forgetAfter: Double { 10 }
+    static var beat: Duration { .seconds(1) }
+    /// The least time between two leases: at most ~16 store calls a second for leases.
+    static var leaseSpacing: Duration { .milliseconds(60) }
+
+    init(store: any FleetStore, inbox: RunnerInbox, clock: C, wallClock: @escaping @Sendable () -> Double, shardID: String, info: String) {
+        self.store = store
+        self.inbox = inbox
+        self.clock = clock
+        self.wallClock = wallClock
+        self.shardID = shardID
+        self.info = info
+        (leaseWakes, wakeLeases) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Starts the heartbeat and the lease tasks (the store is connected: the run checked at start).
+    func start() {
+        let beats = Task { await self.beatForever() }
+        let leases = Task { await self.leaseOnDemand() }
+        state.withLock { $0.tasks = [beats, leases] }
+    }
+
+    /// The core has no token left: lease `size` more at the fleet's `rate`.
+    func wantLease(rate: Double, size: Int) {
+        state.withLock { $0.wanted = (rate, size) }
+        wakeLeases.yield()
+    }
+
+    /// A `scope: fleet` command: written with the next heartbeat (within a second).
+    func write(_ field: FleetSettings.Field) {
+        state.withLock { state in
+            state.pendingWrites.append(field)
+            state.held[field.name] = field.value
+        }
+    }
+
+    /// The run ended: the shard leaves the fleet (its share goes to the others at once).
+    func stop() async {
+        let tasks = state.withLock { $0.tasks }
+        for task in tasks { task.cancel() }
+        wakeLeases.finish()
+        await flushWrites()
+        await store.leave(shard: shardID)
+    }
+
+    private func beatForever() async {
+        var backoff = 0.5
+        while !Task.isCancelled {
+            if state.withLock({ $0.connected }) {
+                await beatOnce()
+                try? await clock.sleep(for: Self.beat)
+            } else {
+                do throws(RESPError) {
+                    try await store.connect()
+                    backoff = 0.5
+                    setConnected(true)
+                    await beatOnce()
+                    try? await clock.sleep(for: Self.beat)
+                } catch {
+                    try? await clock.sleep(for: .milliseconds(Int64(backoff * 1000)))
+                    backoff = min(4, backoff * 2)
+                }
+            }
+        }
+    }
+
+    private func beatOnce() async {
+        await flushWrites()
+        let beat = FleetBeat(shard: shardID, info: info, forgetAfter: Self.forgetAfter, held: state.withLock { $0.held })
+        do throws(RESPError) {
+            let reply = try await store.heartbeat(beat)
+            state.withLock { state in
+                for (name, value) in reply.settings { state.held[name] = value }
+            }
+            inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, isNew: reply.isNew))
+        } catch {
+            lost(error)
+        }
+    }
+
+    private func flushWrites() async {
+        let writes = state.withLock { state in
+            defer { state.pendingWrites = [] }
+            return state.connected ? state.pendingWrites : []
+        }
+        guard !writes.isEmpty else { return }
+        do throws(RESPError) { try await store.write(writes) } catch {
+            state.withLock { $0.pendingWrites.insert(contentsOf: writes, at: 0) }
+            lost(error)
+        }
+    }
+
+    private func leaseOnDemand() async {
+        var last: C.Instant?
+        for await _ in leaseWakes {
+            guard let wanted = state.withLock({ state -> (rate: Double, size: Int)? in
+                defer { state.wanted = nil }
+                return state.connected ? state.wanted : nil
+            }) else { continue }
+            if let last { try? await clock.sleep(until: last.advanced(by: Self.leaseSpacing), tolerance: nil) }
+            if Task.isCancelled { return }
+            last = clock.now
+            do throws(RESPError) {
+                let grant = try await store.lease(rate: wanted.rate, want: wanted.size, horizon: FleetGate.leaseHorizon)
+                if grant.tokens == 0, grant.wait > 0 {
+                    // Nothing left this instant: come back when the bucket has a token again.
+                    try? await clock.sleep(for: .milliseconds(Int64(min(grant.wait, 0.25) * 1000)))
+                }
+                inbox.post(.fleetGrant(tokens: grant.tokens, rate: grant.rate))
+            } catch {
+                lost(error)
+            }
+        }
+    }
+
+    /// The store failed a call: the shard goes on alone at once, and the heartbeat task reconnects.
+    private func lost(_ error: RESPError) {
+        setConnected(false, error: error)
+    }
+
+    private func setConnected(_ connected: Bool, error: RESPError? = nil) {
+        let changed = state.withLock { state in
+            defer { state.connected = connected }
+            return state.connected != connected
+        }
+        guard changed else { return }
+        inbox.post(.fleetLink(connected: connected, since: wallClock(), reason: error?.description))
+    }
+}
