@@ -71,6 +71,24 @@ import Testing
         }
         #expect(EngineCommand.setWeight(endpoint: 5, weight: 1).controlBody(endpoints: Self.names) == nil)
     }
+
+    /// `"scope": "fleet"` wraps the command for every shard with a fleet store, is refused with a sentence without one,
+    /// and a body made from it reads back the same.
+    @Test func fleetScope() throws {
+        var withStore = Self.ranges
+        withStore.hasFleetStore = true
+        let body = #"{"command":"rate","value":12,"scope":"fleet"}"#
+        let parsed = ControlCommand.parse(Array(body.utf8), endpoints: Self.names, ranges: withStore)
+        #expect(try parsed.get() == .fleetWide(.setRate(12)))
+        let drain = ControlCommand.parse(Array(#"{"command":"drain","endpoint":"gpu-a","scope":"fleet"}"#.utf8), endpoints: Self.names, ranges: withStore)
+        #expect(try drain.get() == .fleetWide(.setWeight(endpoint: 0, weight: 0)))
+        #expect(refusal(body)?.contains("--limits_store") == true)
+        #expect(refusal(#"{"command":"pause","scope":"everyone"}"#)?.contains("scope") == true)
+        #expect(refusal(#"{"command":"stop","scope":"fleet"}"#) != nil)
+        #expect(try parse(#"{"command":"pause","scope":"shard"}"#).get() == .pause)
+        let again = EngineCommand.fleetWide(.setWeight(endpoint: 1, weight: 2)).controlBody(endpoints: Self.names) ?? ""
+        #expect(try ControlCommand.parse(Array(again.utf8), endpoints: Self.names, ranges: withStore).get() == .fleetWide(.setWeight(endpoint: 1, weight: 2)))
+    }
 }
 
 @Suite struct UnbatchCommandTests {

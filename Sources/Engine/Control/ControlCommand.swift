@@ -76,7 +76,8 @@ public enum ControlCommand {
             throw Refusal("unknown command \"\(String(TerminalText.sanitized(name, keepsLayout: false).prefix(40)))\"; the commands are \(fields.keys.sorted().joined(separator: ", "))")
         }
         for field in object where field.key != "command" && !allowed.contains(field.key) {
-            throw Refusal("\"\(name)\" takes \(allowed.isEmpty ? "no other field" : allowed.sorted().map { "\"\($0)\"" }.joined(separator: " and ")), not \"\(String(TerminalText.sanitized(field.key, keepsLayout: false).prefix(40)))\"")
+            let listed = allowed.subtracting(["scope"])
+            throw Refusal("\"\(name)\" takes \(listed.isEmpty ? "no other field" : listed.sorted().map { "\"\($0)\"" }.joined(separator: " and ")), not \"\(String(TerminalText.sanitized(field.key, keepsLayout: false).prefix(40)))\"")
         }
         switch name {
         case "pause": return .pause

@@ -157,13 +157,12 @@ struct Scheduler {
             return .wait(until: retryReady ? now + 0.1 : retries.nextDue)
         }
 
+        // Waits for a lease from the fleet store (the core asks for one, ahead of the limiter's
+        // wait when tokens are gone); it comes as an event.
+        waitsForLease = fleetGate.map { !$0.hasToken(now: now) } ?? false
         let admission = max(limiter.earliestAdmission(now: now), tokens.earliestAdmission(now: now))
         if admission > now { return .wait(until: admission) }
-        // Waits for a lease from the fleet store (the core asks for one); it comes as an event.
-        if let fleetGate, !fleetGate.hasToken(now: now) {
-            waitsForLease = true
-            return .wait(until: nil)
-        }
+        if waitsForLease { return .wait(until: nil) }
 
         let previous = retryDue ? retries.next?.previousEndpoint : nil
         let next = retryDue ? retries.next?.record : fresh.first

@@ -38,17 +38,12 @@ extension RunOptions {
         return FleetStoreConfiguration(address: address, fleet: name, shardID: id, info: String(decoding: info, as: UTF8.self))
     }
 
-    /// The fleet's default name: the input's fingerprint (its size and first 64 KiB) and the
-    /// endpoints' names, so shards of one job meet with no configuration.
+    /// The fleet's default name: a fingerprint of the input file's name (not its folder) and the
+    /// endpoints' names, so the shards of one job meet with no configuration wherever each keeps
+    /// its copy of the input.
     static func defaultFleetName(inputPath: String, endpoints: [String]) -> String {
-        var bytes: [UInt8] = Array(endpoints.sorted().joined(separator: "\n").utf8)
-        if let handle = FileHandle(forReadingAtPath: inputPath) {
-            bytes += (try? handle.read(upToCount: 64 << 10)) ?? Data()
-            bytes += Array(String((try? handle.seekToEnd()) ?? 0).utf8)
-            try? handle.close()
-        } else {
-            bytes += Array(inputPath.utf8)
-        }
+        let name = inputPath.split(separator: "/").last.map(String.init) ?? inputPath
+        let bytes = Array(([name] + endpoints.sorted()).joined(separator: "\n").utf8)
         return "job-" + String(LineFingerprint.of(bytes), radix: 16)
     }
 
