@@ -17,6 +17,7 @@ enum DashboardLayout {
         top += throughput(snapshot, width: width, wide: wide, metricsPort: context.metricsPort)
         if wide, let cost = SpendText.line(snapshot, total: context.totalLines) { top.append(cost) }
         if wide, let batches = BatchPanel.summary(snapshot) { top.append(batches) }
+        if let fleet = FleetStoreLine.line(snapshot) { top.append(fleet) }
         top.append(ScreenLine())
         top.append(EndpointTable.header(width: width, wide: wide, shape: EndpointTable.Shape(snapshot)))
 
