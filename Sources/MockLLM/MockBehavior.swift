@@ -39,6 +39,8 @@ public struct MockBehavior: Sendable, Hashable {
     public var rateLimitRetryAfter = true
     /// Answers carry `x-ratelimit-reset-requests`; without it only the limit and what is left are sent.
     public var rateLimitResetHeader = true
+    /// Answers and 429s carry no `x-ratelimit-*` header at all: only the status says the limit was passed.
+    public var rateLimitHeaders = true
     /// Requests served at once at most; later ones queue (nil: no limit). An answer holds its place
     /// for its whole latency, so throughput saturates at `capacity / latency`.
     public var capacity: Int?

@@ -268,7 +268,8 @@ final class MockState: Sendable {
         let reset = max(0.001, Double(window + 1) * length - now)
         var allowance = [("x-ratelimit-limit-requests", String(Int(limit))),
                          ("x-ratelimit-remaining-requests", String(max(0, Int(limit) - state.windowCount)))]
-        if behavior.rateLimitResetHeader { allowance.append(("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")) }
+        if !behavior.rateLimitHeaders { allowance = [] }
+        if behavior.rateLimitHeaders, behavior.rateLimitResetHeader { allowance.append(("x-ratelimit-reset-requests", "\(Int((reset * 1000).rounded(.up)))ms")) }
         guard Double(state.windowCount) > limit else {
             headers += allowance
             return nil

@@ -35,14 +35,15 @@ public struct FleetGate: Sendable, Hashable {
     /// This shard's share of the fleet's rate when the store is gone.
     public var share: Double { rate / Double(max(1, shards)) }
 
-    /// Whether a token is ready at `now`.
-    public func hasToken(now: Double) -> Bool { !gates || (tokens > 0 && now < expiresAt) }
+    /// Whether `need` tokens are ready at `now` (a token bucket's need is the request's estimate).
+    public func hasToken(now: Double, need: Int = 1) -> Bool { !gates || (tokens >= max(1, need) && now < expiresAt) }
 
-    /// How many tokens to ask for: 100 ms of the fleet's rate, at least one.
-    public var leaseSize: Int { max(1, Int((rate * Self.leaseHorizon).rounded(.up))) }
+    /// How many tokens to ask for: 100 ms of the rate, at least `need`.
+    public func leaseSize(need: Int = 1) -> Int { max(max(1, need), Int((rate * Self.leaseHorizon).rounded(.up))) }
+    public var leaseSize: Int { leaseSize() }
 
-    /// Whether to ask the store for a lease now: tokens are gone (or expired) and none is asked for.
-    public func wantsLease(now: Double) -> Bool { gates && !leaseAsked && !hasToken(now: now) }
+    /// Whether to ask the store for a lease now: tokens are short (or expired) and none is asked for.
+    public func wantsLease(now: Double, need: Int = 1) -> Bool { gates && !leaseAsked && !hasToken(now: now, need: need) }
 
     public mutating func askedForLease() { leaseAsked = true }
 
@@ -54,10 +55,10 @@ public struct FleetGate: Sendable, Hashable {
         expiresAt = now + Self.tokenLife
     }
 
-    /// One request went: one token used (nothing to use while not gating).
-    public mutating func use(now: Double) {
+    /// One request went: `count` tokens used (nothing to use while not gating).
+    public mutating func use(_ count: Int = 1, now: Double) {
         guard gates, tokens > 0 else { return }
-        tokens -= 1
+        tokens = max(0, tokens - max(1, count))
     }
 
     /// The store's connection changed, or its count of shards (nil: unchanged).

@@ -10,6 +10,14 @@ struct FleetLink: Sendable {
     var sends = RateMeter(bucketWidth: 1, buckets: 8)
     /// Why the store was lost, while it is.
     var lostBecause: String?
+    /// Whether 429s and headers teach the fleet (`--no_learn_limits` turns it off).
+    var learns = true
+    /// Per endpoint: when the last 429 was told to the fleet (later sends only are news), whether an
+    /// answer came since (a new run of 429s), the allowance last told, and this shard's sends there.
+    var toldAt: [Int: Double] = [:]
+    var answeredSinceTold: Set<Int> = []
+    var toldAllowance: [Int: Double] = [:]
+    var endpointSends: [Int: RateMeter] = [:]
 
     init(configuration: FleetStoreConfiguration, since: Double) {
         url = configuration.address.display

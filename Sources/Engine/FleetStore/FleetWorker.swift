@@ -11,11 +11,15 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     private let wallClock: @Sendable () -> Double
     private let shardID: String
     private let info: String
+    /// The real-time endpoints the heartbeat asks about: index, name, configured requests per second.
+    private let endpoints: [(index: Int, name: String, configured: Double)]
 
     private struct State {
         var connected = true
-        /// The lease the core asks for (rate, tokens), nil while none is asked.
-        var wanted: (rate: Double, size: Int)?
+        /// The leases the core asks for, by bucket (the newest ask of each).
+        var wanted: [FleetBucket: LeaseWant] = [:]
+        /// What the core saw of endpoints, for the fleet (one waiting per endpoint at most).
+        var lessons: [Int: FleetLesson] = [:]
         var pendingWrites: [FleetSettings.Field] = []
         /// The settings this shard holds, written back to a store that lost them.
         var held: [String: String] = [:]
@@ -32,7 +36,9 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     /// The least time between two leases: at most ~16 store calls a second for leases.
     static var leaseSpacing: Duration { .milliseconds(60) }
 
-    init(store: any FleetStore, inbox: RunnerInbox, clock: C, wallClock: @escaping @Sendable () -> Double, shardID: String, info: String) {
+    init(store: any FleetStore, inbox: RunnerInbox, clock: C, wallClock: @escaping @Sendable () -> Double, shardID: String, info: String,
+         endpoints: [(index: Int, name: String, configured: Double)]) {
+        self.endpoints = endpoints
         self.store = store
         self.inbox = inbox
         self.clock = clock
@@ -49,9 +55,17 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
         state.withLock { $0.tasks = [beats, leases] }
     }
 
-    /// The core has no token left: lease `size` more at the fleet's `rate`.
-    func wantLease(rate: Double, size: Int) {
-        state.withLock { $0.wanted = (rate, size) }
+    /// The core has no token left in these buckets: lease more.
+    func wantLeases(_ wants: [LeaseWant]) {
+        state.withLock { state in
+            for want in wants { state.wanted[want.bucket] = want }
+        }
+        wakeLeases.yield()
+    }
+
+    /// The core saw a 429 or an allowance at an endpoint: the fleet learns it at once.
+    func learn(_ lesson: FleetLesson) {
+        state.withLock { $0.lessons[lesson.endpoint] = lesson }
         wakeLeases.yield()
     }
 
@@ -95,13 +109,15 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
 
     private func beatOnce() async {
         await flushWrites()
-        let beat = FleetBeat(shard: shardID, info: info, forgetAfter: Self.forgetAfter, held: state.withLock { $0.held })
+        let beat = FleetBeat(shard: shardID, info: info, forgetAfter: Self.forgetAfter, held: state.withLock { $0.held },
+                             endpoints: endpoints.map { ($0.name, $0.configured) })
         do throws(RESPError) {
             let reply = try await store.heartbeat(beat)
             state.withLock { state in
                 for (name, value) in reply.settings { state.held[name] = value }
             }
-            inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, isNew: reply.isNew))
+            let known = Dictionary(uniqueKeysWithValues: zip(endpoints.map(\.index), reply.endpoints))
+            inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, isNew: reply.isNew, endpoints: known))
         } catch {
             lost(error)
         }
@@ -122,20 +138,24 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     private func leaseOnDemand() async {
         var last: C.Instant?
         for await _ in leaseWakes {
-            guard let wanted = state.withLock({ state -> (rate: Double, size: Int)? in
-                defer { state.wanted = nil }
-                return state.connected ? state.wanted : nil
-            }) else { continue }
-            if let last { try? await clock.sleep(until: last.advanced(by: Self.leaseSpacing), tolerance: nil) }
+            let (wants, lessons) = state.withLock { state -> ([LeaseWant], [FleetLesson]) in
+                defer { state.wanted = [:]; state.lessons = [:] }
+                return state.connected ? (Array(state.wanted.values), Array(state.lessons.values)) : ([], [])
+            }
             if Task.isCancelled { return }
-            last = clock.now
             do throws(RESPError) {
-                let grant = try await store.lease(rate: wanted.rate, want: wanted.size, horizon: FleetGate.leaseHorizon)
-                if grant.tokens == 0, grant.wait > 0 {
-                    // Nothing left this instant: come back when the bucket has a token again.
-                    try? await clock.sleep(for: .milliseconds(Int64(min(grant.wait, 0.25) * 1000)))
+                for lesson in lessons {
+                    inbox.post(.fleetLearned(endpoint: lesson.endpoint, try await store.learn(lesson)))
                 }
-                inbox.post(.fleetGrant(tokens: grant.tokens, rate: grant.rate))
+                guard !wants.isEmpty else { continue }
+                if let last { try? await clock.sleep(until: last.advanced(by: Self.leaseSpacing), tolerance: nil) }
+                last = clock.now
+                let grants = try await store.lease(wants, horizon: FleetGate.leaseHorizon)
+                if grants.allSatisfy({ $0.tokens == 0 }), let wait = grants.map(\.wait).filter({ $0 > 0 }).min() {
+                    // Nothing left this instant: come back when a bucket has a token again.
+                    try? await clock.sleep(for: .milliseconds(Int64(min(wait, 0.25) * 1000)))
+                }
+                inbox.post(.fleetGrants(grants))
             } catch {
                 lost(error)
             }

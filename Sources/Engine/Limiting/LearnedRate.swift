@@ -64,7 +64,16 @@ public struct LearnedRate: Sendable, Hashable {
     }
 
     /// The limit in force, requests per second (nil: none).
-    public var rate: Double? { Self.least(Self.least(configured, announced), learned) }
+    public var rate: Double? { Self.least(Self.least(Self.least(configured, announced), learned), fleetShare) }
+
+    /// This shard's share of the fleet's rate here while the fleet store is gone (nil: none).
+    public private(set) var fleetShare: Double?
+
+    /// Holds the rate to this shard's share of the fleet's (nil: lifts it, the store is back).
+    public mutating func holdFleetShare(_ share: Double?, now: Double) {
+        fleetShare = share.flatMap { $0 > 0 ? $0 : nil }
+        set(now: now)
+    }
 
     /// Where `rate` comes from (nil: no limit).
     public var source: Source? {

@@ -66,6 +66,7 @@ extension RunCore {
         announceSpendWarnings(into: &actions)
         let spent = dispatch.attempt.spent.flatMap { earlier in charge.cost.map { earlier + $0 } }
         let outcome = scheduler.complete(dispatch, result: result, limits: limits, now: now, spent: spent, using: &generator)
+        if fleet != nil { teachFleet(dispatch, failure: failure, limits: limits, now: now, into: &actions) }
         if let before {
             actions.append(.log(.endpointChanged(names[endpoint], from: before, to: scheduler.status(of: endpoint, now: now))))
         }

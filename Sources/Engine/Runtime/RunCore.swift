@@ -35,10 +35,12 @@ struct RunCore {
         case batchFailed(key: String, EngineError, validation: Bool)
         /// A journalled batch never reached the provider: its records are free.
         case batchOrphaned(key: String)
-        /// The fleet store leased tokens of the fleet's rate (`rate`: the fleet's rate in force).
-        case fleetGrant(tokens: Int, rate: Double)
-        /// A heartbeat came back: the shards alive and the fleet's settings.
-        case fleetBeat(shards: Int, settings: [String: String], isNew: Bool)
+        /// The fleet store leased tokens (of the fleet's rate, endpoints' requests and tokens).
+        case fleetGrants([FleetGrant])
+        /// A heartbeat came back: the shards alive, the fleet's settings, its endpoints by index.
+        case fleetBeat(shards: Int, settings: [String: String], isNew: Bool, endpoints: [Int: FleetEndpointState])
+        /// The fleet learned what this shard saw of an endpoint: its rate in force and rest now.
+        case fleetLearned(endpoint: Int, FleetEndpointState)
         /// The fleet store was lost or came back, at Unix seconds `since`.
         case fleetLink(connected: Bool, since: Double, reason: String?)
     }
@@ -66,8 +68,10 @@ struct RunCore {
         case cancelBatch(String)
         /// The batch's results are written (and flushed): mark it done in the journal.
         case batchDone(String)
-        /// Lease `size` tokens of the fleet's rate from the fleet store.
-        case wantLease(rate: Double, size: Int)
+        /// Lease tokens from the fleet store's buckets.
+        case wantLeases([LeaseWant])
+        /// Tell the fleet what this shard saw of an endpoint (a 429, an allowance).
+        case fleetLearn(FleetLesson)
         /// Write a `scope: fleet` command's setting to the fleet store.
         case writeFleetSetting(FleetSettings.Field)
         /// Nothing more will happen: close the files and report.
@@ -153,6 +157,8 @@ struct RunCore {
         if let store = configuration.fleetStore {
             fleet = FleetLink(configuration: store, since: wallStart)
             scheduler.fleetGate = FleetGate(rate: configuration.rate)
+            scheduler.shareEndpointLimits(configuration.endpoints)
+            fleet?.learns = configuration.learnsLimits
         }
     }
 
@@ -217,7 +223,7 @@ struct RunCore {
             clientLoad = load
         case .batchStatus, .batchEnded, .batchFailed, .batchOrphaned:
             handleBatch(event, now: now, into: &actions)
-        case .fleetGrant, .fleetBeat, .fleetLink:
+        case .fleetGrants, .fleetBeat, .fleetLearned, .fleetLink:
             handleFleet(event, now: now, into: &actions)
         }
         pump(now: now, into: &actions)
@@ -324,9 +330,9 @@ struct RunCore {
                 let attempt = dispatch.attempt
                 stats.append((attempt.isFreeResend ? .resent(endpoint: dispatch.endpoint) : .sent(endpoint: dispatch.endpoint, isRetry: attempt.number > 1), now))
                 actions.append(.send(dispatch, at: now))
-                if fleet != nil { fleet!.sends.add(at: now) }
+                if fleet != nil { countFleetSend(dispatch, now: now) }
             case .wait(let until):
-                if fleet != nil { askForLease(now: now, into: &actions) }
+                if fleet != nil { askForLeases(now: now, into: &actions) }
                 if let until, timerDeadline.map({ until < $0 }) ?? true {
                     timerDeadline = until
                     actions.append(.armTimer(at: until))

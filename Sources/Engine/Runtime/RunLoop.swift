@@ -41,7 +41,11 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
                           clock: runner.clock, wallClock: runner.wallClock)
         if let store = runner.fleetStore, let settings = configuration.fleetStore {
             fleetWorker = FleetWorker(store: store, inbox: runner.inbox, clock: runner.clock, wallClock: runner.wallClock,
-                                      shardID: settings.shardID, info: settings.info)
+                                      shardID: settings.shardID, info: settings.info,
+                                      endpoints: configuration.endpoints.indices.compactMap { index in
+                                          let endpoint = configuration.endpoints[index]
+                                          return endpoint.batch == nil ? (index, endpoint.name, endpoint.requestsPerSecond ?? 0) : nil
+                                      })
         } else {
             fleetWorker = nil
         }
@@ -158,8 +162,10 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
             batchWorker?.cancel(key)
         case .batchDone(let key):
             batchWorker?.finished(key)
-        case .wantLease(let rate, let size):
-            fleetWorker?.wantLease(rate: rate, size: size)
+        case .wantLeases(let wants):
+            fleetWorker?.wantLeases(wants)
+        case .fleetLearn(let lesson):
+            fleetWorker?.learn(lesson)
         case .writeFleetSetting(let field):
             fleetWorker?.write(field)
         case .finish:

@@ -55,6 +55,7 @@ extension Scheduler {
                   retryPolicy: configuration.retryPolicy, ejectAfter: configuration.ejectAfter,
                   drainTimeout: configuration.drainTimeout, tokensPerMinute: configuration.tokensPerMinute,
                   unreachableAfter: configuration.unreachableAfter, rateLimitPatience: configuration.rateLimitPatience,
-                  learnsLimits: configuration.learnsLimits, cost: configuration.cost)
+                  // With a fleet store the fleet learns endpoints' limits (`RunCore+Fleet`), not each shard alone.
+                  learnsLimits: configuration.learnsLimits && configuration.fleetStore == nil, cost: configuration.cost)
     }
 }

@@ -68,6 +68,9 @@ struct Scheduler {
     var fleetGate: FleetGate?
     /// The last decision was to wait for a lease of the fleet's rate (not for a cap or a cooldown).
     private(set) var waitsForLease = false
+    /// Each endpoint's requests and tokens as the fleet shares them (nil: not shared).
+    var endpointGates: [FleetGate?] = []
+    var tokenGates: [FleetGate?] = []
 
     /// - Parameters:
     ///   - maxInFlight: the global cap; nil for `auto`, where every endpoint without a fixed cap
@@ -166,9 +169,11 @@ struct Scheduler {
 
         let previous = retryDue ? retries.next?.previousEndpoint : nil
         let next = retryDue ? retries.next?.record : fresh.first
+        let need = countsTokens ? (next?.estimatedTokens ?? 0) : 0
+        let fleetAdmits = FleetAdmission(requests: endpointGates, tokens: tokenGates)
         let chosen = balancer.next(avoiding: previous) { index in
             !batchRoutes[index] && slots[index].isOpen(now: now) && health[index].isUsable(now: now) && !spending.outOfFunds[index]
-                && (next.map { $0.translates || $0.dialect == dialects[index] } ?? true)
+                && (next.map { $0.translates || $0.dialect == dialects[index] } ?? true) && fleetAdmits.admits(index, need: need, now: now)
         }
         guard let endpoint = chosen else { return .wait(until: earliestCoolingEnd(after: now)) }
         var reservation = (dollars: 0.0, promptBound: 0)
@@ -187,6 +192,10 @@ struct Scheduler {
         limiter.admit(now: now)
         fleetGate?.use(now: now)
         let cost = countsTokens ? attempt.record.estimatedTokens : 0
+        if !endpointGates.isEmpty {
+            endpointGates[endpoint]?.use(now: now)
+            tokenGates[endpoint]?.use(cost, now: now)
+        }
         tokens.admit(tokens: cost, now: now)
         slots[endpoint].admit(cost: cost, now: now)
         if attempt.number == 1 { budget.recordFirstAttempt(at: now) } else if !attempt.afterRateLimit { budget.recordRetry(at: now) }

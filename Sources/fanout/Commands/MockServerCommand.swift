@@ -119,6 +119,9 @@ struct MockBehaviorOptions: ParsableArguments {
     @Flag(name: [.customLong("no_reset_header"), .customLong("no-reset-header")], help: "Answers carry x-ratelimit-limit/remaining-requests but no reset time.")
     var noResetHeader = false
 
+    @Flag(name: [.customLong("no_rate_limit_headers"), .customLong("no-rate-limit-headers")], help: "Answers and 429s from --rate_limit carry no x-ratelimit-* header at all.")
+    var noRateLimitHeaders = false
+
     @Flag(name: [.customLong("close_after_answer"), .customLong("close-after-answer")],
           help: "Close the connection after every answer while saying keep-alive, as llama.cpp's server does after streamed answers.")
     var closeAfterAnswer = false
@@ -158,6 +161,7 @@ struct MockBehaviorOptions: ParsableArguments {
         behavior.rateLimitWindow = window
         behavior.rateLimitRetryAfter = !noRetryAfter
         behavior.rateLimitResetHeader = !noResetHeader
+        behavior.rateLimitHeaders = !noRateLimitHeaders
         behavior.capacity = capacity > 0 ? capacity : nil
         behavior.outputTokens = outputTokens > 0 ? outputTokens : nil
         if let quotaAfter { try Limits.check(quotaAfter, "--quota_after", 0...1_000_000_000) }

@@ -9,8 +9,9 @@ extension RunPlan {
         guard let settings = configuration.fleetStore else { return .success(nil) }
         let shown = settings.address.display
         let store: RedisFleetStore
-        do {
-            store = try RedisFleetStore(address: settings.address, fleet: settings.fleet, password: storePassword, tls: storeTLS,
+        do throws(EngineError) {
+            store = try RedisFleetStore(address: settings.address, fleet: settings.fleet, endpoints: configuration.endpoints.map(\.name),
+                                        password: storePassword, tls: storeTLS,
                                         timeout: min(max(connectTimeout, 1), 5))
         } catch {
             return .failure(FleetStoreRefusal(sentence: "--limits_store \(shown): \(error.description)"))
