@@ -46,4 +46,19 @@ import Testing
         #expect(abs(SpendCap.worstCase(promptTokens: 1000, maxTokens: 500, price: price) - 0.003) < 1e-12)
         #expect(abs(SpendCap.worstCase(promptTokens: 1000, maxTokens: 500, price: price, batch: true) - 0.0015) < 1e-12)
     }
+
+    /// With a fleet's cap leased in parts, sends fit under the lease (spend before included), never past the fleet's cap.
+    @Test func fleetBudget() {
+        var cap = SpendCap(cap: 1, spent: 0.1)
+        cap.addBudget(0)
+        #expect(!cap.allows(0.01) && cap.budgetLeft == 0)
+        cap.addBudget(0.05)
+        #expect(cap.allows(0.05) && !cap.allows(0.06))
+        cap.reserve(0.03)
+        #expect(abs(cap.budgetLeft - 0.02) < 1e-12)
+        cap.settle(reserved: 0.03, actual: 0.01)
+        #expect(abs(cap.budgetLeft - 0.04) < 1e-12)
+        cap.addBudget(5)
+        #expect(cap.allows(0.89) && !cap.allows(0.9), "the fleet's cap still holds")
+    }
 }

@@ -19,14 +19,15 @@ import TestSupport
         var saved: [JSONValue] { BatchRouteTests.lines(harness.savePath) }
     }
 
-    static func shard(_ count: Int, prefix: String, server: MockServer, redis: RedisServer, extra: [String] = []) throws -> Shard {
+    /// - Parameter redis: the fleet store (nil: the shard runs alone, without one).
+    static func shard(_ count: Int, prefix: String, server: MockServer, redis: RedisServer?, extra: [String] = []) throws -> Shard {
         let harness = try Harness()
         try harness.writeInput((0..<count).map { #"{"id":"\#(prefix)\#($0)","messages":[{"role":"user","content":"hi"}]}"# })
         let stderr = harness.directory.appendingPathComponent("stderr.log")
         FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = try BinaryTests.launch(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
                                               "--endpoint", "http://127.0.0.1:\(server.port)/v1", "--no-tui", "--control", "none",
-                                              "--limits_store", redis.url, "--log_level", "warning"] + extra,
+                                              "--log_level", "warning"] + (redis.map { ["--limits_store", $0.url] } ?? []) + extra,
                                              stderr: try FileHandle(forWritingTo: stderr), executable: binary)
         return Shard(harness: harness, process: process, stderr: stderr)
     }
@@ -69,6 +70,61 @@ import TestSupport
             let pace = Self.rate(times, from: ends[0] + 2.5, to: min(ends[1], ends[2]) - 0.5)
             #expect(pace >= 26, "\(pace)/s after the small shard ended")
         }
+    }
+
+    /// 429s beyond 40 requests a second in all (no headers, no Retry-After), three shards started 2 s
+    /// apart: learning together, they meet at most half the 429s three shards learning alone meet.
+    @Test func learnedLimitsAreShared() async throws {
+        func refusals(sharing: Bool) async throws -> (refused: Int, saved: [Int]) {
+            let redis = try RedisServer()
+            defer { redis.stop() }
+            var behavior = MockBehavior(latency: 0.005)
+            behavior.rateLimit = 40
+            behavior.rateLimitRetryAfter = false
+            behavior.rateLimitHeaders = false
+            let server = try await MockServer.start(behavior: behavior)
+            var shards: [Shard] = []
+            for index in 0..<3 {
+                if index > 0 { try await Task.sleep(for: .seconds(2)) }
+                let extra = (sharing ? ["--fleet", "learn"] : []) + ["--rate_limit_patience", "10m"]
+                let shard = try Self.shard(150, prefix: "l\(index)-", server: server, redis: sharing ? redis : nil, extra: extra)
+                shards.append(shard)
+            }
+            defer { shards.forEach { $0.harness.cleanUp() } }
+            #expect(await Self.finish(shards, within: 90))
+            let saved = shards.map(\.saved.count)
+            return (server.arrivals - saved.reduce(0, +), saved)
+        }
+        let alone = try await refusals(sharing: false)
+        let together = try await refusals(sharing: true)
+        #expect(alone.saved == [150, 150, 150] && together.saved == [150, 150, 150])
+        #expect(Double(together.refused) <= Double(alone.refused) / 2, "429s: \(together.refused) sharing, \(alone.refused) alone")
+    }
+
+    /// `--fleet_max_cost` over three uneven shards is one counter: the fleet stops with its spend at
+    /// most the cap and at least 85 % of it; the shards stopped for money exit 6.
+    @Test func oneSpendCapForTheFleet() async throws {
+        let redis = try RedisServer()
+        defer { redis.stop() }
+        let server = try await MockServer.start(behavior: MockBehavior(latency: 0.003))
+        var shards: [Shard] = []
+        for (index, count) in [80, 800, 800].enumerated() {
+            let harness = try Harness()
+            try harness.writeInput((0..<count).map { #"{"id":"m\#(index)-\#($0)","model":"gpt-4o-mini","max_tokens":50,"messages":[{"role":"user","content":"hello there, hello there"}]}"# })
+            let process = try BinaryTests.launch(["--requests_filepath", harness.inputPath, "--save_filepath", harness.savePath,
+                                                  "--endpoint", "http://127.0.0.1:\(server.port)/v1", "--no-tui", "--control", "none",
+                                                  "--limits_store", redis.url, "--fleet", "money", "--fleet_max_cost", "0.004",
+                                                  "--max_requests_per_second", "300"], executable: Self.binary)
+            shards.append(Shard(harness: harness, process: process, stderr: harness.directory.appendingPathComponent("none")))
+        }
+        defer { shards.forEach { $0.harness.cleanUp() } }
+        #expect(await Self.finish(shards, within: 60))
+        let spent = shards.flatMap { $0.saved.compactMap { $0["cost_usd"]?.doubleValue } }.reduce(0, +)
+        #expect(spent <= 0.004 + 1e-12 && spent >= 0.004 * 0.85, "the fleet spent \(spent) of 0.004")
+        let statuses = shards.map(\.process.terminationStatus)
+        #expect(statuses.allSatisfy { $0 == 0 || $0 == 6 } && statuses[1...].allSatisfy { $0 == 6 }, "\(statuses)")
+        // Every record is either saved or left unsent (a rerun with a higher cap sends it): none failed.
+        #expect(shards.allSatisfy { BatchRouteTests.lines($0.harness.errorsPath).isEmpty })
     }
 
     /// Three shards at a fleet rate of 3,000/s against an endpoint that answers at once: the store

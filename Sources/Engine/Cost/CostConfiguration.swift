@@ -11,6 +11,8 @@ public struct CostConfiguration: Sendable {
     public var defaultMaxTokens: Int
     /// Where a capped run writes its reservations before sending them (nil: nowhere).
     public var journal: SpendJournal?
+    /// `cap` is a whole fleet's (`--fleet_max_cost` with `--limits_store`), leased in parts from the fleet store.
+    public var leasesFleetCap = false
 
     public init(prices: PriceTable = PriceTable(), cap: Double? = nil, spentBefore: Double = 0,
                 defaultMaxTokens: Int = Defaults.costMaxTokens) {

@@ -21,9 +21,21 @@ public struct SpendCap: Sendable, Hashable {
         self.spent = spent
     }
 
+    /// With a fleet store: what this shard leased of the fleet's cap, its spend before included
+    /// (nil: it holds the whole cap). Sends fit under it; more is leased as it runs out.
+    public private(set) var budget: Double?
+
+    /// Leases of the fleet's cap add to the budget.
+    public mutating func addBudget(_ dollars: Double) {
+        budget = (budget ?? spent) + max(0, dollars)
+    }
+
+    /// What the budget holds beyond the spend and the reservations (0 without one).
+    public var budgetLeft: Double { budget.map { max(0, $0 - spent - reserved) } ?? 0 }
+
     /// Whether a request whose worst case is `worstCase` dollars may go now.
     public func allows(_ worstCase: Double) -> Bool {
-        guard let cap else { return true }
+        guard let cap = budget.map({ min($0, cap ?? $0) }) ?? cap else { return true }
         // A hair of slack for sums of binary fractions (0.1 + 0.2 > 0.3): a billionth of a cent.
         return spent + reserved + worstCase <= cap + 1e-11
     }

@@ -52,6 +52,7 @@ struct Spending: Sendable {
         defaultMaxTokens = configuration.defaultMaxTokens
         spentBefore = max(0, configuration.spentBefore)
         cap = SpendCap(cap: configuration.cap, spent: spentBefore)
+        if configuration.leasesFleetCap, configuration.cap != nil { cap.addBudget(0) }
         byEndpoint = Array(repeating: 0, count: endpoints.count)
         unattributed = byEndpoint
         outOfFunds = Array(repeating: false, count: endpoints.count)
@@ -60,6 +61,12 @@ struct Spending: Sendable {
     }
 
     var isCapped: Bool { cap.cap != nil }
+
+    /// With a fleet store: the fleet's cap is leased in parts (`SpendCap.budget`).
+    mutating func addBudget(_ dollars: Double) { cap.addBudget(dollars) }
+    var budgetLeft: Double { cap.budgetLeft }
+    /// Whether sends wait on leases of the fleet's cap.
+    var leasesBudget: Bool { cap.budget != nil }
 
     /// The per-token price of `record` sent to `endpoint`; nil when unknown (or the endpoint is hourly).
     mutating func price(of record: RequestRecord, at endpoint: Int) -> ModelPrice? {

@@ -65,8 +65,11 @@ public struct FleetStoreConfiguration: Sendable {
     /// This shard's id in the store (host, pid, start), and what it registers.
     public var shardID: String
     public var info: String
+    /// `--fleet_max_cost`: one cap for the fleet, leased in parts (nil: none).
+    public var cap: Double?
 
-    public init(address: StoreAddress, fleet: String, shardID: String, info: String) {
+    public init(address: StoreAddress, fleet: String, shardID: String, info: String, cap: Double? = nil) {
+        self.cap = cap
         self.address = address
         self.fleet = fleet
         self.shardID = shardID

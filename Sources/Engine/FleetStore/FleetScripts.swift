@@ -157,4 +157,32 @@ enum FleetScripts {
     local limit, cool = inforce(key, configured)
     return {string.format('%.6f', limit), string.format('%.6f', cool)}
     """
+
+    /// The fleet's spend cap, leased in parts. KEYS: the spend hash (`committed`: every shard's
+    /// leases, its spend before included; `shard:ID`: each shard's own). ARGV: the mode, the shard,
+    /// the shard's own total (spend before and leases: added once when the store does not know the
+    /// shard — it is new, or the store restarted empty), then for `take`: the cap and the dollars
+    /// wanted (granted up to what the cap has left); for `give`: dollars handed back (a shard that
+    /// ends). Returns `{granted, committed}`.
+    static let budget = """
+    local key, shard = KEYS[1], 'shard:' .. ARGV[2]
+    if ARGV[1] ~= 'give' and redis.call('HEXISTS', key, shard) == 0 then
+      local own = math.max(0, tonumber(ARGV[3]) or 0)
+      redis.call('HINCRBYFLOAT', key, 'committed', string.format('%.12f', own))
+      redis.call('HSET', key, shard, string.format('%.12f', own))
+    end
+    local committed = tonumber(redis.call('HGET', key, 'committed') or '0') or 0
+    local granted = 0
+    if ARGV[1] == 'take' then
+      granted = math.max(0, math.min(tonumber(ARGV[5]) or 0, (tonumber(ARGV[4]) or 0) - committed))
+    elseif ARGV[1] == 'give' then
+      granted = -math.min(math.max(0, tonumber(ARGV[3]) or 0), tonumber(redis.call('HGET', key, shard) or '0') or 0)
+    end
+    if granted ~= 0 then
+      committed = tonumber(redis.call('HINCRBYFLOAT', key, 'committed', string.format('%.12f', granted)))
+      redis.call('HINCRBYFLOAT', key, shard, string.format('%.12f', granted))
+    end
+    redis.call('EXPIRE', key, 86400)
+    return {string.format('%.12f', math.max(0, granted)), string.format('%.12f', committed)}
+    """
 }

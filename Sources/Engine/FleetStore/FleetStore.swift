@@ -15,6 +15,13 @@ public protocol FleetStore: Sendable {
     func lease(_ wants: [LeaseWant], horizon: Double) async throws(RESPError) -> [FleetGrant]
     /// Tells the fleet what this shard saw of an endpoint (a 429, its headers' allowance).
     func learn(_ lesson: FleetLesson) async throws(RESPError) -> FleetEndpointState
+    /// Leases dollars of the fleet's `cap` (`--fleet_max_cost`): what it has left, up to `want`.
+    /// `own`: the shard's total so far (spend before and leases), added once to a store that does not know the shard.
+    func takeBudget(cap: Double, want: Double, own: Double, shard: String) async throws(RESPError) -> Double
+    /// Hands dollars leased and not spent back to the fleet (the shard ends).
+    func giveBudget(_ dollars: Double, shard: String) async throws(RESPError)
+    /// Adds the shard's own total to a store that does not know it (it restarted empty).
+    func seedBudget(_ own: Double, shard: String) async throws(RESPError)
     /// Writes fleet settings (`scope: fleet` commands).
     func write(_ fields: [FleetSettings.Field]) async throws(RESPError)
     /// Removes this shard from the fleet (its run ended) and closes the connection.

@@ -13,6 +13,8 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     private let info: String
     /// The real-time endpoints the heartbeat asks about: index, name, configured requests per second.
     private let endpoints: [(index: Int, name: String, configured: Double)]
+    /// `--fleet_max_cost` (nil: none).
+    private let cap: Double?
 
     private struct State {
         var connected = true
@@ -20,6 +22,10 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
         var wanted: [FleetBucket: LeaseWant] = [:]
         /// What the core saw of endpoints, for the fleet (one waiting per endpoint at most).
         var lessons: [Int: FleetLesson] = [:]
+        /// Dollars of the fleet's cap the next send needs (nil: none asked).
+        var budgetWanted: Double?
+        /// Spend before this run and every lease of the fleet's cap so far: this shard's part of `committed`.
+        var ownBudget = 0.0
         var pendingWrites: [FleetSettings.Field] = []
         /// The settings this shard holds, written back to a store that lost them.
         var held: [String: String] = [:]
@@ -37,8 +43,10 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     static var leaseSpacing: Duration { .milliseconds(60) }
 
     init(store: any FleetStore, inbox: RunnerInbox, clock: C, wallClock: @escaping @Sendable () -> Double, shardID: String, info: String,
-         endpoints: [(index: Int, name: String, configured: Double)]) {
+         endpoints: [(index: Int, name: String, configured: Double)], cap: Double? = nil, spentBefore: Double = 0) {
         self.endpoints = endpoints
+        self.cap = cap
+        state.withLock { $0.ownBudget = max(0, spentBefore) }
         self.store = store
         self.inbox = inbox
         self.clock = clock
@@ -63,6 +71,12 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
         wakeLeases.yield()
     }
 
+    /// The next send needs `dollars` more of the fleet's cap than this shard holds.
+    func wantBudget(_ dollars: Double) {
+        state.withLock { $0.budgetWanted = dollars }
+        wakeLeases.yield()
+    }
+
     /// The core saw a 429 or an allowance at an endpoint: the fleet learns it at once.
     func learn(_ lesson: FleetLesson) {
         state.withLock { $0.lessons[lesson.endpoint] = lesson }
@@ -77,12 +91,14 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    /// The run ended: the shard leaves the fleet (its share goes to the others at once).
-    func stop() async {
+    /// The run ended: the shard hands back what it leased of the fleet's cap and did not spend,
+    /// and leaves the fleet (its share goes to the others at once).
+    func stop(unspent: Double) async {
         let tasks = state.withLock { $0.tasks }
         for task in tasks { task.cancel() }
         wakeLeases.finish()
         await flushWrites()
+        if cap != nil, unspent > 0, state.withLock({ $0.connected }) { try? await store.giveBudget(unspent, shard: shardID) }
         await store.leave(shard: shardID)
     }
 
@@ -116,6 +132,10 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
             state.withLock { state in
                 for (name, value) in reply.settings { state.held[name] = value }
             }
+            if reply.isNew, cap != nil {
+                // A store that does not know this shard (new, or restarted empty) learns its part of the fleet's spend.
+                try await store.seedBudget(state.withLock { $0.ownBudget }, shard: shardID)
+            }
             let known = Dictionary(uniqueKeysWithValues: zip(endpoints.map(\.index), reply.endpoints))
             inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, isNew: reply.isNew, endpoints: known))
         } catch {
@@ -138,12 +158,13 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
     private func leaseOnDemand() async {
         var last: C.Instant?
         for await _ in leaseWakes {
-            let (wants, lessons) = state.withLock { state -> ([LeaseWant], [FleetLesson]) in
-                defer { state.wanted = [:]; state.lessons = [:] }
-                return state.connected ? (Array(state.wanted.values), Array(state.lessons.values)) : ([], [])
+            let (wants, lessons, budget) = state.withLock { state -> ([LeaseWant], [FleetLesson], Double?) in
+                defer { state.wanted = [:]; state.lessons = [:]; state.budgetWanted = nil }
+                return state.connected ? (Array(state.wanted.values), Array(state.lessons.values), state.budgetWanted) : ([], [], nil)
             }
             if Task.isCancelled { return }
             do throws(RESPError) {
+                if let budget, let cap { try await lease(budget, of: cap) }
                 for lesson in lessons {
                     inbox.post(.fleetLearned(endpoint: lesson.endpoint, try await store.learn(lesson)))
                 }
@@ -160,6 +181,15 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
                 lost(error)
             }
         }
+    }
+
+    /// Leases at least `need` dollars of the fleet's cap, in parts of 2 % of it; the fleet is out
+    /// of money for this shard when less than `need` is left.
+    private func lease(_ need: Double, of cap: Double) async throws(RESPError) {
+        let own = state.withLock { $0.ownBudget }
+        let granted = try await store.takeBudget(cap: cap, want: max(need, cap * 0.02), own: own, shard: shardID)
+        state.withLock { $0.ownBudget += granted }
+        inbox.post(.fleetBudget(granted: granted, exhausted: granted + 1e-12 < need))
     }
 
     /// The store failed a call: the shard goes on alone at once, and the heartbeat task reconnects.

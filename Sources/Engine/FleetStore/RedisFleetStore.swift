@@ -55,7 +55,7 @@ public final class RedisFleetStore: FleetStore {
     }
 
     static let scripts: [(name: String, source: String)] = [
-        ("heartbeat", FleetScripts.heartbeat), ("lease", FleetScripts.lease), ("learn", FleetScripts.learn),
+        ("heartbeat", FleetScripts.heartbeat), ("lease", FleetScripts.lease), ("learn", FleetScripts.learn), ("budget", FleetScripts.budget),
     ]
 
     public func heartbeat(_ beat: FleetBeat) async throws(RESPError) -> FleetBeatReply {
@@ -102,6 +102,26 @@ public final class RedisFleetStore: FleetStore {
         let reply = try await evaluate("learn", keys: [key(of: .requests(lesson.endpoint))], arguments: arguments)
         guard let parts = reply.elements, parts.count == 2 else { throw RESPError.protocolViolation("a learn reply of another shape") }
         return FleetEndpointState(rate: Self.bounded(parts[0].number), cool: min(600, Self.bounded(parts[1].number)))
+    }
+
+    public func takeBudget(cap: Double, want: Double, own: Double, shard: String) async throws(RESPError) -> Double {
+        try await budget(["take", shard, String(own), String(cap), String(want)])
+    }
+
+    public func giveBudget(_ dollars: Double, shard: String) async throws(RESPError) {
+        _ = try await budget(["give", shard, String(dollars)])
+    }
+
+    public func seedBudget(_ own: Double, shard: String) async throws(RESPError) {
+        _ = try await budget(["seed", shard, String(own)])
+    }
+
+    private func budget(_ arguments: [String]) async throws(RESPError) -> Double {
+        let reply = try await evaluate("budget", keys: ["spend"], arguments: arguments)
+        guard let parts = reply.elements, parts.count == 2, let granted = parts[0].number else {
+            throw RESPError.protocolViolation("a budget reply of another shape")
+        }
+        return min(Self.bounded(granted), 1e9)
     }
 
     private func key(of bucket: FleetBucket) -> String {

@@ -12,9 +12,12 @@ extension RunCore {
             heartbeat(shards: shards, settings: settings, endpoints: endpoints, now: now, into: &actions)
         case .fleetLearned(let endpoint, let state):
             apply(state, endpoint: endpoint, now: now)
+        case .fleetBudget(let granted, let exhausted):
+            scheduler.budgetGranted(granted, exhausted: exhausted)
         case .fleetLink(let connected, let since, let reason):
             guard connected != scheduler.fleetGate?.isConnected else { break }
             scheduler.fleetGate?.link(connected: connected, shards: nil)
+            scheduler.budgetAsked = false
             let shards = scheduler.fleetGate?.shards ?? 1
             scheduler.holdEndpointShares(among: connected ? nil : shards, now: now)
             fleet!.since = since
@@ -135,5 +138,14 @@ extension RunCore {
             }
         }
         if !wants.isEmpty { actions.append(.wantLeases(wants)) }
+        if let dollars = scheduler.budgetWanted, !scheduler.budgetAsked, scheduler.fleetGate?.isConnected == true {
+            scheduler.budgetAsked = true
+            actions.append(.wantBudget(dollars))
+        }
+    }
+
+    /// What this shard leased of the fleet's cap and did not spend: handed back as it ends.
+    var unspentBudget: Double {
+        scheduler.spending.leasesBudget ? scheduler.spending.budgetLeft : 0
     }
 }

@@ -43,6 +43,8 @@ struct RunCore {
         case fleetLearned(endpoint: Int, FleetEndpointState)
         /// The fleet store was lost or came back, at Unix seconds `since`.
         case fleetLink(connected: Bool, since: Double, reason: String?)
+        /// The fleet leased dollars of its cap (`exhausted`: less than the next send needs was left).
+        case fleetBudget(granted: Double, exhausted: Bool)
     }
 
     enum Action: Sendable {
@@ -72,6 +74,8 @@ struct RunCore {
         case wantLeases([LeaseWant])
         /// Tell the fleet what this shard saw of an endpoint (a 429, an allowance).
         case fleetLearn(FleetLesson)
+        /// Lease at least these dollars of the fleet's cap (`--fleet_max_cost`).
+        case wantBudget(Double)
         /// Write a `scope: fleet` command's setting to the fleet store.
         case writeFleetSetting(FleetSettings.Field)
         /// Nothing more will happen: close the files and report.
@@ -223,7 +227,7 @@ struct RunCore {
             clientLoad = load
         case .batchStatus, .batchEnded, .batchFailed, .batchOrphaned:
             handleBatch(event, now: now, into: &actions)
-        case .fleetGrants, .fleetBeat, .fleetLearned, .fleetLink:
+        case .fleetGrants, .fleetBeat, .fleetLearned, .fleetLink, .fleetBudget:
             handleFleet(event, now: now, into: &actions)
         }
         pump(now: now, into: &actions)

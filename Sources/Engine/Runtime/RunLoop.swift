@@ -45,7 +45,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
                                       endpoints: configuration.endpoints.indices.compactMap { index in
                                           let endpoint = configuration.endpoints[index]
                                           return endpoint.batch == nil ? (index, endpoint.name, endpoint.requestsPerSecond ?? 0) : nil
-                                      })
+                                      }, cap: settings.cap, spentBefore: configuration.cost.spentBefore)
         } else {
             fleetWorker = nil
         }
@@ -98,7 +98,7 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
     mutating func shutDown() async -> RunResult {
         timer?.cancel()
         batchWorker?.stop()
-        await fleetWorker?.stop()
+        await fleetWorker?.stop(unspent: core.unspentBudget)
         if let journal = runner.configuration.batchJournal, BatchJournal.unfinished(at: journal.path).isEmpty { journal.remove() }
         askForMore.finish()
         let sink = runner.sink
@@ -166,6 +166,8 @@ struct RunLoop<C: Clock> where C.Duration == Duration {
             fleetWorker?.wantLeases(wants)
         case .fleetLearn(let lesson):
             fleetWorker?.learn(lesson)
+        case .wantBudget(let dollars):
+            fleetWorker?.wantBudget(dollars)
         case .writeFleetSetting(let field):
             fleetWorker?.write(field)
         case .finish:

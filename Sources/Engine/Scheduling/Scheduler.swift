@@ -70,6 +70,11 @@ struct Scheduler {
     private(set) var waitsForLease = false
     /// Each endpoint's requests and tokens as the fleet shares them (nil: not shared).
     var endpointGates: [FleetGate?] = []
+    /// `--fleet_max_cost` through a fleet store: dollars the next send needs beyond this shard's
+    /// lease (nil: none), whether they are asked for, and whether the fleet has none left.
+    var budgetWanted: Double?
+    var budgetAsked = false
+    private(set) var budgetExhausted = false
     var tokenGates: [FleetGate?] = []
 
     /// - Parameters:
@@ -179,7 +184,14 @@ struct Scheduler {
         var reservation = (dollars: 0.0, promptBound: 0)
         if spending.isCapped, let candidate = next {
             reservation = spending.worstCase(of: candidate, at: endpoint)
-            guard spending.allows(reservation.dollars) else { return waitOrStopForCap(now: now) }
+            guard spending.allows(reservation.dollars) else {
+                // A fleet's cap is leased in parts: wait for more, unless the fleet has none left.
+                if spending.leasesBudget, !budgetExhausted {
+                    budgetWanted = reservation.dollars
+                    return .wait(until: nil)
+                }
+                return waitOrStopForCap(now: now)
+            }
             spending.reserve(reservation.dollars)
         }
 
@@ -361,6 +373,14 @@ struct Scheduler {
     mutating func realtimeCost(of record: RequestRecord, usage: JSONValue?, at endpoint: Int) -> Double? {
         guard let tokens = TokenUsage(usage: usage), let price = spending.price(of: record, at: endpoint) else { return nil }
         return tokens.cost(at: price)
+    }
+
+    /// The fleet leased `dollars` more of its cap; `exhausted`: it had less than the next send needed.
+    mutating func budgetGranted(_ dollars: Double, exhausted: Bool) {
+        spending.addBudget(dollars)
+        budgetAsked = false
+        budgetWanted = nil
+        if exhausted { budgetExhausted = true }
     }
 
     /// Gives back a reservation whose record was not sent after all.

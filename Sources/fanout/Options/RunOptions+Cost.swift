@@ -6,6 +6,14 @@ extension RunOptions {
     func shardCap() throws -> Double? {
         if let maxCost { try Limits.check(maxCost, "--max_cost", Limits.cost, "US dollars") }
         guard let fleetMaxCost else { return maxCost }
+        if limitsStore != nil {
+            // One counter in the fleet store: the shards lease the whole cap in parts.
+            guard maxCost == nil else {
+                throw ValidationError("--fleet_max_cost and --max_cost both set the cap; give one (--fleet_max_cost for the fleet, shared through --limits_store).")
+            }
+            try Limits.check(fleetMaxCost, "--fleet_max_cost", Limits.cost, "US dollars")
+            return fleetMaxCost
+        }
         guard let count = shards ?? shard.flatMap(Shard.init)?.count else {
             throw ValidationError("--fleet_max_cost is the cap of a whole fleet of shards: give --shard i/n or --shards n with it (or use --max_cost for one run).")
         }
@@ -20,6 +28,7 @@ extension RunOptions {
     /// command line or in the endpoints file must have a price.
     func makeCost(endpoints: [EndpointConfiguration]) throws -> CostConfiguration {
         var cost = CostConfiguration(prices: PriceTable(overrides: try readPrices()), cap: try shardCap())
+        cost.leasesFleetCap = limitsStore != nil && fleetMaxCost != nil
         if let maxTokens { cost.defaultMaxTokens = maxTokens }
         guard cost.cap != nil else { return cost }
         for endpoint in endpoints where endpoint.price == nil && endpoint.costPerHour == nil {

@@ -35,7 +35,8 @@ extension RunOptions {
             JSONField("pid", .number(Double(pid))), JSONField("host", .string(host)),
             JSONField("shard", shard.map { .string($0.description) } ?? .null),
         ]).encode(into: &info)
-        return FleetStoreConfiguration(address: address, fleet: name, shardID: id, info: String(decoding: info, as: UTF8.self))
+        return FleetStoreConfiguration(address: address, fleet: name, shardID: id, info: String(decoding: info, as: UTF8.self),
+                                       cap: fleetMaxCost)
     }
 
     /// The fleet's default name: a fingerprint of the input file's name (not its folder) and the
