@@ -38,4 +38,24 @@ import Testing
         #expect(try bodies(.setMaxInFlight(64), shards) == [.setMaxInFlight(32), .setMaxInFlight(32)])
         #expect(try bodies(.setWeight(endpoint: 9, weight: 1), shards) == [nil, nil])
     }
+
+    /// Shards sharing a connected fleet store get a key's command once, with `scope: fleet`, through
+    /// the first running shard; stop stays per shard; a shard without the store gets it split as before.
+    @Test func sharedStoreTakesItOnce() throws {
+        var shards = [try shard("running", endpoints: ["a"]), try shard("running", endpoints: ["a"])]
+        for index in shards.indices {
+            shards[index].fleetStore = StatusDocument.FleetStore(FleetStoreFigures(url: "redis://h:1", fleet: "f", shards: 2, connected: true,
+                                                                                   since: 0, share: 1, fleetRate: 10))
+        }
+        #expect(FleetCommands.scoped(.setRate(20), shards: shards) == .fleetWide(.setRate(20)))
+        #expect(FleetCommands.scoped(.stop, shards: shards) == .stop)
+        var ranges = Limits.commandRanges
+        ranges.hasFleetStore = true
+        let fleet = try #require(StatusDocument.fleet(shards))
+        let plan = FleetCommands.split(.fleetWide(.setRate(20)), fleet: fleet, shards: shards)
+        #expect(plan[1] == nil)
+        #expect(try ControlCommand.parse(Array((plan[0] ?? "").utf8), endpoints: ["a"], ranges: ranges).get() == .fleetWide(.setRate(20)))
+        shards[1].fleetStore = nil
+        #expect(FleetCommands.scoped(.setRate(20), shards: shards) == .setRate(20))
+    }
 }

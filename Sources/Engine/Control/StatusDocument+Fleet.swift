@@ -44,6 +44,13 @@ extension StatusDocument {
         fleet.cost = Cost.sum(shards.compactMap(\.cost))
         // The shard nearest its limits speaks for the fleet's clients.
         fleet.client = shards.compactMap(\.client).max { ($0.bound ? 1 : 0, $0.loopLagMsP99) < ($1.bound ? 1 : 0, $1.loopLagMsP99) }
+        // The fleet store as the fleet sees it: lost if any shard lost it; the share is every shard's.
+        let stores = shards.compactMap(\.fleetStore)
+        if var store = stores.first(where: { !$0.connected }) ?? stores.first {
+            store.share = stores.reduce(0) { $0 + $1.share }
+            store.shards = stores.map(\.shards).max() ?? store.shards
+            fleet.fleetStore = store
+        }
         return fleet
     }
 

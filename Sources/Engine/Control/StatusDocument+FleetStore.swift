@@ -15,7 +15,7 @@ extension StatusDocument {
         /// The fleet's whole rate, requests per second (0: none).
         public var fleetRate: Double
 
-        init(_ figures: FleetStoreFigures) {
+        public init(_ figures: FleetStoreFigures) {
             url = figures.url
             fleet = figures.fleet
             shards = figures.shards

@@ -7,6 +7,19 @@ import Engine
 /// fleet's total too, shared by the shards that have the endpoint; weights and drains go by endpoint
 /// name to every shard that has it.
 enum FleetCommands {
+    /// A key's command for shards that share a fleet store: written to the store through one of
+    /// them (`scope: fleet`), so every shard obeys it, attached or not, and a shard started later
+    /// too. Stop and unbatch stay per shard; shards without a connected store get it split as before.
+    static func scoped(_ command: EngineCommand, shards: [StatusDocument]) -> EngineCommand {
+        let sharing = !shards.isEmpty && shards.allSatisfy { $0.fleetStore?.connected == true }
+            && Set(shards.compactMap { $0.fleetStore?.fleet }).count == 1
+        guard sharing else { return command }
+        switch command {
+        case .stop, .unbatch, .fleetWide: return command
+        default: return .fleetWide(command)
+        }
+    }
+
     /// Each shard's body (nil: nothing for that shard), in the order of `shards`.
     static func split(_ command: EngineCommand, fleet: StatusDocument, shards: [StatusDocument]) -> [String?] {
         let names = fleet.endpoints.map(\.name)

@@ -104,7 +104,7 @@ final class FleetFeed: DashboardFeed {
     func perform(_ command: EngineCommand) async -> String? {
         let live = shards().filter(\.live).compactMap { shard in shard.reading.document.map { (shard.address, $0) } }
         guard let fleet = StatusDocument.fleet(live.map(\.1)) else { return "no shard answers" }
-        let plan = FleetCommands.split(command, fleet: fleet, shards: live.map(\.1))
+        let plan = FleetCommands.split(FleetCommands.scoped(command, shards: live.map(\.1)), fleet: fleet, shards: live.map(\.1))
         var problems: [String] = []
         await withTaskGroup(of: String?.self) { group in
             for (index, (address, _)) in live.enumerated() {
