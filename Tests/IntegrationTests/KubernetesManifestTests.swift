@@ -33,11 +33,11 @@ import TestSupport
     @Test func manifestsValidate() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.validator.path), "run .ci/run, which installs kubernetes-validate")
         let files = try Self.files()
-        #expect(files.map { ($0 as NSString).lastPathComponent } == ["configmap.yaml", "job.yaml", "secret.example.yaml", "service.yaml", "volumes.yaml"])
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["configmap.yaml", "job.yaml", "redis.yaml", "secret.example.yaml", "service.yaml", "volumes.yaml"])
         for version in ["1.30.0", "1.37.0"] {
             let result = try Self.validate(files, version: version)
             #expect(result.status == 0, "\(version): \(result.output)")
-            #expect(result.output.components(separatedBy: " passed for resource ").count - 1 == 6, "\(result.output)")
+            #expect(result.output.components(separatedBy: " passed for resource ").count - 1 == 8, "\(result.output)")
         }
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("job-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: broken) }
@@ -65,5 +65,8 @@ import TestSupport
         for label in ["app.kubernetes.io/name: fanout", "app.kubernetes.io/component: shard"] {
             #expect(service.contains(label) && job.contains(label))
         }
+        // The shards reach the fleet store by its Service's name and port.
+        let redis = try String(contentsOfFile: Self.manifests.appendingPathComponent("redis.yaml").path, encoding: .utf8)
+        #expect(job.contains("--limits_store=redis://fanout-redis:6379") && redis.contains("name: fanout-redis") && redis.contains("port: 6379"))
     }
 }
