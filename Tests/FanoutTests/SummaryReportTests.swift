@@ -21,6 +21,16 @@ import TestSupport
     }
 
     /// Answers per second and sends per second are told apart; the servers' queue and a client that
+    /// With a fleet store the progress line says the fleet, its rate and this shard's pace, or that it goes on alone.
+    @Test func progressLineSaysTheFleet() {
+        var snapshot = Fixtures.busy()
+        snapshot.control.fleetStore = FleetStoreFigures(url: "redis://h:6379", fleet: "f", shards: 3, connected: true, since: 0, share: 9.8, fleetRate: 30)
+        #expect(SummaryReport.progressLine(snapshot, total: nil).contains("fleet 3 shards, 30/s, this shard 9.8/s"))
+        snapshot.control.fleetStore?.connected = false
+        snapshot.control.fleetStore?.share = 10
+        #expect(SummaryReport.progressLine(snapshot, total: nil).contains("fleet store lost: alone at 10/s (30/s ÷ 3)"))
+    }
+
     /// is the bottleneck are said.
     @Test func progressLineSaysWhatItCounts() {
         var snapshot = Fixtures.busy()

@@ -11,8 +11,10 @@ public final class RedisFleetStore: FleetStore {
     private let prefix: String
     /// The endpoints' names, by index: their buckets' keys.
     private let names: [String]
-    /// Seconds each call may take.
+    /// Seconds each call may take: a store that does not answer within it is gone (the shard goes on alone).
     private let timeout: Double
+    /// Seconds a connection may take to open (and the first calls that set it up).
+    private let connectTimeout: Double
     private struct Link {
         var connection: RESPConnection?
         var scripts: [String: String] = [:]
@@ -24,7 +26,8 @@ public final class RedisFleetStore: FleetStore {
     ///   - password: from the environment (`--limits_store_password_env`), never from the URL.
     ///   - tls: what `rediss://` trusts and presents (the run's CA files, the store's client certificate).
     public init(address: StoreAddress, fleet: String, endpoints: [String], password: String?, tls: TLSSettings?,
-                timeout: Double = 1) throws(EngineError) {
+                timeout: Double = 1, connectTimeout: Double = 2) throws(EngineError) {
+        self.connectTimeout = connectTimeout
         names = endpoints
         self.address = address
         self.password = password
@@ -36,13 +39,13 @@ public final class RedisFleetStore: FleetStore {
     public func connect() async throws(RESPError) {
         link.withLock { $0.connection?.close(); $0 = Link() }
         let connection = try await RESPConnection.connect(host: address.host, port: address.port, tls: address.usesTLS ? tls : nil,
-                                                          serverHostname: address.usesTLS ? address.host : nil, timeout: timeout)
+                                                          serverHostname: address.usesTLS ? address.host : nil, timeout: connectTimeout)
         do throws(RESPError) {
             var setup: [[String]] = []
             if let password { setup.append(address.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]) }
             if address.database != 0 { setup.append(["SELECT", String(address.database)]) }
             for script in Self.scripts { setup.append(["SCRIPT", "LOAD", script.source]) }
-            let replies = try await connection.send(setup, timeout: max(timeout, 2))
+            let replies = try await connection.send(setup, timeout: connectTimeout)
             if let refusal = replies.lazy.compactMap(\.errorMessage).first { throw RESPError.refused(Self.safe(refusal)) }
             let shas = replies.suffix(Self.scripts.count).compactMap(\.text)
             guard shas.count == Self.scripts.count else { throw RESPError.protocolViolation("no SHA1 for a loaded script") }

@@ -26,7 +26,7 @@ enum SummaryReport {
         if let cost = SpendText.progressPart(snapshot, total: total) { parts.append(cost) }
         if let server = serverPart(snapshot.endpoints) { parts.append(server) }
         if let batches = batchPart(snapshot) { parts.append(batches) }
-        if let fleet = fleetPart(snapshot) { parts.append(fleet) }
+        if let fleet = FleetStoreLine.progressPart(snapshot) { parts.append(fleet) }
         if let client = snapshot.control.client, client.isBound {
             parts.append("\(ClientLoad.warning) (cpu \(Format.fixed(client.cpuPercent, digits: 0))%, lag p99 \(Format.fixed(client.loopLagP99Ms, digits: 0))ms)")
         }
@@ -52,14 +52,6 @@ enum SummaryReport {
         }
         if let deadline = snapshot.control.deadline { parts.append(BatchPanel.deadlineText(deadline)) }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
-    }
-
-    /// `fleet 3 shards, 30/s, this shard 10.2/s` or `fleet store lost: alone at 10/s` (nil: no fleet store).
-    static func fleetPart(_ snapshot: StatsSnapshot) -> String? {
-        guard let store = snapshot.control.fleetStore else { return nil }
-        let rate = store.fleetRate > 0 ? "\(Format.rate(store.fleetRate))/s" : "no limit"
-        guard store.connected else { return "fleet store lost: alone at \(Format.rate(store.share))/s (\(rate) ÷ \(max(1, store.shards)))" }
-        return "fleet \(store.shards) shard\(store.shards == 1 ? "" : "s"), \(rate), this shard \(Format.rate(store.share))/s"
     }
 
     /// The final summary: totals, duration, mean rate, each endpoint, the files.

@@ -11,8 +11,7 @@ extension RunPlan {
         let store: RedisFleetStore
         do throws(EngineError) {
             store = try RedisFleetStore(address: settings.address, fleet: settings.fleet, endpoints: configuration.endpoints.map(\.name),
-                                        password: storePassword, tls: storeTLS,
-                                        timeout: min(max(connectTimeout, 1), 5))
+                                        password: storePassword, tls: storeTLS, connectTimeout: min(max(connectTimeout, 1), 5))
         } catch {
             return .failure(FleetStoreRefusal(sentence: "--limits_store \(shown): \(error.description)"))
         }
