@@ -35,4 +35,18 @@ import Testing
                                         shards: 1, names: names)
         #expect(commands.isEmpty)
     }
+
+    /// Values beyond any command's range (a hostile or broken store) are held to it, never trusted to overflow.
+    @Test func hugeValuesHeld() {
+        var settings = FleetSettings()
+        let commands = settings.changes(to: ["cap:gpu-a": String(Int.max), "weight:gpu-b": "1e300", "max_in_flight": String(Int.max)],
+                                        shards: 3, names: names)
+        #expect(commands.contains(.setEndpointMaxInFlight(endpoint: 0, 333_334)))
+        #expect(commands.contains(.setWeight(endpoint: 1, weight: 1_000_000)))
+        #expect(FleetSettings.rate(in: ["rate": "1e300"]) == FleetGate.maxRate)
+        var gate = FleetGate(rate: .infinity)
+        #expect(gate.rate == 0)
+        gate.setRate(1e300)
+        #expect(gate.leaseSize == 1_000_000)
+    }
 }

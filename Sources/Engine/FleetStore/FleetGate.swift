@@ -23,7 +23,14 @@ public struct FleetGate: Sendable, Hashable {
     public static let leaseHorizon = 0.1
 
     public init(rate: Double) {
-        self.rate = max(0, rate)
+        self.rate = Self.held(rate)
+    }
+
+    /// The most a fleet's rate may be (what a store says is not trusted): ten million a second.
+    public static let maxRate = 10_000_000.0
+
+    private static func held(_ rate: Double) -> Double {
+        rate.isFinite ? min(max(0, rate), maxRate) : 0
     }
 
     /// Whether sends wait for leased tokens (connected, with a fleet rate).
@@ -73,6 +80,6 @@ public struct FleetGate: Sendable, Hashable {
 
     /// The fleet's rate changed (`rate` with `scope: fleet`, from any shard).
     public mutating func setRate(_ rate: Double) {
-        self.rate = max(0, rate)
+        self.rate = Self.held(rate)
     }
 }

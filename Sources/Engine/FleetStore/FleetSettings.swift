@@ -35,7 +35,7 @@ public struct FleetSettings: Sendable, Hashable {
 
     /// The fleet's rate the fields set (nil: none set).
     public static func rate(in fields: [String: String]) -> Double? {
-        fields["rate"].flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        fields["rate"].flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 ? min($0, FleetGate.maxRate) : nil }
     }
 
     /// The commands that bring this shard to `fields` (those that changed since the last call, and
@@ -61,7 +61,8 @@ public struct FleetSettings: Sendable, Hashable {
 
     /// The command a field means for this shard (its share of a total).
     static func command(_ name: String, _ value: String, shards: Int, names: [String]) -> EngineCommand? {
-        func share(_ total: Int) -> Int { max(1, (total + shards - 1) / shards) }
+        // Values from the store are held to what a command may set (Limits): a hostile one never overflows.
+        func share(_ total: Int) -> Int { max(1, (min(total, 1_000_000) + shards - 1) / shards) }
         func endpoint(_ prefix: String) -> Int? { names.firstIndex(of: String(name.dropFirst(prefix.count))) }
         switch name {
         case "paused": return value == "1" ? .pause : .resume
@@ -70,7 +71,7 @@ public struct FleetSettings: Sendable, Hashable {
             return Int(value).map { .setMaxInFlight(share($0)) }
         default:
             if name.hasPrefix("weight:"), let index = endpoint("weight:"), let weight = Double(value), weight.isFinite, weight >= 0 {
-                return .setWeight(endpoint: index, weight: weight)
+                return .setWeight(endpoint: index, weight: min(weight, 1_000_000))
             }
             if name.hasPrefix("cap:"), let index = endpoint("cap:"), let cap = Int(value), cap >= 1 {
                 return .setEndpointMaxInFlight(endpoint: index, share(cap))
