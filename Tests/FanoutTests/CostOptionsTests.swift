@@ -34,6 +34,17 @@ import Testing
         #expect(try plan([]).configuration.cost.cap == nil)
     }
 
+    /// With a fleet store the fleet's cap is whole (leased in parts), needs no shard count, and refuses what leases do not cover.
+    @Test func fleetCapThroughAStore() throws {
+        let store = ["--limits_store", "redis://127.0.0.1:6379", "--model", "gpt-4o-mini"]
+        let shared = try plan(["--fleet_max_cost", "100"] + store)
+        #expect(shared.configuration.cost.cap == 100 && shared.configuration.cost.leasesFleetCap && shared.configuration.fleetStore?.cap == 100)
+        #expect(try plan(["--fleet_rate", "30"] + store).configuration.rate == 30, "the fleet's whole rate: each shard leases from it")
+        let endpoints = directory + "/endpoints.yaml"
+        try "- {name: bat, url: http://127.0.0.1:9/v1, route: batch}\n- {name: rt, url: http://127.0.0.1:9/v1}\n".write(toFile: endpoints, atomically: true, encoding: .utf8)
+        #expect(throws: ValidationError.self) { try plan(["--fleet_max_cost", "100", "--endpoints", endpoints] + store) }
+    }
+
     /// Each misuse is refused with a sentence naming the option.
     @Test(arguments: [
         (["--max_cost", "-1"], "--max_cost"),

@@ -29,6 +29,15 @@ extension RunOptions {
     func makeCost(endpoints: [EndpointConfiguration]) throws -> CostConfiguration {
         var cost = CostConfiguration(prices: PriceTable(overrides: try readPrices()), cap: try shardCap())
         cost.leasesFleetCap = limitsStore != nil && fleetMaxCost != nil
+        if cost.leasesFleetCap {
+            // The fleet's cap is leased per real-time send; batches and hourly spend are not leased yet.
+            if let batch = endpoints.first(where: { $0.batch != nil }) {
+                throw ValidationError("--fleet_max_cost through --limits_store covers real-time sends only, and \(batch.name) is a batch route: give each shard --max_cost, or leave the batch route out of this fleet.")
+            }
+            if let hourly = endpoints.first(where: { ($0.costPerHour ?? 0) > 0 }) {
+                throw ValidationError("--fleet_max_cost through --limits_store covers per-token prices only, and \(hourly.name) is priced by the hour (cost_per_hour): give each shard --max_cost instead.")
+            }
+        }
         if let maxTokens { cost.defaultMaxTokens = maxTokens }
         guard cost.cap != nil else { return cost }
         for endpoint in endpoints where endpoint.price == nil && endpoint.costPerHour == nil {
