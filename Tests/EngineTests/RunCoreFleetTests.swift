@@ -59,6 +59,7 @@ import Testing
             Issue.record("no publication")
         }
         actions = drive.on(.fleetLink(connected: true, since: 105, reason: nil), at: 6)
+        #expect(drive.core.scheduler.slots[0].tokens.perMinute == 0, "no tokens per minute configured: none held")
         #expect(drive.core.scheduler.limiter.rate == 30)
         #expect(actions.contains { if case .log(.fleetStoreBack) = $0 { true } else { false } })
     }
@@ -103,5 +104,22 @@ import Testing
         let limits = ProviderRateLimits(limitRequests: 600)
         actions = drive.on(.attemptCompleted(sent[2], .success(ParsedAnswer(response: "ok")), limits: limits, sentAt: 0, finishedAt: 0.4), at: 0.4)
         #expect(Self.lessons(actions) == [.announced(endpoint: 0, configured: 0, perSecond: 10 * LearnedRate.announcedShare)])
+    }
+
+    /// Alone, an endpoint's configured rate and tokens per minute are held to this shard's share; back, the fleet's buckets govern.
+    @Test func endpointSharesAlone() throws {
+        var drive = RunCoreTests.Drive(rate: 0, maxInFlight: 100)
+        var endpoint = EndpointConfiguration(name: "e0", url: EndpointURL("http://h:1")!)
+        endpoint.requestsPerSecond = 12
+        endpoint.tokensPerMinute = 60_000
+        var configuration = EngineConfiguration(endpoints: [endpoint], rate: 0, maxInFlight: 100, retryPolicy: RetryPolicy(maxAttempts: 2))
+        configuration.fleetStore = FleetStoreConfiguration(address: try StoreAddress("redis://127.0.0.1:1"), fleet: "f", shardID: "s", info: "{}")
+        drive.core = RunCore(configuration: configuration, seed: 1)
+        _ = drive.start()
+        _ = drive.on(.fleetBeat(shards: 3, settings: [:], isNew: true, endpoints: [0: FleetEndpointState(rate: 12, cool: 0)]), at: 0)
+        _ = drive.on(.fleetLink(connected: false, since: 1, reason: "closed"), at: 1)
+        #expect(drive.core.scheduler.slots[0].rate.rate == 4 && drive.core.scheduler.slots[0].tokens.perMinute == 20_000)
+        _ = drive.on(.fleetLink(connected: true, since: 2, reason: nil), at: 2)
+        #expect(drive.core.scheduler.slots[0].rate.rate == 12 && drive.core.scheduler.slots[0].tokens.perMinute == 60_000)
     }
 }

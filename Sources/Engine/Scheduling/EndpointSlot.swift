@@ -15,6 +15,8 @@ struct EndpointSlot: Sendable {
     /// The endpoint's own request limit: configured, learned from 429s or from its headers.
     var rate: LearnedRate
     private(set) var tokens: TokenLimiter
+    /// The endpoint's configured tokens per minute (0: none), for this shard's share of it alone.
+    private let configuredTokensPerMinute: Double
     /// Estimated tokens of the requests in flight here.
     private(set) var tokensInFlight = 0
     /// What the endpoint's last `x-ratelimit-*` headers said.
@@ -30,6 +32,14 @@ struct EndpointSlot: Sendable {
         concurrency = automatic ? ConcurrencyLimit(now: now) : nil
         rate = LearnedRate(configured: endpoint.requestsPerSecond, isLearning: learnsLimits, now: now)
         tokens = TokenLimiter(perMinute: endpoint.tokensPerMinute ?? 0, now: now)
+        configuredTokensPerMinute = endpoint.tokensPerMinute ?? 0
+    }
+
+    /// Holds the tokens per minute to this shard's share of the fleet's (`shards` seen) while the
+    /// fleet store is gone; nil gives the configured figure back (the fleet's bucket governs again).
+    mutating func holdTokenShare(among shards: Int?, now: Double) {
+        guard configuredTokensPerMinute > 0 else { return }
+        tokens = TokenLimiter(perMinute: configuredTokensPerMinute / Double(max(1, shards ?? 1)), now: now)
     }
 
     /// The in-flight cap in force here (nil: only the global one).

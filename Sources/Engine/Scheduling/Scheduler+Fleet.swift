@@ -22,6 +22,7 @@ extension Scheduler {
             guard let gate = endpointGates[index] else { continue }
             let share = shards.map { gate.rate / Double(max(1, $0)) }
             slots[index].rate.holdFleetShare(share, now: now)
+            slots[index].holdTokenShare(among: shards, now: now)
             endpointGates[index]?.link(connected: shards == nil, shards: shards)
             tokenGates[index]?.link(connected: shards == nil, shards: shards)
         }
