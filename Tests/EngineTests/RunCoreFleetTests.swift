@@ -46,7 +46,7 @@ import Testing
     @Test func goesAloneAtItsShare() throws {
         var drive = try Self.drive()
         _ = drive.start()
-        _ = drive.on(.fleetBeat(shards: 3, settings: [:], isNew: true, endpoints: [:]), at: 0)
+        _ = drive.on(.fleetBeat(shards: 3, settings: [:], endpoints: [:]), at: 0)
         var actions = drive.on(.fleetLink(connected: false, since: 100, reason: "the connection closed"), at: 0.5)
         #expect(actions.contains { if case .log(.fleetStoreLost(_, let share, let shards)) = $0 { share == 10 && shards == 3 } else { false } })
         actions = drive.on(.itemsRead(RunCoreTests.items((1...40).map { #"{"input":"\#($0)"}"# })), at: 1)
@@ -71,7 +71,7 @@ import Testing
         var actions = drive.on(.command(.fleetWide(.setRate(12)), from: .control), at: 0)
         #expect(actions.contains { if case .writeFleetSetting(let field) = $0 { field.name == "rate" && field.value == "12.0" } else { false } })
         #expect(drive.core.scheduler.fleetGate?.rate == 12 && drive.core.scheduler.limiter.rate == 12)
-        actions = drive.on(.fleetBeat(shards: 2, settings: ["rate": "20", "paused": "1"], isNew: false, endpoints: [:]), at: 1)
+        actions = drive.on(.fleetBeat(shards: 2, settings: ["rate": "20", "paused": "1"], endpoints: [:]), at: 1)
         #expect(drive.core.scheduler.fleetGate?.rate == 20 && drive.core.scheduler.isPaused)
     }
 
@@ -116,7 +116,7 @@ import Testing
         configuration.fleetStore = FleetStoreConfiguration(address: try StoreAddress("redis://127.0.0.1:1"), fleet: "f", shardID: "s", info: "{}")
         drive.core = RunCore(configuration: configuration, seed: 1)
         _ = drive.start()
-        _ = drive.on(.fleetBeat(shards: 3, settings: [:], isNew: true, endpoints: [0: FleetEndpointState(rate: 12, cool: 0)]), at: 0)
+        _ = drive.on(.fleetBeat(shards: 3, settings: [:], endpoints: [0: FleetEndpointState(rate: 12, cool: 0)]), at: 0)
         _ = drive.on(.fleetLink(connected: false, since: 1, reason: "closed"), at: 1)
         #expect(drive.core.scheduler.slots[0].rate.rate == 4 && drive.core.scheduler.slots[0].tokens.perMinute == 20_000)
         _ = drive.on(.fleetLink(connected: true, since: 2, reason: nil), at: 2)

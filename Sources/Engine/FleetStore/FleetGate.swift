@@ -78,6 +78,11 @@ public struct FleetGate: Sendable, Hashable {
         }
     }
 
+    /// A heartbeat counted the shards alive.
+    public mutating func seen(shards: Int) {
+        self.shards = max(1, shards)
+    }
+
     /// The fleet's rate changed (`rate` with `scope: fleet`, from any shard).
     public mutating func setRate(_ rate: Double) {
         self.rate = Self.held(rate)

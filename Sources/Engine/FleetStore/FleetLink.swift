@@ -8,8 +8,6 @@ struct FleetLink: Sendable {
     var since: Double
     /// This shard's sends, for its share now.
     var sends = RateMeter(bucketWidth: 1, buckets: 8)
-    /// Why the store was lost, while it is.
-    var lostBecause: String?
     /// Whether 429s and headers teach the fleet (`--no_learn_limits` turns it off).
     var learns = true
     /// Per endpoint: when the last 429 was told to the fleet (later sends only are news), whether an
@@ -17,9 +15,10 @@ struct FleetLink: Sendable {
     var toldAt: [Int: Double] = [:]
     var answeredSinceTold: Set<Int> = []
     var toldAllowance: [Int: Double] = [:]
-    var endpointSends: [Int: RateMeter] = [:]
+    var endpointSends: [RateMeter]
 
-    init(configuration: FleetStoreConfiguration, since: Double) {
+    init(configuration: FleetStoreConfiguration, endpoints: Int, since: Double) {
+        endpointSends = Array(repeating: RateMeter(bucketWidth: 1, buckets: 8), count: endpoints)
         url = configuration.address.display
         name = configuration.fleet
         self.since = since

@@ -32,7 +32,7 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
         var tasks: [Task<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let wakeLeases: AsyncStream<Void>.Continuation
     private let leaseWakes: AsyncStream<Void>
 
@@ -46,7 +46,9 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
          endpoints: [(index: Int, name: String, configured: Double)], cap: Double? = nil, spentBefore: Double = 0) {
         self.endpoints = endpoints
         self.cap = cap
-        state.withLock { $0.ownBudget = max(0, spentBefore) }
+        var initial = State()
+        initial.ownBudget = max(0, spentBefore)
+        state = Mutex(initial)
         self.store = store
         self.inbox = inbox
         self.clock = clock
@@ -137,7 +139,7 @@ final class FleetWorker<C: Clock>: Sendable where C.Duration == Duration {
                 try await store.seedBudget(state.withLock { $0.ownBudget }, shard: shardID)
             }
             let known = Dictionary(uniqueKeysWithValues: zip(endpoints.map(\.index), reply.endpoints))
-            inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, isNew: reply.isNew, endpoints: known))
+            inbox.post(.fleetBeat(shards: reply.shards, settings: reply.settings, endpoints: known))
         } catch {
             lost(error)
         }

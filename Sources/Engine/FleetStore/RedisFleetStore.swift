@@ -77,7 +77,7 @@ public final class RedisFleetStore: FleetStore {
         let endpoints = stride(from: 0, to: states.count, by: 2).map { index in
             FleetEndpointState(rate: Self.bounded(states[index].number), cool: min(Self.bounded(states[index + 1].number), 600))
         }
-        return FleetBeatReply(isNew: added > 0, shards: Int(max(0, min(shards, 1e6))), settings: settings, endpoints: endpoints)
+        return FleetBeatReply(isNew: added > 0, shards: Int(min(Self.bounded(shards), 1e6)), settings: settings, endpoints: endpoints)
     }
 
     public func lease(_ wants: [LeaseWant], horizon: Double) async throws(RESPError) -> [FleetGrant] {
@@ -88,7 +88,7 @@ public final class RedisFleetStore: FleetStore {
         guard let parts = reply.elements, parts.count == 4 * wants.count else { throw RESPError.protocolViolation("a lease reply of another shape") }
         return wants.indices.map { index in
             let at = 4 * index
-            let tokens = Int(max(0, min(Double(wants[index].size), parts[at].number ?? 0)))
+            let tokens = Int(min(Double(wants[index].size), Self.bounded(parts[at].number)))
             return FleetGrant(bucket: wants[index].bucket, tokens: tokens, wait: min(1, Self.bounded(parts[at + 1].number)),
                               rate: Self.bounded(parts[at + 2].number), cool: min(600, Self.bounded(parts[at + 3].number)))
         }

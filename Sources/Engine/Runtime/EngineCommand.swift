@@ -18,12 +18,6 @@ public enum EngineCommand: Sendable, Hashable {
     /// The command for every shard of the fleet (`"scope": "fleet"`): applied here and written to
     /// the fleet store, which every shard reads within a second. A rate or a cap is the fleet's total.
     indirect case fleetWide(EngineCommand)
-
-    /// The command itself, whatever its scope.
-    public var local: EngineCommand {
-        if case .fleetWide(let inner) = self { return inner.local }
-        return self
-    }
 }
 
 /// Where a command came from, for the log and the report's operator actions.

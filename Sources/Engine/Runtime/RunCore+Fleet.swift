@@ -8,10 +8,10 @@ extension RunCore {
         switch event {
         case .fleetGrants(let grants):
             for grant in grants { take(grant, now: now) }
-        case .fleetBeat(let shards, let settings, _, let endpoints):
+        case .fleetBeat(let shards, let settings, let endpoints):
             heartbeat(shards: shards, settings: settings, endpoints: endpoints, now: now, into: &actions)
         case .fleetLearned(let endpoint, let state):
-            apply(state, endpoint: endpoint, now: now)
+            applyFleetState(state, endpoint: endpoint, now: now)
         case .fleetBudget(let granted, let exhausted):
             scheduler.budgetGranted(granted, exhausted: exhausted)
         case .fleetLink(let connected, let since, let reason):
@@ -21,12 +21,11 @@ extension RunCore {
             let shards = scheduler.fleetGate?.shards ?? 1
             scheduler.holdEndpointShares(among: connected ? nil : shards, now: now)
             fleet!.since = since
-            fleet!.lostBecause = connected ? nil : reason
             if let gate = scheduler.fleetGate, gate.rate > 0 { scheduler.setRate(gate.localRate, now: now) }
             if let gate = scheduler.fleetGate {
                 actions.append(.log(connected ? .fleetStoreBack(shards: gate.shards) : .fleetStoreLost(reason ?? "no answer", share: gate.share, shards: gate.shards)))
             }
-            actions.append(publicationNow(now))
+            actions.append(publication(now: now))
         default:
             break
         }
@@ -40,7 +39,7 @@ extension RunCore {
         case .requests(let endpoint):
             guard scheduler.endpointGates.indices.contains(endpoint) else { return }
             scheduler.endpointGates[endpoint]?.granted(grant.tokens, now: now)
-            apply(FleetEndpointState(rate: grant.rate, cool: grant.cool), endpoint: endpoint, now: now)
+            applyFleetState(FleetEndpointState(rate: grant.rate, cool: grant.cool), endpoint: endpoint, now: now)
         case .tokens(let endpoint):
             guard scheduler.tokenGates.indices.contains(endpoint) else { return }
             scheduler.tokenGates[endpoint]?.granted(grant.tokens, now: now)
@@ -49,21 +48,20 @@ extension RunCore {
 
     private mutating func heartbeat(shards: Int, settings: [String: String], endpoints: [Int: FleetEndpointState], now: Double,
                                     into actions: inout [Action]) {
-        let connected = scheduler.fleetGate?.isConnected ?? true
-        scheduler.fleetGate?.link(connected: connected, shards: shards)
+        scheduler.fleetGate?.seen(shards: shards)
         if let rate = FleetSettings.rate(in: settings), rate != scheduler.fleetGate?.rate { setFleetRate(rate, now: now) }
-        for (endpoint, state) in endpoints { apply(state, endpoint: endpoint, now: now) }
+        for (endpoint, state) in endpoints { applyFleetState(state, endpoint: endpoint, now: now) }
         let commands = fleet!.settings.changes(to: settings, shards: shards, names: names)
         for command in commands {
-            applyLocally(command, now: now)
+            apply(command, now: now)
             stats.append((.action(command, endpoint: command.endpointIndex.map { names[$0] }, from: .fleet), now))
             if levels.infos { actions.append(.log(.command(command, from: .fleet))) }
         }
-        actions.append(publicationNow(now))
+        actions.append(publication(now: now))
     }
 
     /// What the fleet knows of an endpoint: its rate in force gates its requests; its rest cools it here too.
-    private mutating func apply(_ state: FleetEndpointState, endpoint: Int, now: Double) {
+    private mutating func applyFleetState(_ state: FleetEndpointState, endpoint: Int, now: Double) {
         guard scheduler.endpointGates.indices.contains(endpoint), scheduler.endpointGates[endpoint] != nil else { return }
         if state.rate != scheduler.endpointGates[endpoint]?.rate { scheduler.endpointGates[endpoint]?.setRate(state.rate) }
         if state.cool > 0 { scheduler.cool(endpoint, until: now + state.cool, reason: .tooManyRequests) }
@@ -77,7 +75,7 @@ extension RunCore {
             guard dispatch.sentAt >= fleet!.toldAt[endpoint] ?? -.infinity else { return }
             let newRun = fleet!.answeredSinceTold.remove(endpoint) != nil || fleet!.toldAt[endpoint] == nil
             fleet!.toldAt[endpoint] = now
-            let estimate = (fleet!.endpointSends[endpoint]?.rate(over: 5, at: now) ?? 0) * Double(scheduler.fleetGate?.shards ?? 1)
+            let estimate = fleet!.endpointSends[endpoint].rate(over: 5, at: now) * Double(scheduler.fleetGate?.shards ?? 1)
             actions.append(.fleetLearn(.rateLimited(endpoint: endpoint, configured: configuredRate(endpoint), age: now - dispatch.sentAt,
                                                     retryAfter: failure.retryAfter, newRun: newRun, estimate: estimate)))
         } else if failure == nil {
@@ -97,17 +95,17 @@ extension RunCore {
     /// A dispatch to an endpoint, for this shard's pace there (the fleet's estimate on a 429).
     mutating func countFleetSend(_ dispatch: Dispatch, now: Double) {
         fleet!.sends.add(at: now)
-        fleet!.endpointSends[dispatch.endpoint, default: RateMeter(bucketWidth: 1, buckets: 8)].add(at: now)
+        fleet!.endpointSends[dispatch.endpoint].add(at: now)
     }
 
     /// A `scope: fleet` command: applied here and written to the store for every other shard.
     mutating func applyFleetWide(_ command: EngineCommand, now: Double, into actions: inout [Action]) {
-        guard fleet != nil, let field = FleetSettings.field(for: command, names: names) else { return applyLocally(command, now: now) }
+        guard fleet != nil, let field = FleetSettings.field(for: command, names: names) else { return apply(command, now: now) }
         fleet!.settings.wrote(field)
         actions.append(.writeFleetSetting(field))
         if case .setRate(let total) = command { return setFleetRate(total, now: now) }
         let shards = scheduler.fleetGate?.shards ?? 1
-        applyLocally(FleetSettings.command(field.name, field.value, shards: shards, names: names) ?? command, now: now)
+        apply(FleetSettings.command(field.name, field.value, shards: shards, names: names) ?? command, now: now)
     }
 
     /// The fleet's whole rate changed: the gate leases at it; the local limiter holds it (or the share, alone).

@@ -38,7 +38,7 @@ struct RunCore {
         /// The fleet store leased tokens (of the fleet's rate, endpoints' requests and tokens).
         case fleetGrants([FleetGrant])
         /// A heartbeat came back: the shards alive, the fleet's settings, its endpoints by index.
-        case fleetBeat(shards: Int, settings: [String: String], isNew: Bool, endpoints: [Int: FleetEndpointState])
+        case fleetBeat(shards: Int, settings: [String: String], endpoints: [Int: FleetEndpointState])
         /// The fleet learned what this shard saw of an endpoint: its rate in force and rest now.
         case fleetLearned(endpoint: Int, FleetEndpointState)
         /// The fleet store was lost or came back, at Unix seconds `since`.
@@ -159,7 +159,7 @@ struct RunCore {
         }
         deadline = configuration.deadline.map { BatchDeadline(deadline: $0, start: 0, endpoints: configuration.endpoints) }
         if let store = configuration.fleetStore {
-            fleet = FleetLink(configuration: store, since: wallStart)
+            fleet = FleetLink(configuration: store, endpoints: configuration.endpoints.count, since: wallStart)
             scheduler.fleetGate = FleetGate(rate: configuration.rate)
             scheduler.shareEndpointLimits(configuration.endpoints)
             fleet?.learns = configuration.learnsLimits
@@ -256,9 +256,7 @@ struct RunCore {
     // MARK: - Steps
 
     /// A command for this shard alone (a fleet's setting read from the store comes here too).
-    mutating func applyLocally(_ command: EngineCommand, now: Double) { apply(command, now: now) }
-
-    private mutating func apply(_ command: EngineCommand, now: Double) {
+    mutating func apply(_ command: EngineCommand, now: Double) {
         switch command {
         case .pause: scheduler.pause()
         case .resume: scheduler.resume()
@@ -280,11 +278,8 @@ struct RunCore {
         scheduler.stop(now: now)
     }
 
-    /// A publication now (for the core's extensions).
-    mutating func publicationNow(_ now: Double) -> Action { publication(now: now) }
-
     /// The stats events gathered since the last publication, with the scheduler's state now.
-    private mutating func publication(now: Double) -> Action {
+    mutating func publication(now: Double) -> Action {
         defer { stats.removeAll(keepingCapacity: true) }
         var control = scheduler.control(now: now)
         for endpoint in closingEndpoints { control.endpoints[endpoint].reusesConnections = false }

@@ -20,7 +20,8 @@ extension RunPlan {
             return .success(store)
         } catch where error.isRefusal {
             let said = error.detail
-            if said.contains("WRONGPASS") || said.contains("NOAUTH") || said.contains("AUTH") || said.contains("password") {
+            // WRONGPASS, NOAUTH, "AUTH <password> called without any password configured".
+            if said.contains("AUTH") || said.contains("password") {
                 let variable = storePassword == nil ? "no password was given" : "the password"
                 return .failure(FleetStoreRefusal(sentence: "--limits_store \(shown) refused \(variable) (\(said)); set the password in the variable --limits_store_password_env names"))
             }
